@@ -1,0 +1,42 @@
+/**
+ * The one small interface every primitive of the protocol goes through.
+ *
+ * Two implementations exist and must pass the same known-answer and interop
+ * tests: an audited pure-JS one (@noble/*) that runs everywhere, and a native
+ * one (node:crypto) that Node selects through the package's `#crypto-backend`
+ * import condition, so a browser build never sees node:crypto.
+ *
+ * Everything is synchronous (WebCrypto is async-only and is therefore not a
+ * backend). Byte arguments are never mutated; every result is a fresh array
+ * the caller owns and may zeroize.
+ */
+export interface Primitives {
+  /** Name shown by benchmarks, e.g. "node:crypto" or "noble". */
+  readonly name: string;
+
+  randomBytes(length: number): Uint8Array;
+
+  sha256(data: Uint8Array): Uint8Array;
+  sha512(data: Uint8Array): Uint8Array;
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** HKDF-SHA256 (RFC 5869); an undefined salt means 32 zero bytes (§2.2). */
+  hkdfSha256(ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number): Uint8Array;
+
+  /** AES-256-CBC with PKCS#7 padding. */
+  aes256CbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** Throws a ProtocolError('InvalidMessage') on bad padding or length. */
+  aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array;
+  /** AES-256-CTR; encryption and decryption are the same operation. */
+  aes256Ctr(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+
+  /** A clamped 32-byte private scalar and its 32-byte u-coordinate. */
+  x25519Generate(): { privateKey: Uint8Array; publicKey: Uint8Array };
+  x25519PublicKey(privateKey: Uint8Array): Uint8Array;
+  /** Raw 32-byte X25519 output; throws ProtocolError('InvalidKey') on a low-order point. */
+  x25519Agree(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array;
+
+  /** XEdDSA as libsignal computes it (specs/signal-protocol.md §2); `random` is 64 bytes. */
+  xeddsaSign(privateKey: Uint8Array, message: Uint8Array, random: Uint8Array): Uint8Array;
+  /** `publicKey` is the raw 32-byte u-coordinate; a bad signature returns false. */
+  xeddsaVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+}
