@@ -1,0 +1,42 @@
+/**
+ * The SDK's one error type. A stable `code` lets the CLI and the web client
+ * show a clear message (and pick an exit code) without parsing text; the
+ * message itself says what happened and what to do.
+ */
+export type ClientErrorCode =
+  | 'WrongPassphrase'
+  | 'StoreCorrupt'
+  | 'StoreLocked'
+  | 'NotRegistered'
+  | 'AlreadyRegistered'
+  | 'UnknownContact'
+  | 'DuplicateContact'
+  | 'InvalidAccountId'
+  | 'InvalidDuration'
+  | 'InvalidContent'
+  | 'UntrustedIdentity'
+  | 'ServerError'
+  | 'ServerUnreachable'
+  | 'Timeout'
+  | 'Closed';
+
+/**
+ * @example
+ * try { await client.send('alice', 'hi') } catch (e) {
+ *   if (e instanceof ClientError && e.is('UntrustedIdentity')) showKeyChange(e.data.name);
+ * }
+ */
+export class ClientError extends Error {
+  override readonly name = 'ClientError';
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+    readonly data: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+
+  is(code: ClientErrorCode): boolean {
+    return this.code === code;
+  }
+}

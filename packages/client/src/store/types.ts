@@ -1,0 +1,91 @@
+/**
+ * The local store port: everything a client keeps between runs. Adapters
+ * (SQLite on Node, others in the browser) implement it; the SDK never sees a
+ * driver. Every write goes through `apply`, one atomic batch, so decrypting a
+ * message, advancing the ratchet and recording the message either all happen
+ * or none does.
+ *
+ * Expiry must work without the passphrase: `expiresAt` and the conversation
+ * order are the only per-message facts an adapter may keep in the clear.
+ */
+
+/** Where a message came from and how far its delivery got. */
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'received';
+
+/** What kind of conversation item a message is. */
+export type MessageKind = 'text' | 'timer';
+
+/** One conversation item, as the user sees it. */
+export interface MessageRecord {
+  /** Local id; for outgoing messages also the id carried inside the encrypted content. */
+  readonly id: string;
+  /** The peer's account id (1:1 conversations). */
+  readonly conversationId: string;
+  readonly direction: 'in' | 'out';
+  readonly kind: MessageKind;
+  /** Text for `text`; empty for `timer`. */
+  readonly body: string;
+  /** Sender's clock, ms since the epoch. */
+  readonly sentAt: number;
+  /** Local clock when stored, ms. */
+  readonly receivedAt: number;
+  /** The disappearing timer that applies to this item, seconds; 0 = off. For `timer` items, the new value. */
+  readonly timerSeconds: number;
+  /** When it disappears, ms; null while the countdown has not started (not yet displayed) or timer off. */
+  readonly expiresAt: number | null;
+  readonly status: MessageStatus;
+  /** Order within the conversation, assigned by the store on insert. */
+  readonly seq: number;
+}
+
+/** A message not yet acknowledged by the server, kept across restarts. */
+export interface OutboxItem {
+  /** Same as the message id (or a fresh id for receipts and other control items). */
+  readonly id: string;
+  readonly recipient: string;
+  /** The unpadded plaintext content; encrypted anew on every attempt. */
+  readonly content: Uint8Array;
+  readonly createdAt: number;
+  /** Server-side retention hint, seconds. */
+  readonly ttlSeconds: number;
+}
+
+/** A key/value record in a namespace: protocol state, contacts, settings. */
+export interface RecordEntry {
+  readonly key: string;
+  readonly value: Uint8Array;
+}
+
+/** One atomic set of writes. A null record value deletes the record. */
+export interface WriteBatch {
+  records?: ReadonlyArray<{ ns: string; key: string; value: Uint8Array | null }>;
+  /** Inserted (seq assigned) or replaced (seq kept) by id. */
+  putMessages?: ReadonlyArray<Omit<MessageRecord, 'seq'>>;
+  deleteMessages?: readonly string[];
+  putOutbox?: readonly OutboxItem[];
+  deleteOutbox?: readonly string[];
+  /** Ids (envelope ids, sender+content ids) remembered for de-duplication. */
+  seen?: readonly string[];
+}
+
+/**
+ * The store port. Small on purpose: reads by key, one atomic write, expiry.
+ * @example
+ * await store.apply({ putMessages: [msg], records: [{ ns: 'session', key: peer, value }] });
+ * const gone = await store.deleteExpired(Date.now());
+ */
+export interface ClientStore {
+  getRecord(ns: string, key: string): Promise<Uint8Array | undefined>;
+  listRecords(ns: string): Promise<RecordEntry[]>;
+  getMessage(id: string): Promise<MessageRecord | undefined>;
+  /** Messages of one conversation in order (oldest first), expired ones excluded. */
+  listMessages(conversationId: string, now: number): Promise<MessageRecord[]>;
+  listOutbox(): Promise<OutboxItem[]>;
+  hasSeen(id: string): Promise<boolean>;
+  apply(batch: WriteBatch): Promise<void>;
+  /** Deletes every message whose deadline has passed (key and row); returns their ids. */
+  deleteExpired(now: number): Promise<string[]>;
+  /** Earliest pending deadline, ms, or null. */
+  nextExpiry(): Promise<number | null>;
+  close(): Promise<void>;
+}
