@@ -1,0 +1,137 @@
+/**
+ * JSON request and response shapes of the HTTP API, with validators for the
+ * ones the server reads. Binary fields travel as unpadded base64url; account
+ * ids as their canonical 27-character string. See packages/server/README.md.
+ */
+import { parseAccountId } from './account-id.js';
+import { fromBase64Url } from './base64.js';
+import { ErrorCode, WireError } from './errors.js';
+import {
+  EC_KEY_TYPE,
+  EC_PUBLIC_KEY_BYTES,
+  KEM_KEY_TYPE,
+  KEM_PUBLIC_KEY_BYTES,
+  MAX_PQ_PREKEYS_PER_UPLOAD,
+  MAX_PREKEYS_PER_UPLOAD,
+  MAX_REGISTRATION_ID,
+  SIGNATURE_BYTES,
+} from './limits.js';
+import { POW_MAX_CHALLENGE_LENGTH } from './pow.js';
+import { array, bytes, int, object, optional, str, type Validator } from './schema.js';
+
+const U32 = 0xffffffff;
+
+function typedKey(length: number, type: number, what: string): Validator<Uint8Array> {
+  return (v, path) => {
+    if (typeof v !== 'string' || v.length > Math.ceil((length * 4) / 3)) {
+      throw new WireError(ErrorCode.InvalidKey, `${what} must be ${length} bytes`, path);
+    }
+    const out = fromBase64Url(v, path);
+    if (out.length !== length || out[0] !== type) {
+      throw new WireError(
+        ErrorCode.InvalidKey,
+        `${what} must be ${length} bytes starting with 0x0${type}`,
+        path,
+      );
+    }
+    return out;
+  };
+}
+
+/** Serialized Curve25519 public key (0x05 ‖ 32 bytes). */
+export const ecPublicKey = typedKey(EC_PUBLIC_KEY_BYTES, EC_KEY_TYPE, 'EC public key');
+/** Serialized Kyber1024 public key (0x08 ‖ 1568 bytes). */
+export const kemPublicKey = typedKey(KEM_PUBLIC_KEY_BYTES, KEM_KEY_TYPE, 'Kyber public key');
+
+/** An account id path segment or field, parsed to its 16 bytes. */
+export const accountIdField: Validator<Uint8Array> = (v, path) => {
+  if (typeof v !== 'string') throw new WireError(ErrorCode.BadRequest, 'must be an account id', path);
+  return parseAccountId(v);
+};
+
+/** `POST /v1/accounts/challenge` response. */
+export interface ChallengeResponse {
+  challenge: string;
+  bits: number;
+  /** Milliseconds since the Unix epoch after which the challenge is refused. */
+  expiresAt: number;
+}
+
+/** `POST /v1/accounts` request: a solved challenge and the device's registration id. */
+export const RegisterRequest = object({
+  pow: object({ challenge: str(POW_MAX_CHALLENGE_LENGTH), nonce: int(0, Number.MAX_SAFE_INTEGER) }),
+  registrationId: int(1, MAX_REGISTRATION_ID),
+});
+export type RegisterRequest = ReturnType<typeof RegisterRequest>;
+
+/** `POST /v1/accounts` response. Keep `credential` secret: it is the device's password. */
+export interface RegisterResponse {
+  accountId: string;
+  deviceId: number;
+  credential: string;
+}
+
+const PreKey = object({ keyId: int(0, U32), publicKey: ecPublicKey });
+const SignedPreKey = object({
+  keyId: int(0, U32),
+  publicKey: ecPublicKey,
+  signature: bytes(SIGNATURE_BYTES),
+});
+const KyberPreKey = object({
+  keyId: int(0, U32),
+  publicKey: kemPublicKey,
+  signature: bytes(SIGNATURE_BYTES),
+});
+export type PreKey = ReturnType<typeof PreKey>;
+export type SignedPreKey = ReturnType<typeof SignedPreKey>;
+export type KyberPreKey = ReturnType<typeof KyberPreKey>;
+
+/**
+ * `PUT /v1/keys` request. `identityKey` is required every time and must match
+ * the account's once set. Any other field replaces (signed, last resort) or
+ * adds to (one-time) what is stored.
+ */
+export const KeysUploadRequest = object({
+  identityKey: ecPublicKey,
+  signedPreKey: optional(SignedPreKey),
+  pqLastResortPreKey: optional(KyberPreKey),
+  preKeys: optional(array(MAX_PREKEYS_PER_UPLOAD, PreKey)),
+  pqPreKeys: optional(array(MAX_PQ_PREKEYS_PER_UPLOAD, KyberPreKey)),
+});
+export type KeysUploadRequest = ReturnType<typeof KeysUploadRequest>;
+
+/** `GET /v1/keys/count` response: one-time keys left for the calling device. */
+export interface PreKeyCountResponse {
+  preKeys: number;
+  pqPreKeys: number;
+}
+
+/** JSON form of a key as served in a bundle (base64url fields). */
+export interface PreKeyJson {
+  keyId: number;
+  publicKey: string;
+}
+export interface SignedPreKeyJson extends PreKeyJson {
+  signature: string;
+}
+
+/** One device's bundle. `preKey` is absent when its one-time keys ran out. */
+export interface DeviceBundleJson {
+  deviceId: number;
+  registrationId: number;
+  signedPreKey: SignedPreKeyJson;
+  preKey?: PreKeyJson;
+  /** A one-time Kyber prekey, or the last-resort one when none is left. */
+  pqPreKey: SignedPreKeyJson;
+}
+
+/** `GET /v1/keys/{accountId}/{deviceId|*}` response. */
+export interface PreKeyBundleResponse {
+  identityKey: string;
+  devices: DeviceBundleJson[];
+}
+
+/** Body of every error response. */
+export interface ErrorResponse {
+  error: { code: ErrorCode; message: string };
+}

@@ -1,0 +1,46 @@
+/**
+ * @tacet/wire — the contract between tacet's server and its clients,
+ * isomorphic (no Node-only modules): WebSocket protobuf frames, JSON API
+ * schemas with validators, proof-of-work, account ids, stable error codes.
+ */
+export {
+  ACCOUNT_ID_BYTES,
+  ACCOUNT_ID_LENGTH,
+  AccountIdError,
+  type AccountIdErrorReason,
+  displayAccountId,
+  formatAccountId,
+  parseAccountId,
+} from './account-id.js';
+export {
+  accountIdField,
+  type ChallengeResponse,
+  type DeviceBundleJson,
+  type ErrorResponse,
+  ecPublicKey,
+  KeysUploadRequest,
+  type KyberPreKey,
+  kemPublicKey,
+  type PreKey,
+  type PreKeyBundleResponse,
+  type PreKeyCountResponse,
+  type PreKeyJson,
+  RegisterRequest,
+  type RegisterResponse,
+  type SignedPreKey,
+  type SignedPreKeyJson,
+} from './api.js';
+export { fromBase64Url, toBase64Url } from './base64.js';
+export { ErrorCode, isErrorCode, RETRYABLE_CODES, WireError } from './errors.js';
+export { decodeClientFrame, decodeServerFrame, encodeClientFrame, encodeServerFrame } from './frames.js';
+export * from './gen/tacet/wire/v1/frames_pb.js';
+export * from './limits.js';
+export {
+  checkPow,
+  leadingZeroBits,
+  POW_MAX_BITS,
+  POW_MAX_CHALLENGE_LENGTH,
+  solvePow,
+  solvePowAsync,
+} from './pow.js';
+export { array, bytes, int, object, optional, parseJson, str, type Validator } from './schema.js';
