@@ -6,3 +6,4 @@
 export * from './errors.js';
 export * from './store/at-rest.js';
 export type * from './store/types.js';
+export * from './timers/index.js';

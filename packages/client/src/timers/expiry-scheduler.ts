@@ -1,0 +1,61 @@
+/**
+ * Shreds expired messages on time. It sleeps until the store's earliest
+ * deadline, deletes everything due, tells the listener, and sleeps again; a
+ * new or changed deadline is reported with `poke()`. Owns no state besides
+ * the one pending timer, so the store stays the single source of truth.
+ */
+import type { ClientStore } from '../store/types.js';
+import type { Clock } from './clock.js';
+
+/** setTimeout cannot wait longer than 2^31-1 ms; far deadlines are reached in hops. */
+const MAX_SLEEP_MS = 6 * 3600 * 1000;
+
+export interface ExpirySchedulerOptions {
+  readonly store: Pick<ClientStore, 'deleteExpired' | 'nextExpiry'>;
+  readonly clock: Clock;
+  /** Called with the ids just deleted (never with an empty list). */
+  readonly onExpired?: (ids: string[]) => void;
+  readonly onError?: (err: unknown) => void;
+}
+
+/**
+ * @example
+ * const s = new ExpiryScheduler({ store, clock: systemClock, onExpired: (ids) => redraw() });
+ * await s.poke(); // after storing a message with a deadline
+ */
+export class ExpiryScheduler {
+  readonly #o: ExpirySchedulerOptions;
+  #timer: unknown = null;
+  #stopped = false;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(options: ExpirySchedulerOptions) {
+    this.#o = options;
+  }
+
+  /** Sweeps what is due now and re-arms for the next deadline. */
+  poke(): Promise<void> {
+    this.#running = this.#running.then(() => this.#tick()).catch((e: unknown) => this.#o.onError?.(e));
+    return this.#running;
+  }
+
+  /** Cancels the pending timer; later pokes do nothing. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== null) this.#o.clock.clearTimer(this.#timer);
+    this.#timer = null;
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#stopped) return;
+    if (this.#timer !== null) this.#o.clock.clearTimer(this.#timer);
+    this.#timer = null;
+    const { clock, store } = this.#o;
+    const ids = await store.deleteExpired(clock.now());
+    if (ids.length > 0) this.#o.onExpired?.(ids);
+    const next = await store.nextExpiry();
+    if (next === null || this.#stopped) return;
+    const wait = Math.min(Math.max(0, next - clock.now()), MAX_SLEEP_MS);
+    this.#timer = clock.setTimer(() => void this.poke(), wait);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './clock.js';
+export * from './duration.js';
+export * from './expiry-scheduler.js';
