@@ -1,0 +1,95 @@
+/**
+ * The plaintext inside every encrypted message (our own schema, protobuf
+ * wire format): a text, a timer change or a delivery receipt. Decoding
+ * outside bytes is strict and bounded and throws ClientError('InvalidContent').
+ */
+import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { ClientError } from '../errors.js';
+import { isValidTimer } from '../timers/duration.js';
+
+/** Longest text a message may carry, in UTF-16 code units (about a page). */
+export const MAX_TEXT_LENGTH = 16 * 1024;
+/** Message ids one receipt may acknowledge. */
+export const MAX_RECEIPT_IDS = 256;
+/** Bytes in a content id (same as the wire's send id). */
+export const CONTENT_ID_BYTES = 16;
+
+const KIND = { text: 1, timer: 2, receipt: 3 } as const;
+
+/** A decoded message content. */
+export type Content =
+  | { kind: 'text'; id: Uint8Array; sentAt: number; body: string; timerSeconds: number }
+  | { kind: 'timer'; id: Uint8Array; sentAt: number; timerSeconds: number }
+  | { kind: 'receipt'; id: Uint8Array; sentAt: number; receiptIds: Uint8Array[] };
+
+/** @example encodeContent({ kind: 'text', id, sentAt: Date.now(), body: 'hi', timerSeconds: 30 }) */
+export function encodeContent(c: Content): Uint8Array {
+  const w = new BinaryWriter();
+  w.tag(1, WireType.LengthDelimited).bytes(c.id);
+  w.tag(2, WireType.Varint).uint64(c.sentAt);
+  w.tag(3, WireType.Varint).uint32(KIND[c.kind]);
+  if (c.kind === 'text') w.tag(4, WireType.LengthDelimited).string(c.body);
+  if (c.kind !== 'receipt') w.tag(5, WireType.Varint).uint32(c.timerSeconds);
+  if (c.kind === 'receipt') for (const id of c.receiptIds) w.tag(6, WireType.LengthDelimited).bytes(id);
+  return w.finish();
+}
+
+function invalid(why: string): never {
+  throw new ClientError('InvalidContent', `received message is malformed: ${why}`);
+}
+
+interface Fields {
+  id?: Uint8Array;
+  sentAt?: number;
+  kind?: number;
+  body?: string;
+  timer?: number;
+  receiptIds: Uint8Array[];
+}
+
+function readFields(bytes: Uint8Array): Fields {
+  const r = new BinaryReader(bytes);
+  const f: Fields = { receiptIds: [] };
+  while (r.pos < r.len) {
+    const [no, type] = r.tag();
+    if (no === 1 && type === WireType.LengthDelimited) f.id = r.bytes();
+    else if (no === 2 && type === WireType.Varint) f.sentAt = Number(r.uint64());
+    else if (no === 3 && type === WireType.Varint) f.kind = r.uint32();
+    else if (no === 4 && type === WireType.LengthDelimited) f.body = r.string();
+    else if (no === 5 && type === WireType.Varint) f.timer = r.uint32();
+    else if (no === 6 && type === WireType.LengthDelimited) {
+      if (f.receiptIds.length >= MAX_RECEIPT_IDS) invalid('too many receipt ids');
+      f.receiptIds.push(r.bytes());
+    } else r.skip(type, no);
+  }
+  return f;
+}
+
+/** Decodes outside bytes into a Content, checking every field. */
+export function decodeContent(bytes: Uint8Array): Content {
+  let f: Fields;
+  try {
+    f = readFields(bytes);
+  } catch (e) {
+    if (e instanceof ClientError) throw e;
+    invalid('not a valid protobuf message');
+  }
+  const { id, sentAt } = f;
+  if (!id || id.length !== CONTENT_ID_BYTES) invalid('missing or bad id');
+  if (sentAt === undefined || !Number.isSafeInteger(sentAt)) invalid('missing or bad sent time');
+  if (f.kind === KIND.text) {
+    if (f.body === undefined || f.body.length > MAX_TEXT_LENGTH) invalid('missing or oversized text');
+    const timerSeconds = f.timer ?? 0;
+    if (!isValidTimer(timerSeconds)) invalid('timer out of range');
+    return { kind: 'text', id, sentAt, body: f.body, timerSeconds };
+  }
+  if (f.kind === KIND.timer) {
+    if (f.timer === undefined || !isValidTimer(f.timer)) invalid('timer out of range');
+    return { kind: 'timer', id, sentAt, timerSeconds: f.timer };
+  }
+  if (f.kind === KIND.receipt) {
+    if (f.receiptIds.some((x) => x.length !== CONTENT_ID_BYTES)) invalid('bad receipt id');
+    return { kind: 'receipt', id, sentAt, receiptIds: f.receiptIds };
+  }
+  return invalid('unknown kind');
+}

@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeContent, encodeContent } from '../../src/content/content.js';
+import { pad, unpad } from '../../src/content/padding.js';
+import { decodeWrapper, encodeWrapper } from '../../src/content/wrapper.js';
+import { ClientError } from '../../src/errors.js';
+
+const id = new Uint8Array(16).fill(7);
+
+function rejectsOnlyWithClientError(decode: (b: Uint8Array) => unknown) {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      try {
+        decode(bytes);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ClientError);
+      }
+    }),
+    { numRuns: 500 },
+  );
+}
+
+describe('message content', () => {
+  it('round-trips texts, timer changes and receipts', () => {
+    const text = { kind: 'text', id, sentAt: 1_700_000_000_123, body: 'héllo 👋', timerSeconds: 30 } as const;
+    expect(decodeContent(encodeContent(text))).toEqual(text);
+    const timer = { kind: 'timer', id, sentAt: 5, timerSeconds: 0 } as const;
+    expect(decodeContent(encodeContent(timer))).toEqual(timer);
+    const receipt = { kind: 'receipt', id, sentAt: 5, receiptIds: [id, new Uint8Array(16)] } as const;
+    expect(decodeContent(encodeContent(receipt))).toEqual(receipt);
+  });
+
+  it('rejects out-of-range timers, bad ids and random bytes with a typed error', () => {
+    const bad = encodeContent({ kind: 'timer', id, sentAt: 5, timerSeconds: 3 });
+    expect(() => decodeContent(bad)).toThrow(ClientError);
+    const shortId = encodeContent({
+      kind: 'text',
+      id: id.subarray(0, 8),
+      sentAt: 1,
+      body: 'x',
+      timerSeconds: 30,
+    });
+    expect(() => decodeContent(shortId)).toThrow(/bad id/);
+    rejectsOnlyWithClientError(decodeContent);
+    rejectsOnlyWithClientError(decodeWrapper);
+  });
+
+  it('pads to fixed buckets and strips the padding again', () => {
+    expect(pad(new Uint8Array(0)).length).toBe(160);
+    expect(pad(new Uint8Array(159)).length).toBe(160);
+    expect(pad(new Uint8Array(160)).length).toBe(320);
+    const body = new Uint8Array([1, 0, 0x80, 0]);
+    expect(unpad(pad(body))).toEqual(body);
+    expect(() => unpad(new Uint8Array(160))).toThrow(ClientError);
+  });
+
+  it('wraps a ciphertext with its sender', () => {
+    const w = { sender: id, senderDevice: 1, type: 3, ciphertext: new Uint8Array([1, 2]) } as const;
+    expect(decodeWrapper(encodeWrapper(w))).toEqual(w);
+  });
+});
