@@ -1,1 +1,2 @@
 export {};
+export { ProtobufReader, ProtobufWriter, WireType } from './protobuf.js';

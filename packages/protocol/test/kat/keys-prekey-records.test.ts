@@ -1,0 +1,61 @@
+/**
+ * Prekey records in libsignal's storage layout: exact field layout, round
+ * trips, signatures over the typed encodings (spec §1), refusal of broken records.
+ */
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../../src/crypto/bytes.js';
+import { ProtocolError } from '../../src/errors.js';
+import {
+  IdentityKeyPair,
+  KEM_TYPE_MLKEM1024,
+  KyberPreKeyRecord,
+  PreKeyRecord,
+  SignedPreKeyRecord,
+} from '../../src/keys/index.js';
+
+const identity = IdentityKeyPair.generate();
+
+describe('prekey records', () => {
+  it('PreKeyRecord is {1 id, 2 public(33), 3 private(32)} and round-trips', () => {
+    const rec = PreKeyRecord.generate(300);
+    const bytes = rec.serialize();
+    expect(toHex(bytes.subarray(0, 5))).toBe('08ac021221');
+    const back = PreKeyRecord.deserialize(bytes);
+    expect(back.id).toBe(300);
+    expect(back.keyPair.publicKey.equals(rec.keyPair.publicKey)).toBe(true);
+    expect(back.keyPair.privateKey.serialize()).toEqual(rec.keyPair.privateKey.serialize());
+  });
+
+  it('SignedPreKeyRecord is signed over the 33-byte key and round-trips with its fixed64 timestamp', () => {
+    const rec = SignedPreKeyRecord.generate(7, identity, 1_700_000_000_123);
+    expect(identity.publicKey.verifySignature(rec.keyPair.publicKey.serialize(), rec.signature)).toBe(true);
+    const bytes = rec.serialize();
+    expect(bytes[bytes.length - 9]).toBe(0x29); // field 5, wire type 1
+    const back = SignedPreKeyRecord.deserialize(bytes);
+    expect(back.id).toBe(7);
+    expect(back.timestamp).toBe(1_700_000_000_123);
+    expect(back.signature).toEqual(rec.signature);
+    expect(back.keyPair.publicKey.equals(rec.keyPair.publicKey)).toBe(true);
+  });
+
+  it.each([undefined, KEM_TYPE_MLKEM1024])(
+    'KyberPreKeyRecord (type %s) is signed over the 1569 bytes and round-trips',
+    (type) => {
+      const rec = KyberPreKeyRecord.generate(9, identity, 42, type);
+      expect(identity.publicKey.verifySignature(rec.keyPair.publicKey.serialize(), rec.signature)).toBe(true);
+      expect(identity.publicKey.verifySignature(rec.keyPair.publicKey.bytes, rec.signature)).toBe(false);
+      const back = KyberPreKeyRecord.deserialize(rec.serialize());
+      expect(back.id).toBe(9);
+      expect(back.timestamp).toBe(42);
+      expect(back.keyPair.publicKey.equals(rec.keyPair.publicKey)).toBe(true);
+      expect(back.keyPair.secretKey.serialize()).toEqual(rec.keyPair.secretKey.serialize());
+    },
+  );
+
+  it('refuses records with missing fields or truncated bytes with a ProtocolError', () => {
+    const bytes = SignedPreKeyRecord.generate(1, identity, 5).serialize();
+    for (const cut of [0, 2, 10, 36, 40, 71, bytes.length - 1]) {
+      expect(() => SignedPreKeyRecord.deserialize(bytes.subarray(0, cut))).toThrow(ProtocolError);
+    }
+  });
+});
