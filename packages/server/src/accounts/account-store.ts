@@ -1,0 +1,43 @@
+/**
+ * Port for accounts and their devices. Adapters: storage/sqlite (embedded
+ * default), storage/postgres (several nodes). All methods are async so a
+ * networked database fits; ids are raw 16-byte account ids.
+ */
+
+/** A device as the server knows it: only a hash of its credential. */
+export interface DeviceRecord {
+  accountId: Uint8Array;
+  deviceId: number;
+  /** SHA-256 of the device credential. */
+  credentialHash: Uint8Array;
+  registrationId: number;
+}
+
+/** What a new account starts with: its first device (id 1). */
+export interface NewAccount {
+  accountId: Uint8Array;
+  credentialHash: Uint8Array;
+  registrationId: number;
+  createdAt: number;
+}
+
+export interface AccountStore {
+  /** Creates the account with device 1. Resolves false if the id already exists. */
+  createAccount(account: NewAccount): Promise<boolean>;
+  /** Adds the next device number to an existing account; undefined if the account is gone or has `maxDevices`. */
+  addDevice(
+    accountId: Uint8Array,
+    credentialHash: Uint8Array,
+    registrationId: number,
+    maxDevices: number,
+  ): Promise<number | undefined>;
+  /** The device, or undefined. */
+  getDevice(accountId: Uint8Array, deviceId: number): Promise<DeviceRecord | undefined>;
+  /** Device ids of an account, ascending; empty if no such account. */
+  listDeviceIds(accountId: Uint8Array): Promise<number[]>;
+  /**
+   * Deletes the account and everything it owns (devices, keys, queued
+   * messages) in one transaction. Resolves false if there was no such account.
+   */
+  deleteAccount(accountId: Uint8Array): Promise<boolean>;
+}

@@ -1,0 +1,52 @@
+/**
+ * Port for the durable per-device message queues. `enqueue` resolves only
+ * after the envelopes are durably committed (the sender's ack depends on it);
+ * adapters are free to share one commit among concurrent calls.
+ */
+
+export interface OutgoingCopy {
+  accountId: Uint8Array;
+  deviceId: number;
+  content: Uint8Array;
+}
+
+/** One logical message for one or many devices, stored all-or-nothing. */
+export interface EnqueueRequest {
+  /** Client-chosen 16-byte id; unique per recipient device while queued. */
+  id: Uint8Array;
+  serverTimestamp: number;
+  expiresAt: number;
+  copies: OutgoingCopy[];
+}
+
+export type EnqueueResult =
+  | { ok: true /** Copies actually added (a resend adds none). */; stored: number }
+  | { ok: false; code: 'unknown_recipient' | 'queue_full'; failedIndexes: number[] };
+
+export interface StoredEnvelope {
+  /** Queue order; strictly increasing per device, never reused. */
+  seq: number;
+  id: Uint8Array;
+  content: Uint8Array;
+  serverTimestamp: number;
+  expiresAt: number;
+}
+
+export interface QueueStore {
+  /** Durably stores every copy, or none (unknown device, full queue). */
+  enqueue(request: EnqueueRequest, maxQueueLength: number): Promise<EnqueueResult>;
+  /** Unexpired envelopes of a device with seq > afterSeq, oldest first. */
+  fetch(
+    accountId: Uint8Array,
+    deviceId: number,
+    afterSeq: number,
+    limit: number,
+    now: number,
+  ): Promise<StoredEnvelope[]>;
+  /** Deletes acked envelopes; resolves how many existed. */
+  ack(accountId: Uint8Array, deviceId: number, ids: Uint8Array[]): Promise<number>;
+  /** Deletes up to `limit` envelopes whose expiry is <= now; resolves how many. */
+  deleteExpired(now: number, limit: number): Promise<number>;
+  /** Envelopes waiting for a device. */
+  queueLength(accountId: Uint8Array, deviceId: number): Promise<number>;
+}

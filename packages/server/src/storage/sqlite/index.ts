@@ -1,0 +1,47 @@
+/**
+ * The embedded SQLite storage: one database file in the data directory, one
+ * group committer shared by every store so all writes batch together.
+ */
+import type { Storage } from '../storage.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
+import { GroupCommitter } from './group-commit.js';
+import { SqliteAccountStore } from './sqlite-account-store.js';
+import { SqliteKeyStore } from './sqlite-key-store.js';
+import { SqliteQueueStore } from './sqlite-queue-store.js';
+
+export { DATABASE_FILE } from './database.js';
+
+class SqliteStorage implements Storage {
+  readonly accounts: SqliteAccountStore;
+  readonly keys: SqliteKeyStore;
+  readonly queue: SqliteQueueStore;
+  onCommit?: (batchSize: number) => void;
+  private readonly committer: GroupCommitter;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.committer = new GroupCommitter(db, (n) => this.onCommit?.(n));
+    this.accounts = new SqliteAccountStore(db, this.committer);
+    this.keys = new SqliteKeyStore(db, this.committer);
+    this.queue = new SqliteQueueStore(db, this.committer);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    this.committer.close();
+    if (!this.db.open) return;
+    // Fold the WAL back and truncate it so deleted envelopes do not linger there.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
+  }
+}
+
+/**
+ * Opens the storage of `dataDir` (created if missing).
+ * @example const storage = await openSqliteStorage('/var/lib/tacet')
+ */
+export async function openSqliteStorage(dataDir: string): Promise<Storage> {
+  return new SqliteStorage(openDatabase(dataDir));
+}

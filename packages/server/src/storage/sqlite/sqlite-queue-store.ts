@@ -1,0 +1,130 @@
+/**
+ * SQLite adapter of {@link QueueStore}. Enqueues and acks go through the
+ * group committer (one fsync per batch); reads go straight to the database
+ * and see only committed rows. Queue lengths are cached in memory (this
+ * process is the only writer) so the cap check costs no COUNT per send.
+ */
+import type {
+  EnqueueRequest,
+  EnqueueResult,
+  QueueStore,
+  StoredEnvelope,
+} from '../../delivery/queue-store.js';
+import { deviceKey } from '../../fanout/fanout.js';
+import type { SqliteDatabase } from './database.js';
+import type { GroupCommitter } from './group-commit.js';
+
+interface EnvelopeRow {
+  seq: number;
+  id: Buffer;
+  content: Buffer;
+  server_ts: number;
+  expires_at: number;
+}
+
+/** Cached lengths kept before the cache is dropped and rebuilt lazily. */
+const MAX_CACHED_LENGTHS = 100_000;
+
+export class SqliteQueueStore implements QueueStore {
+  private readonly s;
+  private readonly lengths = new Map<string, number>();
+
+  constructor(
+    db: SqliteDatabase,
+    private readonly committer: GroupCommitter,
+  ) {
+    const byDevice = 'account_id = ? AND device_id = ?';
+    this.s = {
+      device: db.prepare(`SELECT 1 FROM devices WHERE ${byDevice}`).pluck(),
+      count: db.prepare(`SELECT count(*) FROM envelopes WHERE ${byDevice}`).pluck(),
+      insert: db.prepare(
+        'INSERT OR IGNORE INTO envelopes (account_id, device_id, id, content, server_ts, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      fetch: db.prepare(
+        `SELECT seq, id, content, server_ts, expires_at FROM envelopes
+         WHERE ${byDevice} AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?`,
+      ),
+      ack: db.prepare(`DELETE FROM envelopes WHERE ${byDevice} AND id = ?`),
+      expired: db.prepare(
+        'DELETE FROM envelopes WHERE seq IN (SELECT seq FROM envelopes WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)',
+      ),
+    };
+  }
+
+  private length(accountId: Uint8Array, deviceId: number): number {
+    const key = deviceKey(accountId, deviceId);
+    let n = this.lengths.get(key);
+    if (n === undefined) {
+      if (this.lengths.size >= MAX_CACHED_LENGTHS) this.lengths.clear();
+      n = this.s.count.get(accountId, deviceId) as number;
+      this.lengths.set(key, n);
+    }
+    return n;
+  }
+
+  private adjust(accountId: Uint8Array, deviceId: number, by: number): void {
+    const key = deviceKey(accountId, deviceId);
+    const n = this.lengths.get(key);
+    if (n !== undefined) this.lengths.set(key, Math.max(0, n + by));
+  }
+
+  enqueue(req: EnqueueRequest, maxQueueLength: number): Promise<EnqueueResult> {
+    return this.committer.run((): EnqueueResult => {
+      const unknown = req.copies.flatMap((c, i) => (this.s.device.get(c.accountId, c.deviceId) ? [] : [i]));
+      if (unknown.length > 0) return { ok: false, code: 'unknown_recipient', failedIndexes: unknown };
+      const full = req.copies.flatMap((c, i) =>
+        this.length(c.accountId, c.deviceId) >= maxQueueLength ? [i] : [],
+      );
+      if (full.length > 0) return { ok: false, code: 'queue_full', failedIndexes: full };
+      let stored = 0;
+      for (const c of req.copies) {
+        const added = this.s.insert.run(
+          c.accountId,
+          c.deviceId,
+          req.id,
+          c.content,
+          req.serverTimestamp,
+          req.expiresAt,
+        ).changes;
+        this.adjust(c.accountId, c.deviceId, added);
+        stored += added;
+      }
+      return { ok: true, stored };
+    });
+  }
+
+  async fetch(accountId: Uint8Array, deviceId: number, afterSeq: number, limit: number, now: number) {
+    const rows = this.s.fetch.all(accountId, deviceId, afterSeq, now, limit) as EnvelopeRow[];
+    return rows.map(
+      (r): StoredEnvelope => ({
+        seq: r.seq,
+        id: r.id,
+        content: r.content,
+        serverTimestamp: r.server_ts,
+        expiresAt: r.expires_at,
+      }),
+    );
+  }
+
+  ack(accountId: Uint8Array, deviceId: number, ids: Uint8Array[]): Promise<number> {
+    return this.committer.run(() => {
+      let deleted = 0;
+      for (const id of ids) deleted += this.s.ack.run(accountId, deviceId, id).changes;
+      this.adjust(accountId, deviceId, -deleted);
+      return deleted;
+    });
+  }
+
+  deleteExpired(now: number, limit: number): Promise<number> {
+    return this.committer.run(() => {
+      const deleted = this.s.expired.run(now, limit).changes;
+      // Which devices lost rows is not tracked; recount lazily.
+      if (deleted > 0) this.lengths.clear();
+      return deleted;
+    });
+  }
+
+  async queueLength(accountId: Uint8Array, deviceId: number): Promise<number> {
+    return this.s.count.get(accountId, deviceId) as number;
+  }
+}

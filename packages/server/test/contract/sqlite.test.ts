@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
+import { describeStorageContract } from './storage-contract.js';
+
+describeStorageContract('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
+  const storage = await openSqliteStorage(dir);
+  return {
+    storage,
+    async cleanup() {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+it('sqlite: concurrent writes share commits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
+  const storage = await openSqliteStorage(dir);
+  const batches: number[] = [];
+  storage.onCommit = (n) => batches.push(n);
+  const ids = Array.from({ length: 100 }, () => new Uint8Array(16).map(() => (Math.random() * 256) | 0));
+  await Promise.all(
+    ids.map((accountId) =>
+      storage.accounts.createAccount({
+        accountId,
+        credentialHash: accountId,
+        registrationId: 1,
+        createdAt: 0,
+      }),
+    ),
+  );
+  expect(batches.reduce((x, y) => x + y, 0)).toBe(100);
+  expect(batches.length).toBeLessThan(5);
+  await storage.close();
+  rmSync(dir, { recursive: true, force: true });
+});

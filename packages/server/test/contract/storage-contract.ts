@@ -1,0 +1,259 @@
+/**
+ * The storage contract: one suite every adapter must pass (SQLite now,
+ * PostgreSQL later). Call describeStorageContract with a factory that opens
+ * a fresh, empty, real database and a cleanup that removes it.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/storage/storage.js';
+
+export interface StorageFixture {
+  storage: Storage;
+  cleanup(): Promise<void>;
+}
+
+const id16 = () => new Uint8Array(randomBytes(16));
+const ec = () => new Uint8Array([5, ...randomBytes(32)]);
+const kem = () => new Uint8Array([8, ...randomBytes(1568)]);
+const sig = () => new Uint8Array(randomBytes(64));
+const bytes = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export function describeStorageContract(name: string, open: () => Promise<StorageFixture>): void {
+  describe(`storage contract: ${name}`, () => {
+    let fx: StorageFixture;
+    let s: Storage;
+    beforeEach(async () => {
+      fx = await open();
+      s = fx.storage;
+    });
+    afterEach(async () => {
+      await fx.cleanup();
+    });
+
+    async function account(): Promise<Uint8Array> {
+      const accountId = id16();
+      expect(
+        await s.accounts.createAccount({
+          accountId,
+          credentialHash: id16(),
+          registrationId: 7,
+          createdAt: 1,
+        }),
+      ).toBe(true);
+      return accountId;
+    }
+
+    async function withKeys(accountId: Uint8Array, deviceId = 1, oneTime = 0) {
+      const identityKey = (await s.keys.getIdentityKey(accountId)) ?? ec();
+      const upload = {
+        identityKey,
+        signedPreKey: { keyId: 1, publicKey: ec(), signature: sig() },
+        pqLastResortPreKey: { keyId: 1000, publicKey: kem(), signature: sig() },
+        preKeys: Array.from({ length: oneTime }, (_, i) => ({ keyId: i + 1, publicKey: ec() })),
+        pqPreKeys: Array.from({ length: oneTime }, (_, i) => ({
+          keyId: i + 1,
+          publicKey: kem(),
+          signature: sig(),
+        })),
+      };
+      expect(await s.keys.putKeys(accountId, deviceId, upload, 1000)).toBe('ok');
+      return upload;
+    }
+
+    it('creates accounts with device 1 and refuses a duplicate id', async () => {
+      const a = await account();
+      const device = await s.accounts.getDevice(a, 1);
+      expect(device?.registrationId).toBe(7);
+      expect(
+        await s.accounts.createAccount({
+          accountId: a,
+          credentialHash: id16(),
+          registrationId: 1,
+          createdAt: 1,
+        }),
+      ).toBe(false);
+      expect(await s.accounts.getDevice(a, 2)).toBeUndefined();
+      expect(await s.accounts.getDevice(id16(), 1)).toBeUndefined();
+    });
+
+    it('adds devices up to the maximum', async () => {
+      const a = await account();
+      expect(await s.accounts.addDevice(a, id16(), 3, 3)).toBe(2);
+      expect(await s.accounts.addDevice(a, id16(), 3, 3)).toBe(3);
+      expect(await s.accounts.addDevice(a, id16(), 3, 3)).toBeUndefined();
+      expect(await s.accounts.addDevice(id16(), id16(), 3, 3)).toBeUndefined();
+      expect(await s.accounts.listDeviceIds(a)).toEqual([1, 2, 3]);
+    });
+
+    it('keeps the first identity key and refuses another', async () => {
+      const a = await account();
+      const up = await withKeys(a);
+      expect(bytes((await s.keys.getIdentityKey(a)) as Uint8Array)).toBe(bytes(up.identityKey));
+      expect(await s.keys.putKeys(a, 1, { identityKey: ec() }, 1000)).toBe('identity_key_mismatch');
+      expect(await s.keys.putKeys(a, 9, { identityKey: up.identityKey }, 1000)).toBe('no_device');
+    });
+
+    it('refuses an upload beyond the one-time key cap and keeps none of it', async () => {
+      const a = await account();
+      await withKeys(a, 1, 3);
+      const preKeys = Array.from({ length: 3 }, (_, i) => ({ keyId: 100 + i, publicKey: ec() }));
+      expect(
+        await s.keys.putKeys(
+          a,
+          1,
+          { identityKey: (await s.keys.getIdentityKey(a)) as Uint8Array, preKeys },
+          5,
+        ),
+      ).toBe('too_many_keys');
+      expect(await s.keys.countOneTimeKeys(a, 1)).toEqual({ preKeys: 3, pqPreKeys: 3 });
+    });
+
+    it('hands out each one-time key once, then the last-resort Kyber key', async () => {
+      const a = await account();
+      const up = await withKeys(a, 1, 2);
+      const claims = [
+        await s.keys.claimBundle(a, 1),
+        await s.keys.claimBundle(a, 1),
+        await s.keys.claimBundle(a, 1),
+      ];
+      expect(claims.map((c) => c?.devices[0]?.preKey?.keyId)).toEqual([1, 2, undefined]);
+      expect(claims.map((c) => c?.devices[0]?.pqPreKeyIsLastResort)).toEqual([false, false, true]);
+      expect(claims[2]?.devices[0]?.pqPreKey.keyId).toBe(1000);
+      expect(bytes(claims[0]?.devices[0]?.signedPreKey.publicKey as Uint8Array)).toBe(
+        bytes(up.signedPreKey.publicKey),
+      );
+      expect(await s.keys.countOneTimeKeys(a, 1)).toEqual({ preKeys: 0, pqPreKeys: 0 });
+    });
+
+    it('never gives one one-time key to two concurrent claims', async () => {
+      const a = await account();
+      await withKeys(a, 1, 40);
+      const claims = await Promise.all(Array.from({ length: 60 }, () => s.keys.claimBundle(a, 1)));
+      const ids = claims.map((c) => c?.devices[0]?.preKey?.keyId).filter((x) => x !== undefined);
+      expect(ids.length).toBe(40);
+      expect(new Set(ids).size).toBe(40);
+      const pq = claims
+        .filter((c) => c?.devices[0]?.pqPreKeyIsLastResort === false)
+        .map((c) => c?.devices[0]?.pqPreKey.keyId);
+      expect(new Set(pq).size).toBe(40);
+    });
+
+    it('claims every device with keys when no device is named', async () => {
+      const a = await account();
+      await withKeys(a, 1, 1);
+      await s.accounts.addDevice(a, id16(), 2, 8);
+      await s.accounts.addDevice(a, id16(), 3, 8);
+      await withKeys(a, 3, 1);
+      const bundle = await s.keys.claimBundle(a, undefined);
+      expect(bundle?.devices.map((d) => d.deviceId)).toEqual([1, 3]);
+      expect(await s.keys.claimBundle(a, 2)).toBeUndefined();
+      expect(await s.keys.claimBundle(id16(), undefined)).toBeUndefined();
+    });
+
+    function send(to: Uint8Array[], id = id16(), expiresAt = Date.now() + 60_000) {
+      return {
+        id,
+        serverTimestamp: Date.now(),
+        expiresAt,
+        copies: to.map((accountId) => ({ accountId, deviceId: 1, content: id16() })),
+      };
+    }
+
+    it('stores a send for every device or for none', async () => {
+      const a = await account();
+      const b = await account();
+      const result = await s.queue.enqueue(send([a, id16(), b, id16()]), 100);
+      expect(result).toEqual({ ok: false, code: 'unknown_recipient', failedIndexes: [1, 3] });
+      expect(await s.queue.queueLength(a, 1)).toBe(0);
+      expect(await s.queue.enqueue(send([a, b]), 100)).toEqual({ ok: true, stored: 2 });
+      expect(await s.queue.queueLength(b, 1)).toBe(1);
+    });
+
+    it('stores a resend with the same id once', async () => {
+      const a = await account();
+      const req = send([a]);
+      expect(await s.queue.enqueue(req, 100)).toEqual({ ok: true, stored: 1 });
+      expect(await s.queue.enqueue(req, 100)).toEqual({ ok: true, stored: 0 });
+      expect(await s.queue.queueLength(a, 1)).toBe(1);
+    });
+
+    it('refuses sends to a full queue until an ack makes room', async () => {
+      const a = await account();
+      for (let i = 0; i < 3; i++) expect((await s.queue.enqueue(send([a]), 3)).ok).toBe(true);
+      expect(await s.queue.enqueue(send([a]), 3)).toEqual({
+        ok: false,
+        code: 'queue_full',
+        failedIndexes: [0],
+      });
+      const [first] = await s.queue.fetch(a, 1, 0, 1, Date.now());
+      expect(await s.queue.ack(a, 1, [(first as { id: Uint8Array }).id])).toBe(1);
+      expect((await s.queue.enqueue(send([a]), 3)).ok).toBe(true);
+    });
+
+    it('fetches in order after a cursor, and acks delete', async () => {
+      const a = await account();
+      const sent = [];
+      for (let i = 0; i < 10; i++) {
+        const req = send([a]);
+        sent.push(bytes(req.id));
+        await s.queue.enqueue(req, 100);
+      }
+      const page1 = await s.queue.fetch(a, 1, 0, 4, Date.now());
+      const page2 = await s.queue.fetch(a, 1, (page1.at(-1) as { seq: number }).seq, 100, Date.now());
+      expect([...page1, ...page2].map((e) => bytes(e.id))).toEqual(sent);
+      expect(
+        await s.queue.ack(
+          a,
+          1,
+          page1.map((e) => e.id),
+        ),
+      ).toBe(4);
+      expect(await s.queue.ack(a, 1, [page1[0]?.id as Uint8Array])).toBe(0);
+      expect((await s.queue.fetch(a, 1, 0, 100, Date.now())).map((e) => bytes(e.id))).toEqual(sent.slice(4));
+    });
+
+    it('never reuses a sequence number after the newest envelope is acked', async () => {
+      const a = await account();
+      await s.queue.enqueue(send([a]), 100);
+      const [first] = await s.queue.fetch(a, 1, 0, 10, Date.now());
+      await s.queue.ack(a, 1, [(first as { id: Uint8Array }).id]);
+      await s.queue.enqueue(send([a]), 100);
+      const after = await s.queue.fetch(a, 1, (first as { seq: number }).seq, 10, Date.now());
+      expect(after).toHaveLength(1);
+    });
+
+    it('hides expired envelopes and sweeps them', async () => {
+      const a = await account();
+      const now = Date.now();
+      await s.queue.enqueue(send([a], id16(), now - 1), 100);
+      await s.queue.enqueue(send([a], id16(), now + 60_000), 100);
+      expect(await s.queue.fetch(a, 1, 0, 10, now)).toHaveLength(1);
+      expect(await s.queue.deleteExpired(now, 100)).toBe(1);
+      expect(await s.queue.queueLength(a, 1)).toBe(1);
+    });
+
+    it('deletes an account with its devices, keys and queue', async () => {
+      const a = await account();
+      const b = await account();
+      await withKeys(a, 1, 5);
+      await s.queue.enqueue(send([a, b]), 100);
+      expect(await s.accounts.deleteAccount(a)).toBe(true);
+      expect(await s.accounts.deleteAccount(a)).toBe(false);
+      expect(await s.accounts.getDevice(a, 1)).toBeUndefined();
+      expect(await s.keys.getIdentityKey(a)).toBeUndefined();
+      expect(await s.keys.countOneTimeKeys(a, 1)).toEqual({ preKeys: 0, pqPreKeys: 0 });
+      expect(await s.queue.queueLength(a, 1)).toBe(0);
+      expect(await s.queue.queueLength(b, 1)).toBe(1);
+      expect((await s.queue.enqueue(send([a]), 100)).ok).toBe(false);
+    });
+
+    it('commits many concurrent sends, all durable when they resolve', async () => {
+      const a = await account();
+      const results = await Promise.all(
+        Array.from({ length: 300 }, () => s.queue.enqueue(send([a]), 10_000)),
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(await s.queue.queueLength(a, 1)).toBe(300);
+    });
+  });
+}
