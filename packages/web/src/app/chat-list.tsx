@@ -1,0 +1,97 @@
+/** The list of conversations and the form that adds a contact by id. */
+import { useState } from 'preact/hooks';
+import { formatTimer } from './format.js';
+import type { ChatService, ContactView } from './service.js';
+
+/** Props: contacts to list, which one is open, and how to open or add one. */
+export interface ChatListProps {
+  service: ChatService;
+  contacts: readonly ContactView[];
+  selected: string | null;
+  onSelect: (id: string) => void;
+}
+
+function AddContact({ service, onAdded }: { service: ChatService; onAdded: (id: string) => void }) {
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await service.addContact(id.trim(), name.trim());
+      onAdded(id.trim());
+      setId('');
+      setName('');
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <form class="add-contact" onSubmit={submit} aria-label="Add a contact">
+      <label>
+        Their id
+        <input
+          name="contact-id"
+          required
+          value={id}
+          onInput={(e) => setId(e.currentTarget.value)}
+          spellcheck={false}
+        />
+      </label>
+      <label>
+        Name (only you see it)
+        <input
+          name="contact-name"
+          required
+          maxLength={64}
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit">Add contact</button>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** @example <ChatList service={s} contacts={list} selected={id} onSelect={open} /> */
+export function ChatList({ service, contacts, selected, onSelect }: ChatListProps) {
+  return (
+    <nav class="chat-list" aria-label="Conversations">
+      <ul data-testid="chat-list">
+        {contacts.length === 0 && <li class="empty">No contacts yet. Add one by their id below.</li>}
+        {contacts.map((c) => (
+          <li key={c.id}>
+            <button
+              type="button"
+              aria-current={c.id === selected ? 'page' : undefined}
+              onClick={() => onSelect(c.id)}
+              data-contact={c.name}
+            >
+              <span class="name">{c.name}</span>
+              {c.verified && (
+                <span class="badge ok" title="verified">
+                  ✓
+                </span>
+              )}
+              {c.identityChanged && (
+                <span class="badge danger" title="safety number changed">
+                  !
+                </span>
+              )}
+              <span class="timer" title="disappearing timer">
+                ⏱ {formatTimer(c.timerSeconds)}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <AddContact service={service} onAdded={onSelect} />
+    </nav>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * One conversation: header (timer setting, safety number), the key-change
+ * warning, the messages with live countdowns, and the composer. Incoming
+ * messages start their countdown when this view shows them.
+ */
+import type { MessageRecord } from '@tacet/client';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatTimer, TIMER_CHOICES } from './format.js';
+import { MessageItem } from './message-item.js';
+import { SafetyDialog } from './safety-dialog.js';
+import type { ChatService, ContactView } from './service.js';
+import { useNow } from './use-now.js';
+
+/** The offered timer values, plus the current one if it was set elsewhere (e.g. `tacet timer bob 2m`). */
+function timerChoices(current: number): number[] {
+  return TIMER_CHOICES.includes(current)
+    ? [...TIMER_CHOICES]
+    : [...TIMER_CHOICES, current].sort((a, b) => a - b);
+}
+
+/** Props: the service and the open contact. */
+export interface ChatViewProps {
+  service: ChatService;
+  contact: ContactView;
+}
+
+function useMessages(service: ChatService, contactId: string): MessageRecord[] {
+  const [messages, setMessages] = useState<MessageRecord[]>([]);
+  useEffect(() => {
+    let live = true;
+    const load = () => service.listMessages(contactId).then((m) => live && setMessages(m));
+    load();
+    const off = service.subscribe((e) => {
+      if (e.type === 'messages' && e.contactId === contactId) load();
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [service, contactId]);
+  return messages;
+}
+
+function KeyChangeWarning({ service, contact }: ChatViewProps) {
+  return (
+    <section class="banner danger" role="alert" data-testid="key-change">
+      <p>
+        <strong>{contact.name}’s safety number has changed.</strong> They may have reinstalled tacet — or
+        someone may be trying to intercept. Sending is paused until you accept the new key; compare the safety
+        number first.
+      </p>
+      <button type="button" onClick={() => service.acceptIdentityChange(contact.id)}>
+        Accept the new key
+      </button>
+    </section>
+  );
+}
+
+function Composer({ service, contact }: ChatViewProps) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    setError(null);
+    try {
+      await service.send(contact.id, text);
+      setText('');
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <form class="composer" onSubmit={submit}>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <label class="visually-hidden" for="composer-input">
+        Message to {contact.name}
+      </label>
+      <input
+        id="composer-input"
+        name="message"
+        autoComplete="off"
+        maxLength={4000}
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+        placeholder={
+          contact.identityChanged ? 'Sending paused: safety number changed' : `Message ${contact.name}`
+        }
+      />
+      <button type="submit" disabled={contact.identityChanged}>
+        Send
+      </button>
+    </form>
+  );
+}
+
+/** @example <ChatView service={s} contact={c} /> */
+export function ChatView({ service, contact }: ChatViewProps) {
+  const now = useNow();
+  const messages = useMessages(service, contact.id).filter((m) => m.expiresAt === null || m.expiresAt > now);
+  const [showSafety, setShowSafety] = useState(false);
+  const list = useRef<HTMLOListElement>(null);
+  const unseen = messages.filter((m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0);
+  const unseenKey = unseen.map((m) => m.id).join();
+
+  useEffect(() => {
+    if (unseen.length > 0 && document.visibilityState === 'visible') {
+      service
+        .markDisplayed(
+          contact.id,
+          unseen.map((m) => m.id),
+        )
+        .catch(() => undefined);
+    }
+  }, [unseenKey]);
+  useEffect(() => list.current?.lastElementChild?.scrollIntoView({ block: 'end' }), [messages.length]);
+
+  return (
+    <section class="chat" aria-label={`Conversation with ${contact.name}`}>
+      <header class="chat-head">
+        <h2>
+          {contact.name} {contact.verified && <span class="badge ok">✓ verified</span>}
+        </h2>
+        <label>
+          Disappear after{' '}
+          <select
+            name="timer"
+            value={String(contact.timerSeconds)}
+            onChange={(e) => service.setTimer(contact.id, Number(e.currentTarget.value))}
+          >
+            {timerChoices(contact.timerSeconds).map((s) => (
+              <option key={s} value={String(s)}>
+                {formatTimer(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => setShowSafety(true)}>
+          Safety number
+        </button>
+      </header>
+      {contact.identityChanged && <KeyChangeWarning service={service} contact={contact} />}
+      <ol class="messages" ref={list} role="log" aria-live="polite" data-testid="messages">
+        {messages.map((m) => (
+          <MessageItem key={m.id} message={m} now={now} peerName={contact.name} />
+        ))}
+      </ol>
+      <Composer service={service} contact={contact} />
+      {showSafety && (
+        <SafetyDialog service={service} contact={contact} onClose={() => setShowSafety(false)} />
+      )}
+    </section>
+  );
+}

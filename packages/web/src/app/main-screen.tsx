@@ -1,0 +1,70 @@
+/** The messenger once unlocked: header, chat list and the open conversation. */
+import { useEffect, useState } from 'preact/hooks';
+import { ChatList } from './chat-list.js';
+import { ChatView } from './chat-view.js';
+import { IdDialog } from './id-dialog.js';
+import type { ChatService, ConnectionState, ContactView } from './service.js';
+
+const CONNECTION_TEXT: Record<ConnectionState, string> = {
+  online: 'Connected',
+  connecting: 'Connecting…',
+  offline: 'Offline — will reconnect',
+};
+
+function useContacts(service: ChatService): ContactView[] {
+  const [contacts, setContacts] = useState<ContactView[]>([]);
+  useEffect(() => {
+    const load = () => service.listContacts().then(setContacts);
+    load();
+    return service.subscribe((e) => {
+      if (e.type === 'contacts') load();
+    });
+  }, [service]);
+  return contacts;
+}
+
+function useConnection(service: ChatService): ConnectionState {
+  const [state, setState] = useState(service.connection());
+  useEffect(
+    () =>
+      service.subscribe((e) => {
+        if (e.type === 'connection') setState(e.state);
+      }),
+    [service],
+  );
+  return state;
+}
+
+/** @example <MainScreen service={service} /> */
+export function MainScreen({ service }: { service: ChatService }) {
+  const contacts = useContacts(service);
+  const connection = useConnection(service);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [showId, setShowId] = useState(false);
+  const contact = contacts.find((c) => c.id === selected) ?? null;
+
+  return (
+    <div class="main">
+      <header class="top">
+        <h1>tacet</h1>
+        <p class={`connection ${connection}`} role="status" data-testid="connection">
+          {CONNECTION_TEXT[connection]}
+        </p>
+        <button type="button" onClick={() => setShowId(true)}>
+          My id
+        </button>
+      </header>
+      <div class="panes">
+        <ChatList service={service} contacts={contacts} selected={selected} onSelect={setSelected} />
+        <main class="pane">
+          {contact ? (
+            <ChatView key={contact.id} service={service} contact={contact} />
+          ) : (
+            <p class="placeholder">Pick a conversation, or add a contact by their id.</p>
+          )}
+        </main>
+      </div>
+      {showId && <IdDialog accountId={service.accountId} onClose={() => setShowId(false)} />}
+    </div>
+  );
+}

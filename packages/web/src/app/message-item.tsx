@@ -1,0 +1,53 @@
+/** One conversation item: text with delivery mark and countdown, or a timer change notice. */
+import type { MessageRecord } from '@tacet/client';
+import { formatClock, formatRemaining, formatTimer } from './format.js';
+
+const MARKS: Record<MessageRecord['status'], { text: string; label: string }> = {
+  pending: { text: '🕓', label: 'sending' },
+  sent: { text: '✓', label: 'sent' },
+  delivered: { text: '✓✓', label: 'delivered' },
+  received: { text: '', label: '' },
+};
+
+/** @example <MessageItem message={m} now={now} peerName="Bob" /> */
+export function MessageItem({
+  message: m,
+  now,
+  peerName,
+}: {
+  message: MessageRecord;
+  now: number;
+  peerName: string;
+}) {
+  const left = m.expiresAt === null ? null : m.expiresAt - now;
+  const countdown =
+    left === null ? null : (
+      <span class="countdown" title="disappears in" data-testid="countdown">
+        ⏱ {formatRemaining(left)}
+      </span>
+    );
+  if (m.kind === 'timer') {
+    const who = m.direction === 'out' ? 'You' : peerName;
+    return (
+      <li class="notice" data-message-id={m.id}>
+        {who} set disappearing messages to {formatTimer(m.timerSeconds)}. {countdown}
+      </li>
+    );
+  }
+  const mark = m.direction === 'out' ? MARKS[m.status] : null;
+  return (
+    <li class={`message ${m.direction}`} data-message-id={m.id}>
+      <p class="body">{m.body}</p>
+      <p class="meta">
+        <time dateTime={new Date(m.sentAt).toISOString()}>{formatClock(m.sentAt)}</time>
+        {countdown}
+        {mark && (
+          <span class={`mark ${m.status}`} title={mark.label} data-testid="mark" data-status={m.status}>
+            <span aria-hidden="true">{mark.text}</span>
+            <span class="visually-hidden">{mark.label}</span>
+          </span>
+        )}
+      </p>
+    </li>
+  );
+}

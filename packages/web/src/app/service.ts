@@ -1,0 +1,62 @@
+/**
+ * The boundary between the UI and the client SDK: everything a screen needs,
+ * nothing about transport or storage. `sdk-service.ts` implements it over
+ * @tacet/client; components only ever see this interface.
+ */
+import type { MessageRecord } from '@tacet/client';
+
+/** A contact as the chat list shows it. */
+export interface ContactView {
+  /** Account id, display form. */
+  readonly id: string;
+  readonly name: string;
+  readonly verified: boolean;
+  /** The contact's identity key changed and the person has not accepted it yet: sending is blocked. */
+  readonly identityChanged: boolean;
+  /** Disappearing timer of the conversation, seconds; 0 = off. */
+  readonly timerSeconds: number;
+}
+
+/** Connection to the server. */
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+/** A safety number: 60 digits to read out, and the QR payload to scan. */
+export interface SafetyNumberView {
+  readonly digits: string;
+  readonly qr: Uint8Array | string;
+}
+
+/** What changed, so screens re-read only what they show. */
+export type ServiceEvent =
+  | { type: 'messages'; contactId: string }
+  | { type: 'contacts' }
+  | { type: 'connection'; state: ConnectionState };
+
+/** The messenger, as the UI uses it. */
+export interface ChatService {
+  /** This account's id, display form. */
+  readonly accountId: string;
+  connection(): ConnectionState;
+  listContacts(): Promise<ContactView[]>;
+  addContact(id: string, name: string): Promise<void>;
+  /** Conversation items, oldest first, expired ones excluded. */
+  listMessages(contactId: string): Promise<MessageRecord[]>;
+  send(contactId: string, text: string): Promise<void>;
+  setTimer(contactId: string, seconds: number): Promise<void>;
+  safetyNumber(contactId: string): Promise<SafetyNumberView>;
+  markVerified(contactId: string): Promise<void>;
+  acceptIdentityChange(contactId: string): Promise<void>;
+  /** Starts the recipient's countdown of these incoming messages: they are on screen now. */
+  markDisplayed(contactId: string, messageIds: readonly string[]): Promise<void>;
+  subscribe(listener: (event: ServiceEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Opens the messenger: a new account on this device, or the existing one. */
+export interface Launcher {
+  /** Whether this browser already holds an account (then `unlock`, else `register`). */
+  hasAccount(): Promise<boolean>;
+  /** Creates an account; `onProgress` gets the share of the proof-of-work done (0..1, may pass 1). */
+  register(passphrase: string, onProgress: (fraction: number) => void): Promise<ChatService>;
+  unlock(passphrase: string): Promise<ChatService>;
+}

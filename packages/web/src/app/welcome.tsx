@@ -1,0 +1,97 @@
+/**
+ * First screen: create an account (passphrase, then the proof-of-work with a
+ * progress bar) or unlock the one this browser holds.
+ */
+import { useState } from 'preact/hooks';
+import type { ChatService, Launcher } from './service.js';
+
+/** Props: the launcher and what to do with the opened service. */
+export interface WelcomeProps {
+  launcher: Launcher;
+  hasAccount: boolean;
+  onOpen: (service: ChatService) => void;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** @example <Welcome launcher={launcher} hasAccount={false} onOpen={setService} /> */
+export function Welcome({ launcher, hasAccount, onOpen }: WelcomeProps) {
+  const [passphrase, setPassphrase] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    if (!hasAccount && passphrase !== confirm) return setError('The two passphrases differ.');
+    setBusy(true);
+    try {
+      if (hasAccount) onOpen(await launcher.unlock(passphrase));
+      else {
+        setProgress(0);
+        onOpen(await launcher.register(passphrase, setProgress));
+      }
+    } catch (err) {
+      setError(errorText(err));
+      setProgress(null);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="welcome">
+      <h1>tacet</h1>
+      <p class="tagline">Private messages that leave nothing behind. No phone number, no e-mail.</p>
+      <form onSubmit={submit} aria-describedby="welcome-help">
+        <p id="welcome-help">
+          {hasAccount
+            ? 'Unlock this browser’s account with its passphrase.'
+            : 'Choose a passphrase: it encrypts everything this browser stores. It cannot be recovered.'}
+        </p>
+        <label>
+          Passphrase
+          <input
+            type="password"
+            name="passphrase"
+            autoComplete={hasAccount ? 'current-password' : 'new-password'}
+            required
+            minLength={hasAccount ? 1 : 8}
+            value={passphrase}
+            onInput={(e) => setPassphrase(e.currentTarget.value)}
+          />
+        </label>
+        {!hasAccount && (
+          <label>
+            Passphrase again
+            <input
+              type="password"
+              name="confirm"
+              autoComplete="new-password"
+              required
+              value={confirm}
+              onInput={(e) => setConfirm(e.currentTarget.value)}
+            />
+          </label>
+        )}
+        <button type="submit" disabled={busy}>
+          {hasAccount ? 'Unlock' : 'Create account'}
+        </button>
+        {progress !== null && (
+          <div class="pow">
+            <label for="pow-progress">Proving this is not a bulk sign-up (proof of work)…</label>
+            <progress id="pow-progress" max={1} value={Math.min(progress, 0.99)} data-testid="pow-progress" />
+          </div>
+        )}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}

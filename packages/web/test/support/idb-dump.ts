@@ -1,0 +1,73 @@
+/**
+ * A raw copy of every IndexedDB database of an origin, as an attacker with
+ * the browser profile would get it: every key and value flattened to bytes.
+ * `dumpIndexedDb` runs in the page (it is serialized by playwright), so it
+ * must stay self-contained.
+ */
+import type { Page } from 'playwright-core';
+
+/** Every record of every object store, keys and values, as hex strings of their bytes. */
+export interface IdbDump {
+  /** hex of each Uint8Array / ArrayBuffer found anywhere in keys or values */
+  blobs: string[];
+  /** every string found anywhere in keys or values */
+  strings: string[];
+  records: number;
+}
+
+async function dumpInPage(): Promise<IdbDump> {
+  const out: IdbDump = { blobs: [], strings: [], records: 0 };
+  const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  const walk = (v: unknown): void => {
+    if (v instanceof Uint8Array) out.blobs.push(hex(v));
+    else if (v instanceof ArrayBuffer) out.blobs.push(hex(new Uint8Array(v)));
+    else if (typeof v === 'string') out.strings.push(v);
+    else if (typeof v === 'number') out.strings.push(String(v));
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        out.strings.push(k);
+        walk(x);
+      }
+  };
+  const req = <T>(r: IDBRequest<T>) =>
+    new Promise<T>((res, rej) => {
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+  for (const info of await indexedDB.databases()) {
+    if (!info.name) continue;
+    const db = await req(indexedDB.open(info.name));
+    for (const name of Array.from(db.objectStoreNames)) {
+      const store = db.transaction(name, 'readonly').objectStore(name);
+      const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
+      walk(keys);
+      walk(values);
+      out.records += values.length;
+    }
+    db.close();
+  }
+  return out;
+}
+
+/** Dumps the page origin's IndexedDB. */
+export function dumpIndexedDb(page: Page): Promise<IdbDump> {
+  return page.evaluate(dumpInPage);
+}
+
+/** Whether `needle` (UTF-8 text) occurs anywhere in the dump, as a string or inside any byte value. */
+export function dumpContains(dump: IdbDump, needle: string): boolean {
+  const hexNeedle = Buffer.from(needle, 'utf8').toString('hex');
+  return dump.strings.some((s) => s.includes(needle)) || dump.blobs.some((b) => hexContains(b, hexNeedle));
+}
+
+/** Whether the given bytes (hex) occur inside any byte value of the dump. */
+export function dumpContainsBytes(dump: IdbDump, hexBytes: string): boolean {
+  return dump.blobs.some((b) => hexContains(b, hexBytes));
+}
+
+function hexContains(haystack: string, needle: string): boolean {
+  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1))
+    if (i % 2 === 0) return true;
+  return false;
+}
