@@ -1,0 +1,100 @@
+/**
+ * The initiator's half of PQXDH (specs/signal-protocol.md §3 "Alice"): check
+ * trust and both prekey signatures, encapsulate to the Kyber prekey, derive
+ * the first root and chains, and store a session that sends PreKey messages
+ * until Bob replies. A bundle without a Kyber prekey is refused: tacet never
+ * builds a classic X3DH session.
+ */
+
+import { primitives } from '../crypto/index.js';
+import { ProtocolError } from '../errors.js';
+import { kemEncapsulate, type PreKeyBundle } from '../keys/index.js';
+import type { ProtocolAddress } from './address.js';
+import { rootStep } from './kdf.js';
+import { initiatorMasterKeys } from './pqxdh.js';
+import { SessionRecord } from './session-record.js';
+import { SESSION_VERSION, type SessionState } from './session-state.js';
+import { serializePublic } from './signal-message.js';
+import { Direction, type SessionStores } from './stores.js';
+
+/**
+ * Starts (or restarts) a session with `address` from its prekey bundle.
+ * Throws ProtocolError: 'InvalidKey' (no Kyber prekey), 'UntrustedIdentity',
+ * 'InvalidSignature' (signed or Kyber prekey signature does not verify).
+ *
+ * @example
+ * await processPreKeyBundle(bundle, ProtocolAddress.new('bob', 1), stores, Date.now());
+ * const first = await signalEncrypt(text, bob, stores, Date.now()); // a PreKey message
+ */
+export async function processPreKeyBundle(
+  bundle: PreKeyBundle,
+  address: ProtocolAddress,
+  stores: SessionStores,
+  now: number = Date.now(),
+): Promise<void> {
+  const kyber = bundle.kyberPreKey;
+  if (kyber === undefined || kyber === null) {
+    throw new ProtocolError('InvalidKey', 'bundle has no Kyber prekey; tacet refuses X3DH-only sessions');
+  }
+  const { identities, sessions } = stores;
+  if (!(await identities.isTrustedIdentity(address, bundle.identityKey, Direction.Sending))) {
+    throw new ProtocolError('UntrustedIdentity', `untrusted identity for ${address}`, {
+      address: `${address}`,
+    });
+  }
+  const spk = bundle.signedPreKey;
+  if (!bundle.identityKey.verifySignature(spk.publicKey.serialize(), spk.signature)) {
+    throw new ProtocolError('InvalidSignature', 'signed prekey signature does not verify');
+  }
+  if (!bundle.identityKey.verifySignature(kyber.publicKey.serialize(), kyber.signature)) {
+    throw new ProtocolError('InvalidSignature', 'Kyber prekey signature does not verify');
+  }
+  const ourIdentity = await identities.getIdentityKeyPair();
+  const localRegistrationId = await identities.getLocalRegistrationId();
+  const base = primitives.x25519Generate();
+  const kem = kemEncapsulate(kyber.publicKey);
+  const master = initiatorMasterKeys({
+    ourIdentityPrivate: ourIdentity.privateKey.serialize(),
+    ourBasePrivate: base.privateKey,
+    theirIdentity: bundle.identityKey.bytes,
+    theirSignedPreKey: spk.publicKey.bytes,
+    theirOneTimePreKey: bundle.preKey?.publicKey.bytes,
+    kemSharedSecret: kem.sharedSecret,
+  });
+  // Bob's signed prekey is his first ratchet key, so Alice ratchets at once (§3 step 7).
+  const ratchet = primitives.x25519Generate();
+  const sending = rootStep(master.rootKey, primitives.x25519Agree(ratchet.privateKey, spk.publicKey.bytes));
+  const baseKey = serializePublic(base.publicKey);
+  base.privateKey.fill(0);
+  const state: SessionState = {
+    version: SESSION_VERSION,
+    localIdentityKey: ourIdentity.publicKey.serialize(),
+    remoteIdentityKey: bundle.identityKey.serialize(),
+    rootKey: sending.rootKey,
+    previousCounter: 0,
+    senderChain: {
+      ratchetPublic: ratchet.publicKey,
+      ratchetPrivate: ratchet.privateKey,
+      chainKey: sending.chainKey,
+      index: 0,
+    },
+    receiverChains: [
+      { ratchetPublic: spk.publicKey.bytes.slice(), chainKey: master.chainKey, index: 0, skipped: new Map() },
+    ],
+    pendingPreKey: {
+      preKeyId: bundle.preKey?.id,
+      signedPreKeyId: spk.id,
+      baseKey,
+      timestamp: now,
+      kyberPreKeyId: kyber.id,
+      kyberCiphertext: kem.ciphertext,
+    },
+    localRegistrationId,
+    remoteRegistrationId: bundle.registrationId,
+    aliceBaseKey: baseKey,
+  };
+  const record = (await sessions.getSession(address)) ?? new SessionRecord();
+  record.promoteState(state);
+  await identities.saveIdentity(address, bundle.identityKey);
+  await sessions.saveSession(address, record);
+}

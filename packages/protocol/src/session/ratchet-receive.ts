@@ -1,0 +1,142 @@
+/**
+ * Receiving side of the Double Ratchet for one candidate state
+ * (specs/signal-protocol.md §4.4). Decryption is computed without touching the
+ * state; only after the MAC verifies and the plaintext decrypts does the caller
+ * run `commit()`, so a forged or corrupted message leaves nothing behind.
+ */
+import { constantTimeEqual, primitives } from '../crypto/index.js';
+import { ProtocolError } from '../errors.js';
+import {
+  MAX_FORWARD_JUMPS,
+  MAX_MESSAGE_KEYS,
+  MAX_RECEIVER_CHAINS,
+  MAX_SELF_FORWARD_JUMPS,
+} from '../limits.js';
+import { messageKeys, messageSeed, nextChainKey, type RootAndChain, rootStep } from './kdf.js';
+import { findReceiverChain, isSelfSession, type ReceiverChain, type SessionState } from './session-state.js';
+import { computeMac, type SignalMessage } from './signal-message.js';
+
+/** A verified decryption whose state changes are applied by `commit()`. */
+export interface PendingDecryption {
+  plaintext: Uint8Array;
+  commit(): void;
+}
+
+/** Where the message key came from, and how the chain moves if we commit. */
+interface ChainAdvance {
+  seed: Uint8Array;
+  /** Set when the counter was at or past the chain index. */
+  next?: { chainKey: Uint8Array; index: number; skipped: Array<[number, Uint8Array]> };
+}
+
+/**
+ * Decrypts `message` against `state` without mutating it.
+ * Throws ProtocolError: 'UnsupportedVersion', 'DuplicatedMessage' (old counter
+ * with no stored key) or 'InvalidMessage' (MAC, padding, too far ahead).
+ */
+export function decryptWithState(state: SessionState, message: SignalMessage): PendingDecryption {
+  if (message.messageVersion !== state.version) {
+    throw new ProtocolError('UnsupportedVersion', `unrecognized message version ${message.messageVersion}`);
+  }
+  let chain = findReceiverChain(state, message.ratchetKey);
+  let step: RatchetStep | undefined;
+  if (chain === undefined) {
+    step = dhRatchetReceive(state, message.ratchetKey);
+    chain = step.chain;
+  }
+  const advance = advanceChain(chain, message.counter, isSelfSession(state));
+  const keys = messageKeys(advance.seed);
+  const mac = computeMac(keys.macKey, state.remoteIdentityKey, state.localIdentityKey, message.macInput);
+  if (!constantTimeEqual(mac, message.mac)) throw new ProtocolError('InvalidMessage', 'bad MAC');
+  const plaintext = primitives.aes256CbcDecrypt(keys.cipherKey, keys.iv, message.ciphertext);
+  const target = chain;
+  return {
+    plaintext,
+    commit: () => {
+      if (step !== undefined) completeRatchetStep(state, step);
+      applyAdvance(target, message.counter, advance);
+      // A reply proves the peer has the session: stop sending PreKey messages.
+      state.pendingPreKey = undefined;
+    },
+  };
+}
+
+/** The first half of a DH ratchet step: the new receiving chain, not yet in the state. */
+interface RatchetStep {
+  chain: ReceiverChain;
+  rootKey: Uint8Array;
+}
+
+function dhRatchetReceive(state: SessionState, theirRatchet: Uint8Array): RatchetStep {
+  const dh = primitives.x25519Agree(state.senderChain.ratchetPrivate, theirRatchet);
+  const derived: RootAndChain = rootStep(state.rootKey, dh);
+  const chain: ReceiverChain = {
+    ratchetPublic: theirRatchet,
+    chainKey: derived.chainKey,
+    index: 0,
+    skipped: new Map(),
+  };
+  return { chain, rootKey: derived.rootKey };
+}
+
+/**
+ * The second half of the step, run only once the message verified: a fresh
+ * sending ratchet key, so a forged message never costs us a key generation.
+ */
+function completeRatchetStep(state: SessionState, step: RatchetStep): void {
+  const fresh = primitives.x25519Generate();
+  const dh = primitives.x25519Agree(fresh.privateKey, step.chain.ratchetPublic);
+  const derived = rootStep(step.rootKey, dh);
+  state.rootKey = derived.rootKey;
+  state.receiverChains.push(step.chain);
+  if (state.receiverChains.length > MAX_RECEIVER_CHAINS) state.receiverChains.shift();
+  state.previousCounter = Math.max(state.senderChain.index - 1, 0);
+  state.senderChain = {
+    ratchetPublic: fresh.publicKey,
+    ratchetPrivate: fresh.privateKey,
+    chainKey: derived.chainKey,
+    index: 0,
+  };
+}
+
+/** Finds or derives the seed for `counter`, checking the limits before any derivation. */
+function advanceChain(chain: ReceiverChain, counter: number, selfSession: boolean): ChainAdvance {
+  if (counter < chain.index) {
+    const seed = chain.skipped.get(counter);
+    if (seed === undefined) {
+      throw new ProtocolError('DuplicatedMessage', `message with old counter ${counter} / ${chain.index}`, {
+        counter,
+        index: chain.index,
+      });
+    }
+    return { seed };
+  }
+  const jump = counter - chain.index;
+  if (jump > (selfSession ? MAX_SELF_FORWARD_JUMPS : MAX_FORWARD_JUMPS)) {
+    throw new ProtocolError('InvalidMessage', 'message from too far into the future', { jump });
+  }
+  let chainKey = chain.chainKey;
+  const skipped: Array<[number, Uint8Array]> = [];
+  for (let i = chain.index; i < counter; i++) {
+    // Only the newest MAX_MESSAGE_KEYS seeds survive, so don't derive the rest.
+    if (counter - i <= MAX_MESSAGE_KEYS) skipped.push([i, messageSeed(chainKey)]);
+    chainKey = nextChainKey(chainKey);
+  }
+  const seed = messageSeed(chainKey);
+  return { seed, next: { chainKey: nextChainKey(chainKey), index: counter + 1, skipped } };
+}
+
+function applyAdvance(chain: ReceiverChain, counter: number, advance: ChainAdvance): void {
+  if (advance.next === undefined) {
+    chain.skipped.delete(counter);
+    return;
+  }
+  chain.chainKey = advance.next.chainKey;
+  chain.index = advance.next.index;
+  for (const [index, seed] of advance.next.skipped) chain.skipped.set(index, seed);
+  // Map iteration order is insertion order, so the first keys are the oldest.
+  for (const index of chain.skipped.keys()) {
+    if (chain.skipped.size <= MAX_MESSAGE_KEYS) break;
+    chain.skipped.delete(index);
+  }
+}

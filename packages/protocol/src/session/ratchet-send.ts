@@ -1,0 +1,59 @@
+/**
+ * Sending side of the Double Ratchet (specs/signal-protocol.md §4.3): derive
+ * the next message key from the sending chain, encrypt, MAC, and wrap in a
+ * PreKeySignalMessage while the session is unacknowledged. Like the receiving
+ * side, the state moves only when the caller commits.
+ */
+import { primitives } from '../crypto/index.js';
+import { ProtocolError } from '../errors.js';
+import { MAX_COUNTER } from '../limits.js';
+import { messageKeys, messageSeed, nextChainKey } from './kdf.js';
+import { PreKeySignalMessage } from './prekey-signal-message.js';
+import type { SessionState } from './session-state.js';
+import { SignalMessage } from './signal-message.js';
+
+/** An encrypted message whose chain advance is applied by `commit()`. */
+export interface PendingEncryption {
+  message: SignalMessage | PreKeySignalMessage;
+  commit(): void;
+}
+
+/** Encrypts `plaintext` with the state's sending chain without mutating the state. */
+export function encryptWithState(state: SessionState, plaintext: Uint8Array): PendingEncryption {
+  const chain = state.senderChain;
+  if (chain.index >= MAX_COUNTER) throw new ProtocolError('InvalidMessage', 'sending chain exhausted');
+  const keys = messageKeys(messageSeed(chain.chainKey));
+  const ciphertext = primitives.aes256CbcEncrypt(keys.cipherKey, keys.iv, plaintext);
+  const signal = SignalMessage.create({
+    messageVersion: state.version,
+    macKey: keys.macKey,
+    senderIdentityKey: state.localIdentityKey,
+    receiverIdentityKey: state.remoteIdentityKey,
+    ratchetKey: chain.ratchetPublic,
+    counter: chain.index,
+    previousCounter: state.previousCounter,
+    ciphertext,
+  });
+  const pending = state.pendingPreKey;
+  const message =
+    pending === undefined
+      ? signal
+      : PreKeySignalMessage.create({
+          messageVersion: state.version,
+          registrationId: state.localRegistrationId,
+          preKeyId: pending.preKeyId,
+          signedPreKeyId: pending.signedPreKeyId,
+          kyberPreKeyId: pending.kyberPreKeyId,
+          kyberCiphertext: pending.kyberCiphertext,
+          baseKey: pending.baseKey,
+          identityKey: state.localIdentityKey,
+          message: signal,
+        });
+  return {
+    message,
+    commit: () => {
+      chain.chainKey = nextChainKey(chain.chainKey);
+      chain.index += 1;
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * tacet's storage schema for session records (not a wire format, and not
+ * libsignal's storage.proto). Versioned by field 1 of the outer message;
+ * decoding is strict (strict-reader.ts): unknown fields, wrong wire types,
+ * repeated singular fields, wrong key lengths, missing fields and counts
+ * beyond the protocol limits are all refused with ProtocolError('InvalidMessage').
+ *
+ *   SessionRecord   { 1 schema uint32 = 1; 2 current State; 3 archived State (repeated) }
+ *   State           { 1 version; 2 local_identity(33); 3 remote_identity(33); 4 root_key(32);
+ *                     5 previous_counter; 6 sender SenderChain; 7 receiver ReceiverChain (rep.);
+ *                     8 pending PendingPreKey; 9 local_reg_id; 10 remote_reg_id; 11 alice_base_key(33) }
+ *   SenderChain     { 1 ratchet_public(32); 2 ratchet_private(32); 3 chain_key(32); 4 index }
+ *   ReceiverChain   { 1 ratchet_public(32); 2 chain_key(32); 3 index; 4 skipped Skipped (rep.) }
+ *   Skipped         { 1 counter; 2 seed(32) }
+ *   PendingPreKey   { 1 pre_key_id (opt.); 2 signed_pre_key_id; 3 base_key(33); 4 timestamp ms;
+ *                     5 kyber_pre_key_id; 6 kyber_ciphertext(1569) }
+ */
+import { ProtocolError } from '../errors.js';
+import { ARCHIVED_STATES_MAX_LENGTH, MAX_MESSAGE_KEYS, MAX_RECEIVER_CHAINS } from '../limits.js';
+import { ProtobufWriter } from '../wire/protobuf.js';
+import type { PendingPreKey, ReceiverChain, SenderChain, SessionState } from './session-state.js';
+import { SESSION_VERSION } from './session-state.js';
+import { readStrict } from './strict-reader.js';
+
+/** The storage schema version this code writes and reads. */
+export const SESSION_RECORD_SCHEMA = 1;
+
+const KEM_CIPHERTEXT_SERIALIZED = 1569;
+
+/** Encodes a record's states. */
+export function encodeSessionRecord(current: SessionState | undefined, archived: SessionState[]): Uint8Array {
+  const w = new ProtobufWriter().uint32(1, SESSION_RECORD_SCHEMA);
+  if (current !== undefined) w.bytes(2, encodeState(current));
+  for (const state of archived) w.bytes(3, encodeState(state));
+  return w.finish();
+}
+
+/** Strictly decodes bytes from `encodeSessionRecord`. */
+export function decodeSessionRecord(bytes: Uint8Array): { current?: SessionState; archived: SessionState[] } {
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError('SessionRecord.deserialize: bytes must be a Uint8Array');
+  const f = readStrict(bytes, 'SessionRecord', { 1: 'uint32', 2: 'bytes', 3: 'bytes[]' });
+  const schema = f.optionalUint(1);
+  if (schema !== SESSION_RECORD_SCHEMA) {
+    throw new ProtocolError('InvalidMessage', `SessionRecord: unknown schema ${schema}`);
+  }
+  const archived = f.repeated(3, ARCHIVED_STATES_MAX_LENGTH).map(decodeState);
+  const current = f.optionalBytes(2);
+  return current === undefined ? { archived } : { current: decodeState(current), archived };
+}
+
+function encodeState(s: SessionState): Uint8Array {
+  const w = new ProtobufWriter()
+    .uint32(1, s.version)
+    .bytes(2, s.localIdentityKey)
+    .bytes(3, s.remoteIdentityKey)
+    .bytes(4, s.rootKey)
+    .uint32(5, s.previousCounter)
+    .bytes(6, encodeSender(s.senderChain));
+  for (const chain of s.receiverChains) w.bytes(7, encodeReceiver(chain));
+  if (s.pendingPreKey !== undefined) w.bytes(8, encodePending(s.pendingPreKey));
+  return w
+    .uint32(9, s.localRegistrationId)
+    .uint32(10, s.remoteRegistrationId)
+    .bytes(11, s.aliceBaseKey)
+    .finish();
+}
+
+const STATE_SCHEMA = {
+  1: 'uint32',
+  2: 'bytes',
+  3: 'bytes',
+  4: 'bytes',
+  5: 'uint32',
+  6: 'bytes',
+  7: 'bytes[]',
+  8: 'bytes',
+  9: 'uint32',
+  10: 'uint32',
+  11: 'bytes',
+} as const;
+
+function decodeState(bytes: Uint8Array): SessionState {
+  const f = readStrict(bytes, 'SessionState', STATE_SCHEMA);
+  if (f.uint(1) !== SESSION_VERSION) f.fail(`unsupported session version ${f.uint(1)}`);
+  const sender = f.optionalBytes(6) ?? f.fail('missing sender chain');
+  const pending = f.optionalBytes(8);
+  return {
+    version: SESSION_VERSION,
+    localIdentityKey: f.bytes(2, 33),
+    remoteIdentityKey: f.bytes(3, 33),
+    rootKey: f.bytes(4, 32),
+    previousCounter: f.uint(5),
+    senderChain: decodeSender(sender),
+    receiverChains: f.repeated(7, MAX_RECEIVER_CHAINS).map(decodeReceiver),
+    pendingPreKey: pending === undefined ? undefined : decodePending(pending),
+    localRegistrationId: f.uint(9),
+    remoteRegistrationId: f.uint(10),
+    aliceBaseKey: f.bytes(11, 33),
+  };
+}
+
+function encodeSender(c: SenderChain): Uint8Array {
+  return new ProtobufWriter()
+    .bytes(1, c.ratchetPublic)
+    .bytes(2, c.ratchetPrivate)
+    .bytes(3, c.chainKey)
+    .uint32(4, c.index)
+    .finish();
+}
+
+function decodeSender(bytes: Uint8Array): SenderChain {
+  const f = readStrict(bytes, 'SenderChain', { 1: 'bytes', 2: 'bytes', 3: 'bytes', 4: 'uint32' });
+  return {
+    ratchetPublic: f.bytes(1, 32),
+    ratchetPrivate: f.bytes(2, 32),
+    chainKey: f.bytes(3, 32),
+    index: f.uint(4),
+  };
+}
+
+function encodeReceiver(c: ReceiverChain): Uint8Array {
+  const w = new ProtobufWriter().bytes(1, c.ratchetPublic).bytes(2, c.chainKey).uint32(3, c.index);
+  for (const [counter, seed] of c.skipped)
+    w.bytes(4, new ProtobufWriter().uint32(1, counter).bytes(2, seed).finish());
+  return w.finish();
+}
+
+function decodeReceiver(bytes: Uint8Array): ReceiverChain {
+  const f = readStrict(bytes, 'ReceiverChain', { 1: 'bytes', 2: 'bytes', 3: 'uint32', 4: 'bytes[]' });
+  const index = f.uint(3);
+  const skipped = new Map<number, Uint8Array>();
+  for (const entry of f.repeated(4, MAX_MESSAGE_KEYS)) {
+    const k = readStrict(entry, 'SkippedKey', { 1: 'uint32', 2: 'bytes' });
+    const counter = k.uint(1);
+    if (counter >= index || skipped.has(counter)) f.fail(`bad skipped counter ${counter}`);
+    skipped.set(counter, k.bytes(2, 32));
+  }
+  return { ratchetPublic: f.bytes(1, 32), chainKey: f.bytes(2, 32), index, skipped };
+}
+
+function encodePending(p: PendingPreKey): Uint8Array {
+  const w = new ProtobufWriter();
+  if (p.preKeyId !== undefined) w.uint32(1, p.preKeyId);
+  return w
+    .uint32(2, p.signedPreKeyId)
+    .bytes(3, p.baseKey)
+    .uint64(4, BigInt(p.timestamp))
+    .uint32(5, p.kyberPreKeyId)
+    .bytes(6, p.kyberCiphertext)
+    .finish();
+}
+
+function decodePending(bytes: Uint8Array): PendingPreKey {
+  const schema = { 1: 'uint32', 2: 'uint32', 3: 'bytes', 4: 'uint53', 5: 'uint32', 6: 'bytes' } as const;
+  const f = readStrict(bytes, 'PendingPreKey', schema);
+  return {
+    preKeyId: f.optionalUint(1),
+    signedPreKeyId: f.uint(2),
+    baseKey: f.bytes(3, 33),
+    timestamp: f.uint(4),
+    kyberPreKeyId: f.uint(5),
+    kyberCiphertext: f.bytes(6, KEM_CIPHERTEXT_SERIALIZED),
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The public 1:1 encrypt/decrypt entry points for established sessions
+ * (specs/signal-protocol.md §4.3, §4.6). Each call loads the record, computes
+ * on it without side effects, checks identity trust, and only then commits
+ * the state change and saves identity and record. A failed call stores nothing.
+ */
+import { ProtocolError } from '../errors.js';
+import { PublicKey } from '../keys/index.js';
+import { MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from '../limits.js';
+import type { ProtocolAddress } from './address.js';
+import { type CiphertextMessage, CiphertextMessageType } from './ciphertext-message.js';
+import { PreKeySignalMessage } from './prekey-signal-message.js';
+import { decryptWithState, type PendingDecryption } from './ratchet-receive.js';
+import { encryptWithState } from './ratchet-send.js';
+import type { SessionRecord } from './session-record.js';
+import type { SessionState } from './session-state.js';
+import { SignalMessage } from './signal-message.js';
+import { Direction, type IdentityKeyStore, type SessionStores } from './stores.js';
+
+/**
+ * Encrypts `plaintext` for `address`: a PreKey message (type 3) until the peer
+ * has replied, a SignalMessage (type 2) after. Throws ProtocolError('NoSession')
+ * without a usable session, 'UntrustedIdentity' when the peer's key is not trusted.
+ *
+ * @example
+ * const out = await signalEncrypt(new TextEncoder().encode('hi'), bob, stores, Date.now());
+ * transport.send(out.type(), out.serialize());
+ */
+export async function signalEncrypt(
+  plaintext: Uint8Array,
+  address: ProtocolAddress,
+  stores: SessionStores,
+  now: number = Date.now(),
+): Promise<CiphertextMessage> {
+  if (!(plaintext instanceof Uint8Array))
+    throw new TypeError('signalEncrypt: plaintext must be a Uint8Array');
+  const record = await stores.sessions.getSession(address);
+  const state = record?.current;
+  if (record === null || state === undefined) throw noSession(address);
+  const pending = state.pendingPreKey;
+  if (pending !== undefined && now - pending.timestamp > MAX_UNACKNOWLEDGED_SESSION_AGE_MS) {
+    throw noSession(address, 'unacknowledged session expired');
+  }
+  const encrypted = encryptWithState(state, plaintext);
+  await requireTrusted(stores.identities, address, state, Direction.Sending);
+  encrypted.commit();
+  await saveAll(stores, address, state, record);
+  const message = encrypted.message;
+  const type =
+    message instanceof PreKeySignalMessage ? CiphertextMessageType.PreKey : CiphertextMessageType.Whisper;
+  return { type: () => type, serialize: () => message.serialize() };
+}
+
+/**
+ * Decrypts a SignalMessage (type 2) from `address`, trying the current state
+ * and then each archived one (§4.6). Throws ProtocolError: 'NoSession',
+ * 'DuplicatedMessage', 'InvalidMessage' (no state decrypts it), 'UntrustedIdentity'.
+ *
+ * @example
+ * const plaintext = await signalDecrypt(SignalMessage.deserialize(bytes), alice, stores);
+ */
+export async function signalDecrypt(
+  message: SignalMessage | Uint8Array,
+  address: ProtocolAddress,
+  stores: SessionStores,
+): Promise<Uint8Array> {
+  const parsed = message instanceof SignalMessage ? message : SignalMessage.deserialize(message);
+  const record = await stores.sessions.getSession(address);
+  if (record === null) throw noSession(address);
+  const { state, pending, archivedIndex } = decryptAgainstRecord(record, parsed, address);
+  await requireTrusted(stores.identities, address, state, Direction.Receiving);
+  pending.commit();
+  if (archivedIndex !== undefined) record.promoteArchivedState(archivedIndex);
+  await saveAll(stores, address, state, record);
+  return pending.plaintext;
+}
+
+interface Candidate {
+  state: SessionState;
+  pending: PendingDecryption;
+  archivedIndex: number | undefined;
+}
+
+/** Current state first, then the archive; a duplicate anywhere ends the search (§4.6). */
+function decryptAgainstRecord(
+  record: SessionRecord,
+  message: SignalMessage,
+  address: ProtocolAddress,
+): Candidate {
+  const states = record.current === undefined ? record.archived : [record.current, ...record.archived];
+  const offset = record.current === undefined ? 0 : 1;
+  let firstError: unknown;
+  for (let i = 0; i < states.length; i++) {
+    const state = states[i] as SessionState;
+    try {
+      const pending = decryptWithState(state, message);
+      return { state, pending, archivedIndex: i < offset ? undefined : i - offset };
+    } catch (e) {
+      if (!(e instanceof ProtocolError) || e.is('DuplicatedMessage')) throw e;
+      firstError ??= e;
+    }
+  }
+  if (states.length === 0) throw noSession(address);
+  throw new ProtocolError('InvalidMessage', 'invalid Whisper message: decryption failed', {
+    cause: firstError instanceof ProtocolError ? firstError.code : undefined,
+  });
+}
+
+/** Throws ProtocolError('UntrustedIdentity') unless the store trusts the state's remote identity. */
+export async function requireTrusted(
+  identities: IdentityKeyStore,
+  address: ProtocolAddress,
+  state: SessionState,
+  direction: Direction,
+): Promise<void> {
+  const key = remoteIdentity(state);
+  if (!(await identities.isTrustedIdentity(address, key, direction))) {
+    throw new ProtocolError('UntrustedIdentity', `untrusted identity for ${address}`, {
+      address: `${address}`,
+    });
+  }
+}
+
+/** Saves the peer identity and the record, in libsignal's order. */
+export async function saveAll(
+  stores: SessionStores,
+  address: ProtocolAddress,
+  state: SessionState,
+  record: SessionRecord,
+): Promise<void> {
+  await stores.identities.saveIdentity(address, remoteIdentity(state));
+  await stores.sessions.saveSession(address, record);
+}
+
+const identityCache = new WeakMap<Uint8Array, PublicKey>();
+
+/** The state's remote identity as a PublicKey, parsed once per state. */
+function remoteIdentity(state: SessionState): PublicKey {
+  let key = identityCache.get(state.remoteIdentityKey);
+  if (key === undefined) {
+    key = PublicKey.deserialize(state.remoteIdentityKey);
+    identityCache.set(state.remoteIdentityKey, key);
+  }
+  return key;
+}
+
+function noSession(address: ProtocolAddress, why = 'session not found'): ProtocolError {
+  return new ProtocolError('NoSession', `${why}: ${address}`, { address: `${address}` });
+}
