@@ -1,5 +1,6 @@
 /**
- * @tacet/client/node — Node-only adapters: the SQLite store and native scrypt.
+ * @tacet/client/node — Node-only adapters: the SQLite store, native scrypt,
+ * and a WebSocket factory on `ws`.
  */
 export {
   nodeScrypt,
@@ -8,3 +9,4 @@ export {
   STORE_FILE,
 } from './store/sqlite/open.node.js';
 export { SqliteStore, shredExpired } from './store/sqlite/sqlite-store.node.js';
+export { nodeWebSocket } from './transport/node-websocket.node.js';

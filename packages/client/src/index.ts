@@ -1,9 +1,17 @@
 /**
- * @tacet/client — the isomorphic client SDK: local store port, encryption at
- * rest, disappearing-message timers, sessions, send/receive. Node-only
- * adapters (SQLite, native scrypt) are exported from "@tacet/client/node".
+ * @tacet/client — the isomorphic client SDK: TacetClient (registration, key
+ * upkeep, sessions, send/receive with receipts, outbox, de-duplication,
+ * identity trust), the local store port, encryption at rest, disappearing-
+ * message timers. Node-only adapters (SQLite, native scrypt, `ws`) are
+ * exported from "@tacet/client/node".
  */
+export type { AccountInfo, PowProgress } from './account/register.js';
+export { TacetClient, type TacetClientOptions } from './client.js';
+export { type Contact, canonicalAccountId } from './contacts.js';
+export { MAX_TEXT_LENGTH } from './content/content.js';
 export * from './errors.js';
+export type { ClientEvent, ClientListener } from './events.js';
 export * from './store/at-rest.js';
 export type * from './store/types.js';
 export * from './timers/index.js';
+export type { WebSocketFactory, WebSocketLike } from './transport/connection.js';

@@ -1,0 +1,233 @@
+/**
+ * TacetClient: the SDK's one entry point. It wires the store, the protocol
+ * stores, the server connection, the outbox and the expiry scheduler, and
+ * exposes what a UI needs: contacts, conversations, send, timers, trust.
+ * Node and browsers differ only in the store and WebSocket they pass in.
+ */
+import type { IdentityKeyPair } from '@tacet/protocol';
+import { type AccountInfo, loadAccount, type PowProgress, registerAccount } from './account/register.js';
+import { type Contact, Contacts } from './contacts.js';
+import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.js';
+import { ClientError } from './errors.js';
+import { type ClientListener, Emitter } from './events.js';
+import { Network } from './messenger/network.js';
+import { identityUntrusted, untrustedError } from './messenger/peer-crypto.js';
+import { ProtocolStores } from './sessions/protocol-stores.js';
+import type { ClientStore, MessageRecord } from './store/types.js';
+import { type Clock, systemClock } from './timers/clock.js';
+import { isValidTimer } from './timers/duration.js';
+import { ExpiryScheduler } from './timers/expiry-scheduler.js';
+import type { WebSocketFactory } from './transport/connection.js';
+import { randomId, toHex } from './util.js';
+
+export interface TacetClientOptions {
+  readonly store: ClientStore;
+  /** How to open a WebSocket (Node: `nodeWebSocket` from "@tacet/client/node"; browsers: the global). */
+  readonly webSocket: WebSocketFactory;
+  readonly clock?: Clock;
+}
+
+/**
+ * @example
+ * const client = await TacetClient.open({ store, webSocket: nodeWebSocket });
+ * client.on((e) => e.type === 'message' && console.log(e.message.body));
+ * await client.connect();
+ * await client.send('alice', 'hi');
+ */
+export class TacetClient {
+  readonly store: ClientStore;
+  readonly account: AccountInfo;
+  readonly contacts: Contacts;
+  readonly #stores: ProtocolStores;
+  readonly #clock: Clock;
+  readonly #events = new Emitter();
+  readonly #scheduler: ExpiryScheduler;
+  readonly #net: Network;
+
+  private constructor(opts: TacetClientOptions, account: AccountInfo, stores: ProtocolStores) {
+    this.store = opts.store;
+    this.account = account;
+    this.#stores = stores;
+    this.#clock = opts.clock ?? systemClock;
+    this.contacts = new Contacts(this.store);
+    this.#scheduler = new ExpiryScheduler({
+      store: this.store,
+      clock: this.#clock,
+      onExpired: (ids) => this.#events.emit({ type: 'expired', ids }),
+      onError: (error) => this.#events.emit({ type: 'error', error: error as Error }),
+    });
+    this.#net = new Network({
+      store: this.store,
+      stores,
+      contacts: this.contacts,
+      account,
+      clock: this.#clock,
+      webSocket: opts.webSocket,
+      emit: (e) => this.#events.emit(e),
+      onStored: () => void this.#scheduler.poke(),
+    });
+  }
+
+  /** Creates an account on `serverUrl` (solving its proof-of-work) in an empty profile. */
+  static async register(opts: TacetClientOptions & { serverUrl: string; onProgress?: PowProgress }) {
+    const stores = new ProtocolStores(opts.store);
+    const account = await registerAccount(opts.store, stores, opts.serverUrl, opts.onProgress);
+    return TacetClient.#start(opts, account, stores);
+  }
+
+  /** Opens a registered profile; throws NotRegistered on an empty one. */
+  static async open(opts: TacetClientOptions): Promise<TacetClient> {
+    const account = await loadAccount(opts.store);
+    if (!account) {
+      throw new ClientError(
+        'NotRegistered',
+        'this profile has no account yet; run: tacet register --server URL',
+      );
+    }
+    return TacetClient.#start(opts, account, new ProtocolStores(opts.store));
+  }
+
+  static async #start(opts: TacetClientOptions, account: AccountInfo, stores: ProtocolStores) {
+    const c = new TacetClient(opts, account, stores);
+    await c.#scheduler.poke();
+    return c;
+  }
+
+  get accountId(): string {
+    return this.account.accountId;
+  }
+
+  /** Subscribes to events; returns the unsubscribe function. */
+  on(listener: ClientListener): () => void {
+    return this.#events.on(listener);
+  }
+
+  async identityKey(): Promise<IdentityKeyPair> {
+    return this.#stores.identities.getIdentityKeyPair();
+  }
+
+  async addContact(accountId: string, name: string): Promise<Contact> {
+    const { contact, writes } = await this.contacts.prepareAdd(accountId, name, this.#clock.now());
+    if (contact.accountId === this.accountId)
+      throw new ClientError('InvalidAccountId', 'that is your own id');
+    await this.store.apply({ records: writes });
+    return contact;
+  }
+
+  /** The conversation with a contact, oldest first; expired items never appear. */
+  async messages(name: string): Promise<MessageRecord[]> {
+    const c = await this.contacts.get(name);
+    return this.store.listMessages(c.accountId, this.#clock.now());
+  }
+
+  /** Whether sending to `name` is blocked by an unaccepted identity-key change. */
+  async isUntrusted(name: string): Promise<boolean> {
+    const c = await this.contacts.get(name);
+    return identityUntrusted(this.#stores, c.accountId);
+  }
+
+  /** Sends a text; resolves once the server has durably stored it. */
+  async send(name: string, text: string): Promise<MessageRecord> {
+    if (text.length === 0 || text.length > MAX_TEXT_LENGTH) {
+      throw new ClientError('InvalidContent', `a message must have 1 to ${MAX_TEXT_LENGTH} characters`);
+    }
+    const c = await this.#sendable(name);
+    const id = randomId();
+    const now = this.#clock.now();
+    return this.#queue(c, { kind: 'text', id, sentAt: now, body: text, timerSeconds: c.timerSeconds });
+  }
+
+  /** Changes the conversation's timer (0 = off); the change is itself a message. */
+  async setTimer(name: string, seconds: number): Promise<MessageRecord> {
+    if (!isValidTimer(seconds)) throw new ClientError('InvalidDuration', 'the timer must be off or 5s..4w');
+    const c = await this.#sendable(name);
+    const updated: Contact = { ...c, timerSeconds: seconds };
+    await this.store.apply({ records: this.contacts.writes(updated) });
+    const now = this.#clock.now();
+    return this.#queue(updated, { kind: 'timer', id: randomId(), sentAt: now, timerSeconds: seconds });
+  }
+
+  /** Starts the recipient's countdown for items now on screen. */
+  async markDisplayed(ids: readonly string[]): Promise<MessageRecord[]> {
+    const now = this.#clock.now();
+    const changed: MessageRecord[] = [];
+    for (const id of ids) {
+      const m = await this.store.getMessage(id);
+      if (!m || m.direction !== 'in' || m.expiresAt !== null || m.timerSeconds === 0) continue;
+      changed.push({ ...m, expiresAt: now + m.timerSeconds * 1000 });
+    }
+    if (changed.length === 0) return changed;
+    await this.store.apply({ putMessages: changed });
+    for (const message of changed) this.#events.emit({ type: 'updated', message });
+    await this.#scheduler.poke();
+    return changed;
+  }
+
+  /** Accepts `name`'s current identity key (after a change), unblocking sending. */
+  async acceptIdentity(name: string): Promise<void> {
+    const c = await this.contacts.get(name);
+    await this.#stores.acceptIdentity(c.accountId);
+    await this.store.apply({
+      records: [...this.#stores.takeWrites(), { ns: 'untrusted', key: c.accountId, value: null }],
+    });
+  }
+
+  /** Opens the connection (and keeps reopening it until `close`). */
+  connect(): Promise<void> {
+    return this.#net.connect();
+  }
+
+  /** Resolves when the server has handed over everything queued before this connection. */
+  waitForDrain(timeoutMs?: number): Promise<void> {
+    return this.#net.waitForDrain(timeoutMs);
+  }
+
+  /** Tops up prekeys and rotates the signed prekey when due. */
+  upkeep(): Promise<void> {
+    return this.#net.upkeep();
+  }
+
+  /** Stops the connection and timers, waits for in-flight work, closes the store. */
+  async close(): Promise<void> {
+    this.#scheduler.stop();
+    await this.#net.close();
+    await this.store.close();
+  }
+
+  async #sendable(name: string): Promise<Contact> {
+    const c = await this.contacts.get(name);
+    if (await identityUntrusted(this.#stores, c.accountId)) throw untrustedError(c.name);
+    return c;
+  }
+
+  async #queue(c: Contact, content: Content & { kind: 'text' | 'timer' }): Promise<MessageRecord> {
+    const id = toHex(content.id);
+    const now = content.sentAt;
+    const message: Omit<MessageRecord, 'seq'> = {
+      id,
+      conversationId: c.accountId,
+      direction: 'out',
+      kind: content.kind,
+      body: content.kind === 'text' ? content.body : '',
+      sentAt: now,
+      receivedAt: now,
+      timerSeconds: content.timerSeconds,
+      // The sender's countdown starts when sent.
+      expiresAt: content.timerSeconds > 0 ? now + content.timerSeconds * 1000 : null,
+      status: 'pending',
+    };
+    const item = {
+      id,
+      recipient: c.accountId,
+      content: encodeContent(content),
+      createdAt: now,
+      ttlSeconds: 0,
+    };
+    await this.store.apply({ putMessages: [message], putOutbox: [item] });
+    const stored = (await this.store.getMessage(id)) as MessageRecord;
+    this.#events.emit({ type: 'message', message: stored });
+    await this.#scheduler.poke();
+    await this.#net.deliver(id);
+    return (await this.store.getMessage(id)) ?? stored;
+  }
+}

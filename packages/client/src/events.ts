@@ -1,0 +1,43 @@
+/**
+ * What a running client tells its UI. One listener type, a tagged union, so
+ * a UI can switch on `type` and redraw.
+ */
+import type { Contact } from './contacts.js';
+import type { MessageRecord } from './store/types.js';
+
+export type ClientEvent =
+  /** A new conversation item (incoming text or timer change, or our own). */
+  | { type: 'message'; message: MessageRecord }
+  /** A stored item changed: delivery mark, or its countdown started. */
+  | { type: 'updated'; message: MessageRecord }
+  /** Items that disappeared; drop them from the screen. */
+  | { type: 'expired'; ids: string[] }
+  /** A contact's identity key changed: sending to them is blocked until accepted. */
+  | { type: 'identity-changed'; contact: Contact }
+  | { type: 'connection'; state: 'open' | 'closed' | 'reconnecting'; reason?: string }
+  /** The server finished handing over what was queued for this device. */
+  | { type: 'drained' }
+  /** Something failed in the background (a malformed message, a failed key upload). */
+  | { type: 'error'; error: Error };
+
+export type ClientListener = (e: ClientEvent) => void;
+
+/** A tiny synchronous event hub; a throwing listener does not stop the others. */
+export class Emitter {
+  readonly #listeners = new Set<ClientListener>();
+
+  on(l: ClientListener): () => void {
+    this.#listeners.add(l);
+    return () => this.#listeners.delete(l);
+  }
+
+  emit(e: ClientEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(e);
+      } catch {
+        // a UI bug must not break delivery
+      }
+    }
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The client's life on the network: one connection at a time, reopened with
+ * backoff until closed; incoming envelopes processed strictly in order and
+ * acked only after they are stored; the outbox flushed in order on every
+ * (re)connect and after every new item, each item removed only once the
+ * server acknowledged it. One mutex serializes every protocol operation, so
+ * staged ratchet writes never mix.
+ */
+import { type ErrorCode, RETRYABLE_CODES } from '@tacet/wire';
+import { planUpkeep, prepareUpload } from '../account/key-upkeep.js';
+import type { AccountInfo } from '../account/register.js';
+import type { Contacts } from '../contacts.js';
+import { pad } from '../content/padding.js';
+import { ClientError } from '../errors.js';
+import type { ClientEvent } from '../events.js';
+import type { ProtocolStores } from '../sessions/protocol-stores.js';
+import type { ClientStore, OutboxItem } from '../store/types.js';
+import type { Clock } from '../timers/clock.js';
+import { Connection, type IncomingEnvelope, type WebSocketFactory } from '../transport/connection.js';
+import { HttpApi, wsLogin } from '../transport/http-api.js';
+import { fromHex, Mutex } from '../util.js';
+import { receiveEnvelope } from './inbox.js';
+import { encryptForPeer } from './peer-crypto.js';
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 10_000;
+
+export interface NetworkOptions {
+  readonly store: ClientStore;
+  readonly stores: ProtocolStores;
+  readonly contacts: Contacts;
+  readonly account: AccountInfo;
+  readonly clock: Clock;
+  readonly webSocket: WebSocketFactory;
+  readonly emit: (e: ClientEvent) => void;
+  /** Something with a deadline was stored: the expiry scheduler should look. */
+  readonly onStored: () => void;
+}
+
+type Waiter = { resolve: () => void; reject: (e: Error) => void };
+
+export class Network {
+  readonly #o: NetworkOptions;
+  readonly #api: HttpApi;
+  readonly #lock = new Mutex();
+  readonly #waiters = new Map<string, Waiter>();
+  readonly #drainWaiters: Array<() => void> = [];
+  readonly #background = new Set<Promise<unknown>>();
+  #conn: Connection | null = null;
+  #connecting: Promise<void> | null = null;
+  #drained = false;
+  #closing = false;
+  #backoff = MIN_BACKOFF_MS;
+  #retryTimer: unknown = null;
+  #flushing: Promise<void> | null = null;
+  #flushAgain = false;
+
+  constructor(o: NetworkOptions) {
+    this.#o = o;
+    this.#api = new HttpApi(o.account.serverUrl, o.account);
+  }
+
+  connect(): Promise<void> {
+    if (this.#conn?.isOpen) return Promise.resolve();
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = null;
+    });
+    return this.#connecting;
+  }
+
+  async #open(): Promise<void> {
+    if (this.#closing) throw new ClientError('Closed', 'the client is closed');
+    const url = `${this.#o.account.serverUrl.replace(/^http/, 'ws')}/v1/ws`;
+    this.#drained = false;
+    const conn = await Connection.open(url, wsLogin(this.#o.account), this.#o.webSocket, {
+      onEnvelope: (e) => this.#onEnvelope(conn, e),
+      onDrained: () => this.#onDrained(),
+      onClose: (reason) => this.#onClose(conn, reason),
+    });
+    this.#conn = conn;
+    this.#backoff = MIN_BACKOFF_MS;
+    this.#o.emit({ type: 'connection', state: 'open' });
+    this.#track(this.flush());
+    this.#track(this.upkeep().catch((error: Error) => this.#o.emit({ type: 'error', error })));
+  }
+
+  waitForDrain(timeoutMs = 30_000): Promise<void> {
+    if (this.#drained && this.#conn?.isOpen) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = this.#o.clock.setTimer(
+        () => reject(new ClientError('Timeout', 'the server did not deliver the queue in time')),
+        timeoutMs,
+      );
+      this.#drainWaiters.push(() => {
+        this.#o.clock.clearTimer(t);
+        resolve();
+      });
+    });
+  }
+
+  /** Queues nothing itself: waits until outbox item `id` is acknowledged by the server. */
+  async deliver(id: string): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.#waiters.set(id, { resolve, reject }));
+    try {
+      await this.connect();
+    } catch (e) {
+      this.#waiters.delete(id);
+      throw new ClientError(
+        'ServerUnreachable',
+        `${(e as Error).message}; the message is kept and will be sent on the next connection`,
+      );
+    }
+    this.#track(this.flush());
+    return done;
+  }
+
+  /** Sends every outbox item in order; stops at the first connection failure. */
+  flush(): Promise<void> {
+    if (this.#flushing) {
+      this.#flushAgain = true;
+      return this.#flushing;
+    }
+    this.#flushing = (async () => {
+      do {
+        this.#flushAgain = false;
+        await this.#flushOnce();
+      } while (this.#flushAgain && this.#conn?.isOpen);
+    })().finally(() => {
+      this.#flushing = null;
+    });
+    return this.#flushing;
+  }
+
+  async #flushOnce(): Promise<void> {
+    const blocked = new Set<string>();
+    for (const item of await this.#o.store.listOutbox()) {
+      const conn = this.#conn;
+      if (!conn?.isOpen) return;
+      if (blocked.has(item.recipient)) continue;
+      try {
+        await this.#sendItem(conn, item);
+        this.#settle(item.id, null);
+      } catch (e) {
+        const err = e as Error;
+        this.#settle(item.id, err);
+        const code = err instanceof ClientError ? (err.data.code as ErrorCode | undefined) : undefined;
+        const permanent =
+          err instanceof ClientError && err.is('ServerError') && code && !RETRYABLE_CODES.has(code);
+        if (permanent) await this.#o.store.apply({ deleteOutbox: [item.id] });
+        else if (err instanceof ClientError && err.is('UntrustedIdentity')) blocked.add(item.recipient);
+        else return; // connection trouble: retry on reconnect
+      }
+    }
+  }
+
+  async #sendItem(conn: Connection, item: OutboxItem): Promise<void> {
+    const contact = await this.#o.contacts.byId(item.recipient);
+    const envelopes = await this.#lock.run(async () => {
+      try {
+        const self = this.#o.account;
+        const name = contact?.name ?? item.recipient;
+        const env = await encryptForPeer(
+          this.#o.stores,
+          this.#api,
+          self,
+          item.recipient,
+          name,
+          pad(item.content),
+          this.#o.clock.now(),
+        );
+        // The ratchet step is committed before the bytes leave: a chain key is never used twice.
+        await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
+        return env;
+      } catch (e) {
+        this.#o.stores.discard();
+        throw e;
+      }
+    });
+    await conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes });
+    const m = await this.#o.store.getMessage(item.id);
+    const sent = m && m.status === 'pending' ? { ...m, status: 'sent' as const } : undefined;
+    await this.#o.store.apply({ deleteOutbox: [item.id], putMessages: sent ? [sent] : [] });
+    if (sent) this.#o.emit({ type: 'updated', message: sent });
+  }
+
+  #settle(id: string, err: Error | null): void {
+    const w = this.#waiters.get(id);
+    if (!w) return;
+    this.#waiters.delete(id);
+    if (err) w.reject(err);
+    else w.resolve();
+  }
+
+  async #onEnvelope(conn: Connection, e: IncomingEnvelope): Promise<void> {
+    const ctx = {
+      store: this.#o.store,
+      stores: this.#o.stores,
+      contacts: this.#o.contacts,
+      now: this.#o.clock.now(),
+    };
+    let result: Awaited<ReturnType<typeof receiveEnvelope>>;
+    try {
+      result = await this.#lock.run(() => receiveEnvelope(ctx, e));
+    } catch (error) {
+      this.#o.emit({ type: 'error', error: error as Error });
+      return; // not acked: the server delivers it again
+    }
+    if (result.ack) conn.ack([e.id]);
+    for (const ev of result.events) this.#o.emit(ev);
+    if (result.events.length > 0) this.#o.onStored();
+    this.#track(this.flush());
+  }
+
+  #onDrained(): void {
+    this.#drained = true;
+    this.#o.emit({ type: 'drained' });
+    for (const w of this.#drainWaiters.splice(0)) w();
+  }
+
+  #onClose(conn: Connection, reason: string): void {
+    if (this.#conn !== conn) return;
+    this.#conn = null;
+    this.#drained = false;
+    if (this.#closing) return;
+    this.#o.emit({ type: 'connection', state: 'reconnecting', reason });
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    const wait = this.#backoff;
+    this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
+    this.#retryTimer = this.#o.clock.setTimer(() => {
+      this.#retryTimer = null;
+      this.connect().catch(() => {
+        if (!this.#closing && !this.#conn) this.#scheduleReconnect();
+      });
+    }, wait);
+  }
+
+  /** Tops up one-time prekeys and rotates the signed prekey when due. */
+  async upkeep(): Promise<void> {
+    const now = this.#o.clock.now();
+    const plan = await planUpkeep(this.#o.stores, this.#api, now);
+    if (plan.preKeys === 0 && plan.kyberPreKeys === 0 && !plan.rotateSigned) return;
+    const body = await this.#lock.run(async () => {
+      const identity = await this.#o.stores.identities.getIdentityKeyPair();
+      const b = await prepareUpload(this.#o.stores, identity, plan, now);
+      await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
+      return b;
+    });
+    await this.#api.uploadKeys(body);
+  }
+
+  #track(p: Promise<unknown>): void {
+    const q = p.catch(() => undefined);
+    this.#background.add(q);
+    void q.finally(() => this.#background.delete(q));
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#retryTimer !== null) this.#o.clock.clearTimer(this.#retryTimer);
+    await Promise.all([...this.#background]);
+    await this.#lock.run(async () => undefined);
+    this.#conn?.close();
+    this.#conn = null;
+    for (const [id] of this.#waiters)
+      this.#settle(id, new ClientError('Closed', 'the client was closed before the server acknowledged'));
+  }
+}

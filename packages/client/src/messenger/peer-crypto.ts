@@ -1,0 +1,149 @@
+/**
+ * Per-peer encryption and decryption over the protocol package: starts
+ * sessions from fetched bundles, encrypts for every device of a peer, opens
+ * incoming envelopes and notices identity-key changes. All protocol writes go
+ * to the staged ProtocolStores; the caller commits them.
+ */
+import {
+  KEMPublicKey,
+  type PreKeyBundle,
+  ProtocolAddress,
+  ProtocolError,
+  PublicKey,
+  processPreKeyBundle,
+  signalDecrypt,
+  signalDecryptPreKey,
+  signalEncrypt,
+} from '@tacet/protocol';
+import { type DeviceBundleJson, formatAccountId, fromBase64Url, parseAccountId } from '@tacet/wire';
+import { CiphertextType, decodeWrapper, encodeWrapper } from '../content/wrapper.js';
+import { ClientError } from '../errors.js';
+import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
+import type { HttpApi } from '../transport/http-api.js';
+
+const td = new TextDecoder();
+const te = new TextEncoder();
+
+/** The error a user sees when a contact's safety number changed. */
+export function untrustedError(name: string): ClientError {
+  return new ClientError(
+    'UntrustedIdentity',
+    `${name}'s safety number has changed: compare it (tacet safety-number ${name}) and accept it with ` +
+      `tacet verify ${name} before sending`,
+    { name },
+  );
+}
+
+function toBundle(identityKey: PublicKey, d: DeviceBundleJson): PreKeyBundle {
+  return {
+    registrationId: d.registrationId,
+    deviceId: d.deviceId,
+    identityKey,
+    signedPreKey: {
+      id: d.signedPreKey.keyId,
+      publicKey: PublicKey.deserialize(fromBase64Url(d.signedPreKey.publicKey)),
+      signature: fromBase64Url(d.signedPreKey.signature),
+    },
+    preKey: d.preKey
+      ? { id: d.preKey.keyId, publicKey: PublicKey.deserialize(fromBase64Url(d.preKey.publicKey)) }
+      : undefined,
+    kyberPreKey: {
+      id: d.pqPreKey.keyId,
+      publicKey: KEMPublicKey.deserialize(fromBase64Url(d.pqPreKey.publicKey)),
+      signature: fromBase64Url(d.pqPreKey.signature),
+    },
+  };
+}
+
+async function deviceIds(stores: ProtocolStores, peer: string): Promise<number[]> {
+  const v = await stores.get(NS.self, `devices:${peer}`);
+  return v ? (JSON.parse(td.decode(v)) as number[]) : [];
+}
+
+/** Fetches the peer's bundles and starts a fresh session with each device. */
+export async function startSessions(
+  stores: ProtocolStores,
+  api: HttpApi,
+  peer: string,
+  name: string,
+  now: number,
+) {
+  const res = await api.bundle(peer, '*');
+  const identityKey = PublicKey.deserialize(fromBase64Url(res.identityKey));
+  const ids: number[] = [];
+  for (const d of res.devices) {
+    try {
+      await processPreKeyBundle(toBundle(identityKey, d), new ProtocolAddress(peer, d.deviceId), stores, now);
+    } catch (e) {
+      if (e instanceof ProtocolError && e.is('UntrustedIdentity')) {
+        // Remember the new key so the user can compare the new safety number.
+        stores.set(NS.identity, peer, identityKey.serialize());
+        throw untrustedError(name);
+      }
+      throw e;
+    }
+    ids.push(d.deviceId);
+  }
+  stores.set(NS.self, `devices:${peer}`, te.encode(JSON.stringify(ids)));
+  return ids;
+}
+
+/** Encrypts a padded plaintext for every device of `peer`; one wire envelope each. */
+export async function encryptForPeer(
+  stores: ProtocolStores,
+  api: HttpApi,
+  self: { accountId: string; deviceId: number },
+  peer: string,
+  name: string,
+  plaintext: Uint8Array,
+  now: number,
+) {
+  let ids = await deviceIds(stores, peer);
+  if (ids.length === 0) ids = await startSessions(stores, api, peer, name, now);
+  const sender = parseAccountId(self.accountId);
+  const accountId = parseAccountId(peer);
+  const out = [];
+  for (const deviceId of ids) {
+    const address = new ProtocolAddress(peer, deviceId);
+    let ct: Awaited<ReturnType<typeof signalEncrypt>>;
+    try {
+      ct = await signalEncrypt(plaintext, address, stores, now);
+    } catch (e) {
+      if (e instanceof ProtocolError && e.is('UntrustedIdentity')) throw untrustedError(name);
+      if (!(e instanceof ProtocolError && e.is('NoSession'))) throw e;
+      await startSessions(stores, api, peer, name, now);
+      ct = await signalEncrypt(plaintext, address, stores, now);
+    }
+    const content = encodeWrapper({
+      sender,
+      senderDevice: self.deviceId,
+      type: ct.type(),
+      ciphertext: ct.serialize(),
+    });
+    out.push({ accountId, deviceId, content });
+  }
+  return out;
+}
+
+/** Decrypts one envelope's content; returns who sent it and the padded plaintext. */
+export async function decryptEnvelope(stores: ProtocolStores, content: Uint8Array) {
+  const w = decodeWrapper(content);
+  const sender = formatAccountId(w.sender);
+  const address = new ProtocolAddress(sender, w.senderDevice);
+  const plaintext =
+    w.type === CiphertextType.PreKey
+      ? await signalDecryptPreKey(w.ciphertext, address, stores)
+      : await signalDecrypt(w.ciphertext, address, stores);
+  const known = await deviceIds(stores, sender);
+  if (!known.includes(w.senderDevice)) {
+    stores.set(NS.self, `devices:${sender}`, te.encode(JSON.stringify([...known, w.senderDevice])));
+  }
+  return { sender, senderDevice: w.senderDevice, plaintext };
+}
+
+/** Whether the latest identity key seen for `peer` differs from the accepted one. */
+export async function identityUntrusted(stores: ProtocolStores, peer: string): Promise<boolean> {
+  const { trusted, latest } = await stores.trustState(peer);
+  if (!trusted || !latest) return false;
+  return !PublicKey.deserialize(trusted).equals(PublicKey.deserialize(latest));
+}

@@ -1,0 +1,162 @@
+/**
+ * One authenticated WebSocket to the server: pipelined sends that resolve on
+ * the server's SendResult (= durably stored), incoming envelopes handed over
+ * one at a time in order, acks. Reconnecting is the caller's job (see
+ * messenger.ts); this object lives exactly as long as its socket.
+ */
+import { decodeServerFrame, encodeClientFrame } from '@tacet/wire';
+import { ClientError } from '../errors.js';
+
+/** The subset of the WHATWG WebSocket the client uses (browser or `ws`). */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+/**
+ * Opens a socket. The login goes both as an `Authorization` header (Node can
+ * set one) and as a `tacet.auth.*` subprotocol (browsers cannot set headers).
+ */
+export type WebSocketFactory = (
+  url: string,
+  protocols: string[],
+  headers: Record<string, string>,
+) => WebSocketLike;
+
+/** An envelope as delivered to this device. */
+export interface IncomingEnvelope {
+  readonly id: Uint8Array;
+  readonly content: Uint8Array;
+  readonly serverTimestamp: number;
+}
+
+export interface ConnectionHandlers {
+  /** Called for each envelope in order; the next waits until this settles. */
+  onEnvelope(e: IncomingEnvelope): Promise<void>;
+  /** The server finished sending what was queued before this connection. */
+  onDrained?(): void;
+  onClose?(reason: string): void;
+}
+
+export interface OutgoingSend {
+  readonly id: Uint8Array;
+  readonly ttlSeconds: number;
+  readonly envelopes: ReadonlyArray<{ accountId: Uint8Array; deviceId: number; content: Uint8Array }>;
+}
+
+/** How a socket proves which device it is. */
+export interface WsLogin {
+  readonly headers: Record<string, string>;
+  readonly protocols: string[];
+}
+
+type Pending = { resolve: () => void; reject: (e: Error) => void };
+
+/** @example const c = await Connection.open(url, headers, factory, { onEnvelope }); await c.send(s); */
+export class Connection {
+  readonly #ws: WebSocketLike;
+  readonly #h: ConnectionHandlers;
+  readonly #pending = new Map<number, Pending>();
+  #nextRequest = 1;
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  private constructor(ws: WebSocketLike, h: ConnectionHandlers) {
+    this.#ws = ws;
+    this.#h = h;
+  }
+
+  /** Resolves once the socket is open; rejects with ServerUnreachable otherwise. */
+  static open(url: string, login: WsLogin, factory: WebSocketFactory, h: ConnectionHandlers) {
+    return new Promise<Connection>((resolve, reject) => {
+      const ws = factory(url, login.protocols, login.headers);
+      ws.binaryType = 'arraybuffer';
+      const c = new Connection(ws, h);
+      ws.onopen = () => resolve(c);
+      ws.onerror = () => undefined;
+      ws.onclose = (ev) => {
+        c.#onClose(`${ev.code} ${ev.reason}`.trim());
+        reject(
+          new ClientError('ServerUnreachable', `cannot connect to ${url} (${ev.code} ${ev.reason})`.trim()),
+        );
+      };
+      ws.onmessage = (ev) => c.#onMessage(ev.data);
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.#closed;
+  }
+
+  /** Resolves when the server has durably stored the message. */
+  send(s: OutgoingSend): Promise<void> {
+    if (this.#closed) return Promise.reject(new ClientError('Closed', 'connection closed'));
+    const requestId = this.#nextRequest++;
+    const done = new Promise<void>((resolve, reject) => this.#pending.set(requestId, { resolve, reject }));
+    this.#ws.send(
+      encodeClientFrame({
+        requestId,
+        kind: { case: 'send', value: { id: s.id, ttlSeconds: s.ttlSeconds, envelopes: [...s.envelopes] } },
+      }),
+    );
+    return done;
+  }
+
+  /** Tells the server these envelopes are stored here; it deletes them. */
+  ack(ids: Uint8Array[]): void {
+    if (this.#closed || ids.length === 0) return;
+    this.#ws.send(encodeClientFrame({ requestId: 0, kind: { case: 'ack', value: { ids } } }));
+  }
+
+  close(): void {
+    if (!this.#closed) this.#ws.close(1000, 'bye');
+    this.#onClose('closed by client');
+  }
+
+  #onMessage(data: unknown): void {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
+    let frame: ReturnType<typeof decodeServerFrame>;
+    try {
+      frame = decodeServerFrame(bytes);
+    } catch {
+      this.#ws.close(1002, 'malformed frame');
+      return;
+    }
+    const k = frame.kind;
+    if (k.case === 'sendResult') this.#settle(k.value);
+    else if (k.case === 'envelope') {
+      const e = {
+        id: k.value.id,
+        content: k.value.content,
+        serverTimestamp: Number(k.value.serverTimestampMs),
+      };
+      this.#chain = this.#chain.then(() => this.#h.onEnvelope(e)).catch(() => undefined);
+    } else if (k.case === 'queueDrained') this.#chain = this.#chain.then(() => this.#h.onDrained?.());
+    else if (k.case === 'error') this.#onClose(`server error ${k.value.code}: ${k.value.message}`);
+  }
+
+  #settle(r: { requestId: number; ok: boolean; errorCode: string; errorMessage: string }): void {
+    const p = this.#pending.get(r.requestId);
+    if (!p) return;
+    this.#pending.delete(r.requestId);
+    if (r.ok) p.resolve();
+    else {
+      const msg = `server refused the message: ${r.errorMessage} (${r.errorCode})`;
+      p.reject(new ClientError('ServerError', msg, { code: r.errorCode }));
+    }
+  }
+
+  #onClose(reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const p of this.#pending.values()) p.reject(new ClientError('Closed', `connection lost: ${reason}`));
+    this.#pending.clear();
+    this.#h.onClose?.(reason);
+  }
+}

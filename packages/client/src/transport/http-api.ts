@@ -1,0 +1,120 @@
+/**
+ * The server's HTTP API as the client uses it (fetch, isomorphic): the
+ * registration challenge, registration, key upload and count, bundle fetch.
+ * Every error response becomes a ClientError carrying the server's stable code.
+ */
+import {
+  type ChallengeResponse,
+  type ErrorResponse,
+  type KeysUploadRequest,
+  type PreKeyBundleResponse,
+  type PreKeyCountResponse,
+  type RegisterResponse,
+  toBase64Url,
+} from '@tacet/wire';
+import { ClientError } from '../errors.js';
+
+/** A device's login: account id (canonical string), device id, secret credential. */
+export interface DeviceCredentials {
+  readonly accountId: string;
+  readonly deviceId: number;
+  readonly credential: string;
+}
+
+/** JSON form of a key upload (bytes as base64url), as PUT /v1/keys takes it. */
+export type KeysUploadJson = {
+  [K in keyof KeysUploadRequest]: unknown;
+};
+
+/** The `Authorization` header value for a device. */
+export function authorization(c: DeviceCredentials): string {
+  return `Basic ${btoa(`${c.accountId}.${c.deviceId}:${c.credential}`)}`;
+}
+
+/** The WebSocket login for a device: header for Node, subprotocol for browsers. */
+export function wsLogin(c: DeviceCredentials): { headers: Record<string, string>; protocols: string[] } {
+  const login = new TextEncoder().encode(`${c.accountId}.${c.deviceId}:${c.credential}`);
+  return { headers: { authorization: authorization(c) }, protocols: [`tacet.auth.${toBase64Url(login)}`] };
+}
+
+/** Base64url of bytes, as the API's JSON wants them. */
+export const b64u = (b: Uint8Array): string => toBase64Url(b);
+
+/**
+ * @example
+ * const api = new HttpApi('http://127.0.0.1:8080');
+ * const { challenge, bits } = await api.challenge();
+ */
+export class HttpApi {
+  readonly #base: string;
+  readonly #creds: DeviceCredentials | undefined;
+
+  constructor(baseUrl: string, creds?: DeviceCredentials) {
+    this.#base = baseUrl.replace(/\/+$/, '');
+    this.#creds = creds;
+  }
+
+  withCredentials(creds: DeviceCredentials): HttpApi {
+    return new HttpApi(this.#base, creds);
+  }
+
+  challenge(): Promise<ChallengeResponse> {
+    return this.#json('POST', '/v1/accounts/challenge', {});
+  }
+
+  register(body: {
+    pow: { challenge: string; nonce: number };
+    registrationId: number;
+  }): Promise<RegisterResponse> {
+    return this.#json('POST', '/v1/accounts', body);
+  }
+
+  uploadKeys(body: KeysUploadJson): Promise<unknown> {
+    return this.#json('PUT', '/v1/keys', body);
+  }
+
+  keyCount(): Promise<PreKeyCountResponse> {
+    return this.#json('GET', '/v1/keys/count');
+  }
+
+  bundle(accountId: string, device: number | '*' = '*'): Promise<PreKeyBundleResponse> {
+    return this.#json('GET', `/v1/keys/${encodeURIComponent(accountId)}/${device}`);
+  }
+
+  async #json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.#creds) headers.authorization = authorization(this.#creds);
+    let res: Response;
+    try {
+      res = await fetch(this.#base + path, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new ClientError(
+        'ServerUnreachable',
+        `cannot reach the server at ${this.#base} (${String(e)}); is it running?`,
+      );
+    }
+    const text = await res.text();
+    if (res.ok) return (text ? JSON.parse(text) : {}) as T;
+    throw toClientError(res.status, text, path);
+  }
+}
+
+function toClientError(status: number, text: string, path: string): ClientError {
+  let code = `http_${status}`;
+  let message = text.slice(0, 200);
+  try {
+    const e = (JSON.parse(text) as ErrorResponse).error;
+    if (e && typeof e.code === 'string') {
+      code = e.code;
+      message = String(e.message);
+    }
+  } catch {
+    // not JSON: keep the status
+  }
+  return new ClientError('ServerError', `server refused ${path}: ${message} (${code})`, { code, status });
+}
