@@ -10,6 +10,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
+import { KeyCache } from './key-cache.js';
 
 const Point = ed25519.Point;
 /** The prime subgroup order L = 2^252 + 27742317777372353535851937790883648493. */
@@ -45,18 +46,40 @@ function hashToScalar(...parts: Uint8Array[]): bigint {
   return bytesToNumberLE(h.digest()) % ED25519_L;
 }
 
+function isClamped(k: Uint8Array): boolean {
+  return ((k[0] as number) & 7) === 0 && ((k[31] as number) & 0xc0) === 0x40;
+}
+
+/** libsignal stores keys clamped (§1), so an unclamped key is signed as its clamped form. */
+function clampCopy(k: Uint8Array): Uint8Array {
+  const c = k.slice();
+  c[0] = (c[0] as number) & 0xf8;
+  c[31] = ((c[31] as number) & 0x7f) | 0x40;
+  return c;
+}
+
+/** The Edwards scalar and encoded public key of an X25519 private key (§2 sign, step 1). */
+function edwardsSigningKey(privateKey: Uint8Array): { a: bigint; aBytes: Uint8Array } {
+  const a = bytesToNumberLE(privateKey) % ED25519_L;
+  return { a, aBytes: Point.BASE.multiply(a).toBytes() };
+}
+
+/** A·B is the costlier half of signing and the same for every signature by one key. */
+const signingKeys = new KeyCache<{ a: bigint; aBytes: Uint8Array }>();
+
 /**
  * Signs with a (clamped) 32-byte X25519 private key. `random` is 64 fresh bytes.
  * The Edwards sign bit of A travels in bit 511 of the signature; a is never
  * negated (§2 deviation 1 from the 2016 XEdDSA spec, as libsignal does).
  */
 export function xeddsaSignNoble(privateKey: Uint8Array, message: Uint8Array, random: Uint8Array): Uint8Array {
-  const a = bytesToNumberLE(privateKey) % ED25519_L;
-  const aPoint = Point.BASE.multiply(a);
-  const aBytes = aPoint.toBytes();
+  if (privateKey.length !== 32 || random.length !== 64)
+    throw new RangeError('xeddsaSign: key 32 bytes, random 64');
+  const k = isClamped(privateKey) ? privateKey : clampCopy(privateKey);
+  const { a, aBytes } = signingKeys.get(k, edwardsSigningKey);
   const sign = (aBytes[31] as number) & 0x80;
   // Nonce over the raw clamped k, not the reduced scalar (§2 deviation 2).
-  const r = hashToScalar(NONCE_PREFIX, privateKey, message, random);
+  const r = hashToScalar(NONCE_PREFIX, k, message, random);
   const rBytes = Point.BASE.multiply(r).toBytes();
   const h = hashToScalar(rBytes, aBytes, message);
   const s = (h * a + r) % ED25519_L;

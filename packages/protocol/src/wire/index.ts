@@ -1,2 +1,1 @@
-export {};
 export { ProtobufReader, ProtobufWriter, WireType } from './protobuf.js';

@@ -1,0 +1,197 @@
+/**
+ * The native backend for Node: node:crypto (OpenSSL) for hashes, HMAC, HKDF,
+ * AES, X25519 and, where it provably agrees with specs/signal-protocol.md §2,
+ * XEdDSA verification. Selected through the `#crypto-backend` import
+ * condition, so browser builds never see this file.
+ *
+ * Delegated to the noble code: XEdDSA signing (node cannot sign with an X25519
+ * scalar) and the XEdDSA verify edge cases OpenSSL would answer differently.
+ *
+ * Key handles (KeyObjects) are cached per key array (see key-cache.ts):
+ * importing raw keys costs more than the X25519 operation itself.
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+  randomFillSync,
+  verify,
+} from 'node:crypto';
+import { ProtocolError } from '../errors.js';
+import { KeyCache } from './key-cache.js';
+import { clampPrivateKey, rejectLowOrder } from './noble-backend.js';
+import type { Primitives } from './primitives.js';
+import {
+  ED25519_L,
+  montgomeryToEdwardsBytes,
+  signatureScalar,
+  xeddsaSignNoble,
+  xeddsaVerifyNoble,
+} from './xeddsa.js';
+
+/** A plain Uint8Array view of a Buffer node allocated for us (no copy). */
+const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+/** Joins cipher output into a fresh unpooled array the caller owns. */
+function joined(a: Buffer, b: Buffer): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  a.fill(0);
+  b.fill(0);
+  return out;
+}
+
+const b64url = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+/** JWK import needs an `x` for a private OKP key but ignores it; 32 zero bytes will do. */
+const DUMMY_X = b64url(new Uint8Array(32));
+
+const x25519Private = new KeyCache<KeyObject>();
+const x25519Public = new KeyCache<KeyObject>();
+
+function importX25519Private(privateKey: Uint8Array): KeyObject {
+  return createPrivateKey({
+    key: { kty: 'OKP', crv: 'X25519', d: b64url(privateKey), x: DUMMY_X },
+    format: 'jwk',
+  });
+}
+
+function importX25519Public(publicKey: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(publicKey) }, format: 'jwk' });
+}
+
+function x25519Generate(): { privateKey: Uint8Array; publicKey: Uint8Array } {
+  const pair = generateKeyPairSync('x25519');
+  const jwk = pair.privateKey.export({ format: 'jwk' });
+  const raw = view(Buffer.from(jwk.d as string, 'base64url'));
+  // OpenSSL clamps when it multiplies, so the handle of the unclamped seed is
+  // the same key; we return the clamped bytes, as libsignal stores them (§1).
+  const privateKey = clampPrivateKey(raw);
+  raw.fill(0);
+  const publicKey = view(Buffer.from(jwk.x as string, 'base64url'));
+  x25519Private.set(privateKey, pair.privateKey);
+  x25519Public.set(publicKey, pair.publicKey);
+  return { privateKey, publicKey };
+}
+
+function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
+  const handle = x25519Private.get(privateKey, importX25519Private);
+  const jwk = createPublicKey(handle).export({ format: 'jwk' });
+  return view(Buffer.from(jwk.x as string, 'base64url'));
+}
+
+function x25519Agree(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  if (privateKey.length !== 32 || publicKey.length !== 32)
+    throw new RangeError('x25519Agree: keys must be 32 bytes');
+  let shared: Buffer;
+  try {
+    shared = diffieHellman({
+      privateKey: x25519Private.get(privateKey, importX25519Private),
+      publicKey: x25519Public.get(publicKey, importX25519Public),
+    });
+  } catch {
+    // OpenSSL refuses the all-zero output of a low-order point (policy: noble-backend.ts)
+    throw new ProtocolError('InvalidKey', 'X25519 with a low-order public key');
+  }
+  return rejectLowOrder(view(shared));
+}
+
+/** Ed25519 handles for a u-coordinate, one per sign bit, built on first use (null: no such point). */
+const edwardsKeys = new KeyCache<Array<KeyObject | null | undefined>>();
+
+function edwardsKey(publicKey: Uint8Array, sign: number): KeyObject | null {
+  const slots = edwardsKeys.get(publicKey, () => [undefined, undefined]);
+  let key = slots[sign];
+  if (key === undefined) {
+    const aBytes = montgomeryToEdwardsBytes(publicKey, sign);
+    key =
+      aBytes === undefined
+        ? null
+        : createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(aBytes) }, format: 'jwk' });
+    slots[sign] = key;
+  }
+  return key;
+}
+
+/**
+ * OpenSSL's Ed25519 verify (crypto/ec/curve25519.c) checks s < L, decodes A,
+ * hashes R ‖ A-as-given ‖ M and compares the encoding of sB − hA with R byte
+ * for byte: exactly §2 once we hand it the canonical encoding of A (y < p,
+ * the sign bit as decoded, cleared at x = 0) and s < L with bit 511 cleared.
+ * The remaining cases (u = 0, where libsignal ignores the sign bit, and
+ * non-canonical s in [L, 2^253), which libsignal accepts and OpenSSL refuses)
+ * go through the noble implementation of §2.
+ */
+function xeddsaVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (publicKey.length !== 32 || signature.length !== 64) return false;
+  const s = signatureScalar(signature);
+  if (s === undefined) return false;
+  if (s >= ED25519_L || isZeroU(publicKey)) return xeddsaVerifyNoble(publicKey, message, signature);
+  const key = edwardsKey(publicKey, (signature[63] as number) >> 7);
+  if (key === null) return false;
+  const plain = signature.slice();
+  plain[63] = (plain[63] as number) & 0x7f;
+  return verify(null, message, key, plain);
+}
+
+/** u ≡ 0 (mod p) after clearing bit 255: u = 0 or u = p. */
+function isZeroU(u: Uint8Array): boolean {
+  let acc = 0;
+  for (let i = 1; i < 31; i++) acc |= (u[i] as number) ^ 0xff;
+  const isP = acc === 0 && u[0] === 0xed && ((u[31] as number) & 0x7f) === 0x7f;
+  let zero = (u[31] as number) & 0x7f;
+  for (let i = 0; i < 31; i++) zero |= u[i] as number;
+  return zero === 0 || isP;
+}
+
+function aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
+    throw new ProtocolError('InvalidMessage', 'AES-CBC ciphertext length is not a positive multiple of 16');
+  }
+  const d = createDecipheriv('aes-256-cbc', key, iv);
+  try {
+    return joined(d.update(ciphertext), d.final());
+  } catch {
+    throw new ProtocolError('InvalidMessage', 'AES-CBC bad padding');
+  }
+}
+
+/**
+ * @example
+ * import { nodeBackend } from '…/crypto/node-backend.node.js';
+ * nodeBackend.x25519Agree(myPrivate, theirPublic);
+ */
+export const nodeBackend: Primitives = Object.freeze({
+  name: 'node:crypto',
+  randomBytes: (length: number) => randomFillSync(new Uint8Array(length)),
+  sha256: (data: Uint8Array) => view(createHash('sha256').update(data).digest()),
+  sha512: (data: Uint8Array) => view(createHash('sha512').update(data).digest()),
+  hmacSha256: (key: Uint8Array, data: Uint8Array) => view(createHmac('sha256', key).update(data).digest()),
+  hkdfSha256: (ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number) =>
+    new Uint8Array(hkdfSync('sha256', ikm, salt ?? new Uint8Array(32), info, length)),
+  aes256CbcEncrypt: (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => {
+    const c = createCipheriv('aes-256-cbc', key, iv);
+    return joined(c.update(plaintext), c.final());
+  },
+  aes256CbcDecrypt,
+  aes256Ctr: (key: Uint8Array, iv: Uint8Array, data: Uint8Array) => {
+    const c = createCipheriv('aes-256-ctr', key, iv);
+    return joined(c.update(data), c.final());
+  },
+  x25519Generate,
+  x25519PublicKey,
+  x25519Agree,
+  xeddsaSign: xeddsaSignNoble,
+  xeddsaVerify,
+});
+
+/** The name every `#crypto-backend` target exports, whichever file the condition picks. */
+export { nodeBackend as backend };
