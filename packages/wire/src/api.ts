@@ -64,7 +64,11 @@ export const RegisterRequest = object({
 });
 export type RegisterRequest = ReturnType<typeof RegisterRequest>;
 
-/** `POST /v1/accounts` response. Keep `credential` secret: it is the device's password. */
+/** `POST /v1/devices` request (authenticated): adds a device to the caller's account. */
+export const LinkDeviceRequest = object({ registrationId: int(1, MAX_REGISTRATION_ID) });
+export type LinkDeviceRequest = ReturnType<typeof LinkDeviceRequest>;
+
+/** `POST /v1/accounts` (and `POST /v1/devices`) response. Keep `credential` secret: it is the device's password. */
 export interface RegisterResponse {
   accountId: string;
   deviceId: number;

@@ -21,6 +21,7 @@ export {
   KeysUploadRequest,
   type KyberPreKey,
   kemPublicKey,
+  LinkDeviceRequest,
   type PreKey,
   type PreKeyBundleResponse,
   type PreKeyCountResponse,

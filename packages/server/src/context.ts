@@ -1,0 +1,23 @@
+/** Everything a request or connection handler needs, built once per server. */
+import type { PowIssuer } from './accounts/pow-issuer.js';
+import type { RateLimiter } from './accounts/rate-limiter.js';
+import type { ResolvedConfig } from './config.js';
+import type { Fanout } from './fanout/fanout.js';
+import type { Logger } from './logger.js';
+import type { ServerMetrics } from './metrics.js';
+import type { Storage } from './storage/storage.js';
+import type { ConnectionHub } from './ws/hub.js';
+
+export interface ServerContext {
+  config: ResolvedConfig;
+  storage: Storage;
+  fanout: Fanout;
+  metrics: ServerMetrics;
+  logger: Logger;
+  pow: PowIssuer;
+  registrationLimiter: RateLimiter;
+  challengeLimiter: RateLimiter;
+  hub: ConnectionHub;
+  /** True once close() has begun: new work is refused with `unavailable`. */
+  draining: boolean;
+}

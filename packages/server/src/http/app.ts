@@ -1,0 +1,66 @@
+/**
+ * The HTTP application: routes, the single error mapper, request metrics,
+ * security headers, and the optional static web client.
+ */
+import { relative } from 'node:path';
+import type { HttpBindings } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { ErrorCode, type ErrorResponse } from '@tacet/wire';
+import { type Context, Hono } from 'hono';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { errorFields } from '../logger.js';
+import { accountRoutes } from './accounts-routes.js';
+import { keyRoutes } from './keys-routes.js';
+import { opsRoutes } from './ops-routes.js';
+
+function errorResponse(
+  c: Context,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  retryAfter?: number,
+): Response {
+  const body: ErrorResponse = { error: { code, message } };
+  const headers: Record<string, string> = retryAfter ? { 'retry-after': String(retryAfter) } : {};
+  return c.json(body, status as 400, headers);
+}
+
+/** Security headers on every response (DESIGN.md, "Metadata"). */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'cross-origin-opener-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+/** Builds the Hono app for a server. */
+export function createApp(ctx: ServerContext): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.use(async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.header(k, v);
+    const route = c.req.routePath === '/*' ? 'other' : c.req.routePath;
+    ctx.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+  });
+  app.use('/v1/*', async (_c, next) => {
+    if (ctx.draining) throw new HttpError(503, ErrorCode.Unavailable, 'server is shutting down', 1);
+    await next();
+  });
+  app.route('/', opsRoutes(ctx));
+  app.route('/', accountRoutes(ctx));
+  app.route('/', keyRoutes(ctx));
+  if (ctx.config.staticDir) {
+    app.use('/*', serveStatic({ root: relative(process.cwd(), ctx.config.staticDir) || '.' }));
+  }
+  app.notFound((c) => errorResponse(c, 404, ErrorCode.NotFound, 'no such route'));
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return errorResponse(c, err.status, err.code, err.message, err.retryAfter);
+    ctx.logger.error('request failed', errorFields(err));
+    return errorResponse(c, 500, ErrorCode.Internal, 'internal error');
+  });
+  return app;
+}

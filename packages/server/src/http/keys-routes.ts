@@ -1,0 +1,115 @@
+/**
+ * Prekey directory routes: upload (with format and signature checks), the
+ * one-time key count, and bundle fetches that consume one-time keys.
+ */
+import type { HttpBindings } from '@hono/node-server';
+import {
+  accountIdField,
+  type DeviceBundleJson,
+  ErrorCode,
+  KeysUploadRequest,
+  MAX_KEYS_BODY_BYTES,
+  type PreKeyBundleResponse,
+  type PreKeyCountResponse,
+  toBase64Url,
+  WireError,
+} from '@tacet/wire';
+import { Hono } from 'hono';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import type { ClaimedDeviceBundle, StoredSignedPreKey } from '../keys/key-store.js';
+import { verifyKeyUpload } from '../keys/key-verifier.js';
+import { MAX_STORED_ONE_TIME_KEYS } from '../limits.js';
+import { type AuthEnv, requireDevice } from './auth.js';
+import { limitBody, readJson } from './body.js';
+
+const signedJson = (k: StoredSignedPreKey) => ({
+  keyId: k.keyId,
+  publicKey: toBase64Url(k.publicKey),
+  signature: toBase64Url(k.signature),
+});
+
+function deviceJson(d: ClaimedDeviceBundle): DeviceBundleJson {
+  const out: DeviceBundleJson = {
+    deviceId: d.deviceId,
+    registrationId: d.registrationId,
+    signedPreKey: signedJson(d.signedPreKey),
+    pqPreKey: signedJson(d.pqPreKey),
+  };
+  if (d.preKey) out.preKey = { keyId: d.preKey.keyId, publicKey: toBase64Url(d.preKey.publicKey) };
+  return out;
+}
+
+function parseTarget(
+  account: string,
+  device: string,
+): { accountId: Uint8Array; deviceId: number | undefined } {
+  let accountId: Uint8Array;
+  try {
+    accountId = accountIdField(account, 'accountId');
+  } catch (err) {
+    throw new HttpError(400, ErrorCode.BadRequest, err instanceof WireError ? err.message : 'bad account id');
+  }
+  if (device === '*') return { accountId, deviceId: undefined };
+  if (!/^[1-9][0-9]{0,2}$/.test(device))
+    throw new HttpError(400, ErrorCode.BadRequest, 'deviceId must be 1..999 or *');
+  return { accountId, deviceId: Number(device) };
+}
+
+/** Routes under /v1/keys. */
+export function keyRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings } & AuthEnv> {
+  const app = new Hono<{ Bindings: HttpBindings } & AuthEnv>();
+  app.use('/v1/keys', requireDevice(ctx));
+  app.use('/v1/keys/*', requireDevice(ctx));
+
+  app.put('/v1/keys', limitBody(MAX_KEYS_BODY_BYTES), async (c) => {
+    const upload = await readJson(c, KeysUploadRequest);
+    verifyKeyUpload(upload);
+    const me = c.get('device');
+    const result = await ctx.storage.keys.putKeys(
+      me.accountId,
+      me.deviceId,
+      upload,
+      MAX_STORED_ONE_TIME_KEYS,
+    );
+    if (result === 'identity_key_mismatch') {
+      throw new HttpError(
+        409,
+        ErrorCode.IdentityKeyMismatch,
+        'identityKey differs from the one stored for this account',
+      );
+    }
+    if (result === 'too_many_keys') {
+      throw new HttpError(
+        409,
+        ErrorCode.LimitExceeded,
+        `at most ${MAX_STORED_ONE_TIME_KEYS} one-time keys of each kind`,
+      );
+    }
+    if (result === 'no_device') throw new HttpError(401, ErrorCode.Unauthorized, 'device no longer exists');
+    return c.body(null, 204);
+  });
+
+  app.get('/v1/keys/count', async (c) => {
+    const me = c.get('device');
+    const body: PreKeyCountResponse = await ctx.storage.keys.countOneTimeKeys(me.accountId, me.deviceId);
+    return c.json(body);
+  });
+
+  app.get('/v1/keys/:account/:device', async (c) => {
+    const { accountId, deviceId } = parseTarget(c.req.param('account'), c.req.param('device'));
+    const bundle = await ctx.storage.keys.claimBundle(accountId, deviceId);
+    if (!bundle) throw new HttpError(404, ErrorCode.NotFound, 'no such account or device, or it has no keys');
+    for (const d of bundle.devices) {
+      if (d.preKey) ctx.metrics.prekeysClaimed.inc({ kind: 'ec' });
+      ctx.metrics.prekeysClaimed.inc({ kind: d.pqPreKeyIsLastResort ? 'kyber_last_resort' : 'kyber' });
+    }
+    const body: PreKeyBundleResponse = {
+      identityKey: toBase64Url(bundle.identityKey),
+      devices: bundle.devices.map(deviceJson),
+    };
+    return c.json(body);
+  });
+
+  return app;
+}

@@ -1,0 +1,31 @@
+/**
+ * @tacet/server — accounts, prekey directory and durable WebSocket delivery.
+ * Start one with {@link startServer}; plug other storage or fan-out adapters
+ * in through the ports exported below.
+ */
+export type { AccountStore, DeviceRecord, NewAccount } from './accounts/account-store.js';
+export type { RateLimit } from './accounts/rate-limiter.js';
+export type { ServerConfig } from './config.js';
+export type {
+  EnqueueRequest,
+  EnqueueResult,
+  OutgoingCopy,
+  QueueStore,
+  StoredEnvelope,
+} from './delivery/queue-store.js';
+export { HttpError } from './errors.js';
+export { type DeviceKey, deviceKey, type Fanout } from './fanout/fanout.js';
+export { LocalFanout } from './fanout/local/local-fanout.js';
+export type {
+  ClaimedBundle,
+  ClaimedDeviceBundle,
+  KeyStore,
+  KeyUpload,
+  PutKeysResult,
+  StoredPreKey,
+  StoredSignedPreKey,
+} from './keys/key-store.js';
+export type { LogLevel, LogSink } from './logger.js';
+export { type RunningServer, startServer } from './server.js';
+export { openSqliteStorage } from './storage/sqlite/index.js';
+export type { Storage } from './storage/storage.js';

@@ -1,0 +1,122 @@
+/**
+ * startServer: opens storage, builds the HTTP app and the WebSocket
+ * endpoint, starts the sweeper and heartbeat, listens, and returns a handle
+ * whose close() drains gracefully: no new work, pending sends committed and
+ * acked, connections closed, storage flushed. It never exits the process.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { PowIssuer } from './accounts/pow-issuer.js';
+import { RateLimiter } from './accounts/rate-limiter.js';
+import { resolveConfig, type ServerConfig } from './config.js';
+import type { ServerContext } from './context.js';
+import { Sweeper } from './delivery/sweeper.js';
+import { LocalFanout } from './fanout/local/local-fanout.js';
+import { createApp } from './http/app.js';
+import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from './limits.js';
+import { createLogger } from './logger.js';
+import { ServerMetrics } from './metrics.js';
+import { openSqliteStorage } from './storage/sqlite/index.js';
+import { ConnectionHub } from './ws/hub.js';
+import { attachWebSockets } from './ws/upgrade.js';
+
+/** A listening server. */
+export interface RunningServer extends AsyncDisposable {
+  /** `http://host:port`; the WebSocket is at `ws://host:port/v1/ws`. */
+  readonly url: string;
+  readonly port: number;
+  /** Expired-message sweep now (tests, operators); resolves how many were deleted. */
+  sweep(): Promise<number>;
+  /** Graceful shutdown; idempotent. */
+  close(): Promise<void>;
+}
+
+async function buildContext(config: ServerConfig): Promise<ServerContext> {
+  const resolved = resolveConfig(config);
+  const storage = resolved.storage ? await resolved.storage() : await openSqliteStorage(resolved.dataDir);
+  const metrics = new ServerMetrics();
+  storage.onCommit = (n) => metrics.commitBatch.observe(n);
+  return {
+    config: resolved,
+    storage,
+    fanout: resolved.fanout ?? new LocalFanout(),
+    metrics,
+    logger: createLogger(resolved.logLevel, resolved.logSink),
+    pow: new PowIssuer(resolved.powBits, resolved.powSecret),
+    registrationLimiter: new RateLimiter(resolved.registrationLimit),
+    challengeLimiter: new RateLimiter(resolved.challengeLimit),
+    hub: new ConnectionHub(),
+    draining: false,
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/**
+ * Starts a tacet server.
+ * @example
+ * await using server = await startServer({ dataDir: './data', port: 0 });
+ * console.log(server.url);
+ */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const ctx = await buildContext(config);
+  const app = createApp(ctx);
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  const wss = attachWebSockets(ctx, server);
+  ctx.metrics.gauge('tacet_ws_connections', 'Open device connections.', () => ctx.hub.size);
+  const sweeper = new Sweeper(ctx.storage.queue, ctx.logger, (n) => ctx.metrics.messagesExpired.inc({}, n));
+  let address: AddressInfo;
+  try {
+    address = await listen(server, ctx.config.port, ctx.config.host);
+  } catch (err) {
+    await ctx.storage.close();
+    throw err;
+  }
+  sweeper.start(ctx.config.sweepIntervalMs);
+  ctx.hub.startHeartbeat(ctx.config.pingIntervalMs);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  ctx.logger.info('listening', { url });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= shutdown(ctx, server, wss, sweeper);
+    return closing;
+  };
+  return { url, port: address.port, sweep: () => sweeper.sweep(), close, [Symbol.asyncDispose]: close };
+}
+
+async function shutdown(
+  ctx: ServerContext,
+  server: Server,
+  wss: ReturnType<typeof attachWebSockets>,
+  sweeper: Sweeper,
+): Promise<void> {
+  ctx.draining = true;
+  ctx.logger.info('shutting down');
+  const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const grace = setTimeout(() => {
+    server.closeAllConnections();
+    for (const ws of wss.clients) ws.terminate();
+  }, SHUTDOWN_GRACE_MS);
+  await ctx.hub.drainAll();
+  await sweeper.stop();
+  await stopped;
+  clearTimeout(grace);
+  wss.close();
+  await ctx.fanout.close();
+  await ctx.storage.close();
+  ctx.logger.info('stopped');
+}

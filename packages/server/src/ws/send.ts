@@ -1,0 +1,61 @@
+/**
+ * Handles one SendMessage: caps the ttl, commits every copy durably (or
+ * none), wakes the recipients' connections, and describes the outcome for
+ * the SendResult frame. The ack is built only after the commit resolved.
+ */
+import { ErrorCode, type SendMessage } from '@tacet/wire';
+import type { ServerContext } from '../context.js';
+import { deviceKey } from '../fanout/fanout.js';
+import { errorFields } from '../logger.js';
+
+export interface SendOutcome {
+  ok: boolean;
+  errorCode: string;
+  errorMessage: string;
+  failedIndexes: number[];
+}
+
+const MESSAGES = {
+  unknown_recipient: 'no such account or device',
+  queue_full: "a recipient device's queue is full; retry later",
+} as const;
+
+function refused(
+  ctx: ServerContext,
+  code: ErrorCode,
+  message: string,
+  failedIndexes: number[] = [],
+): SendOutcome {
+  ctx.metrics.sendsRefused.inc({ code });
+  return { ok: false, errorCode: code, errorMessage: message, failedIndexes };
+}
+
+/** Commits a send and reports the outcome; storage failures become a retryable `unavailable`. */
+export async function processSend(ctx: ServerContext, send: SendMessage): Promise<SendOutcome> {
+  if (ctx.draining) return refused(ctx, ErrorCode.Unavailable, 'server is shutting down; retry');
+  const started = performance.now();
+  const now = Date.now();
+  const maxTtl = ctx.config.maxRetentionSeconds;
+  const ttl = send.ttlSeconds === 0 ? maxTtl : Math.min(send.ttlSeconds, maxTtl);
+  const copies = send.envelopes.map((e) => ({
+    accountId: e.accountId,
+    deviceId: e.deviceId,
+    content: e.content,
+  }));
+  let result: Awaited<ReturnType<typeof ctx.storage.queue.enqueue>>;
+  try {
+    result = await ctx.storage.queue.enqueue(
+      { id: send.id, serverTimestamp: now, expiresAt: now + ttl * 1000, copies },
+      ctx.config.maxQueueLength,
+    );
+  } catch (err) {
+    ctx.logger.warn('enqueue failed', errorFields(err));
+    return refused(ctx, ErrorCode.Unavailable, 'storage unavailable; retry');
+  }
+  if (!result.ok) return refused(ctx, result.code, MESSAGES[result.code], result.failedIndexes);
+  ctx.metrics.messagesStored.inc({}, result.stored);
+  ctx.metrics.sendLatency.observe((performance.now() - started) / 1000);
+  const keys = [...new Set(copies.map((c) => deviceKey(c.accountId, c.deviceId)))];
+  ctx.fanout.publish(keys).catch((err) => ctx.logger.warn('fan-out failed', errorFields(err)));
+  return { ok: true, errorCode: '', errorMessage: '', failedIndexes: [] };
+}
