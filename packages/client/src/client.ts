@@ -5,7 +5,13 @@
  * Node and browsers differ only in the store and WebSocket they pass in.
  */
 import type { IdentityKeyPair } from '@tacet/protocol';
-import { type AccountInfo, loadAccount, type PowProgress, registerAccount } from './account/register.js';
+import {
+  type AccountInfo,
+  loadAccount,
+  type PowProgress,
+  type PowSolver,
+  registerAccount,
+} from './account/register.js';
 import { type Contact, Contacts } from './contacts.js';
 import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.js';
 import { ClientError } from './errors.js';
@@ -69,9 +75,18 @@ export class TacetClient {
   }
 
   /** Creates an account on `serverUrl` (solving its proof-of-work) in an empty profile. */
-  static async register(opts: TacetClientOptions & { serverUrl: string; onProgress?: PowProgress }) {
+  static async register(
+    opts: TacetClientOptions & { serverUrl: string; onProgress?: PowProgress; solvePow?: PowSolver },
+  ) {
     const stores = new ProtocolStores(opts.store);
-    const account = await registerAccount(opts.store, stores, opts.serverUrl, opts.onProgress);
+    const account = await registerAccount(
+      opts.store,
+      stores,
+      opts.serverUrl,
+      opts.onProgress,
+      undefined,
+      opts.solvePow,
+    );
     return TacetClient.#start(opts, account, stores);
   }
 

@@ -5,7 +5,7 @@
  * message timers. Node-only adapters (SQLite, native scrypt, `ws`) are
  * exported from "@tacet/client/node".
  */
-export type { AccountInfo, PowProgress } from './account/register.js';
+export type { AccountInfo, PowProgress, PowSolver } from './account/register.js';
 export { TacetClient, type TacetClientOptions } from './client.js';
 export { type Contact, canonicalAccountId } from './contacts.js';
 export { MAX_TEXT_LENGTH } from './content/content.js';

@@ -20,6 +20,9 @@ export interface AccountInfo extends DeviceCredentials {
 /** Progress of the proof-of-work: attempts so far and the expected total (2^bits). */
 export type PowProgress = (attempts: number, expected: number) => void;
 
+/** Finds the nonce; the default runs in slices on this thread, a browser passes one that uses a Web Worker. */
+export type PowSolver = (challenge: string, bits: number, onProgress?: PowProgress) => Promise<number>;
+
 const ACCOUNT_KEY = 'account';
 
 export async function loadAccount(store: ClientStore): Promise<AccountInfo | undefined> {
@@ -57,13 +60,14 @@ export async function registerAccount(
   serverUrl: string,
   onProgress?: PowProgress,
   now = Date.now(),
+  solve: PowSolver = solveChallenge,
 ): Promise<AccountInfo> {
   if (await loadAccount(store)) {
     throw new ClientError('AlreadyRegistered', 'this profile already has an account; use another --profile');
   }
   const api = new HttpApi(serverUrl);
   const { challenge, bits } = await api.challenge();
-  const nonce = await solveChallenge(challenge, bits, onProgress);
+  const nonce = await solve(challenge, bits, onProgress);
   const registrationId = randomRegistrationId();
   const res = await api.register({ pow: { challenge, nonce }, registrationId });
   const account: AccountInfo = { ...res, serverUrl: serverUrl.replace(/\/+$/, '') };
