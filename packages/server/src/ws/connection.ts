@@ -108,16 +108,16 @@ export class DeviceConnection implements HubConnection {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.alive = true;
-    if (!isBinary)
-      return this.reject(1003, new WireError(ErrorCode.BadRequest, 'frames must be binary', 'frame'));
+    if (!isBinary) {
+      this.reject(1003, new WireError(ErrorCode.BadRequest, 'frames must be binary', 'frame'));
+      return;
+    }
     let frame: ReturnType<typeof decodeClientFrame>;
     try {
       frame = decodeClientFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     } catch (err) {
-      return this.reject(
-        1008,
-        err instanceof WireError ? err : new WireError(ErrorCode.BadRequest, 'bad frame'),
-      );
+      this.reject(1008, err instanceof WireError ? err : new WireError(ErrorCode.BadRequest, 'bad frame'));
+      return;
     }
     if (frame.kind.case === 'send') this.track(this.onSend(frame.requestId, frame.kind.value));
     else if (frame.kind.case === 'ack') this.track(this.onAck(frame.kind.value.ids));
