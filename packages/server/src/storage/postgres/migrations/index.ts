@@ -1,0 +1,10 @@
+/** Numbered PostgreSQL migrations, applied in order, each once, each in its own transaction. */
+import { up as init } from './001-init.js';
+
+export interface PgMigration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [{ version: 1, name: 'init', up: init }];

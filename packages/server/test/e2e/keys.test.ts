@@ -1,0 +1,135 @@
+import { IdentityKeyPair } from '@tacet/protocol';
+import { fromBase64Url, toBase64Url } from '@tacet/wire';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Account, keyUpload, register, startTestServer, type TestServer } from '../support/harness.js';
+
+describe('keys', () => {
+  let t: TestServer;
+  let url: string;
+  beforeAll(async () => {
+    t = await startTestServer();
+    url = t.server.url;
+  });
+  afterAll(() => t.stop());
+
+  const put = (a: Account, body: unknown) =>
+    fetch(`${url}/v1/keys`, {
+      method: 'PUT',
+      headers: { authorization: a.auth },
+      body: JSON.stringify(body),
+    });
+  const count = async (a: Account) =>
+    (await fetch(`${url}/v1/keys/count`, { headers: { authorization: a.auth } })).json();
+  const bundle = (a: Account, target: Account, device = '1') =>
+    fetch(`${url}/v1/keys/${target.accountId}/${device}`, { headers: { authorization: a.auth } });
+
+  it('stores a signed upload, counts it and serves bundles that verify', async () => {
+    const bob = await register(url);
+    const alice = await register(url);
+    const { body, identity } = keyUpload(2);
+    expect((await put(bob, body)).status).toBe(204);
+    expect(await count(bob)).toEqual({ preKeys: 2, pqPreKeys: 2 });
+    const res = await bundle(alice, bob);
+    expect(res.status).toBe(200);
+    const b = await res.json();
+    expect(b.identityKey).toBe(body.identityKey);
+    const d = b.devices[0];
+    expect(d).toMatchObject({
+      deviceId: 1,
+      registrationId: 42,
+      preKey: { keyId: 1 },
+      pqPreKey: { keyId: 1 },
+    });
+    expect(
+      identity.publicKey.verifySignature(
+        fromBase64Url(d.signedPreKey.publicKey),
+        fromBase64Url(d.signedPreKey.signature),
+      ),
+    ).toBe(true);
+    expect(await count(bob)).toEqual({ preKeys: 1, pqPreKeys: 1 });
+  });
+
+  it('falls back to the last-resort Kyber key and omits the EC one-time key when they run out', async () => {
+    const bob = await register(url);
+    const alice = await register(url);
+    await put(bob, keyUpload(1).body);
+    await bundle(alice, bob);
+    const d = (await (await bundle(alice, bob)).json()).devices[0];
+    expect(d.preKey).toBeUndefined();
+    expect(d.pqPreKey.keyId).toBe(9999);
+  });
+
+  it('refuses bad signatures, bad key types and a different identity key with clear codes', async () => {
+    const bob = await register(url);
+    const { body } = keyUpload(1);
+    const sig = fromBase64Url(body.signedPreKey.signature);
+    sig[5] = (sig[5] as number) ^ 1;
+    const badSig = await put(bob, {
+      ...body,
+      signedPreKey: { ...body.signedPreKey, signature: toBase64Url(sig) },
+    });
+    expect(badSig.status).toBe(400);
+    expect((await badSig.json()).error.code).toBe('invalid_signature');
+    const other = keyUpload(0, IdentityKeyPair.generate());
+    const crossSigned = await put(bob, {
+      ...body,
+      pqPreKeys: [{ ...body.pqPreKeys[0], signature: other.body.pqLastResortPreKey.signature }],
+    });
+    expect((await crossSigned.json()).error.code).toBe('invalid_signature');
+    const key = fromBase64Url(body.preKeys[0]?.publicKey as string);
+    key[0] = 0x06;
+    const badType = await put(bob, { ...body, preKeys: [{ keyId: 1, publicKey: toBase64Url(key) }] });
+    expect((await badType.json()).error.code).toBe('invalid_key');
+    const short = await put(bob, { ...body, identityKey: toBase64Url(new Uint8Array(32)) });
+    expect((await short.json()).error.code).toBe('invalid_key');
+    expect(await count(bob)).toEqual({ preKeys: 0, pqPreKeys: 0 });
+    expect((await put(bob, body)).status).toBe(204);
+    const mismatch = await put(bob, other.body);
+    expect(mismatch.status).toBe(409);
+    expect((await mismatch.json()).error.code).toBe('identity_key_mismatch');
+  });
+
+  it('rotates the signed prekey', async () => {
+    const bob = await register(url);
+    const alice = await register(url);
+    const first = keyUpload(0);
+    await put(bob, first.body);
+    const second = keyUpload(0, first.identity);
+    expect(
+      (
+        await put(bob, {
+          identityKey: first.body.identityKey,
+          signedPreKey: { ...second.body.signedPreKey, keyId: 2 },
+        })
+      ).status,
+    ).toBe(204);
+    const d = (await (await bundle(alice, bob)).json()).devices[0];
+    expect(d.signedPreKey).toEqual({ ...second.body.signedPreKey, keyId: 2 });
+  });
+
+  it('answers unknown accounts and devices with not_found and bad ids with bad_request', async () => {
+    const alice = await register(url);
+    const ghost = await register(url);
+    expect((await bundle(alice, ghost)).status).toBe(404);
+    expect((await bundle(alice, ghost, '2')).status).toBe(404);
+    const bad = await fetch(`${url}/v1/keys/not-an-id/1`, { headers: { authorization: alice.auth } });
+    expect((await bad.json()).error.code).toBe('bad_request');
+  });
+
+  it('never hands one one-time prekey to two of many concurrent fetches', async () => {
+    const bob = await register(url);
+    await put(bob, keyUpload(30).body);
+    const fetchers = await Promise.all(Array.from({ length: 8 }, () => register(url)));
+    const responses = await Promise.all(
+      Array.from({ length: 48 }, (_, i) =>
+        bundle(fetchers[i % fetchers.length] as Account, bob).then((r) => r.json()),
+      ),
+    );
+    const ec = responses.map((r) => r.devices[0].preKey?.keyId).filter((k) => k !== undefined);
+    const kyber = responses.map((r) => r.devices[0].pqPreKey.keyId).filter((k) => k !== 9999);
+    expect(ec).toHaveLength(30);
+    expect(new Set(ec).size).toBe(30);
+    expect(new Set(kyber).size).toBe(30);
+    expect(await count(bob)).toEqual({ preKeys: 0, pqPreKeys: 0 });
+  });
+});
