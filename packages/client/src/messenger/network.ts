@@ -262,8 +262,9 @@ export class Network {
     if (this.#retryTimer !== null) this.#o.clock.clearTimer(this.#retryTimer);
     await Promise.all([...this.#background]);
     await this.#lock.run(async () => undefined);
-    this.#conn?.close();
+    const conn = this.#conn;
     this.#conn = null;
+    await conn?.close();
     for (const [id] of this.#waiters)
       this.#settle(id, new ClientError('Closed', 'the client was closed before the server acknowledged'));
   }

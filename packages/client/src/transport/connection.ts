@@ -66,6 +66,10 @@ export class Connection {
   #nextRequest = 1;
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
+  #socketClosed!: () => void;
+  readonly #socketGone = new Promise<void>((r) => {
+    this.#socketClosed = r;
+  });
 
   private constructor(ws: WebSocketLike, h: ConnectionHandlers) {
     this.#ws = ws;
@@ -81,6 +85,7 @@ export class Connection {
       ws.onopen = () => resolve(c);
       ws.onerror = () => undefined;
       ws.onclose = (ev) => {
+        c.#socketClosed();
         c.#onClose(`${ev.code} ${ev.reason}`.trim());
         reject(
           new ClientError('ServerUnreachable', `cannot connect to ${url} (${ev.code} ${ev.reason})`.trim()),
@@ -114,9 +119,11 @@ export class Connection {
     this.#ws.send(encodeClientFrame({ requestId: 0, kind: { case: 'ack', value: { ids } } }));
   }
 
-  close(): void {
+  /** Closes the socket; resolves when the close handshake is done (or after a second). */
+  async close(): Promise<void> {
     if (!this.#closed) this.#ws.close(1000, 'bye');
     this.#onClose('closed by client');
+    await Promise.race([this.#socketGone, new Promise((r) => setTimeout(r, 1000))]);
   }
 
   #onMessage(data: unknown): void {

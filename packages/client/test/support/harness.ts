@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningServer, startServer } from '@tacet/server';
+import { type ClientEvent, TacetClient } from '../../src/index.js';
+import { nodeWebSocket, openSqliteStore } from '../../src/index.node.js';
+
+/** Temp dirs, a real server on a random port, and real clients on real SQLite profiles. */
+export class Harness {
+  readonly dirs: string[] = [];
+  readonly clients = new Set<TacetClient>();
+  server!: RunningServer;
+  serverDir = '';
+  port = 0;
+
+  tempDir(prefix: string): string {
+    const d = mkdtempSync(join(tmpdir(), `tacet-${prefix}-`));
+    this.dirs.push(d);
+    return d;
+  }
+
+  async startServer(): Promise<RunningServer> {
+    if (!this.serverDir) this.serverDir = this.tempDir('server');
+    this.server = await startServer({
+      dataDir: this.serverDir,
+      port: this.port,
+      powBits: 4,
+      registrationLimit: { burst: 1000, perHour: 100_000 },
+      challengeLimit: { burst: 1000, perHour: 100_000 },
+      logLevel: 'error',
+      logSink: () => undefined,
+    });
+    this.port = this.server.port;
+    return this.server;
+  }
+
+  async register(name: string): Promise<{ client: TacetClient; dir: string; events: ClientEvent[] }> {
+    const dir = this.tempDir(name);
+    const store = await openSqliteStore({ dir, passphrase: `pw-${name}`, logN: 14 });
+    const client = await TacetClient.register({
+      store,
+      webSocket: nodeWebSocket,
+      serverUrl: this.server.url,
+    });
+    this.clients.add(client);
+    const events: ClientEvent[] = [];
+    client.on((e) => events.push(e));
+    return { client, dir, events };
+  }
+
+  async reopen(dir: string, name: string): Promise<{ client: TacetClient; events: ClientEvent[] }> {
+    const store = await openSqliteStore({ dir, passphrase: `pw-${name}` });
+    const client = await TacetClient.open({ store, webSocket: nodeWebSocket });
+    this.clients.add(client);
+    const events: ClientEvent[] = [];
+    client.on((e) => events.push(e));
+    return { client, events };
+  }
+
+  async closeClient(c: TacetClient): Promise<void> {
+    this.clients.delete(c);
+    await c.close();
+  }
+
+  async dispose(): Promise<void> {
+    for (const c of this.clients) await c.close().catch(() => undefined);
+    this.clients.clear();
+    await this.server?.close();
+    for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** Polls `check` until it returns a truthy value or `ms` passes. */
+export async function until<T>(check: () => Promise<T> | T, ms = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
