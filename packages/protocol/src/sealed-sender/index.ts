@@ -5,6 +5,12 @@
  */
 
 export {
+  type SealedSenderDecryptionResult,
+  type SealedSenderLocalAddress,
+  sealedSenderDecryptMessage,
+  sealedSenderEncryptMessage,
+} from './sealed-sender-message.js';
+export {
   openToUsmc,
   type SealedSenderAddress,
   type SealedSenderIdentityStore,
