@@ -8,7 +8,7 @@ import { primitives } from '../crypto/index.js';
 
 const encoder = new TextEncoder();
 
-/** HKDF info of a v4 (PQXDH) session's master secret, 47 bytes. */
+/** HKDF info of a v4 (PQXDH) session's master secret (46 bytes; the spec's "47" is a miscount). */
 export const PQXDH_INFO = encoder.encode('WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024');
 /** HKDF info of the root (DH ratchet) step. */
 export const ROOT_INFO = encoder.encode('WhisperRatchet');

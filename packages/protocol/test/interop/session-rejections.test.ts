@@ -61,6 +61,14 @@ function onlyUnauthenticatedChange(original: Wire, changed: Wire): boolean {
   );
 }
 
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  throw new Error('not found');
+}
+
 function maskTopBit(key: Uint8Array): Uint8Array {
   const out = key.slice();
   out[32] = (out[32] as number) & 0x7f;
@@ -100,11 +108,17 @@ describe('single-bit flips', () => {
     const toTacet = await sender.encrypt(te.encode('first'), tacet);
     const toLibsignal = await sender.encrypt(te.encode('first'), libsignal);
     expect(toTacet.type).toBe(3);
-    // Every bit outside the KEM ciphertext (the last 1569 + 2 bytes of the protobuf), and a sample inside it.
+    // Every bit of the header fields; a sample inside the embedded SignalMessage (the test
+    // above flips all of its bits) and inside the KEM ciphertext (the last 1569 bytes).
     const kemStart = toTacet.bytes.length - 1569;
+    const inner = PreKeySignalMessage.deserialize(toTacet.bytes).message.serialize();
+    const innerStart = indexOf(toTacet.bytes, inner);
+    const sample = (from: number, length: number) => from * 8 + Math.floor(Math.random() * length * 8);
     const bits: number[] = [];
-    for (let bit = 0; bit < kemStart * 8; bit++) bits.push(bit);
-    for (let i = 0; i < 24; i++) bits.push(kemStart * 8 + Math.floor(Math.random() * 1569 * 8));
+    for (let bit = 0; bit < kemStart * 8; bit++) {
+      if (bit < innerStart * 8 || bit >= (innerStart + inner.length) * 8) bits.push(bit);
+    }
+    for (let i = 0; i < 24; i++) bits.push(sample(innerStart, inner.length), sample(kemStart, 1569));
     let unauthenticated = 0;
     for (const bit of bits) {
       // The registration id and the version's low nibble are neither authenticated nor used (§5.7),

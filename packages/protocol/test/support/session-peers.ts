@@ -5,6 +5,7 @@
  */
 import * as S from '@signalapp/libsignal-client';
 import {
+  type IdentityKeyPair,
   type PreKeyBundle,
   ProtocolAddress,
   ProtocolError,
@@ -37,8 +38,11 @@ export class TacetPeer implements Peer {
   readonly impl = 'tacet';
   readonly party: TacetParty;
   readonly address: ProtocolAddress;
-  constructor(readonly name: string) {
-    this.party = createTacetParty(name);
+  constructor(
+    readonly name: string,
+    identity?: IdentityKeyPair,
+  ) {
+    this.party = createTacetParty(name, 1, identity);
     this.address = this.party.address;
   }
   bundle(oneTime: boolean): Promise<PreKeyBundle> {

@@ -23,8 +23,12 @@ export interface TacetParty {
   bundle(options?: { oneTime?: boolean; kemType?: KemType; ids?: number }): Promise<PreKeyBundle>;
 }
 
-export function createTacetParty(name: string, deviceId = 1): TacetParty {
-  const identity = IdentityKeyPair.generate();
+/** `identity` lets two devices of one account share an identity (note-to-self sessions). */
+export function createTacetParty(
+  name: string,
+  deviceId = 1,
+  identity: IdentityKeyPair = IdentityKeyPair.generate(),
+): TacetParty {
   const registrationId = 1 + Math.floor(Math.random() * 16380);
   const stores = createInMemoryStores(identity, registrationId);
   let nextId = 1;
