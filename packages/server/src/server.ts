@@ -106,6 +106,8 @@ async function shutdown(
   ctx.draining = true;
   ctx.logger.info('shutting down');
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive sockets that finish their request during the drain become idle later; close them as they do.
+  const idle = setInterval(() => server.closeIdleConnections(), 20);
   server.closeIdleConnections();
   const grace = setTimeout(() => {
     server.closeAllConnections();
@@ -114,6 +116,7 @@ async function shutdown(
   await ctx.hub.drainAll();
   await sweeper.stop();
   await stopped;
+  clearInterval(idle);
   clearTimeout(grace);
   wss.close();
   await ctx.fanout.close();

@@ -67,6 +67,8 @@ export class DeviceConnection implements HubConnection {
     this.pump.stop();
     this.ws.pause();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    // Read again so the close handshake completes; frames still arriving are refused as `unavailable`.
+    this.ws.resume();
     this.ws.close(1001, 'server shutting down');
   }
 

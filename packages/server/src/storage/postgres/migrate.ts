@@ -11,7 +11,10 @@ import { PG_MIGRATIONS, type PgMigration } from './migrations/index.js';
 const MIGRATION_LOCK_KEY = 0x7461636574;
 
 /** Migrates the database behind `pool` to the newest schema. */
-export async function migrate(pool: PgPool, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<void> {
+export async function migrate(
+  pool: PgPool,
+  migrations: readonly PgMigration[] = PG_MIGRATIONS,
+): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -27,11 +30,10 @@ export async function migrate(pool: PgPool, migrations: readonly PgMigration[] =
         await client.query('BEGIN');
         try {
           await client.query(m.up);
-          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-            m.version,
-            m.name,
-            Date.now(),
-          ]);
+          await client.query(
+            'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+            [m.version, m.name, Date.now()],
+          );
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');

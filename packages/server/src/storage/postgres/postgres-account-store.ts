@@ -4,7 +4,7 @@
  * account row so two concurrent additions cannot pick the same number.
  */
 import type { AccountStore, DeviceRecord, NewAccount } from '../../accounts/account-store.js';
-import { type PgPool, withTransaction } from './driver.js';
+import { type PgPool, type PgQueryable, withTransaction } from './driver.js';
 
 interface DeviceRow {
   account_id: Buffer;
@@ -59,9 +59,9 @@ export class PostgresAccountStore implements AccountStore {
     const row = rows[0];
     if (!row) return undefined;
     return {
-      accountId: new Uint8Array(row.account_id),
+      accountId: row.account_id,
       deviceId: row.device_id,
-      credentialHash: new Uint8Array(row.credential_hash),
+      credentialHash: row.credential_hash,
       registrationId: row.registration_id,
     };
   }
@@ -76,7 +76,7 @@ export class PostgresAccountStore implements AccountStore {
     return (result.rowCount ?? 0) > 0;
   }
 
-  private async deviceIds(q: PgPool | { query: PgPool['query'] }, accountId: Uint8Array): Promise<number[]> {
+  private async deviceIds(q: PgQueryable, accountId: Uint8Array): Promise<number[]> {
     const { rows } = await q.query<{ device_id: number }>(
       'SELECT device_id FROM devices WHERE account_id = $1 ORDER BY device_id',
       [accountId],
