@@ -72,11 +72,16 @@ export class Network {
     if (this.#closing) throw new ClientError('Closed', 'the client is closed');
     const url = `${this.#o.account.serverUrl.replace(/^http/, 'ws')}/v1/ws`;
     this.#drained = false;
+    // A refused handshake closes the socket before `open` resolves, while `conn` is not yet bound.
+    const opened: { conn?: Connection } = {};
     const conn = await Connection.open(url, wsLogin(this.#o.account), this.#o.webSocket, {
       onEnvelope: (e) => this.#onEnvelope(conn, e),
       onDrained: () => this.#onDrained(),
-      onClose: (reason) => this.#onClose(conn, reason),
+      onClose: (reason) => {
+        if (opened.conn) this.#onClose(opened.conn, reason);
+      },
     });
+    opened.conn = conn;
     this.#conn = conn;
     this.#backoff = MIN_BACKOFF_MS;
     this.#o.emit({ type: 'connection', state: 'open' });

@@ -34,7 +34,11 @@ export function authorization(c: DeviceCredentials): string {
 /** The WebSocket login for a device: header for Node, subprotocol for browsers. */
 export function wsLogin(c: DeviceCredentials): { headers: Record<string, string>; protocols: string[] } {
   const login = new TextEncoder().encode(`${c.accountId}.${c.deviceId}:${c.credential}`);
-  return { headers: { authorization: authorization(c) }, protocols: [`tacet.auth.${toBase64Url(login)}`] };
+  // The server answers with `tacet.v1`; a browser fails the handshake unless one offered protocol is echoed.
+  return {
+    headers: { authorization: authorization(c) },
+    protocols: ['tacet.v1', `tacet.auth.${toBase64Url(login)}`],
+  };
 }
 
 /** Base64url of bytes, as the API's JSON wants them. */
