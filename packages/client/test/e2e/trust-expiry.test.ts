@@ -1,0 +1,115 @@
+import { IdentityKeyPair } from '@tacet/protocol';
+import { decodeClientFrame } from '@tacet/wire';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ClientError, TacetClient, type WebSocketFactory } from '../../src/index.js';
+import { nodeWebSocket, openSqliteStore } from '../../src/index.node.js';
+import { Harness, until } from '../support/harness.js';
+import { filesContaining } from '../support/scan.js';
+
+let h: Harness;
+beforeEach(() => {
+  h = new Harness();
+});
+afterEach(async () => {
+  await h.dispose();
+});
+
+describe('identity changes', () => {
+  it('warn, block sending until accepted, then allow it', async () => {
+    await h.startServer();
+    const alice = await h.register('alice');
+    const bob = await h.register('bob');
+    await alice.client.addContact(bob.client.accountId, 'bob');
+    await bob.client.addContact(alice.client.accountId, 'alice');
+    await alice.client.connect();
+    await bob.client.connect();
+    await alice.client.send('bob', 'hi');
+    await until(async () => (await bob.client.messages('alice')).length === 1);
+    const account = await bob.client.store.getRecord('self', 'account');
+    await h.closeClient(bob.client);
+
+    // Bob's account now speaks with a different identity key (a reinstall, or a key substituted by the server).
+    const dir = h.tempDir('bob2');
+    const store = await openSqliteStore({ dir, passphrase: 'pw', logN: 14 });
+    await store.apply({
+      records: [
+        { ns: 'self', key: 'account', value: account as Uint8Array },
+        { ns: 'self', key: 'identity-key-pair', value: IdentityKeyPair.generate().serialize() },
+        { ns: 'self', key: 'registration-id', value: new Uint8Array([0, 0, 0, 7]) },
+      ],
+    });
+    const bob2 = await TacetClient.open({ store, webSocket: nodeWebSocket });
+    h.clients.add(bob2);
+    await bob2.addContact(alice.client.accountId, 'alice');
+    await bob2.connect();
+    await bob2.send('alice', 'new phone, who dis');
+
+    const warning = await until(() => alice.events.find((e) => e.type === 'identity-changed'));
+    expect(warning.type === 'identity-changed' && warning.contact.name).toBe('bob');
+    expect(await alice.client.isUntrusted('bob')).toBe(true);
+    const refused = await alice.client.send('bob', 'blocked?').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ClientError);
+    expect((refused as ClientError).code).toBe('UntrustedIdentity');
+    expect((refused as Error).message).toMatch(/safety number has changed.*tacet verify bob/);
+
+    await alice.client.acceptIdentity('bob');
+    expect(await alice.client.isUntrusted('bob')).toBe(false);
+    await alice.client.send('bob', 'accepted');
+    await until(async () => (await bob2.messages('alice')).some((m) => m.body === 'accepted'));
+  });
+});
+
+describe('disappearing messages', () => {
+  it('are gone from the API 1 s after the deadline and from every file of both clients and the server', async () => {
+    await h.startServer();
+    const wire: Uint8Array[] = [];
+    const tap: WebSocketFactory = (url, protocols, headers) => {
+      const ws = nodeWebSocket(url, protocols, headers);
+      const send = ws.send.bind(ws);
+      ws.send = (data) => {
+        const f = decodeClientFrame(data);
+        if (f.kind.case === 'send') for (const e of f.kind.value.envelopes) wire.push(e.content);
+        send(data);
+      };
+      return ws;
+    };
+    const aliceDir = h.tempDir('alice');
+    const aliceStore = await openSqliteStore({ dir: aliceDir, passphrase: 'pw', logN: 14 });
+    const alice = await TacetClient.register({ store: aliceStore, webSocket: tap, serverUrl: h.server.url });
+    h.clients.add(alice);
+    const bob = await h.register('bob');
+    await alice.addContact(bob.client.accountId, 'bob');
+    await alice.connect();
+    await bob.client.connect();
+
+    await alice.setTimer('bob', 5);
+    const canary = 'self-destructing canary 7f3a';
+    const sent = await alice.send('bob', canary);
+    const envelope = wire[wire.length - 1] as Uint8Array;
+    const got = await until(async () =>
+      (await bob.client.messages(alice.accountId)).find((m) => m.body === canary),
+    );
+    expect(got.timerSeconds).toBe(5);
+    expect(got.expiresAt).toBeNull(); // the recipient's countdown starts on display
+    const [shown] = await bob.client.markDisplayed([got.id]);
+    const deadline = Math.max(sent.expiresAt as number, shown?.expiresAt as number);
+
+    await new Promise((r) => setTimeout(r, deadline + 1000 - Date.now()));
+    expect((await alice.messages('bob')).some((m) => m.body === canary)).toBe(false);
+    expect((await bob.client.messages(alice.accountId)).some((m) => m.body === canary)).toBe(false);
+    expect(await alice.store.getMessage(sent.id)).toBeUndefined();
+    expect(await bob.client.store.getMessage(got.id)).toBeUndefined();
+
+    // Both clients are still running: their files must already be clean.
+    const canaryBytes = new TextEncoder().encode(canary);
+    const middle = envelope.subarray(envelope.length - 48, envelope.length - 16);
+    expect(filesContaining([aliceDir, bob.dir], canaryBytes)).toEqual([]);
+    expect(filesContaining([aliceDir, bob.dir], middle)).toEqual([]);
+    // @NOTE the server truncates its WAL only on shutdown (see packages/server storage), so its
+    // data directory is scanned after a clean stop.
+    await h.server.sweep();
+    await h.server.close();
+    expect(filesContaining([h.serverDir], canaryBytes)).toEqual([]);
+    expect(filesContaining([h.serverDir], middle)).toEqual([]);
+  });
+});
