@@ -56,29 +56,37 @@ function wrapKemError(e: unknown, what: string): never {
   throw new ProtocolError('InvalidKey', `${what}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-/** Encapsulates to a bare 1568-byte public key; returns a bare ciphertext and the 32-byte secret. */
+/**
+ * Encapsulates to a bare 1568-byte public key; returns a bare ciphertext and
+ * the 32-byte secret. `random` exists for known-answer tests only: leave it
+ * out, and 32 fresh bytes are drawn.
+ */
 export function kemEncapsulateRaw(
   type: KemType,
   publicKey: Uint8Array,
+  random?: Uint8Array,
 ): { ciphertext: Uint8Array; sharedSecret: Uint8Array } {
   if (publicKey.length !== KEM_PUBLIC_KEY_LENGTH)
     throw new ProtocolError('InvalidKey', 'bad KEM public key length');
+  if (random !== undefined && random.length !== 32)
+    throw new RangeError('kemEncapsulateRaw: random must be 32 bytes');
+  const seed = random?.slice() ?? randomBytes(32);
   try {
     if (type === KEM_TYPE_MLKEM1024) {
-      const { cipherText, sharedSecret } = ml_kem1024.encapsulate(publicKey);
+      const { cipherText, sharedSecret } = ml_kem1024.encapsulate(publicKey, seed);
       return { ciphertext: cipherText, sharedSecret };
     }
-    // Round 3: m = H(random); K = KDF(K̄ ‖ H(c)).
-    const seed = randomBytes(32);
+    // Round 3: m = H(random), so the raw RNG output is never the message; K = KDF(K̄ ‖ H(c)).
     const m = sha3_256(seed);
     const { cipherText, sharedSecret: kBar } = ml_kem1024.encapsulate(publicKey, m);
     const sharedSecret = shake32(kBar, sha3_256(cipherText));
-    seed.fill(0);
     m.fill(0);
     kBar.fill(0);
     return { ciphertext: cipherText, sharedSecret };
   } catch (e) {
     wrapKemError(e, 'KEM encapsulation');
+  } finally {
+    seed.fill(0);
   }
 }
 

@@ -5,6 +5,8 @@
  * - SignedPreKeyRecord and KyberPreKeyRecord: `{1 id, 2 public, 3 private,
  *   4 signature, 5 timestamp fixed64}` (specs/signal-protocol.md §9), with
  *   the KEM keys in their typed forms (1569 / 3169 bytes).
+ * The schema is proto3: zero ids, timestamps and empty signatures are left
+ * out when writing and read back as defaults, exactly as libsignal does.
  */
 import { ProtocolError } from '../errors.js';
 import { ProtobufReader, ProtobufWriter, WireType } from '../wire/protobuf.js';
@@ -56,9 +58,11 @@ function writeRecord(
   signature?: Uint8Array,
   timestamp?: number,
 ) {
-  const w = new ProtobufWriter().uint32(1, id).bytes(2, pub).bytes(3, priv);
-  if (signature !== undefined) w.bytes(4, signature);
-  if (timestamp !== undefined) w.fixed64(5, BigInt(timestamp));
+  const w = new ProtobufWriter();
+  if (id !== 0) w.uint32(1, id);
+  w.bytes(2, pub).bytes(3, priv);
+  if (signature !== undefined && signature.length > 0) w.bytes(4, signature);
+  if (timestamp !== undefined && timestamp !== 0) w.fixed64(5, BigInt(timestamp));
   priv.fill(0);
   return w.finish();
 }
@@ -88,7 +92,7 @@ export class PreKeyRecord {
     const f = readRecord(bytes, 'PreKeyRecord');
     const publicKey = PublicKey.deserialize(required(f.publicKey, 'PreKeyRecord'));
     const privateKey = PrivateKey.deserialize(required(f.privateKey, 'PreKeyRecord'));
-    return new PreKeyRecord(required(f.id, 'PreKeyRecord'), new KeyPair(publicKey, privateKey));
+    return new PreKeyRecord(f.id ?? 0, new KeyPair(publicKey, privateKey));
   }
 }
 
@@ -129,12 +133,7 @@ export class SignedPreKeyRecord {
     const publicKey = PublicKey.deserialize(required(f.publicKey, 'SignedPreKeyRecord'));
     const privateKey = PrivateKey.deserialize(required(f.privateKey, 'SignedPreKeyRecord'));
     const keyPair = new KeyPair(publicKey, privateKey);
-    return new SignedPreKeyRecord(
-      required(f.id, 'SignedPreKeyRecord'),
-      f.timestamp ?? 0,
-      keyPair,
-      required(f.signature, 'SignedPreKeyRecord'),
-    );
+    return new SignedPreKeyRecord(f.id ?? 0, f.timestamp ?? 0, keyPair, f.signature ?? new Uint8Array(0));
   }
 }
 
@@ -174,11 +173,7 @@ export class KyberPreKeyRecord {
     const publicKey = KEMPublicKey.deserialize(required(f.publicKey, 'KyberPreKeyRecord'));
     const secretKey = KEMSecretKey.deserialize(required(f.privateKey, 'KyberPreKeyRecord'));
     if (publicKey.type !== secretKey.type) throw new ProtocolError('InvalidKey', 'KEM key types differ');
-    return new KyberPreKeyRecord(
-      required(f.id, 'KyberPreKeyRecord'),
-      f.timestamp ?? 0,
-      new KEMKeyPair(publicKey, secretKey),
-      required(f.signature, 'KyberPreKeyRecord'),
-    );
+    const keyPair = new KEMKeyPair(publicKey, secretKey);
+    return new KyberPreKeyRecord(f.id ?? 0, f.timestamp ?? 0, keyPair, f.signature ?? new Uint8Array(0));
   }
 }

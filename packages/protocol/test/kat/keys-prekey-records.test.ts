@@ -52,10 +52,21 @@ describe('prekey records', () => {
     },
   );
 
-  it('refuses records with missing fields or truncated bytes with a ProtocolError', () => {
+  it('refuses records whose keys are missing or truncated with a ProtocolError', () => {
     const bytes = SignedPreKeyRecord.generate(1, identity, 5).serialize();
-    for (const cut of [0, 2, 10, 36, 40, 71, bytes.length - 1]) {
+    // Cuts inside or before the key fields; id, signature and timestamp may be absent (proto3 defaults).
+    for (const cut of [0, 2, 10, 36, 40, 70]) {
       expect(() => SignedPreKeyRecord.deserialize(bytes.subarray(0, cut))).toThrow(ProtocolError);
     }
+    // A cut inside the signature leaves a length that runs past the end.
+    expect(() => SignedPreKeyRecord.deserialize(bytes.subarray(0, 80))).toThrow(ProtocolError);
+  });
+
+  it('reads absent id, signature and timestamp as proto3 defaults', () => {
+    const { keyPair } = SignedPreKeyRecord.generate(1, identity, 1);
+    const bytes = new SignedPreKeyRecord(0, 0, keyPair, new Uint8Array(0)).serialize();
+    expect(bytes[0]).toBe(0x12); // starts with field 2: nothing written for the zero id
+    const rec = SignedPreKeyRecord.deserialize(bytes);
+    expect([rec.id, rec.timestamp, rec.signature.length]).toEqual([0, 0, 0]);
   });
 });
