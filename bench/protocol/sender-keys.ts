@@ -1,0 +1,128 @@
+/**
+ * Sender-key throughput, tacet vs libsignal 0.72.1 in one process (issue 2,
+ * deliverable 4c): one groupEncrypt + one groupDecrypt of a 140-byte message
+ * per operation, with equivalent in-memory stores on both sides (each keeps
+ * the record objects it is handed, like libsignal's own TestStores).
+ *
+ * Run alone: `node --import tsx bench/protocol/sender-keys.ts`.
+ */
+import * as S from '@signalapp/libsignal-client';
+import {
+  groupDecrypt,
+  groupEncrypt,
+  processSenderKeyDistributionMessage,
+  type SenderAddress,
+  SenderKeyDistributionMessage,
+  type SenderKeyRecord,
+  type SenderKeyStore,
+} from '../../packages/protocol/src/index.js';
+
+const DIST = '3f0b2c1d-9e8a-4b7c-8d6e-5f4a3b2c1d0e';
+const PLAINTEXT_LENGTH = 140;
+
+/** tacet's store keeping record objects (safe: records change only after a successful call). */
+class ObjectSenderKeyStore implements SenderKeyStore {
+  private readonly records = new Map<string, SenderKeyRecord>();
+  async saveSenderKey(sender: SenderAddress, distributionId: string, record: SenderKeyRecord): Promise<void> {
+    this.records.set(`${sender.name}.${sender.deviceId}:${distributionId}`, record);
+  }
+  async getSenderKey(sender: SenderAddress, distributionId: string): Promise<SenderKeyRecord | null> {
+    return this.records.get(`${sender.name}.${sender.deviceId}:${distributionId}`) ?? null;
+  }
+}
+
+/** libsignal's store keeping record objects. */
+class LibsignalObjectStore extends S.SenderKeyStore {
+  private readonly records = new Map<string, S.SenderKeyRecord>();
+  async saveSenderKey(
+    sender: S.ProtocolAddress,
+    distributionId: S.Uuid,
+    record: S.SenderKeyRecord,
+  ): Promise<void> {
+    this.records.set(`${sender.toString()}:${distributionId}`, record);
+  }
+  async getSenderKey(sender: S.ProtocolAddress, distributionId: S.Uuid): Promise<S.SenderKeyRecord | null> {
+    return this.records.get(`${sender.toString()}:${distributionId}`) ?? null;
+  }
+}
+
+type RoundTrip = () => Promise<void>;
+
+async function tacetRoundTrip(): Promise<RoundTrip> {
+  const alice = { name: 'alice', deviceId: 1 };
+  const aliceStore = new ObjectSenderKeyStore();
+  const bobStore = new ObjectSenderKeyStore();
+  const skdm = await SenderKeyDistributionMessage.create(alice, DIST, aliceStore);
+  await processSenderKeyDistributionMessage(
+    alice,
+    SenderKeyDistributionMessage.deserialize(skdm.serialize()),
+    bobStore,
+  );
+  const plaintext = new Uint8Array(PLAINTEXT_LENGTH).fill(0x61);
+  return async () => {
+    const message = await groupEncrypt(alice, DIST, aliceStore, plaintext);
+    await groupDecrypt(alice, bobStore, message.serialize());
+  };
+}
+
+async function libsignalRoundTrip(): Promise<RoundTrip> {
+  const alice = S.ProtocolAddress.new('alice', 1);
+  const aliceStore = new LibsignalObjectStore();
+  const bobStore = new LibsignalObjectStore();
+  const skdm = await S.SenderKeyDistributionMessage.create(alice, DIST, aliceStore);
+  await S.processSenderKeyDistributionMessage(
+    alice,
+    S.SenderKeyDistributionMessage.deserialize(skdm.serialize()),
+    bobStore,
+  );
+  const plaintext = Buffer.alloc(PLAINTEXT_LENGTH, 0x61);
+  return async () => {
+    const message = await S.groupEncrypt(alice, DIST, aliceStore, plaintext);
+    await S.groupDecrypt(alice, bobStore, message.serialize());
+  };
+}
+
+/** Operations per second of `op` over about `durationMs`. */
+async function measure(op: RoundTrip, durationMs: number): Promise<number> {
+  const started = performance.now();
+  let count = 0;
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < 20; i++) await op();
+    count += 20;
+    elapsed = performance.now() - started;
+  } while (elapsed < durationMs);
+  return (count * 1000) / elapsed;
+}
+
+/**
+ * Sender-key messages per second (encrypt + decrypt of 140 bytes) for tacet
+ * and libsignal, each the best of `rounds` interleaved runs after a warm-up.
+ *
+ * @example
+ * const { tacet, libsignal } = await benchSenderKeys();
+ * console.log(`sender keys ${(tacet / libsignal).toFixed(2)}x`);
+ */
+export async function benchSenderKeys(
+  options: { durationMs?: number; rounds?: number } = {},
+): Promise<{ tacet: number; libsignal: number }> {
+  const durationMs = options.durationMs ?? 1500;
+  const rounds = options.rounds ?? 3;
+  const tacet = await tacetRoundTrip();
+  const libsignal = await libsignalRoundTrip();
+  await measure(tacet, 200);
+  await measure(libsignal, 200);
+  const best = { tacet: 0, libsignal: 0 };
+  for (let r = 0; r < rounds; r++) {
+    best.tacet = Math.max(best.tacet, await measure(tacet, durationMs));
+    best.libsignal = Math.max(best.libsignal, await measure(libsignal, durationMs));
+  }
+  return best;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { tacet, libsignal } = await benchSenderKeys();
+  console.log(
+    `sender-key messages/s: tacet ${tacet.toFixed(0)}, libsignal ${libsignal.toFixed(0)}, ratio ${(tacet / libsignal).toFixed(2)}x`,
+  );
+}
