@@ -18,7 +18,9 @@ export type ProtocolErrorCode =
   | 'InvalidSignedPreKeyId'
   | 'InvalidSenderKeySession'
   | 'InvalidCertificate'
-  | 'SealedSenderSelfSend';
+  | 'SealedSenderSelfSend'
+  /** Scannable safety numbers of different versions cannot be compared (spec §7). */
+  | 'FingerprintVersionMismatch';
 
 /**
  * @example
