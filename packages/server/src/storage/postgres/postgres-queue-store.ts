@@ -1,0 +1,97 @@
+/**
+ * PostgreSQL adapter of {@link QueueStore}. Enqueues and acks go through the
+ * group committer; reads go straight to the pool and see committed rows
+ * only. Expiry deletes lock the affected devices first, in the same order
+ * as the committer does, and keep each device's queue counter exact.
+ */
+import type {
+  EnqueueRequest,
+  EnqueueResult,
+  QueueStore,
+  StoredEnvelope,
+} from '../../delivery/queue-store.js';
+import { int, type PgPool, withTransaction } from './driver.js';
+import type { PgGroupCommitter } from './group-commit.js';
+
+interface EnvelopeRow {
+  seq: string;
+  id: Buffer;
+  content: Buffer;
+  server_ts: string;
+  expires_at: string;
+}
+
+export class PostgresQueueStore implements QueueStore {
+  constructor(
+    private readonly pool: PgPool,
+    private readonly committer: PgGroupCommitter,
+  ) {}
+
+  async enqueue(request: EnqueueRequest, maxQueueLength: number): Promise<EnqueueResult> {
+    return (await this.committer.run({ kind: 'enqueue', request, maxQueueLength })) as EnqueueResult;
+  }
+
+  async fetch(
+    accountId: Uint8Array,
+    deviceId: number,
+    afterSeq: number,
+    limit: number,
+    now: number,
+  ): Promise<StoredEnvelope[]> {
+    const { rows } = await this.pool.query<EnvelopeRow>(
+      `SELECT seq, id, content, server_ts, expires_at FROM envelopes
+       WHERE account_id = $1 AND device_id = $2 AND seq > $3 AND expires_at > $4 ORDER BY seq LIMIT $5`,
+      [accountId, deviceId, afterSeq, now, limit],
+    );
+    return rows.map((r) => ({
+      seq: int(r.seq),
+      id: r.id,
+      content: r.content,
+      serverTimestamp: int(r.server_ts),
+      expiresAt: int(r.expires_at),
+    }));
+  }
+
+  async ack(accountId: Uint8Array, deviceId: number, ids: Uint8Array[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return (await this.committer.run({ kind: 'ack', accountId, deviceId, ids })) as number;
+  }
+
+  deleteExpired(now: number, limit: number): Promise<number> {
+    return withTransaction(this.pool, async (c) => {
+      const locked = await c.query<{ account_id: Buffer; device_id: number }>(
+        `SELECT d.account_id, d.device_id FROM devices d
+         WHERE (d.account_id, d.device_id) IN
+           (SELECT account_id, device_id FROM envelopes WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)
+         ORDER BY d.account_id, d.device_id FOR UPDATE OF d`,
+        [now, limit],
+      );
+      if (locked.rows.length === 0) return 0;
+      const { rows } = await c.query<{ n: string }>(
+        `WITH victims AS (
+           SELECT account_id, device_id, seq FROM envelopes
+           WHERE expires_at <= $1 AND (account_id, device_id) IN (SELECT * FROM unnest($3::bytea[], $4::integer[]))
+           ORDER BY expires_at LIMIT $2),
+         deleted AS (
+           DELETE FROM envelopes e USING victims v
+           WHERE e.account_id = v.account_id AND e.device_id = v.device_id AND e.seq = v.seq
+           RETURNING e.account_id, e.device_id),
+         per_device AS (SELECT account_id, device_id, count(*) AS n FROM deleted GROUP BY account_id, device_id),
+         counted AS (
+           UPDATE devices d SET queue_length = d.queue_length - p.n FROM per_device p
+           WHERE d.account_id = p.account_id AND d.device_id = p.device_id)
+         SELECT coalesce(sum(n), 0) AS n FROM per_device`,
+        [now, limit, locked.rows.map((r) => r.account_id), locked.rows.map((r) => r.device_id)],
+      );
+      return int(rows[0]?.n);
+    });
+  }
+
+  async queueLength(accountId: Uint8Array, deviceId: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM envelopes WHERE account_id = $1 AND device_id = $2',
+      [accountId, deviceId],
+    );
+    return int(rows[0]?.n);
+  }
+}
