@@ -1,6 +1,7 @@
 /** The list of conversations and the form that adds a contact by id. */
 import { useState } from 'preact/hooks';
 import { formatTimer } from './format.js';
+import { TimerIcon } from './icons.js';
 import type { ChatService, ContactView } from './service.js';
 
 /** Props: contacts to list, which one is open, and how to open or add one. */
@@ -85,7 +86,9 @@ export function ChatList({ service, contacts, selected, onSelect }: ChatListProp
                 </span>
               )}
               <span class="timer" title="disappearing timer">
-                ⏱ {formatTimer(c.timerSeconds)}
+                <TimerIcon />
+                <span class="visually-hidden">disappearing timer </span>
+                {formatTimer(c.timerSeconds)}
               </span>
             </button>
           </li>

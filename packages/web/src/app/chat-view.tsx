@@ -31,7 +31,7 @@ function useMessages(service: ChatService, contactId: string): MessageRecord[] {
     const load = () => service.listMessages(contactId).then((m) => live && setMessages(m));
     load();
     const off = service.subscribe((e) => {
-      if (e.type === 'messages' && e.contactId === contactId) load();
+      if (e.type === 'messages' && (e.contactId === contactId || e.contactId === '*')) load();
     });
     return () => {
       live = false;

@@ -1,9 +1,11 @@
 /** One conversation item: text with delivery mark and countdown, or a timer change notice. */
 import type { MessageRecord } from '@tacet/client';
+import type { ComponentChild } from 'preact';
 import { formatClock, formatRemaining, formatTimer } from './format.js';
+import { PendingIcon, TimerIcon } from './icons.js';
 
-const MARKS: Record<MessageRecord['status'], { text: string; label: string }> = {
-  pending: { text: '🕓', label: 'sending' },
+const MARKS: Record<MessageRecord['status'], { text: ComponentChild; label: string }> = {
+  pending: { text: <PendingIcon />, label: 'sending' },
   sent: { text: '✓', label: 'sent' },
   delivered: { text: '✓✓', label: 'delivered' },
   received: { text: '', label: '' },
@@ -19,11 +21,14 @@ export function MessageItem({
   now: number;
   peerName: string;
 }) {
-  const left = m.expiresAt === null ? null : m.expiresAt - now;
+  // `now` ticks once a second, so a just-started countdown could read one second over its timer.
+  const left = m.expiresAt === null ? null : Math.min(m.expiresAt - now, m.timerSeconds * 1000);
   const countdown =
     left === null ? null : (
       <span class="countdown" title="disappears in" data-testid="countdown">
-        ⏱ {formatRemaining(left)}
+        <TimerIcon />
+        <span class="visually-hidden">disappears in </span>
+        {formatRemaining(left)}
       </span>
     );
   if (m.kind === 'timer') {

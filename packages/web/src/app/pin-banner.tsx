@@ -21,6 +21,9 @@ export function usePinStatus(): PinStatus {
 export function PinBanner() {
   const status = usePinStatus();
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (status.error) setBusy(false); // verification failed: let the person retry or stay pinned
+  }, [status.error]);
   if (!status.offered)
     return status.error ? (
       <p class="banner warn" role="alert">

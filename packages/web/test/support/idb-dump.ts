@@ -71,3 +71,35 @@ function hexContains(haystack: string, needle: string): boolean {
     if (i % 2 === 0) return true;
   return false;
 }
+
+/** The raw stored row of one message: its sealed body, its sealed key and its clear deadline. */
+export interface RawMessageRow {
+  body: string;
+  key: string;
+  expiresAt: number | null;
+}
+
+/** Reads a message's raw rows straight from IndexedDB (as an attacker with the profile would). */
+export function readRawMessage(page: Page, id: string, db = 'tacet-profile-default'): Promise<RawMessageRow> {
+  return page.evaluate(
+    async ([dbName, messageId]) => {
+      const open = indexedDB.open(dbName as string);
+      const database = await new Promise<IDBDatabase>((res, rej) => {
+        open.onsuccess = () => res(open.result);
+        open.onerror = () => rej(open.error);
+      });
+      const get = (store: string) =>
+        new Promise<Record<string, unknown> | undefined>((res, rej) => {
+          const r = database.transaction(store).objectStore(store).get(messageId as string);
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+      const hex = (b: unknown) => Array.from(b as Uint8Array, (x) => x.toString(16).padStart(2, '0')).join('');
+      const [row, key] = [await get('messages'), await get('messageKeys')];
+      database.close();
+      if (!row || !key) throw new Error(`message ${messageId} is not stored`);
+      return { body: hex(row.body), key: hex(key.key), expiresAt: row.expiresAt as number | null };
+    },
+    [db, id],
+  );
+}

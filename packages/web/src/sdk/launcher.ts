@@ -1,0 +1,50 @@
+/**
+ * Opens the messenger in this browser: one profile ("default") per origin,
+ * stored in IndexedDB under the passphrase. Registration solves the
+ * proof-of-work in a Web Worker, so the page stays responsive.
+ */
+import { TacetClient } from '@tacet/client';
+import type { Launcher } from '../app/service.js';
+import { solvePowInWorker } from '../pow/solve-in-worker.js';
+import { deleteProfile, openIndexedDbStore, profileExists } from '../store/open-store.js';
+import { browserWebSocket } from './browser-websocket.js';
+import { startSdkService } from './sdk-service.js';
+
+const PROFILE = 'default';
+
+/** @example render(<App launcher={createSdkLauncher(location.origin)} />, root) */
+export function createSdkLauncher(serverUrl: string): Launcher {
+  return {
+    hasAccount: () => profileExists(PROFILE),
+
+    async register(passphrase, onProgress) {
+      const store = await openIndexedDbStore({ profile: PROFILE, passphrase });
+      try {
+        const client = await TacetClient.register({
+          store,
+          webSocket: browserWebSocket,
+          serverUrl,
+          onProgress: (attempts, expected) => onProgress(attempts / expected),
+          solvePow: (challenge, bits, progress) =>
+            solvePowInWorker(challenge, bits, (_fraction, tried) => progress?.(tried, 2 ** bits)),
+        });
+        return startSdkService(client);
+      } catch (err) {
+        // A half-made profile would ask for "unlock" next time and then fail: start over instead.
+        await store.close();
+        await deleteProfile(PROFILE);
+        throw err;
+      }
+    },
+
+    async unlock(passphrase) {
+      const store = await openIndexedDbStore({ profile: PROFILE, passphrase });
+      try {
+        return startSdkService(await TacetClient.open({ store, webSocket: browserWebSocket }));
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+    },
+  };
+}

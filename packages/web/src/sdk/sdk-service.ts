@@ -1,0 +1,152 @@
+/**
+ * ChatService over the client SDK (TacetClient): maps SDK events to the
+ * screens' events, keeps the connection up (reconnecting when the browser
+ * comes back online), and turns "server unreachable" on send into a pending
+ * message rather than an error — the SDK keeps it in the outbox.
+ */
+import { ClientError, type ClientEvent, type TacetClient } from '@tacet/client';
+import type {
+  ChatService,
+  ConnectionState,
+  ContactView,
+  SafetyNumberView,
+  ServiceEvent,
+} from '../app/service.js';
+
+const RETRY_MS = 2_000;
+
+/** @example const service = startSdkService(client) */
+export function startSdkService(client: TacetClient): ChatService {
+  const listeners = new Set<(e: ServiceEvent) => void>();
+  let state: ConnectionState = 'connecting';
+  let closed = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const emit = (e: ServiceEvent) => {
+    for (const l of listeners) l(e);
+  };
+  const setState = (next: ConnectionState) => {
+    if (next === state) return;
+    state = next;
+    emit({ type: 'connection', state });
+  };
+  const connect = () => {
+    clearTimeout(retry);
+    if (closed) return;
+    client.connect().catch(() => {
+      setState('offline');
+      retry = setTimeout(connect, RETRY_MS);
+    });
+  };
+  const onOnline = () => connect();
+  addEventListener('online', onOnline);
+  client.on((e) => onClientEvent(e, emit, setState));
+  connect();
+
+  return {
+    accountId: client.accountId,
+    connection: () => state,
+    listContacts: () => listContacts(client),
+    async addContact(id, name) {
+      await client.addContact(id, name);
+      emit({ type: 'contacts' });
+    },
+    listMessages: (contactId) => client.messages(contactId),
+    async send(contactId, text) {
+      try {
+        await client.send(contactId, text);
+      } catch (err) {
+        // Kept in the outbox and shown as pending; it goes out on the next connection.
+        if (!(err instanceof ClientError && err.is('ServerUnreachable'))) throw err;
+      }
+    },
+    async setTimer(contactId, seconds) {
+      const change = client.setTimer(contactId, seconds);
+      emit({ type: 'contacts' });
+      await change.catch((err: unknown) => {
+        if (!(err instanceof ClientError && err.is('ServerUnreachable'))) throw err;
+      });
+      emit({ type: 'contacts' });
+    },
+    safetyNumber: (contactId) => safetyNumber(client, contactId),
+    async markVerified(contactId) {
+      await trust(client).verify(contactId);
+      emit({ type: 'contacts' });
+    },
+    async acceptIdentityChange(contactId) {
+      await client.acceptIdentity(contactId);
+      emit({ type: 'contacts' });
+    },
+    async markDisplayed(_contactId, ids) {
+      await client.markDisplayed(ids);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      removeEventListener('online', onOnline);
+      await client.close();
+    },
+  };
+}
+
+function onClientEvent(
+  e: ClientEvent,
+  emit: (e: ServiceEvent) => void,
+  setState: (s: ConnectionState) => void,
+) {
+  switch (e.type) {
+    case 'message':
+    case 'updated':
+      emit({ type: 'messages', contactId: e.message.conversationId });
+      if (e.message.kind === 'timer') emit({ type: 'contacts' });
+      break;
+    case 'expired':
+      emit({ type: 'messages', contactId: '*' });
+      break;
+    case 'identity-changed':
+      emit({ type: 'contacts' });
+      break;
+    case 'connection':
+      setState(e.state === 'open' ? 'online' : e.state === 'reconnecting' ? 'connecting' : 'offline');
+      break;
+    default:
+      break;
+  }
+}
+
+async function listContacts(client: TacetClient): Promise<ContactView[]> {
+  const contacts = await client.contacts.list();
+  return Promise.all(
+    contacts.map(async (c) => ({
+      id: c.accountId,
+      name: c.name,
+      verified: await trust(client).isVerified(c.accountId),
+      identityChanged: await client.isUntrusted(c.accountId),
+      timerSeconds: c.timerSeconds,
+    })),
+  );
+}
+
+async function safetyNumber(client: TacetClient, contactId: string): Promise<SafetyNumberView> {
+  const sn = await trust(client).safetyNumber(contactId);
+  return { digits: sn.digits, qr: sn.scannable };
+}
+
+// TEMP until the SDK exposes safety numbers
+interface TrustApi {
+  safetyNumber(name: string): Promise<{ digits: string; scannable: Uint8Array }>;
+  verify(name: string): Promise<void>;
+  isVerified(name: string): Promise<boolean>;
+}
+function trust(client: TacetClient): TrustApi {
+  const t = client as unknown as Partial<TrustApi>;
+  return {
+    safetyNumber: (n) =>
+      t.safetyNumber ? t.safetyNumber.call(client, n) : Promise.reject(new Error('no safety numbers yet')),
+    verify: (n) => (t.verify ? t.verify.call(client, n) : Promise.reject(new Error('no verify yet'))),
+    isVerified: (n) => (t.isVerified ? t.isVerified.call(client, n) : Promise.resolve(false)),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * One person using the web client in their own browser context: register,
+ * read their id, add contacts, open a chat, send. Selectors follow what a
+ * person sees (labels, roles, button names).
+ */
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+
+/** A registered person with an open page. */
+export class WebPerson {
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly id: string,
+  ) {}
+
+  /** Opens a fresh context, registers an account and reads its id. */
+  static async register(
+    browser: Browser,
+    url: string,
+    passphrase = 'correct horse battery',
+  ): Promise<WebPerson> {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+    await page.getByLabel('Passphrase again').fill(passphrase);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('connection').getByText('Connected').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'My id' }).click();
+    const id = (await page.getByTestId('own-id').textContent())?.trim() ?? '';
+    await page.getByTestId('id-dialog').getByRole('button', { name: 'Close' }).click();
+    return new WebPerson(context, page, id);
+  }
+
+  async addContact(id: string, name: string): Promise<void> {
+    await this.page.getByLabel('Their id').fill(id);
+    await this.page.getByLabel('Name (only you see it)').fill(name);
+    await this.page.getByRole('button', { name: 'Add contact' }).click();
+    await this.page.getByRole('navigation', { name: 'Conversations' }).getByText(name).waitFor();
+  }
+
+  async openChat(name: string): Promise<void> {
+    await this.page.locator(`[data-contact="${name}"]`).click();
+    await this.page.getByRole('region', { name: `Conversation with ${name}` }).waitFor();
+  }
+
+  async send(text: string): Promise<void> {
+    await this.page.getByLabel(/^Message to /).fill(text);
+    await this.page.getByRole('button', { name: 'Send' }).click();
+  }
+
+  /** The conversation item showing `text`. */
+  message(text: string): Locator {
+    return this.page.getByTestId('messages').locator('li', { hasText: text });
+  }
+
+  close(): Promise<void> {
+    return this.context.close();
+  }
+}

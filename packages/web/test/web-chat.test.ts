@@ -1,0 +1,97 @@
+/**
+ * Two people in two Chromium contexts: register (proof-of-work in a worker),
+ * add each other by id, chat both ways with delivery marks, and a message on
+ * a 5 s timer that is gone from the screen and from IndexedDB one second
+ * after its deadline.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.js';
+import { ensureDist, WEB_DIR } from './support/build-dist.js';
+import { dumpContains, dumpContainsBytes, dumpIndexedDb, readRawMessage } from './support/idb-dump.js';
+import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
+import { WebPerson } from './support/web-person.js';
+
+const ARTIFACTS = resolve(WEB_DIR, '..', '..', 'test-artifacts');
+
+let browser: Browser;
+let server: RunningTestServer;
+let alice: WebPerson;
+let bob: WebPerson;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchChromium(), ensureDist().then(startTacetServer)]);
+  [alice, bob] = await Promise.all([
+    WebPerson.register(browser, server.url),
+    WebPerson.register(browser, server.url),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+it('two people add each other by id and chat both ways with delivery marks', async () => {
+  expect(alice.id).not.toBe(bob.id);
+  await alice.addContact(bob.id, 'bob');
+  await bob.addContact(alice.id, 'alice');
+  await alice.openChat('bob');
+  await bob.openChat('alice');
+
+  await alice.send('hello bob, this is alice');
+  await bob.message('hello bob, this is alice').waitFor();
+  await alice.message('hello bob, this is alice').locator('[data-status="delivered"]').waitFor();
+
+  await bob.send('hi alice!');
+  await alice.message('hi alice!').waitFor();
+  await expect
+    .poll(() => bob.message('hi alice!').getByTestId('mark').getAttribute('data-status'))
+    .toBe('delivered');
+  // Default timer: 30 s, counting down on both sides.
+  expect(await alice.message('hi alice!').getByTestId('countdown').textContent()).toMatch(
+    /^disappears in (30|29|28|27|26|25)s$/,
+  );
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await alice.page.screenshot({ path: join(ARTIFACTS, 'web-chat.png') });
+});
+
+it('a message on a 5 s timer is gone from both screens and both IndexedDBs one second after its deadline', async () => {
+  await alice.page.getByLabel('Disappear after').selectOption('5');
+  await bob.page.getByText('alice set disappearing messages to 5s').waitFor();
+  await expect.poll(() => bob.page.getByLabel('Disappear after').inputValue()).toBe('5');
+
+  const secret = 'the key is under the third stone';
+  await alice.send(secret);
+  await bob.message(secret).waitFor();
+  const people = [alice, bob] as const;
+  const rows = await Promise.all(
+    people.map(async (p) => {
+      const id = (await p.message(secret).getAttribute('data-message-id')) as string;
+      const raw = await readRawMessage(p.page, id);
+      const dump = await dumpIndexedDb(p.page);
+      expect(dumpContainsBytes(dump, raw.body) && dumpContainsBytes(dump, raw.key)).toBe(true); // the scan sees it
+      expect(dumpContains(dump, secret)).toBe(false); // sealed at rest even while it lives
+      return { id, raw };
+    }),
+  );
+  for (const { raw } of rows) {
+    expect(raw.expiresAt).not.toBeNull();
+    expect((raw.expiresAt as number) - Date.now()).toBeLessThanOrEqual(5_000);
+  }
+
+  const lastDeadline = Math.max(...rows.map((r) => r.raw.expiresAt as number));
+  await new Promise((r) => setTimeout(r, lastDeadline + 1_000 - Date.now()));
+  for (const [i, p] of people.entries()) {
+    const { id, raw } = rows[i] as (typeof rows)[number];
+    expect(await p.message(secret).count()).toBe(0);
+    const dump = await dumpIndexedDb(p.page);
+    expect(dumpContainsBytes(dump, raw.body)).toBe(false);
+    expect(dumpContainsBytes(dump, raw.key)).toBe(false);
+    expect(dumpContains(dump, id)).toBe(false);
+    expect(dumpContains(dump, secret)).toBe(false);
+  }
+});
