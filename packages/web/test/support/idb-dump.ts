@@ -90,11 +90,15 @@ export function readRawMessage(page: Page, id: string, db = 'tacet-profile-defau
       });
       const get = (store: string) =>
         new Promise<Record<string, unknown> | undefined>((res, rej) => {
-          const r = database.transaction(store).objectStore(store).get(messageId as string);
+          const r = database
+            .transaction(store)
+            .objectStore(store)
+            .get(messageId as string);
           r.onsuccess = () => res(r.result);
           r.onerror = () => rej(r.error);
         });
-      const hex = (b: unknown) => Array.from(b as Uint8Array, (x) => x.toString(16).padStart(2, '0')).join('');
+      const hex = (b: unknown) =>
+        Array.from(b as Uint8Array, (x) => x.toString(16).padStart(2, '0')).join('');
       const [row, key] = [await get('messages'), await get('messageKeys')];
       database.close();
       if (!row || !key) throw new Error(`message ${messageId} is not stored`);
