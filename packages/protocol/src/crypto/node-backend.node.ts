@@ -4,8 +4,9 @@
  * XEdDSA verification. Selected through the `#crypto-backend` import
  * condition, so browser builds never see this file.
  *
- * Delegated to the noble code: XEdDSA signing (node cannot sign with an X25519
- * scalar) and the XEdDSA verify edge cases OpenSSL would answer differently.
+ * XEdDSA signing uses OpenSSL for the nonce point (xeddsa-sign.node.ts: node
+ * cannot sign with an X25519 scalar directly). Delegated to the noble code:
+ * the XEdDSA verify edge cases OpenSSL would answer differently.
  *
  * Key handles (KeyObjects) are cached per key array (see key-cache.ts):
  * importing raw keys costs more than the X25519 operation itself.
@@ -28,13 +29,8 @@ import { ProtocolError } from '../errors.js';
 import { KeyCache } from './key-cache.js';
 import { clampPrivateKey, rejectLowOrder } from './noble-backend.js';
 import type { Primitives } from './primitives.js';
-import {
-  ED25519_L,
-  montgomeryToEdwardsBytes,
-  signatureScalar,
-  xeddsaSignNoble,
-  xeddsaVerifyNoble,
-} from './xeddsa.js';
+import { ED25519_L, montgomeryToEdwardsBytes, signatureScalar, xeddsaVerifyNoble } from './xeddsa.js';
+import { xeddsaSignNode } from './xeddsa-sign.node.js';
 
 /** A plain Uint8Array view of a Buffer node allocated for us (no copy). */
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -189,7 +185,8 @@ export const nodeBackend: Primitives = Object.freeze({
   x25519Generate,
   x25519PublicKey,
   x25519Agree,
-  xeddsaSign: xeddsaSignNoble,
+  // OpenSSL computes the nonce point; see xeddsa-sign.node.ts for why that is sound.
+  xeddsaSign: xeddsaSignNode,
   xeddsaVerify,
 });
 
