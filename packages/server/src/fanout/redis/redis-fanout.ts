@@ -115,9 +115,8 @@ export class RedisFanout implements Fanout {
   }
 
   private onMessage(channel: string, sender: string): void {
-    if (channel === this.broadcast) return this.wakeAll();
-    if (sender === this.nodeId) return;
-    this.wake(channel.slice(this.prefix.length + 2));
+    if (channel === this.broadcast) this.wakeAll();
+    else if (sender !== this.nodeId) this.wake(channel.slice(this.prefix.length + 2));
   }
 
   /** After a (re)connect: subscribe to everything this node listens to, then wake it all. */
