@@ -5,6 +5,7 @@
  * Node and browsers differ only in the store and WebSocket they pass in.
  */
 import type { IdentityKeyPair } from '@tacet/protocol';
+import { parseAccountId } from '@tacet/wire';
 import {
   type AccountInfo,
   loadAccount,
@@ -18,6 +19,7 @@ import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
 import { Network } from './messenger/network.js';
 import { identityUntrusted, untrustedError } from './messenger/peer-crypto.js';
+import { type SafetyNumber, safetyNumber } from './safety-number.js';
 import { ProtocolStores } from './sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord } from './store/types.js';
 import { type Clock, systemClock } from './timers/clock.js';
@@ -168,7 +170,7 @@ export class TacetClient {
     const changed: MessageRecord[] = [];
     for (const id of ids) {
       const m = await this.store.getMessage(id);
-      if (!m || m.direction !== 'in' || m.expiresAt !== null || m.timerSeconds === 0) continue;
+      if (m?.direction !== 'in' || m.expiresAt !== null || m.timerSeconds === 0) continue;
       changed.push({ ...m, expiresAt: now + m.timerSeconds * 1000 });
     }
     if (changed.length === 0) return changed;
@@ -185,6 +187,46 @@ export class TacetClient {
     await this.store.apply({
       records: [...this.#stores.takeWrites(), { ns: 'untrusted', key: c.accountId, value: null }],
     });
+  }
+
+  /**
+   * The safety number with `name` over their latest known identity key.
+   * `verified`: the user verified exactly this key; `changed`: it differs from the accepted one.
+   */
+  async safetyNumber(name: string): Promise<SafetyNumber & { verified: boolean; changed: boolean }> {
+    const c = await this.contacts.get(name);
+    let { latest } = await this.#stores.trustState(c.accountId);
+    if (!latest) {
+      // No session yet: learn their key from the server (it is pinned on first use, like a session would).
+      await this.#startSession(c);
+      latest = (await this.#stores.trustState(c.accountId)).latest;
+    }
+    if (!latest) throw new ClientError('UnknownContact', `no identity key known for ${c.name} yet`);
+    const mine = (await this.identityKey()).publicKey.serialize();
+    const sn = safetyNumber(mine, parseAccountId(this.accountId), latest, parseAccountId(c.accountId));
+    const key = toHex(latest);
+    return {
+      ...sn,
+      verified: c.verifiedKey === key,
+      changed: await identityUntrusted(this.#stores, c.accountId),
+    };
+  }
+
+  /** Marks `name` verified after the user compared safety numbers; also accepts a changed key. */
+  async verify(name: string): Promise<void> {
+    const c = await this.contacts.get(name);
+    const { latest } = await this.#stores.trustState(c.accountId);
+    if (!latest)
+      throw new ClientError('UnknownContact', `compare safety numbers first: tacet safety-number ${c.name}`);
+    await this.#stores.acceptIdentity(c.accountId);
+    const writes = this.contacts.writes({ ...c, verifiedKey: toHex(latest) });
+    await this.store.apply({
+      records: [...this.#stores.takeWrites(), ...writes, { ns: 'untrusted', key: c.accountId, value: null }],
+    });
+  }
+
+  async #startSession(c: Contact): Promise<void> {
+    await this.#net.startSession(c);
   }
 
   /** Opens the connection (and keeps reopening it until `close`). */

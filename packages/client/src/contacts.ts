@@ -13,7 +13,7 @@ export interface Contact {
   readonly name: string;
   /** Disappearing timer of the conversation, seconds; 0 = off. */
   readonly timerSeconds: number;
-  /** The identity key (base64) the user marked verified after comparing safety numbers. */
+  /** The identity key (hex) the user marked verified after comparing safety numbers. */
   readonly verifiedKey?: string;
   readonly addedAt: number;
 }

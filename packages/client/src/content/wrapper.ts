@@ -44,7 +44,7 @@ export function decodeWrapper(bytes: Uint8Array): WrappedMessage {
   }
   const { sender, device, type, ct } = f;
   const okType = type === CiphertextType.Whisper || type === CiphertextType.PreKey;
-  if (!sender || sender.length !== 16 || !device || !okType || !ct || ct.length === 0) {
+  if (sender?.length !== 16 || !device || !okType || !ct || ct.length === 0) {
     throw new ClientError('InvalidContent', 'received envelope is missing its sender or ciphertext');
   }
   return { sender, senderDevice: device, type, ciphertext: ct };

@@ -109,7 +109,7 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
   if (content.kind === 'receipt') {
     for (const id of content.receiptIds) {
       const m = await ctx.store.getMessage(toHex(id));
-      if (!m || m.direction !== 'out' || m.conversationId !== contact.accountId || m.status === 'delivered')
+      if (m?.direction !== 'out' || m.conversationId !== contact.accountId || m.status === 'delivered')
         continue;
       const updated = { ...m, status: 'delivered' as const };
       messages.push(updated);

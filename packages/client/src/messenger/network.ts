@@ -20,7 +20,7 @@ import { Connection, type IncomingEnvelope, type WebSocketFactory } from '../tra
 import { HttpApi, wsLogin } from '../transport/http-api.js';
 import { fromHex, Mutex } from '../util.js';
 import { receiveEnvelope } from './inbox.js';
-import { encryptForPeer } from './peer-crypto.js';
+import { encryptForPeer, startSessions } from './peer-crypto.js';
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
@@ -240,6 +240,21 @@ export class Network {
         if (!this.#closing && !this.#conn) this.#scheduleReconnect();
       });
     }, wait);
+  }
+
+  /** Fetches a contact's bundle and starts a session (pins their identity key on first use). */
+  async startSession(c: { accountId: string; name: string }): Promise<void> {
+    await this.#lock.run(async () => {
+      try {
+        await startSessions(this.#o.stores, this.#api, c.accountId, c.name, this.#o.clock.now());
+        await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
+      } catch (e) {
+        const keep = e instanceof ClientError && e.is('UntrustedIdentity');
+        if (keep) await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
+        else this.#o.stores.discard();
+        if (!keep) throw e;
+      }
+    });
   }
 
   /** Tops up one-time prekeys and rotates the signed prekey when due. */

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * The `tacet` command. Every subcommand lives in src/commands; this file
+ * only wires them, maps errors to one clear line and an exit code, and
+ * never calls process.exit while work is pending.
+ */
+import { Command } from 'commander';
+import { report } from './cli-error.js';
+import { registerAccountCommands } from './commands/account.js';
+import { registerChatCommand } from './commands/chat.js';
+import { registerContactCommands } from './commands/contacts.js';
+import { registerMessageCommands } from './commands/messages.js';
+import { registerServerCommand } from './commands/server.js';
+import { profileDir } from './paths.js';
+import { runReaper } from './reaper.js';
+import type { GlobalOptions } from './session.js';
+
+const program = new Command();
+program
+  .name('tacet')
+  .description('private messaging that leaves nothing behind')
+  .option('--profile <dir>', 'profile directory (default $TACET_HOME or $XDG_DATA_HOME/tacet/profile)')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (s, write) => write(s) });
+
+const g = (): GlobalOptions => program.opts<GlobalOptions>();
+registerServerCommand(program);
+registerAccountCommands(program, g);
+registerContactCommands(program, g);
+registerMessageCommands(program, g);
+registerChatCommand(program, g);
+program.command('reap', { hidden: true }).action(() => runReaper(profileDir(g().profile)));
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const code = (e as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exitCode = 0;
+  else if (typeof code === 'string' && code.startsWith('commander.')) process.exitCode = 2;
+  else process.exitCode = report(e);
+}

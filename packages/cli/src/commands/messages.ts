@@ -1,0 +1,116 @@
+/** `tacet send`, `tacet receive`, `tacet timer`: the scriptable side of messaging. */
+import type { ClientEvent, MessageRecord, TacetClient } from '@tacet/client';
+import { formatDuration, parseDuration } from '@tacet/client';
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+import { type GlobalOptions, withClient } from '../session.js';
+
+/** After the first message, stop once nothing new arrived for this long. */
+const QUIET_MS = 500;
+
+async function senderName(c: TacetClient, id: string): Promise<string> {
+  return (await c.contacts.byId(id))?.name ?? id;
+}
+
+/** Prints one item; its countdown starts now (the recipient's "displayed"). */
+async function printItem(c: TacetClient, m: MessageRecord, json: boolean): Promise<void> {
+  const [shown] = await c.markDisplayed([m.id]);
+  const expiresAt = shown?.expiresAt ?? m.expiresAt;
+  const secondsLeft = expiresAt === null ? null : Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
+  const from = await senderName(c, m.conversationId);
+  if (json) {
+    const line = {
+      from,
+      fromId: m.conversationId,
+      kind: m.kind,
+      body: m.body,
+      sentAt: new Date(m.sentAt).toISOString(),
+      secondsLeft,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  } else if (m.kind === 'timer') {
+    process.stdout.write(`${from} set the disappearing timer to ${formatDuration(m.timerSeconds)}\n`);
+  } else {
+    const left = secondsLeft === null ? '' : ` (disappears in ${secondsLeft}s)`;
+    process.stdout.write(`${from}: ${m.body}${left}\n`);
+  }
+}
+
+/** Collects incoming items until the queue is drained (and, with `wait`, the first one arrived). */
+async function collect(c: TacetClient, waitSeconds: number): Promise<MessageRecord[]> {
+  const got: MessageRecord[] = [];
+  let last = Date.now();
+  let onNew: () => void = () => undefined;
+  c.on((e: ClientEvent) => {
+    if (e.type === 'identity-changed') {
+      process.stderr.write(
+        `WARNING: ${e.contact.name}'s safety number has changed; compare it with tacet safety-number ${e.contact.name}\n`,
+      );
+    }
+    if (e.type === 'message' && e.message.direction === 'in') {
+      got.push(e.message);
+      last = Date.now();
+      onNew();
+    }
+  });
+  await c.connect();
+  await c.waitForDrain();
+  if (got.length === 0 && waitSeconds > 0) {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, waitSeconds * 1000);
+      onNew = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+  if (got.length > 0) {
+    while (Date.now() - last < QUIET_MS)
+      await new Promise((r) => setTimeout(r, QUIET_MS - (Date.now() - last)));
+  }
+  return got;
+}
+
+export function registerMessageCommands(program: Command, g: () => GlobalOptions): void {
+  program
+    .command('send')
+    .description('send a message; exits 0 once the server has stored it')
+    .argument('<name>', 'contact name (or id)')
+    .argument('<text...>', 'the message')
+    .action(async (name: string, words: string[]) => {
+      await withClient(g(), async (c) => {
+        await c.connect().catch(() => undefined); // send() reports an unreachable server clearly
+        const m = await c.send(name, words.join(' '));
+        const left = m.expiresAt === null ? '' : `, disappears in ${formatDuration(m.timerSeconds)}`;
+        process.stderr.write(`sent to ${name}${left}\n`);
+      });
+    });
+
+  program
+    .command('receive')
+    .description('take every message waiting on the server, print it, exit')
+    .option('--wait <seconds>', 'if nothing is waiting, wait this long for the first message', '0')
+    .option('--json', 'one JSON object per line')
+    .action(async (o: { wait: string; json?: boolean }) => {
+      const wait = Number(o.wait);
+      if (!Number.isFinite(wait) || wait < 0) throw new CliError('--wait takes a number of seconds', 2);
+      await withClient(g(), async (c) => {
+        const got = await collect(c, wait);
+        for (const m of got) await printItem(c, m, o.json === true);
+      });
+    });
+
+  program
+    .command('timer')
+    .description('set the disappearing-message timer of a conversation (30s, 5m, 1d, 4w or off)')
+    .argument('<name>')
+    .argument('<duration>')
+    .action(async (name: string, duration: string) => {
+      const seconds = parseDuration(duration);
+      await withClient(g(), async (c) => {
+        await c.connect().catch(() => undefined);
+        await c.setTimer(name, seconds);
+        process.stdout.write(`disappearing timer with ${name} set to ${formatDuration(seconds)}\n`);
+      });
+    });
+}

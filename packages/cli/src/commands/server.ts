@@ -1,0 +1,50 @@
+/** `tacet server`: the server on its embedded SQLite, serving the web client when built. */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+import { serverDataDir } from '../paths.js';
+
+/** packages/web/dist, relative to this file in src/commands or dist/commands. */
+function webDist(): string | undefined {
+  const dir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web', 'dist');
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('run a tacet server')
+    .option('--data <dir>', 'data directory (default $XDG_DATA_HOME/tacet/server)')
+    .option('--port <port>', 'TCP port', '8080')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .action(async (o: { data?: string; port: string; host: string }) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new CliError(`--port ${o.port} is not a port`, 2);
+      const { startServer } = await import('@tacet/server');
+      const staticDir = webDist();
+      const dataDir = resolve(o.data ?? serverDataDir());
+      const server = await startServer({
+        dataDir,
+        port,
+        host: o.host,
+        ...(staticDir ? { staticDir } : {}),
+      }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EADDRINUSE')
+          throw new CliError(`port ${port} is in use; pick another with --port`, 1);
+        throw e;
+      });
+      process.stderr.write(`data in ${dataDir}${staticDir ? '; serving the web client' : ''}\n`);
+      process.stdout.write(`tacet server listening on ${server.url}\n`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.stderr.write('stopping...\n');
+          void server.close().then(done);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
