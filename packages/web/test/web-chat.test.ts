@@ -95,3 +95,18 @@ it('a message on a 5 s timer is gone from both screens and both IndexedDBs one s
     expect(dumpContains(dump, secret)).toBe(false);
   }
 });
+
+it('reconnects after the connection drops, and sends what was written meanwhile', async () => {
+  await alice.page.getByLabel('Disappear after').selectOption('300');
+  await bob.page.getByText('alice set disappearing messages to 5m').waitFor();
+
+  await server.stop();
+  await alice.page.getByTestId('connection').getByText('Connected').waitFor({ state: 'detached' });
+  await alice.send('written while the line was down');
+  await alice.message('written while the line was down').locator('[data-status="pending"]').waitFor();
+
+  await server.start();
+  await alice.page.getByTestId('connection').getByText('Connected').waitFor({ timeout: 15_000 });
+  await bob.message('written while the line was down').waitFor({ timeout: 15_000 });
+  await alice.message('written while the line was down').locator('[data-status="delivered"]').waitFor();
+});

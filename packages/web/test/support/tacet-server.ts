@@ -1,15 +1,21 @@
 /**
  * Starts a real tacet server in-process on a random loopback port, serving
- * a web client directory, with its own throwaway data directory.
+ * a web client directory, with its own throwaway data directory. `restart`
+ * stops it and starts it again on the same port and data, the way a network
+ * drop looks to a connected client.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '@tacet/server';
+import { type RunningServer, startServer } from '@tacet/server';
 
 /** A running server and how to stop it. */
 export interface RunningTestServer {
   url: string;
+  /** Stops the server; resolves once it is down. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -19,18 +25,33 @@ export const TEST_POW_BITS = 12;
 /** Starts the server; `close()` stops it and deletes its data. */
 export async function startTacetServer(staticDir: string): Promise<RunningTestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tacet-web-server-'));
-  const server = await startServer({
-    dataDir,
-    port: 0,
-    host: '127.0.0.1',
-    staticDir,
-    powBits: TEST_POW_BITS,
-    logLevel: 'error',
-  });
+  let port = 0;
+  let server: RunningServer | null = null;
+  const start = async () => {
+    server = await startServer({
+      dataDir,
+      port,
+      host: '127.0.0.1',
+      staticDir,
+      powBits: TEST_POW_BITS,
+      registrationLimit: { burst: 1000, perHour: 100_000 },
+      challengeLimit: { burst: 1000, perHour: 100_000 },
+      logLevel: 'error',
+      logSink: () => undefined,
+    });
+    port = server.port;
+  };
+  const stop = async () => {
+    await server?.close();
+    server = null;
+  };
+  await start();
   return {
-    url: server.url,
+    url: `http://127.0.0.1:${port}`,
+    start,
+    stop,
     async close() {
-      await server.close();
+      await stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
