@@ -2,63 +2,61 @@
  * The PQXDH key agreement of session version 4 (specs/signal-protocol.md §3):
  * both sides build the same secret string
  * `0xFF×32 ‖ DH1 ‖ DH2 ‖ DH3 [‖ DH4] ‖ SS` and derive root and chain key from
- * it. Keys are raw 32-byte X25519 values; the KEM is done by the caller so
- * this module stays a pure function of its inputs.
+ * it. Long-lived keys arrive as key objects, so the crypto backend can reuse
+ * the native handles it caches per key (identity and signed prekeys serve many
+ * sessions); the KEM is done by the caller so this module stays a pure function.
  */
-import { concatBytes, primitives, zeroize } from '../crypto/index.js';
+import { concatBytes, zeroize } from '../crypto/index.js';
+import type { PrivateKey, PublicKey } from '../keys/index.js';
 import { deriveMasterKeys, PQXDH_PREFIX, type RootAndChain } from './kdf.js';
 
-/** Alice's view: her private keys and Bob's public keys (raw 32 bytes each). */
+/** Alice's view: her private keys and Bob's public keys. */
 export interface InitiatorInputs {
-  ourIdentityPrivate: Uint8Array;
-  ourBasePrivate: Uint8Array;
-  theirIdentity: Uint8Array;
-  theirSignedPreKey: Uint8Array;
-  theirOneTimePreKey: Uint8Array | undefined;
+  ourIdentity: PrivateKey;
+  ourBase: PrivateKey;
+  theirIdentity: PublicKey;
+  theirSignedPreKey: PublicKey;
+  theirOneTimePreKey: PublicKey | undefined;
   kemSharedSecret: Uint8Array;
 }
 
-/** Bob's view: his private keys and Alice's public keys (raw 32 bytes each). */
+/** Bob's view: his private keys and Alice's public keys. */
 export interface ResponderInputs {
-  ourIdentityPrivate: Uint8Array;
-  ourSignedPreKeyPrivate: Uint8Array;
-  ourOneTimePreKeyPrivate: Uint8Array | undefined;
-  theirIdentity: Uint8Array;
-  theirBaseKey: Uint8Array;
+  ourIdentity: PrivateKey;
+  ourSignedPreKey: PrivateKey;
+  ourOneTimePreKey: PrivateKey | undefined;
+  theirIdentity: PublicKey;
+  theirBaseKey: PublicKey;
   kemSharedSecret: Uint8Array;
 }
 
 /** Alice's side of §3 step 4–6. */
 export function initiatorMasterKeys(i: InitiatorInputs): RootAndChain {
-  const dh = primitives.x25519Agree;
   const parts = [
-    PQXDH_PREFIX,
-    dh(i.ourIdentityPrivate, i.theirSignedPreKey),
-    dh(i.ourBasePrivate, i.theirIdentity),
-    dh(i.ourBasePrivate, i.theirSignedPreKey),
+    i.ourIdentity.agree(i.theirSignedPreKey),
+    i.ourBase.agree(i.theirIdentity),
+    i.ourBase.agree(i.theirSignedPreKey),
   ];
   // No OPK means the term is simply absent, not a placeholder (§3 step 4).
-  if (i.theirOneTimePreKey !== undefined) parts.push(dh(i.ourBasePrivate, i.theirOneTimePreKey));
+  if (i.theirOneTimePreKey !== undefined) parts.push(i.ourBase.agree(i.theirOneTimePreKey));
   return derive(parts, i.kemSharedSecret);
 }
 
 /** Bob's side of §3 "Bob" step 3: the same byte string, computed from the other ends. */
 export function responderMasterKeys(i: ResponderInputs): RootAndChain {
-  const dh = primitives.x25519Agree;
   const parts = [
-    PQXDH_PREFIX,
-    dh(i.ourSignedPreKeyPrivate, i.theirIdentity),
-    dh(i.ourIdentityPrivate, i.theirBaseKey),
-    dh(i.ourSignedPreKeyPrivate, i.theirBaseKey),
+    i.ourSignedPreKey.agree(i.theirIdentity),
+    i.ourIdentity.agree(i.theirBaseKey),
+    i.ourSignedPreKey.agree(i.theirBaseKey),
   ];
-  if (i.ourOneTimePreKeyPrivate !== undefined) parts.push(dh(i.ourOneTimePreKeyPrivate, i.theirBaseKey));
+  if (i.ourOneTimePreKey !== undefined) parts.push(i.ourOneTimePreKey.agree(i.theirBaseKey));
   return derive(parts, i.kemSharedSecret);
 }
 
 function derive(dhParts: Uint8Array[], kemSharedSecret: Uint8Array): RootAndChain {
   // The KEM secret always comes last.
-  const secrets = concatBytes(...dhParts, kemSharedSecret);
+  const secrets = concatBytes(PQXDH_PREFIX, ...dhParts, kemSharedSecret);
   const keys = deriveMasterKeys(secrets);
-  zeroize(secrets, ...dhParts.slice(1));
+  zeroize(secrets, kemSharedSecret, ...dhParts);
   return keys;
 }

@@ -10,7 +10,7 @@ import { kemDecapsulate, PublicKey } from '../keys/index.js';
 import type { ProtocolAddress } from './address.js';
 import { responderMasterKeys } from './pqxdh.js';
 import { PreKeySignalMessage } from './prekey-signal-message.js';
-import { decryptWithState } from './ratchet-receive.js';
+import { commitDecryption, decryptWithState } from './ratchet-receive.js';
 import { requireTrusted, saveAll } from './session-cipher.js';
 import { SessionRecord } from './session-record.js';
 import { SESSION_VERSION, type SessionState } from './session-state.js';
@@ -47,7 +47,7 @@ export async function signalDecryptPreKey(
         : (record.archived[existing] as SessionState);
   const pending = decryptWithState(state, parsed.message);
   await requireTrusted(stores.identities, address, state, Direction.Receiving);
-  pending.commit();
+  commitDecryption(pending);
   if (existing === undefined) record.promoteState(state);
   else if (existing >= 0) record.promoteArchivedState(existing);
   await saveAll(stores, address, state, record);
@@ -74,13 +74,12 @@ async function newResponderState(
     message.preKeyId === undefined ? undefined : await stores.preKeys.getPreKey(message.preKeyId);
   const ourIdentity = await stores.identities.getIdentityKeyPair();
   const kemSharedSecret = kemDecapsulate(kyber.keyPair.secretKey, message.kyberCiphertext);
-  const signedPrivate = signed.keyPair.privateKey.serialize();
   const master = responderMasterKeys({
-    ourIdentityPrivate: ourIdentity.privateKey.serialize(),
-    ourSignedPreKeyPrivate: signedPrivate,
-    ourOneTimePreKeyPrivate: oneTime?.keyPair.privateKey.serialize(),
-    theirIdentity: theirIdentity.bytes,
-    theirBaseKey: PublicKey.deserialize(message.baseKey).bytes,
+    ourIdentity: ourIdentity.privateKey,
+    ourSignedPreKey: signed.keyPair.privateKey,
+    ourOneTimePreKey: oneTime?.keyPair.privateKey,
+    theirIdentity,
+    theirBaseKey: PublicKey.deserialize(message.baseKey),
     kemSharedSecret,
   });
   return {
@@ -92,7 +91,7 @@ async function newResponderState(
     // Our signed prekey is our first ratchet key (§3 step 7).
     senderChain: {
       ratchetPublic: signed.keyPair.publicKey.bytes.slice(),
-      ratchetPrivate: signedPrivate,
+      ratchetPrivate: signed.keyPair.privateKey.serialize(),
       chainKey: master.chainKey,
       index: 0,
     },

@@ -8,13 +8,12 @@
 
 import { primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
-import { kemEncapsulate, type PreKeyBundle } from '../keys/index.js';
+import { kemEncapsulate, type PreKeyBundle, PrivateKey } from '../keys/index.js';
 import type { ProtocolAddress } from './address.js';
 import { rootStep } from './kdf.js';
 import { initiatorMasterKeys } from './pqxdh.js';
 import { SessionRecord } from './session-record.js';
 import { SESSION_VERSION, type SessionState } from './session-state.js';
-import { serializePublic } from './signal-message.js';
 import { Direction, type SessionStores } from './stores.js';
 
 /**
@@ -51,21 +50,21 @@ export async function processPreKeyBundle(
   }
   const ourIdentity = await identities.getIdentityKeyPair();
   const localRegistrationId = await identities.getLocalRegistrationId();
-  const base = primitives.x25519Generate();
+  const base = PrivateKey.generate();
   const kem = kemEncapsulate(kyber.publicKey);
   const master = initiatorMasterKeys({
-    ourIdentityPrivate: ourIdentity.privateKey.serialize(),
-    ourBasePrivate: base.privateKey,
-    theirIdentity: bundle.identityKey.bytes,
-    theirSignedPreKey: spk.publicKey.bytes,
-    theirOneTimePreKey: bundle.preKey?.publicKey.bytes,
+    ourIdentity: ourIdentity.privateKey,
+    ourBase: base,
+    theirIdentity: bundle.identityKey,
+    theirSignedPreKey: spk.publicKey,
+    theirOneTimePreKey: bundle.preKey?.publicKey,
     kemSharedSecret: kem.sharedSecret,
   });
   // Bob's signed prekey is his first ratchet key, so Alice ratchets at once (§3 step 7).
   const ratchet = primitives.x25519Generate();
   const sending = rootStep(master.rootKey, primitives.x25519Agree(ratchet.privateKey, spk.publicKey.bytes));
-  const baseKey = serializePublic(base.publicKey);
-  base.privateKey.fill(0);
+  const baseKey = base.getPublicKey().serialize();
+  base.zeroize();
   const state: SessionState = {
     version: SESSION_VERSION,
     localIdentityKey: ourIdentity.publicKey.serialize(),

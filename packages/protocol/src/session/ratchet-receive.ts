@@ -2,9 +2,9 @@
  * Receiving side of the Double Ratchet for one candidate state
  * (specs/signal-protocol.md §4.4). Decryption is computed without touching the
  * state; only after the MAC verifies and the plaintext decrypts does the caller
- * run `commit()`, so a forged or corrupted message leaves nothing behind.
+ * run `commitDecryption()`, so a forged or corrupted message leaves nothing behind.
  */
-import { constantTimeEqual, primitives } from '../crypto/index.js';
+import { constantTimeEqual, primitives, zeroize } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import {
   MAX_FORWARD_JUMPS,
@@ -16,14 +16,19 @@ import { messageKeys, messageSeed, nextChainKey, type RootAndChain, rootStep } f
 import { findReceiverChain, isSelfSession, type ReceiverChain, type SessionState } from './session-state.js';
 import { computeMac, type SignalMessage } from './signal-message.js';
 
-/** A verified decryption whose state changes are applied by `commit()`. */
+/** A verified decryption whose state changes `commitDecryption` applies. */
 export interface PendingDecryption {
-  plaintext: Uint8Array;
-  commit(): void;
+  readonly plaintext: Uint8Array;
+  readonly state: SessionState;
+  readonly chain: ReceiverChain;
+  readonly counter: number;
+  readonly advance: ChainAdvance;
+  /** Set when the message started a new receiving chain (a DH ratchet step). */
+  readonly step: RatchetStep | undefined;
 }
 
 /** Where the message key came from, and how the chain moves if we commit. */
-interface ChainAdvance {
+export interface ChainAdvance {
   seed: Uint8Array;
   /** Set when the counter was at or past the chain index. */
   next?: { chainKey: Uint8Array; index: number; skipped: Array<[number, Uint8Array]> };
@@ -49,20 +54,20 @@ export function decryptWithState(state: SessionState, message: SignalMessage): P
   const mac = computeMac(keys.macKey, state.remoteIdentityKey, state.localIdentityKey, message.macInput);
   if (!constantTimeEqual(mac, message.mac)) throw new ProtocolError('InvalidMessage', 'bad MAC');
   const plaintext = primitives.aes256CbcDecrypt(keys.cipherKey, keys.iv, message.ciphertext);
-  const target = chain;
-  return {
-    plaintext,
-    commit: () => {
-      if (step !== undefined) completeRatchetStep(state, step);
-      applyAdvance(target, message.counter, advance);
-      // A reply proves the peer has the session: stop sending PreKey messages.
-      state.pendingPreKey = undefined;
-    },
-  };
+  zeroize(keys.cipherKey, keys.macKey, keys.iv);
+  return { plaintext, state, chain, counter: message.counter, advance, step };
+}
+
+/** Applies a verified decryption to its state. */
+export function commitDecryption(p: PendingDecryption): void {
+  if (p.step !== undefined) completeRatchetStep(p.state, p.step);
+  applyAdvance(p.chain, p.counter, p.advance);
+  // A reply proves the peer has the session: stop sending PreKey messages.
+  p.state.pendingPreKey = undefined;
 }
 
 /** The first half of a DH ratchet step: the new receiving chain, not yet in the state. */
-interface RatchetStep {
+export interface RatchetStep {
   chain: ReceiverChain;
   rootKey: Uint8Array;
 }

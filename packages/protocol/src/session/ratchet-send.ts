@@ -4,7 +4,7 @@
  * PreKeySignalMessage while the session is unacknowledged. Like the receiving
  * side, the state moves only when the caller commits.
  */
-import { primitives } from '../crypto/index.js';
+import { primitives, zeroize } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import { MAX_COUNTER } from '../limits.js';
 import { messageKeys, messageSeed, nextChainKey } from './kdf.js';
@@ -12,10 +12,10 @@ import { PreKeySignalMessage } from './prekey-signal-message.js';
 import type { SessionState } from './session-state.js';
 import { SignalMessage } from './signal-message.js';
 
-/** An encrypted message whose chain advance is applied by `commit()`. */
+/** An encrypted message whose chain advance `commitEncryption` applies. */
 export interface PendingEncryption {
-  message: SignalMessage | PreKeySignalMessage;
-  commit(): void;
+  readonly message: SignalMessage | PreKeySignalMessage;
+  readonly state: SessionState;
 }
 
 /** Encrypts `plaintext` with the state's sending chain without mutating the state. */
@@ -49,11 +49,13 @@ export function encryptWithState(state: SessionState, plaintext: Uint8Array): Pe
           identityKey: state.localIdentityKey,
           message: signal,
         });
-  return {
-    message,
-    commit: () => {
-      chain.chainKey = nextChainKey(chain.chainKey);
-      chain.index += 1;
-    },
-  };
+  zeroize(keys.cipherKey, keys.macKey, keys.iv);
+  return { message, state };
+}
+
+/** Moves the sending chain past the key `encryptWithState` used. */
+export function commitEncryption(p: PendingEncryption): void {
+  const chain = p.state.senderChain;
+  chain.chainKey = nextChainKey(chain.chainKey);
+  chain.index += 1;
 }

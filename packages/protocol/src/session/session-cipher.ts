@@ -8,10 +8,14 @@ import { ProtocolError } from '../errors.js';
 import { PublicKey } from '../keys/index.js';
 import { MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from '../limits.js';
 import type { ProtocolAddress } from './address.js';
-import { type CiphertextMessage, CiphertextMessageType } from './ciphertext-message.js';
+import {
+  type CiphertextMessage,
+  CiphertextMessageType,
+  type SessionCiphertextType,
+} from './ciphertext-message.js';
 import { PreKeySignalMessage } from './prekey-signal-message.js';
-import { decryptWithState, type PendingDecryption } from './ratchet-receive.js';
-import { encryptWithState } from './ratchet-send.js';
+import { commitDecryption, decryptWithState, type PendingDecryption } from './ratchet-receive.js';
+import { commitEncryption, encryptWithState } from './ratchet-send.js';
 import type { SessionRecord } from './session-record.js';
 import type { SessionState } from './session-state.js';
 import { SignalMessage } from './signal-message.js';
@@ -43,12 +47,22 @@ export async function signalEncrypt(
   }
   const encrypted = encryptWithState(state, plaintext);
   await requireTrusted(stores.identities, address, state, Direction.Sending);
-  encrypted.commit();
+  commitEncryption(encrypted);
   await saveAll(stores, address, state, record);
-  const message = encrypted.message;
-  const type =
-    message instanceof PreKeySignalMessage ? CiphertextMessageType.PreKey : CiphertextMessageType.Whisper;
-  return { type: () => type, serialize: () => message.serialize() };
+  return new SessionCiphertext(encrypted.message);
+}
+
+/** The CiphertextMessage of a 1:1 message. */
+class SessionCiphertext implements CiphertextMessage {
+  constructor(private readonly message: SignalMessage | PreKeySignalMessage) {}
+  type(): SessionCiphertextType {
+    return this.message instanceof PreKeySignalMessage
+      ? CiphertextMessageType.PreKey
+      : CiphertextMessageType.Whisper;
+  }
+  serialize(): Uint8Array {
+    return this.message.serialize();
+  }
 }
 
 /**
@@ -69,7 +83,7 @@ export async function signalDecrypt(
   if (record === null) throw noSession(address);
   const { state, pending, archivedIndex } = decryptAgainstRecord(record, parsed, address);
   await requireTrusted(stores.identities, address, state, Direction.Receiving);
-  pending.commit();
+  commitDecryption(pending);
   if (archivedIndex !== undefined) record.promoteArchivedState(archivedIndex);
   await saveAll(stores, address, state, record);
   return pending.plaintext;
