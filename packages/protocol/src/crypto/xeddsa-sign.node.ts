@@ -31,7 +31,7 @@ import {
 } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { KeyCache } from './key-cache.js';
-import { bytesToNumberLE, ED25519_L, numberToBytesLE } from './xeddsa.js';
+import { bytesToNumberLE, clampedKey, ED25519_L, numberToBytesLE } from './xeddsa.js';
 
 /** PKCS#8 prefix of an Ed25519 private key given as its 32-byte seed (RFC 8410 §7). */
 const PKCS8_ED25519_PREFIX = Uint8Array.from([
@@ -96,11 +96,15 @@ function hashToScalar(...parts: Uint8Array[]): bigint {
  * bytes. The result verifies exactly like xeddsaSignNoble's.
  */
 export function xeddsaSignNode(privateKey: Uint8Array, message: Uint8Array, random: Uint8Array): Uint8Array {
-  const { a, aBytes } = scalarOf(privateKey);
+  if (privateKey.length !== 32 || random.length !== 64)
+    throw new RangeError('xeddsaSign: key 32 bytes, random 64');
+  // As libsignal stores keys clamped (§1), an unclamped key signs as its clamped form (as in xeddsa.ts).
+  const k = clampedKey(privateKey);
+  const { a, aBytes } = scalarOf(k);
   const key = getProcessKey();
   const nonceMessage = createHash('sha512')
     .update(NONCE_PREFIX)
-    .update(privateKey)
+    .update(k)
     .update(message)
     .update(random)
     .digest();

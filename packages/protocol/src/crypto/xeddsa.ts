@@ -58,6 +58,11 @@ function clampCopy(k: Uint8Array): Uint8Array {
   return c;
 }
 
+/** The key itself when already clamped (the normal case, keeping key caches warm), else a clamped copy. */
+export function clampedKey(k: Uint8Array): Uint8Array {
+  return isClamped(k) ? k : clampCopy(k);
+}
+
 /** The Edwards scalar and encoded public key of an X25519 private key (§2 sign, step 1). */
 function edwardsSigningKey(privateKey: Uint8Array): { a: bigint; aBytes: Uint8Array } {
   const a = bytesToNumberLE(privateKey) % ED25519_L;
@@ -75,7 +80,7 @@ const signingKeys = new KeyCache<{ a: bigint; aBytes: Uint8Array }>();
 export function xeddsaSignNoble(privateKey: Uint8Array, message: Uint8Array, random: Uint8Array): Uint8Array {
   if (privateKey.length !== 32 || random.length !== 64)
     throw new RangeError('xeddsaSign: key 32 bytes, random 64');
-  const k = isClamped(privateKey) ? privateKey : clampCopy(privateKey);
+  const k = clampedKey(privateKey);
   const { a, aBytes } = signingKeys.get(k, edwardsSigningKey);
   const sign = (aBytes[31] as number) & 0x80;
   // Nonce over the raw clamped k, not the reduced scalar (§2 deviation 2).

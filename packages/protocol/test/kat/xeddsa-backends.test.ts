@@ -78,3 +78,14 @@ describe('XEdDSA verify: node:crypto agrees with the §2 reference on edge cases
     }
   });
 });
+
+describe('XEdDSA sign: both backends sign an unclamped key as its clamped form', () => {
+  it('the signature verifies under the public key of the clamped scalar', () => {
+    const raw = new Uint8Array(32).fill(0xff);
+    const pub = nobleBackend.x25519PublicKey(raw);
+    for (const p of [nobleBackend, nodeBackend]) {
+      const sig = p.xeddsaSign(raw, message, p.randomBytes(64));
+      expect(nobleBackend.xeddsaVerify(pub, message, sig)).toBe(true);
+    }
+  });
+});
