@@ -47,13 +47,25 @@ export interface ServerConfig {
   storage?: () => Promise<Storage>;
   /** Fan-out to use instead of the in-process one (e.g. Redis); the server closes it. */
   fanout?: Fanout;
+  /** PostgreSQL URL: store in PostgreSQL instead of SQLite (several nodes share it). `storage` wins. */
+  postgresUrl?: string;
+  /** Redis URL: wake recipients on other nodes through Redis pub/sub. `fanout` wins. */
+  redisUrl?: string;
+  /** Channel prefix in Redis, so deployments sharing one Redis stay apart. Default `tacet:`. */
+  redisPrefix?: string;
 }
 
 /** Config with every default filled in. */
-export type ResolvedConfig = Required<
-  Omit<ServerConfig, 'powSecret' | 'staticDir' | 'storage' | 'fanout' | 'logSink'>
-> &
-  Pick<ServerConfig, 'powSecret' | 'staticDir' | 'storage' | 'fanout' | 'logSink'>;
+type OptionalKeys =
+  | 'powSecret'
+  | 'staticDir'
+  | 'storage'
+  | 'fanout'
+  | 'logSink'
+  | 'postgresUrl'
+  | 'redisUrl'
+  | 'redisPrefix';
+export type ResolvedConfig = Required<Omit<ServerConfig, OptionalKeys>> & Pick<ServerConfig, OptionalKeys>;
 
 function check(ok: boolean, what: string): void {
   if (!ok) throw new RangeError(`invalid server config: ${what}`);

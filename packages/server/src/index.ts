@@ -16,6 +16,7 @@ export type {
 export { HttpError } from './errors.js';
 export { type DeviceKey, deviceKey, type Fanout } from './fanout/fanout.js';
 export { LocalFanout } from './fanout/local/local-fanout.js';
+export { openRedisFanout, type RedisFanoutOptions } from './fanout/redis/index.js';
 export type {
   ClaimedBundle,
   ClaimedDeviceBundle,
@@ -27,5 +28,6 @@ export type {
 } from './keys/key-store.js';
 export type { LogLevel, LogSink } from './logger.js';
 export { type RunningServer, startServer } from './server.js';
+export { openPostgresStorage, type PostgresStorageOptions } from './storage/postgres/index.js';
 export { openSqliteStorage } from './storage/sqlite/index.js';
 export type { Storage } from './storage/storage.js';

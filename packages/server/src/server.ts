@@ -9,15 +9,19 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { PowIssuer } from './accounts/pow-issuer.js';
 import { RateLimiter } from './accounts/rate-limiter.js';
-import { resolveConfig, type ServerConfig } from './config.js';
+import { type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { Sweeper } from './delivery/sweeper.js';
+import type { Fanout } from './fanout/fanout.js';
 import { LocalFanout } from './fanout/local/local-fanout.js';
+import { openRedisFanout } from './fanout/redis/index.js';
 import { createApp } from './http/app.js';
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from './limits.js';
-import { createLogger } from './logger.js';
+import { createLogger, errorFields, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
+import { openPostgresStorage } from './storage/postgres/index.js';
 import { openSqliteStorage } from './storage/sqlite/index.js';
+import type { Storage } from './storage/storage.js';
 import { ConnectionHub } from './ws/hub.js';
 import { attachWebSockets } from './ws/upgrade.js';
 
@@ -34,21 +38,52 @@ export interface RunningServer extends AsyncDisposable {
 
 async function buildContext(config: ServerConfig): Promise<ServerContext> {
   const resolved = resolveConfig(config);
-  const storage = resolved.storage ? await resolved.storage() : await openSqliteStorage(resolved.dataDir);
+  const logger = createLogger(resolved.logLevel, resolved.logSink);
+  const storage = await openStorage(resolved, logger);
   const metrics = new ServerMetrics();
   storage.onCommit = (n) => metrics.commitBatch.observe(n);
+  let fanout: Fanout;
+  try {
+    fanout = await openFanout(resolved, logger);
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
   return {
     config: resolved,
     storage,
-    fanout: resolved.fanout ?? new LocalFanout(),
+    fanout,
     metrics,
-    logger: createLogger(resolved.logLevel, resolved.logSink),
+    logger,
     pow: new PowIssuer(resolved.powBits, resolved.powSecret),
     registrationLimiter: new RateLimiter(resolved.registrationLimit),
     challengeLimiter: new RateLimiter(resolved.challengeLimit),
     hub: new ConnectionHub(),
     draining: false,
   };
+}
+
+/** The configured storage: a given factory, else PostgreSQL if a URL is set, else SQLite in dataDir. */
+function openStorage(config: ResolvedConfig, logger: Logger): Promise<Storage> {
+  if (config.storage) return config.storage();
+  if (config.postgresUrl) {
+    return openPostgresStorage({
+      url: config.postgresUrl,
+      onConnectionError: (err) => logger.warn('postgres connection lost', errorFields(err)),
+    });
+  }
+  return openSqliteStorage(config.dataDir);
+}
+
+/** The configured fan-out: a given one, else Redis if a URL is set, else in-process. */
+async function openFanout(config: ResolvedConfig, logger: Logger): Promise<Fanout> {
+  if (config.fanout) return config.fanout;
+  if (!config.redisUrl) return new LocalFanout();
+  return openRedisFanout({
+    url: config.redisUrl,
+    prefix: config.redisPrefix,
+    onError: (err) => logger.warn('redis connection problem', errorFields(err)),
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
