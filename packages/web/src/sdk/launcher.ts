@@ -38,7 +38,10 @@ export function createSdkLauncher(serverUrl: string): Launcher {
     },
 
     async unlock(passphrase) {
+      // User Timing entries (local only) let bench/web.ts split the passphrase KDF from the app's own work.
+      const start = performance.now();
       const store = await openIndexedDbStore({ profile: PROFILE, passphrase });
+      performance.measure('tacet:open-store', { start });
       try {
         return startSdkService(await TacetClient.open({ store, webSocket: browserWebSocket }));
       } catch (err) {
