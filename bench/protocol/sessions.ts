@@ -1,0 +1,110 @@
+/**
+ * 1:1 session benchmarks, tacet vs libsignal 0.72.1 with equivalent in-memory
+ * stores (both keep record objects, like libsignal's TestStores): session
+ * setup (bundle -> first message -> decrypt) and 140-byte messages, one
+ * direction and alternating (a DH ratchet step every message).
+ */
+import * as S from '@signalapp/libsignal-client';
+import {
+  IdentityKeyPair,
+  type PreKeyBundle,
+  ProtocolAddress,
+  processPreKeyBundle,
+  signalDecrypt,
+  signalDecryptPreKey,
+  signalEncrypt,
+} from '../../packages/protocol/src/index.js';
+import { createInMemoryStores } from '../../packages/protocol/test/support/in-memory-stores.js';
+import { LibsignalParty } from '../../packages/protocol/test/support/libsignal-stores.js';
+import { createTacetParty } from '../../packages/protocol/test/support/tacet-party.js';
+import type { Op } from './measure.js';
+
+export const PLAINTEXT_LENGTH = 140;
+const plaintext = new Uint8Array(PLAINTEXT_LENGTH).fill(0x61);
+const plaintextBuffer = Buffer.alloc(PLAINTEXT_LENGTH, 0x61);
+
+/** Session setup: a new initiator each time, against one responder with a last-resort Kyber key. */
+export async function tacetSessionSetup(): Promise<Op> {
+  const bob = createTacetParty('bob');
+  const bundle: PreKeyBundle = await bob.bundle({ oneTime: false });
+  let n = 0;
+  return async () => {
+    const address = ProtocolAddress.new(`alice-${n++}`, 1);
+    const alice = createInMemoryStores(IdentityKeyPair.generate(), 1234);
+    await processPreKeyBundle(bundle, bob.address, alice, Date.now());
+    const first = await signalEncrypt(plaintext, bob.address, alice, Date.now());
+    await signalDecryptPreKey(first.serialize(), address, bob.stores);
+  };
+}
+
+export async function libsignalSessionSetup(): Promise<Op> {
+  const bob = new LibsignalParty('bob');
+  const bundle = await bob.bundle({ oneTime: false });
+  let n = 0;
+  return async () => {
+    const alice = new LibsignalParty(`alice-${n++}`);
+    await S.processPreKeyBundle(bundle, bob.address, alice.sessions, alice.identities);
+    const first = await alice.encrypt(plaintext, bob.address);
+    await bob.decrypt(first.type(), first.serialize(), alice.address);
+  };
+}
+
+/** Two tacet devices with an acknowledged session. */
+async function tacetPair() {
+  const alice = createTacetParty('alice');
+  const bob = createTacetParty('bob');
+  await processPreKeyBundle(await bob.bundle({ oneTime: false }), bob.address, alice.stores, Date.now());
+  await signalDecryptPreKey(
+    (await signalEncrypt(plaintext, bob.address, alice.stores)).serialize(),
+    alice.address,
+    bob.stores,
+  );
+  await signalDecrypt(
+    (await signalEncrypt(plaintext, alice.address, bob.stores)).serialize(),
+    bob.address,
+    alice.stores,
+  );
+  return { alice, bob };
+}
+
+async function libsignalPair() {
+  const alice = new LibsignalParty('alice');
+  const bob = new LibsignalParty('bob');
+  await S.processPreKeyBundle(
+    await bob.bundle({ oneTime: false }),
+    bob.address,
+    alice.sessions,
+    alice.identities,
+  );
+  const first = await alice.encrypt(plaintext, bob.address);
+  await bob.decrypt(first.type(), first.serialize(), alice.address);
+  const reply = await bob.encrypt(plaintext, alice.address);
+  await alice.decrypt(reply.type(), reply.serialize(), bob.address);
+  return { alice, bob };
+}
+
+/** One message: encrypt at one end, decrypt at the other; `alternate` swaps ends every message. */
+export async function tacetMessages(alternate: boolean): Promise<Op> {
+  const { alice, bob } = await tacetPair();
+  let turn = 0;
+  return async () => {
+    const [from, to] = alternate && turn++ % 2 === 1 ? [bob, alice] : [alice, bob];
+    const message = await signalEncrypt(plaintext, to.address, from.stores, Date.now());
+    await signalDecrypt(message.serialize(), from.address, to.stores);
+  };
+}
+
+export async function libsignalMessages(alternate: boolean): Promise<Op> {
+  const { alice, bob } = await libsignalPair();
+  let turn = 0;
+  return async () => {
+    const [from, to] = alternate && turn++ % 2 === 1 ? [bob, alice] : [alice, bob];
+    const message = await S.signalEncrypt(plaintextBuffer, to.address, from.sessions, from.identities);
+    await S.signalDecrypt(
+      S.SignalMessage.deserialize(message.serialize()),
+      from.address,
+      to.sessions,
+      to.identities,
+    );
+  };
+}
