@@ -1,4 +1,6 @@
 /** Private test helpers shared by the packages' test suites. */
+
+export { reserveServicesForRestart, useServices } from './service-guard.js';
 export {
   createTempPostgresDatabase,
   DEFAULT_POSTGRES_ADMIN_URL,

@@ -3,9 +3,9 @@
  * their prefix, and are made up for after a node's connection drops (the
  * connection is killed with CLIENT KILL; Redis itself keeps running).
  */
-import { redisUrl, tempRedisPrefix } from '@tacet/testkit';
+import { redisUrl, tempRedisPrefix, useServices } from '@tacet/testkit';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openRedisFanout, type RedisFanout } from '../../src/fanout/redis/index.js';
 
 const opened: RedisFanout[] = [];
@@ -28,6 +28,12 @@ async function killConnection(name: string): Promise<void> {
     admin.disconnect();
   }
 }
+
+let release: () => void;
+beforeAll(async () => {
+  release = await useServices();
+});
+afterAll(() => release());
 
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((f) => f.close()));

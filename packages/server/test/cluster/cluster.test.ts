@@ -1,0 +1,89 @@
+/**
+ * Three server processes sharing one PostgreSQL database and one Redis
+ * prefix, with clients spread over them: messages cross nodes live and
+ * while the recipient is offline, and a recipient that moves to another
+ * node gets everything once, in each sender's order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Cluster, startCluster } from './support/cluster.js';
+import { ClusterClient } from './support/cluster-client.js';
+
+describe('three nodes on PostgreSQL + Redis', () => {
+  let cluster: Cluster;
+  let clients: ClusterClient[];
+
+  beforeAll(async () => {
+    cluster = await startCluster(3);
+    const urls = cluster.urls();
+    clients = await Promise.all(Array.from({ length: 6 }, (_, i) => ClusterClient.create(urls, i % 3)));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.disconnect()));
+    await cluster?.stop();
+  });
+
+  it('delivers live across nodes: everyone to everyone', async () => {
+    const expected = new Map<ClusterClient, string[]>();
+    await Promise.all(
+      clients.flatMap((from) =>
+        clients
+          .filter((to) => to !== from)
+          .map(async (to) => {
+            const id = (await from.send(to.id)) as string;
+            expected.set(to, [...(expected.get(to) ?? []), id]);
+          }),
+      ),
+    );
+    for (const [to, ids] of expected) await to.waitFor(ids, 5_000);
+    for (const c of clients) {
+      expect(c.received).toHaveLength(5);
+      expect(c.node).toBe(clients.indexOf(c) % 3);
+    }
+  });
+
+  it('keeps messages for an offline recipient and hands them over on another node once, in order', async () => {
+    const [recipient, a, b] = [clients[0], clients[1], clients[2]] as ClusterClient[];
+    const before = recipient.received.length;
+    await recipient.disconnect();
+    const fromA: string[] = [];
+    const fromB: string[] = [];
+    for (let i = 0; i < 15; i++) {
+      fromA.push((await a.send(recipient.id)) as string);
+      fromB.push((await b.send(recipient.id)) as string);
+    }
+    await recipient.reconnectAt(2);
+    expect(recipient.node).toBe(2);
+    await recipient.waitFor([...fromA, ...fromB], 5_000);
+    const got = recipient.received.slice(before);
+    expect(got).toHaveLength(30);
+    expect(got.filter((id) => fromA.includes(id))).toEqual(fromA);
+    expect(got.filter((id) => fromB.includes(id))).toEqual(fromB);
+  });
+
+  it('gets everything once when moving node while messages keep coming', async () => {
+    const recipient = clients[3] as ClusterClient;
+    const senders = [clients[1], clients[2], clients[5]] as ClusterClient[];
+    const before = recipient.received.length;
+    const sent: string[] = [];
+    let sending = true;
+    const load = Promise.all(
+      senders.map(async (s) => {
+        while (sending) sent.push((await s.send(recipient.id)) as string);
+      }),
+    );
+    for (const to of [1, 2, 0]) {
+      await new Promise((r) => setTimeout(r, 150));
+      await recipient.disconnect();
+      await recipient.reconnectAt(to);
+      expect(recipient.node).toBe(to);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    sending = false;
+    await load;
+    await recipient.waitFor(sent, 5_000);
+    const got = recipient.received.slice(before);
+    expect(got.length).toBe(sent.length);
+    expect(new Set(got)).toEqual(new Set(sent));
+    expect(sent.length).toBeGreaterThan(30);
+  });
+});

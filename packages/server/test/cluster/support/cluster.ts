@@ -1,0 +1,86 @@
+/**
+ * A test cluster: N server processes sharing one fresh PostgreSQL database
+ * and one Redis prefix, started together (so their migrations race, as in a
+ * real rollout). Stopping it ends every node and drops the database.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  createTempPostgresDatabase,
+  redisUrl,
+  type TempPostgresDatabase,
+  tempRedisPrefix,
+} from '@tacet/testkit';
+
+const SCRIPT = fileURLToPath(new URL('./node-child.ts', import.meta.url));
+
+export interface ClusterNode {
+  url: string;
+  child: ChildProcess;
+  /** Resolves with the exit signal or code. */
+  exited: Promise<string>;
+}
+
+export interface Cluster {
+  nodes: ClusterNode[];
+  db: TempPostgresDatabase;
+  redisPrefix: string;
+  urls(): string[];
+  /** Sends SIGKILL to node `i` and waits for it to be gone. */
+  kill(i: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function spawnNode(config: object): Promise<ClusterNode> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', SCRIPT, JSON.stringify(config)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(String(signal ?? code))),
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line)
+        resolve({ url: (JSON.parse(line) as { url: string }).url, child, exited });
+    });
+    child.once('exit', (code) => reject(new Error(`cluster node exited early (${code})`)));
+  });
+}
+
+/** Starts `n` nodes on random ports. */
+export async function startCluster(n: number): Promise<Cluster> {
+  const db = await createTempPostgresDatabase();
+  const redisPrefix = tempRedisPrefix();
+  const config = { postgresUrl: db.url, redisUrl: redisUrl(), redisPrefix };
+  const started = await Promise.allSettled(Array.from({ length: n }, () => spawnNode(config)));
+  const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const stop = async () => {
+    for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGKILL');
+    await Promise.all(nodes.map((node) => node.exited));
+    await db.drop();
+  };
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  return {
+    nodes,
+    db,
+    redisPrefix,
+    urls: () => nodes.map((node) => node.url),
+    async kill(i) {
+      const node = nodes[i] as ClusterNode;
+      node.child.kill('SIGKILL');
+      await node.exited;
+    },
+    stop,
+  };
+}
