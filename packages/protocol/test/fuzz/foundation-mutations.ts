@@ -42,10 +42,20 @@ function apply(bytes: Uint8Array, m: Mutation): Uint8Array {
       return out;
     case 'truncate':
       return out.slice(0, at);
-    case 'insert':
-      return Uint8Array.of(...out.subarray(0, at), ...m.bytes, ...out.subarray(at));
-    case 'delete':
-      return Uint8Array.of(...out.subarray(0, at), ...out.subarray(at + m.length));
+    case 'insert': {
+      const grown = new Uint8Array(out.length + m.bytes.length);
+      grown.set(out.subarray(0, at), 0);
+      grown.set(m.bytes, at);
+      grown.set(out.subarray(at), at + m.bytes.length);
+      return grown;
+    }
+    case 'delete': {
+      const end = Math.min(out.length, at + m.length);
+      const shrunk = new Uint8Array(out.length - (end - at));
+      shrunk.set(out.subarray(0, at), 0);
+      shrunk.set(out.subarray(end), at);
+      return shrunk;
+    }
   }
 }
 

@@ -23,13 +23,13 @@ const torsionU = torsionR
   })
   .filter((u): u is bigint => u !== undefined);
 
-const specialU = [0n, 1n, ED25519_P - 1n, ED25519_P, ED25519_P + 1n, ...torsionU];
+const specialU = [...new Set([0n, 1n, ED25519_P - 1n, ED25519_P, ED25519_P + 1n, ...torsionU])];
 const keys = [
   ...specialU.map((u) => numberToBytesLE(u, 32)),
-  ...Array.from({ length: 4 }, () => nobleBackend.x25519Generate().publicKey),
-  ...Array.from({ length: 4 }, () => nobleBackend.randomBytes(32)),
+  ...Array.from({ length: 2 }, () => nobleBackend.x25519Generate().publicKey),
+  ...Array.from({ length: 2 }, () => nobleBackend.randomBytes(32)),
 ];
-const scalars = [0n, 1n, ED25519_L - 1n, ED25519_L, ED25519_L + 1n, (1n << 253n) - 1n];
+const scalars = [0n, 1n, ED25519_L - 1n, ED25519_L, (1n << 253n) - 1n];
 
 function signature(r: Uint8Array, s: bigint, sign: number): Uint8Array {
   const sig = new Uint8Array(64);
