@@ -116,7 +116,7 @@ async function main(): Promise<void> {
       `returning -> interactive unlock form     ${unlockScreen.toFixed(0)} ms   ratio vs baseline ${(unlockScreen / trivial).toFixed(1)}`,
     );
     console.log(`unlock -> chat list                      ${unlock.toFixed(0)} ms`);
-    console.log(`  of which opening the store (scrypt 2^17)${kdf.toFixed(0)} ms`);
+    console.log(`  of which store unlock (scrypt 2^17)    ${kdf.toFixed(0)} ms`);
     console.log(`  the app's own share                    ${(unlock - kdf).toFixed(0)} ms`);
     const total = unlockScreen + unlock;
     console.log(

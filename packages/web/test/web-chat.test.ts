@@ -59,6 +59,19 @@ it('two people add each other by id and chat both ways with delivery marks', asy
   await alice.page.screenshot({ path: join(ARTIFACTS, 'web-chat.png') });
 });
 
+it('both sides see the same safety number (digits and QR code) and can mark the contact verified', async () => {
+  const [fromAlice, fromBob] = await Promise.all([alice.safetyNumber(), bob.safetyNumber()]);
+  expect(fromAlice).toMatch(/^\d{60}$/);
+  expect(fromAlice).toBe(fromBob);
+  const dialog = alice.page.getByTestId('safety-dialog');
+  await dialog.getByRole('img', { name: 'QR code of the safety number with bob' }).waitFor();
+  await dialog.getByRole('button', { name: 'Mark as verified' }).click();
+  await dialog.getByText('✓ Verified').waitFor();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await bob.page.getByTestId('safety-dialog').getByRole('button', { name: 'Close' }).click();
+  await alice.page.getByRole('region', { name: 'Conversation with bob' }).getByText('✓ verified').waitFor();
+});
+
 it('a message on a 5 s timer is gone from both screens and both IndexedDBs one second after its deadline', async () => {
   await alice.page.getByLabel('Disappear after').selectOption('5');
   await bob.page.getByText('alice set disappearing messages to 5s').waitFor();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClientEvent, TacetClient } from '@tacet/client';
 import { nodeWebSocket, openSqliteStore } from '@tacet/client/node';
+import { IdentityKeyPair } from '@tacet/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.js';
@@ -19,7 +20,7 @@ let server: RunningTestServer;
 let web: WebPerson;
 let terminal: TacetClient;
 let profileDir: string;
-const events: ClientEvent[] = [];
+let events: ClientEvent[] = [];
 
 beforeAll(async () => {
   profileDir = mkdtempSync(join(tmpdir(), 'tacet-web-terminal-'));
@@ -38,6 +39,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   rmSync(profileDir, { recursive: true, force: true });
+  rmSync(`${profileDir}-new`, { recursive: true, force: true });
 });
 
 function received(body: string): boolean {
@@ -60,4 +62,40 @@ it('a terminal client and a browser exchange messages both ways, with receipts',
       timeout: 10_000,
     })
     .toBe('delivered');
+});
+
+it('the terminal and the browser compute the same safety number', async () => {
+  const fromBrowser = await web.safetyNumber();
+  await web.page.getByTestId('safety-dialog').getByRole('button', { name: 'Close' }).click();
+  expect((await terminal.safetyNumber('webby')).digits).toBe(fromBrowser);
+});
+
+it('a changed identity key shows the warning and blocks sending until accepted', async () => {
+  // The terminal's account comes back with a new identity key (a reinstall, or a key swapped by the server).
+  const account = (await terminal.store.getRecord('self', 'account')) as Uint8Array;
+  await terminal.close();
+  const store = await openSqliteStore({ dir: `${profileDir}-new`, passphrase: 'terminal pass', logN: 14 });
+  await store.apply({
+    records: [
+      { ns: 'self', key: 'account', value: account },
+      { ns: 'self', key: 'identity-key-pair', value: IdentityKeyPair.generate().serialize() },
+      { ns: 'self', key: 'registration-id', value: new Uint8Array([0, 0, 0, 7]) },
+    ],
+  });
+  terminal = await TacetClient.open({ store, webSocket: nodeWebSocket });
+  events = [];
+  terminal.on((e) => events.push(e));
+  await terminal.addContact(web.id, 'webby');
+  await terminal.connect();
+  await terminal.send('webby', 'new device, same id');
+
+  const warning = web.page.getByTestId('key-change');
+  await warning.waitFor({ timeout: 10_000 });
+  expect(await warning.textContent()).toContain('term’s safety number has changed');
+  expect(await web.page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+
+  await warning.getByRole('button', { name: 'Accept the new key' }).click();
+  await warning.waitFor({ state: 'detached' });
+  await web.send('welcome back');
+  await expect.poll(() => received('welcome back'), { timeout: 10_000 }).toBe(true);
 });

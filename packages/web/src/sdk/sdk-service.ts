@@ -4,7 +4,7 @@
  * comes back online), and turns "server unreachable" on send into a pending
  * message rather than an error — the SDK keeps it in the outbox.
  */
-import { ClientError, type ClientEvent, type TacetClient } from '@tacet/client';
+import { ClientError, type ClientEvent, type Contact, type TacetClient } from '@tacet/client';
 import type {
   ChatService,
   ConnectionState,
@@ -69,11 +69,12 @@ export function startSdkService(client: TacetClient): ChatService {
     },
     safetyNumber: (contactId) => safetyNumber(client, contactId),
     async markVerified(contactId) {
-      await trust(client).verify(contactId);
+      await client.verify(contactId);
       emit({ type: 'contacts' });
     },
     async acceptIdentityChange(contactId) {
       await client.acceptIdentity(contactId);
+      await dropVerification(client, contactId);
       emit({ type: 'contacts' });
     },
     async markDisplayed(_contactId, ids) {
@@ -123,30 +124,31 @@ async function listContacts(client: TacetClient): Promise<ContactView[]> {
     contacts.map(async (c) => ({
       id: c.accountId,
       name: c.name,
-      verified: await trust(client).isVerified(c.accountId),
-      identityChanged: await client.isUntrusted(c.accountId),
+      ...(await trustOf(client, c)),
       timerSeconds: c.timerSeconds,
     })),
   );
 }
 
-async function safetyNumber(client: TacetClient, contactId: string): Promise<SafetyNumberView> {
-  const sn = await trust(client).safetyNumber(contactId);
-  return { digits: sn.digits, qr: sn.scannable };
+/** Verified means: the person compared safety numbers for the key in use now (a changed key is never verified). */
+async function trustOf(
+  client: TacetClient,
+  c: Contact,
+): Promise<{ verified: boolean; identityChanged: boolean }> {
+  const identityChanged = await client.isUntrusted(c.accountId);
+  return { verified: c.verifiedKey !== undefined && !identityChanged, identityChanged };
 }
 
-// TEMP until the SDK exposes safety numbers
-interface TrustApi {
-  safetyNumber(name: string): Promise<{ digits: string; scannable: Uint8Array }>;
-  verify(name: string): Promise<void>;
-  isVerified(name: string): Promise<boolean>;
+/**
+ * Accepting a changed key without comparing safety numbers must not leave the
+ * old "verified" mark on the new key.
+ */
+async function dropVerification(client: TacetClient, contactId: string): Promise<void> {
+  const { verifiedKey, ...rest } = await client.contacts.get(contactId);
+  if (verifiedKey !== undefined) await client.store.apply({ records: client.contacts.writes(rest) });
 }
-function trust(client: TacetClient): TrustApi {
-  const t = client as unknown as Partial<TrustApi>;
-  return {
-    safetyNumber: (n) =>
-      t.safetyNumber ? t.safetyNumber.call(client, n) : Promise.reject(new Error('no safety numbers yet')),
-    verify: (n) => (t.verify ? t.verify.call(client, n) : Promise.reject(new Error('no verify yet'))),
-    isVerified: (n) => (t.isVerified ? t.isVerified.call(client, n) : Promise.resolve(false)),
-  };
+
+async function safetyNumber(client: TacetClient, contactId: string): Promise<SafetyNumberView> {
+  const sn = await client.safetyNumber(contactId);
+  return { digits: sn.digits, qr: sn.scannable };
 }

@@ -49,6 +49,14 @@ export class WebPerson {
     await this.page.getByRole('button', { name: 'Send' }).click();
   }
 
+  /** Opens the safety number dialog of the open chat and returns its 60 digits. */
+  async safetyNumber(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Safety number' }).click();
+    const digits = this.page.getByTestId('safety-digits');
+    await digits.waitFor();
+    return ((await digits.textContent()) ?? '').replace(/\D/g, '');
+  }
+
   /** The conversation item showing `text`. */
   message(text: string): Locator {
     return this.page.getByTestId('messages').locator('li', { hasText: text });
