@@ -2,7 +2,7 @@
 /**
  * The `tacet` command. Every subcommand lives in src/commands; this file
  * only wires them, maps errors to one clear line and an exit code, and
- * never calls process.exit while work is pending.
+ * exits once the command's own work is done.
  */
 import { Command } from 'commander';
 import { report } from './cli-error.js';
@@ -40,3 +40,6 @@ try {
   else if (typeof code === 'string' && code.startsWith('commander.')) process.exitCode = 2;
   else process.exitCode = report(e);
 }
+// Every command has finished and closed what it opened; only fetch's idle
+// keep-alive sockets remain, which would hold the process for seconds.
+process.exit();

@@ -9,12 +9,13 @@ import { type GlobalOptions, openStore, withClient } from '../session.js';
 function progressPrinter(): (attempts: number, expected: number) => void {
   let last = -1;
   return (attempts, expected) => {
+    if (last < 0)
+      process.stderr.write(`Solving the proof-of-work (about ${expected.toLocaleString('en')} hashes)...\n`);
     const pct = Math.min(99, Math.floor((100 * attempts) / expected));
     if (pct === last) return;
     last = pct;
-    const line = `Solving the proof-of-work (about ${expected.toLocaleString('en')} hashes): ${pct}%`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
-    else if (pct % 25 === 0) process.stderr.write(`${line}\n`);
+    if (process.stderr.isTTY) process.stderr.write(`\r${pct}%`);
+    else if (pct % 25 === 0) process.stderr.write(`${pct}%\n`);
   };
 }
 
@@ -39,7 +40,7 @@ export function registerAccountCommands(program: Command, g: () => GlobalOptions
         await store.close();
         throw e;
       }
-      if (process.stderr.isTTY) process.stderr.write('\n');
+      process.stderr.write(process.stderr.isTTY ? '\r100%\n' : '100%\n');
       process.stderr.write('Registered. Share your tacet id with the people you want to talk to:\n');
       process.stdout.write(`${client.accountId}\n`);
       await client.close();

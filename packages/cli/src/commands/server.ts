@@ -19,19 +19,27 @@ export function registerServerCommand(program: Command): void {
     .option('--data <dir>', 'data directory (default $XDG_DATA_HOME/tacet/server)')
     .option('--port <port>', 'TCP port', '8080')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .action(async (o: { data?: string; port: string; host: string }) => {
+    .option('--pow-bits <bits>', 'proof-of-work difficulty for registration (default 20)')
+    .action(async (o: { data?: string; port: string; host: string; powBits?: string }) => {
       const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new CliError(`--port ${o.port} is not a port`, 2);
+      }
+      const powBits = o.powBits === undefined ? undefined : Number(o.powBits);
+      if (powBits !== undefined && !(Number.isInteger(powBits) && powBits >= 0 && powBits <= 32)) {
+        throw new CliError('--pow-bits takes an integer from 0 to 32', 2);
+      }
       const { startServer } = await import('@tacet/server');
       const staticDir = webDist();
       const dataDir = resolve(o.data ?? serverDataDir());
-      const server = await startServer({
+      const config = {
         dataDir,
         port,
         host: o.host,
         ...(staticDir ? { staticDir } : {}),
-      }).catch((e: NodeJS.ErrnoException) => {
+        ...(powBits === undefined ? {} : { powBits }),
+      };
+      const server = await startServer(config).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE')
           throw new CliError(`port ${port} is in use; pick another with --port`, 1);
         throw e;
