@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register, startTestServer, type TestServer, TestSocket } from '../support/harness.js';
+
+async function delivered(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^tacet_messages_delivered_total (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
+describe('backpressure', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.stop());
+
+  it('stops delivering to a reader that does not read, and resumes when it does', async () => {
+    const url = t.server.url;
+    const [alice, bob] = await Promise.all([register(url), register(url)]);
+    const a = await TestSocket.open(url, alice.auth);
+    const content = randomBytes(160 * 1024);
+    const total = 250; // 40 MiB: far more than the socket buffers and the high-water mark together
+    for (let i = 0; i < total; i++) a.send([bob], content);
+    await a.until(() => a.results().length === total, 30_000);
+    expect(a.results().every((r) => r.ok)).toBe(true);
+
+    const b = await TestSocket.open(url, bob.auth);
+    const raw = (b.ws as unknown as { _socket: Socket })._socket;
+    raw.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    const whilePaused = await delivered(url);
+    expect(whilePaused).toBeLessThan(total / 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await delivered(url)).toBe(whilePaused);
+
+    raw.resume();
+    await b.until(() => b.envelopes().length === total, 30_000);
+    expect(await delivered(url)).toBe(total);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
