@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const s = await import('./protocol/sessions.js');
   const { primitives } = await import('../packages/protocol/src/index.js');
   const quick = process.argv.includes('--quick');
-  const timing = { durationMs: quick ? 400 : 1500, rounds: quick ? 1 : 3 };
+  const timing = { durationMs: quick ? 1000 : 4000 };
   console.log(`tacet backend: ${primitives.name}; node ${process.version}; ${quick ? 'quick' : 'full'} run`);
   const rows: Array<[string, number, number, number]> = [];
   const run = async (
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const senderKeys = fileURLToPath(new URL('./protocol/sender-keys.ts', import.meta.url));
   if (existsSync(senderKeys)) {
     const { benchSenderKeys } = await import('./protocol/sender-keys.js');
-    const r = await benchSenderKeys(timing);
+    const r = await benchSenderKeys({ durationMs: timing.durationMs / 3, rounds: 3 });
     rows.push(['(c) sender-key messages', r.tacet, r.libsignal, 1]);
     console.log(
       `${'(c) sender-key messages'.padEnd(36)} tacet ${r.tacet.toFixed(0).padStart(7)}/s  libsignal ${r.libsignal.toFixed(0).padStart(7)}/s  ratio ${(r.tacet / r.libsignal).toFixed(2)}x (goal ≥ 1x)`,

@@ -1,36 +1,56 @@
 /**
- * Timing helpers shared by the protocol benchmarks: operations per second
- * over a fixed wall-clock window, best of several interleaved rounds so a
- * noisy neighbour on the 2-core machine hurts both sides alike.
+ * Timing helpers shared by the protocol benchmarks. Contenders run in short
+ * interleaved slices (A, B, A, B, ...) and each rate is its total operations
+ * over its total time, so load that drifts on the shared 2-core machine hits
+ * every contender alike and the ratio stays meaningful.
  */
 
 export type Op = () => Promise<unknown>;
 
-/** Operations per second of `op` over about `durationMs` (batches of `batch`). */
-export async function opsPerSecond(op: Op, durationMs: number, batch = 10): Promise<number> {
+/** Runs `op` in batches for about `durationMs`; returns the count and the time taken. */
+async function slice(op: Op, durationMs: number, batch: number): Promise<{ count: number; ms: number }> {
   const started = performance.now();
   let count = 0;
-  let elapsed = 0;
+  let ms = 0;
   do {
     for (let i = 0; i < batch; i++) await op();
     count += batch;
-    elapsed = performance.now() - started;
-  } while (elapsed < durationMs);
-  return (count * 1000) / elapsed;
+    ms = performance.now() - started;
+  } while (ms < durationMs);
+  return { count, ms };
 }
 
-/** Best-of-`rounds` rates for each named op, measured in turn after a short warm-up. */
+/** Operations per second of `op` over about `durationMs`. */
+export async function opsPerSecond(op: Op, durationMs: number, batch = 10): Promise<number> {
+  const { count, ms } = await slice(op, durationMs, batch);
+  return (count * 1000) / ms;
+}
+
+/**
+ * Rates of each named op after a warm-up, each measured for about
+ * `durationMs` in total, in interleaved slices of `sliceMs`.
+ */
 export async function compare<K extends string>(
   ops: Record<K, Op>,
-  options: { durationMs: number; rounds: number; batch?: number },
+  options: { durationMs: number; sliceMs?: number; batch?: number },
 ): Promise<Record<K, number>> {
   const names = Object.keys(ops) as K[];
-  for (const name of names) await opsPerSecond(ops[name], Math.min(300, options.durationMs), options.batch);
-  const best = Object.fromEntries(names.map((n) => [n, 0])) as Record<K, number>;
-  for (let r = 0; r < options.rounds; r++) {
+  const sliceMs = options.sliceMs ?? 100;
+  const batch = options.batch ?? 5;
+  for (const name of names) await slice(ops[name], Math.min(300, options.durationMs), batch);
+  const totals = Object.fromEntries(names.map((n) => [n, { count: 0, ms: 0 }])) as Record<
+    K,
+    { count: number; ms: number }
+  >;
+  for (let spent = 0; spent < options.durationMs; spent += sliceMs) {
     for (const name of names) {
-      best[name] = Math.max(best[name], await opsPerSecond(ops[name], options.durationMs, options.batch));
+      const r = await slice(ops[name], sliceMs, batch);
+      totals[name].count += r.count;
+      totals[name].ms += r.ms;
     }
   }
-  return best;
+  return Object.fromEntries(names.map((n) => [n, (totals[n].count * 1000) / totals[n].ms])) as Record<
+    K,
+    number
+  >;
 }

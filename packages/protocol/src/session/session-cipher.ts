@@ -101,20 +101,19 @@ function decryptAgainstRecord(
   message: SignalMessage,
   address: ProtocolAddress,
 ): Candidate {
-  const states = record.current === undefined ? record.archived : [record.current, ...record.archived];
-  const offset = record.current === undefined ? 0 : 1;
+  // Index -1 is the current state, 0.. the archive, most recent first.
   let firstError: unknown;
-  for (let i = 0; i < states.length; i++) {
-    const state = states[i] as SessionState;
+  for (let i = record.current === undefined ? 0 : -1; i < record.archived.length; i++) {
+    const state = (i < 0 ? record.current : record.archived[i]) as SessionState;
     try {
       const pending = decryptWithState(state, message);
-      return { state, pending, archivedIndex: i < offset ? undefined : i - offset };
+      return { state, pending, archivedIndex: i < 0 ? undefined : i };
     } catch (e) {
       if (!(e instanceof ProtocolError) || e.is('DuplicatedMessage')) throw e;
       firstError ??= e;
     }
   }
-  if (states.length === 0) throw noSession(address);
+  if (firstError === undefined) throw noSession(address);
   throw new ProtocolError('InvalidMessage', 'invalid Whisper message: decryption failed', {
     cause: firstError instanceof ProtocolError ? firstError.code : undefined,
   });
