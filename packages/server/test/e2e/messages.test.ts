@@ -141,3 +141,25 @@ describe('retention', () => {
     }
   });
 });
+
+describe('liveness', () => {
+  it('drops a connection that stops answering pings, keeps one that answers', async () => {
+    const t = await startTestServer({ pingIntervalMs: 100 });
+    try {
+      const [alice, bob] = await Promise.all([register(t.server.url), register(t.server.url)]);
+      const { default: WebSocket } = await import('ws');
+      const silent = new WebSocket(`${t.server.url.replace('http', 'ws')}/v1/ws`, ['tacet.v1'], {
+        headers: { authorization: alice.auth },
+        autoPong: false,
+      });
+      const closed = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
+      const healthy = await TestSocket.open(t.server.url, bob.auth);
+      const code = await closed;
+      expect(code).toBe(1006);
+      expect(healthy.closed).toBeUndefined();
+      await healthy.close();
+    } finally {
+      await t.stop();
+    }
+  });
+});
