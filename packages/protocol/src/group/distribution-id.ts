@@ -6,6 +6,21 @@
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** One-entry memo: a sender encrypts to the same group many times in a row. */
+let memo: { text: string; bytes: Uint8Array; canonical: string } | undefined;
+
+function parse(distributionId: string): { text: string; bytes: Uint8Array; canonical: string } {
+  if (memo?.text === distributionId) return memo;
+  if (typeof distributionId !== 'string' || !UUID_PATTERN.test(distributionId)) {
+    throw new TypeError('distributionId must be a UUID string');
+  }
+  const hex = distributionId.replaceAll('-', '');
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  memo = { text: distributionId, bytes, canonical: distributionIdFromBytes(bytes) };
+  return memo;
+}
+
 /**
  * The 16 bytes of a textual UUID. Throws a TypeError on anything else (a
  * distribution id is chosen by our own caller, so a bad one is misuse).
@@ -14,13 +29,18 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * distributionIdToBytes('d1b5b0b6-4c8b-4e6a-9f3b-2a1c3d4e5f60').length; // 16
  */
 export function distributionIdToBytes(distributionId: string): Uint8Array {
-  if (typeof distributionId !== 'string' || !UUID_PATTERN.test(distributionId)) {
-    throw new TypeError('distributionId must be a UUID string');
-  }
-  const hex = distributionId.replaceAll('-', '');
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  return parse(distributionId).bytes.slice();
+}
+
+/**
+ * The canonical (lower-case) spelling of a distribution id, so a store sees
+ * one key whichever case the caller used. Throws a TypeError on a non-UUID.
+ *
+ * @example
+ * canonicalDistributionId('D1B5B0B6-4C8B-4E6A-9F3B-2A1C3D4E5F60'); // 'd1b5b0b6-4c8b-…'
+ */
+export function canonicalDistributionId(distributionId: string): string {
+  return parse(distributionId).canonical;
 }
 
 /**

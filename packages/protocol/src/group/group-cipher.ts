@@ -7,7 +7,7 @@
  */
 import { primitives, zeroize } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
-import { distributionIdToBytes } from './distribution-id.js';
+import { canonicalDistributionId } from './distribution-id.js';
 import type { SenderKeyDistributionMessage } from './sender-key-distribution-message.js';
 import { senderMessageKeys } from './sender-key-keys.js';
 import { SenderKeyMessage } from './sender-key-message.js';
@@ -42,11 +42,11 @@ export async function processSenderKeyDistributionMessage(
  */
 export async function groupEncrypt(
   ownAddress: SenderAddress,
-  distributionId: string,
+  distributionIdText: string,
   store: SenderKeyStore,
   plaintext: Uint8Array,
 ): Promise<SenderKeyMessage> {
-  distributionIdToBytes(distributionId);
+  const distributionId = canonicalDistributionId(distributionIdText);
   const record = await store.getSenderKey(ownAddress, distributionId);
   const state = record?.currentState();
   if (record === null || state === undefined) {

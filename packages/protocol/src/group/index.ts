@@ -2,7 +2,11 @@
  * Group messaging with sender keys (spec §6), byte-compatible with libsignal
  * 0.72.1: distribution messages, group encrypt/decrypt, records and stores.
  */
-export { distributionIdFromBytes, distributionIdToBytes } from './distribution-id.js';
+export {
+  canonicalDistributionId,
+  distributionIdFromBytes,
+  distributionIdToBytes,
+} from './distribution-id.js';
 export { groupDecrypt, groupEncrypt, processSenderKeyDistributionMessage } from './group-cipher.js';
 export { InMemorySenderKeyStore } from './in-memory-sender-key-store.js';
 export {

@@ -8,7 +8,11 @@ import { primitives } from '../crypto/index.js';
 import { KeyPair, PublicKey } from '../keys/index.js';
 import { EC_PUBLIC_KEY_LENGTH } from '../limits.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
-import { distributionIdFromBytes, distributionIdToBytes } from './distribution-id.js';
+import {
+  canonicalDistributionId,
+  distributionIdFromBytes,
+  distributionIdToBytes,
+} from './distribution-id.js';
 import { type DecodeOptions, decodeFields, fail, requireBytes, requireUint32 } from './proto-fields.js';
 import { SenderKeyRecord } from './sender-key-record.js';
 import { SenderKeyState } from './sender-key-state.js';
@@ -66,10 +70,11 @@ export class SenderKeyDistributionMessage implements SenderKeyDistributionFields
    */
   static async create(
     ownAddress: SenderAddress,
-    distributionId: string,
+    distributionIdText: string,
     store: SenderKeyStore,
   ): Promise<SenderKeyDistributionMessage> {
-    distributionIdToBytes(distributionId); // misuse check before touching the store
+    // canonical spelling (and a misuse check) before touching the store
+    const distributionId = canonicalDistributionId(distributionIdText);
     const record = (await store.getSenderKey(ownAddress, distributionId)) ?? new SenderKeyRecord();
     let state = record.currentState();
     if (state === undefined) {

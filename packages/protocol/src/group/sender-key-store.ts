@@ -1,7 +1,8 @@
 /**
  * The port a client implements to persist sender keys, shaped like
  * libsignal's SenderKeyStore: records keyed by (sender address, distribution
- * id). Methods may answer synchronously or with a promise.
+ * id). Methods may answer synchronously or with a promise. The distribution
+ * id handed to a store is always the canonical lower-case UUID.
  */
 import type { SenderKeyRecord } from './sender-key-record.js';
 
@@ -29,7 +30,10 @@ export interface SenderKeyStore {
   ): Promise<SenderKeyRecord | null> | SenderKeyRecord | null;
 }
 
-/** The map key of (sender, distribution id), with the id lower-cased so both spellings meet. */
+/**
+ * The map key of (sender, distribution id). The group functions always pass
+ * the canonical lower-case id, so a store need not normalise it.
+ */
 export function senderKeyName(sender: SenderAddress, distributionId: string): string {
-  return `${sender.name}.${sender.deviceId}::${distributionId.toLowerCase()}`;
+  return `${sender.name}.${sender.deviceId}::${distributionId}`;
 }

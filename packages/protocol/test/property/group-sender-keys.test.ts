@@ -126,6 +126,16 @@ describe('failures change nothing', () => {
 });
 
 describe('record rules (spec §6)', () => {
+  it('treats upper- and lower-case spellings of a distribution id as one chain', async () => {
+    const { aliceStore, bobStore } = await groupPair();
+    const upper = DIST.toUpperCase();
+    const again = await SenderKeyDistributionMessage.create(ALICE, upper, aliceStore);
+    expect(again.distributionId).toBe(DIST);
+    const message = (await groupEncrypt(ALICE, upper, aliceStore, enc('caps'))).serialize();
+    expect(await groupDecrypt(ALICE, bobStore, message)).toEqual(enc('caps'));
+    await expect(groupEncrypt(ALICE, 'not-a-uuid', aliceStore, enc('x'))).rejects.toBeInstanceOf(TypeError);
+  });
+
   it('a replayed SKDM does not rewind the chain', async () => {
     const { aliceStore, bobStore, skdm } = await groupPair();
     const first = (await groupEncrypt(ALICE, DIST, aliceStore, enc('one'))).serialize();
