@@ -98,3 +98,10 @@ export const MAX_COUNTER = 0xffff_ffff;
 export const MAX_SIGNAL_MESSAGE_LENGTH = 256 * 1024;
 /** A PreKeySignalMessage is a SignalMessage plus keys, ids and a 1569-byte KEM ciphertext. */
 export const MAX_PREKEY_SIGNAL_MESSAGE_LENGTH = MAX_SIGNAL_MESSAGE_LENGTH + 4096;
+/**
+ * Pre-expanded KEM public keys kept for reuse (about 12 KiB each): enough for
+ * the last-resort keys of a device and its busiest peers, bounded in memory.
+ */
+export const KEM_PREPARED_CACHE_SIZE = 16;
+/** KEM public keys remembered as used once, so a second use prepares them. */
+export const KEM_SEEN_KEYS_SIZE = 256;

@@ -13,6 +13,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { ProtocolError } from '../errors.js';
 import { KEM_CIPHERTEXT_LENGTH, KEM_PUBLIC_KEY_LENGTH, KEM_SECRET_KEY_LENGTH } from '../limits.js';
+import { preparedKey } from './kem-prepared.js';
 
 /** Kyber1024 round 3 (v3.02), libsignal's 0x08. */
 export const KEM_TYPE_KYBER1024 = 0x08;
@@ -23,6 +24,27 @@ export type KemType = typeof KEM_TYPE_KYBER1024 | typeof KEM_TYPE_MLKEM1024;
 
 /** Offset of the implicit-rejection secret z inside the 3168-byte secret key. */
 const Z_OFFSET = KEM_SECRET_KEY_LENGTH - 32;
+/** Where dk_pke ends and the embedded public key starts inside the secret key. */
+const EMBEDDED_PK_OFFSET = 1536;
+
+/** ML-KEM encapsulation with deterministic message m, through a prepared key when there is one. */
+function mlKemEncapsulate(
+  publicKey: Uint8Array,
+  m: Uint8Array,
+): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
+  const prep = preparedKey(publicKey);
+  return prep === undefined ? ml_kem1024.encapsulate(publicKey, m) : prep.encapsulate(m);
+}
+
+/** ML-KEM decapsulation (implicit reject), through the prepared embedded public key when there is one. */
+function mlKemDecapsulate(ciphertext: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  const prep = preparedKey(
+    secretKey.subarray(EMBEDDED_PK_OFFSET, EMBEDDED_PK_OFFSET + KEM_PUBLIC_KEY_LENGTH),
+  );
+  return prep === undefined
+    ? ml_kem1024.decapsulate(ciphertext, secretKey)
+    : prep.decapsulate(ciphertext, secretKey);
+}
 
 /** True for the type bytes tacet accepts; anything else is refused as InvalidKey. */
 export function isKemType(type: number): type is KemType {
@@ -73,12 +95,12 @@ export function kemEncapsulateRaw(
   const seed = random?.slice() ?? randomBytes(32);
   try {
     if (type === KEM_TYPE_MLKEM1024) {
-      const { cipherText, sharedSecret } = ml_kem1024.encapsulate(publicKey, seed);
+      const { cipherText, sharedSecret } = mlKemEncapsulate(publicKey, seed);
       return { ciphertext: cipherText, sharedSecret };
     }
     // Round 3: m = H(random), so the raw RNG output is never the message; K = KDF(K̄ ‖ H(c)).
     const m = sha3_256(seed);
-    const { cipherText, sharedSecret: kBar } = ml_kem1024.encapsulate(publicKey, m);
+    const { cipherText, sharedSecret: kBar } = mlKemEncapsulate(publicKey, m);
     const sharedSecret = shake32(kBar, sha3_256(cipherText));
     m.fill(0);
     kBar.fill(0);
@@ -118,7 +140,7 @@ export function kemDecapsulateRaw(type: KemType, secretKey: Uint8Array, cipherte
   }
   let kPrime: Uint8Array;
   try {
-    kPrime = ml_kem1024.decapsulate(ciphertext, secretKey);
+    kPrime = mlKemDecapsulate(ciphertext, secretKey);
   } catch (e) {
     wrapKemError(e, 'KEM decapsulation');
   }

@@ -95,3 +95,31 @@ describe('KEM type bytes', () => {
     expect(codeOf(() => kemEncapsulate(KEMPublicKey.deserialize(pub)))).toBe('InvalidKey');
   });
 });
+
+describe('repeated use of one key (prepared-key cache)', () => {
+  it.each([KEM_TYPE_KYBER1024, KEM_TYPE_MLKEM1024])(
+    'type %i: many encapsulations to one key all decapsulate, also from fresh copies',
+    (type) => {
+      const pair = KEMKeyPair.generate(type);
+      const copyPub = () => KEMPublicKey.deserialize(pair.publicKey.serialize());
+      const copySec = () => KEMSecretKey.deserialize(pair.secretKey.serialize());
+      for (let i = 0; i < 4; i++) {
+        const { ciphertext, sharedSecret } = kemEncapsulate(i % 2 ? copyPub() : pair.publicKey);
+        expect(kemDecapsulate(i % 2 ? pair.secretKey : copySec(), ciphertext)).toEqual(sharedSecret);
+        const t = ciphertext.slice();
+        t[7] = (t[7] as number) ^ 0x10;
+        expect(kemDecapsulate(copySec(), t)).toEqual(kemDecapsulate(pair.secretKey, t));
+        expect(kemDecapsulate(copySec(), t)).not.toEqual(sharedSecret);
+      }
+    },
+  );
+
+  it('a secret key whose stored H(pk) is corrupted is refused on every use', () => {
+    const pair = KEMKeyPair.generate();
+    const { ciphertext } = kemEncapsulate(pair.publicKey);
+    const bad = pair.secretKey.serialize();
+    bad[1 + 3104] = (bad[1 + 3104] as number) ^ 1;
+    for (let i = 0; i < 3; i++)
+      expect(codeOf(() => kemDecapsulate(KEMSecretKey.deserialize(bad), ciphertext))).toBe('InvalidKey');
+  });
+});
