@@ -6,7 +6,7 @@
  */
 import { ProtocolError } from '@tacet/protocol';
 import type { Contact, Contacts } from '../contacts.js';
-import { type Content, decodeContent, encodeContent } from '../content/content.js';
+import { type Content, decodeContent, encodeContent, MAX_RECEIPT_IDS } from '../content/content.js';
 import { unpad } from '../content/padding.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
@@ -14,7 +14,7 @@ import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord, OutboxItem, WriteBatch } from '../store/types.js';
 import { DEFAULT_TIMER_SECONDS } from '../timers/duration.js';
 import type { IncomingEnvelope } from '../transport/connection.js';
-import { randomId, toHex } from '../util.js';
+import { fromHex, randomId, toHex } from '../util.js';
 import { decryptEnvelope, identityUntrusted } from './peer-crypto.js';
 
 /** Receipts may sit on the server for a day; after that nobody waits for them. */
@@ -25,6 +25,8 @@ export interface InboxContext {
   readonly stores: ProtocolStores;
   readonly contacts: Contacts;
   readonly now: number;
+  /** Receipts stored but not yet taken by the outbox, per peer: new ids join them. */
+  readonly pendingReceipts: Map<string, OutboxItem>;
 }
 
 export interface InboxResult {
@@ -38,6 +40,32 @@ export function receiptItem(peer: string, ids: Uint8Array[], now: number): Outbo
   const id = randomId();
   const content = encodeContent({ kind: 'receipt', id, sentAt: now, receiptIds: ids });
   return { id: toHex(id), recipient: peer, content, createdAt: now, ttlSeconds: RECEIPT_TTL_SECONDS };
+}
+
+/**
+ * The receipt to store for a newly received `contentId`: the peer's pending
+ * receipt grown by one id (one receipt answers a whole backlog), or a new one.
+ */
+export function addReceipt(
+  pending: Map<string, OutboxItem>,
+  peer: string,
+  contentId: Uint8Array,
+  now: number,
+): OutboxItem {
+  const open = pending.get(peer);
+  const ids = open ? [...(decodeReceiptIds(open) ?? []), contentId] : [contentId];
+  let item: OutboxItem;
+  if (open && ids.length <= MAX_RECEIPT_IDS) {
+    const content = encodeContent({ kind: 'receipt', id: fromHex(open.id), sentAt: now, receiptIds: ids });
+    item = { ...open, content };
+  } else item = receiptItem(peer, [contentId], now);
+  pending.set(peer, item);
+  return item;
+}
+
+function decodeReceiptIds(item: OutboxItem): Uint8Array[] | undefined {
+  const c = decodeContent(item.content);
+  return c.kind === 'receipt' ? c.receiptIds : undefined;
 }
 
 /** Processes one envelope. Store failures throw (no ack, so it is redelivered). */
@@ -137,6 +165,6 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
   };
   messages.push(item);
   events.push({ type: 'message', message: { ...item, seq: 0 } });
-  outbox.push(receiptItem(contact.accountId, [content.id], ctx.now));
+  outbox.push(addReceipt(ctx.pendingReceipts, contact.accountId, content.id, ctx.now));
   return { contact: next, messages, events, outbox };
 }

@@ -46,6 +46,9 @@ export class Network {
   readonly #waiters = new Map<string, Waiter>();
   readonly #drainWaiters: Array<() => void> = [];
   readonly #background = new Set<Promise<unknown>>();
+  readonly #pendingReceipts = new Map<string, OutboxItem>();
+  #acks: Uint8Array[] = [];
+  #ackTimer: unknown = null;
   #conn: Connection | null = null;
   #connecting: Promise<void> | null = null;
   #drained = false;
@@ -158,9 +161,16 @@ export class Network {
     }
   }
 
-  async #sendItem(conn: Connection, item: OutboxItem): Promise<void> {
-    const contact = await this.#o.contacts.byId(item.recipient);
+  async #sendItem(conn: Connection, listed: OutboxItem): Promise<void> {
+    const contact = await this.#o.contacts.byId(listed.recipient);
+    let item = listed;
     const envelopes = await this.#lock.run(async () => {
+      // A receipt still collecting ids is taken now, in its latest form; later ids start a new one.
+      const open = this.#pendingReceipts.get(item.recipient);
+      if (open?.id === item.id) {
+        item = open;
+        this.#pendingReceipts.delete(item.recipient);
+      }
       try {
         const self = this.#o.account;
         const name = contact?.name ?? item.recipient;
@@ -202,6 +212,7 @@ export class Network {
       stores: this.#o.stores,
       contacts: this.#o.contacts,
       now: this.#o.clock.now(),
+      pendingReceipts: this.#pendingReceipts,
     };
     let result: Awaited<ReturnType<typeof receiveEnvelope>>;
     try {
@@ -210,10 +221,22 @@ export class Network {
       this.#o.emit({ type: 'error', error: error as Error });
       return; // not acked: the server delivers it again
     }
-    if (result.ack) conn.ack([e.id]);
+    if (result.ack) this.#ack(conn, e.id);
     for (const ev of result.events) this.#o.emit(ev);
     if (result.events.length > 0) this.#o.onStored();
     this.#track(this.flush());
+  }
+
+  /** Acks go out in batches: late is safe (at worst a redelivery, removed by de-duplication). */
+  #ack(conn: Connection, id: Uint8Array): void {
+    this.#acks.push(id);
+    const send = () => {
+      if (this.#ackTimer !== null) this.#o.clock.clearTimer(this.#ackTimer);
+      this.#ackTimer = null;
+      conn.ack(this.#acks.splice(0));
+    };
+    if (this.#acks.length >= 100) send();
+    else this.#ackTimer ??= this.#o.clock.setTimer(send, 20);
   }
 
   #onDrained(): void {
@@ -284,6 +307,8 @@ export class Network {
     await this.#lock.run(async () => undefined);
     const conn = this.#conn;
     this.#conn = null;
+    if (this.#ackTimer !== null) this.#o.clock.clearTimer(this.#ackTimer);
+    if (conn && this.#acks.length > 0) conn.ack(this.#acks.splice(0));
     await conn?.close();
     for (const [id] of this.#waiters)
       this.#settle(id, new ClientError('Closed', 'the client was closed before the server acknowledged'));
