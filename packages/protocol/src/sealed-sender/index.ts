@@ -11,6 +11,10 @@ export {
   sealedSenderEncryptMessage,
 } from './sealed-sender-message.js';
 export {
+  type MultiRecipientStores,
+  sealedSenderMultiRecipientEncrypt,
+} from './sealed-sender-multi-recipient.js';
+export {
   openToUsmc,
   type SealedSenderAddress,
   type SealedSenderIdentityStore,
@@ -23,8 +27,24 @@ export {
   sealedSenderDecryptV1,
   sealedSenderEncryptV1,
 } from './sealed-sender-v1.js';
+export {
+  SEALED_SENDER_V2_RECEIVED_VERSION,
+  SEALED_SENDER_V2_SENT_VERSION,
+  sealedSenderV2Decrypt,
+  sealedSenderV2Encrypt,
+  type V2Encryption,
+  type V2RecipientKeys,
+} from './sealed-sender-v2.js';
+export {
+  encodeSealedSenderV2Sent,
+  parseSealedSenderMultiRecipientMessage,
+  type SealedSenderMultiRecipientMessage,
+  type V2Device,
+  type V2Recipient,
+} from './sealed-sender-v2-sent.js';
 export { SenderCertificate, type SenderCertificateFields } from './sender-certificate.js';
 export { ServerCertificate } from './server-certificate.js';
+export { SERVICE_ID_LENGTH, serviceIdFromFixedWidth, serviceIdToFixedWidth } from './service-id.js';
 export {
   ContentHint,
   type SealedContentType,

@@ -8,6 +8,7 @@
 import { ProtocolError } from '../errors.js';
 import type { IdentityKeyPair, PublicKey } from '../keys/index.js';
 import { sealedSenderDecryptV1, sealedSenderEncryptV1 } from './sealed-sender-v1.js';
+import { sealedSenderV2Decrypt } from './sealed-sender-v2.js';
 import { UnidentifiedSenderMessageContent } from './unidentified-sender-message-content.js';
 
 /** A device address (structurally the session module's ProtocolAddress). */
@@ -58,11 +59,15 @@ export async function sealedSenderDecryptToUsmc(
   return openToUsmc(bytes, await identityStore.getIdentityKeyPair());
 }
 
-/** The synchronous core of sealedSenderDecryptToUsmc, for callers holding the key pair. */
+/** The synchronous core of sealedSenderDecryptToUsmc (v1, or a v2 received message), for callers holding the key pair. */
 export function openToUsmc(
   bytes: Uint8Array,
   ownIdentity: IdentityKeyPair,
 ): UnidentifiedSenderMessageContent {
+  // v2 binds the certificate's key through its sender AT instead (spec §8.4).
+  if (bytes instanceof Uint8Array && bytes.length > 0 && (bytes[0] as number) >> 4 === 2) {
+    return sealedSenderV2Decrypt(bytes, ownIdentity);
+  }
   const opened = sealedSenderDecryptV1(bytes, ownIdentity);
   const usmc = UnidentifiedSenderMessageContent.deserialize(opened.usmc);
   // Whoever holds a certificate could otherwise seal it under a different key.

@@ -78,3 +78,13 @@ export class LibsignalIdentityStore extends S.IdentityKeyStore {
     return this.known.get(name.toString()) ?? null;
   }
 }
+
+import * as SSMRMModule from '@signalapp/libsignal-client/dist/SealedSenderMultiRecipientMessage.js';
+
+type SSMRMClass = typeof SSMRMModule.default;
+
+/** libsignal's SSv2 sent-message parser (a CommonJS default export, unwrapped for either loader). */
+export const LibsignalMultiRecipientMessage: SSMRMClass = (() => {
+  const outer = SSMRMModule.default as SSMRMClass & { default?: SSMRMClass };
+  return outer.default ?? outer;
+})();
