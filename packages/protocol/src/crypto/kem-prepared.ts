@@ -11,7 +11,12 @@
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { KEM_PREPARED_CACHE_SIZE, KEM_SEEN_KEYS_SIZE } from '../limits.js';
 
-type Prepared = ReturnType<typeof ml_kem1024.prepare>;
+/** The part of noble's prepared key we use. */
+interface Prepared {
+  readonly publicKey: Uint8Array;
+  encapsulate(msg?: Uint8Array): { cipherText: Uint8Array; sharedSecret: Uint8Array };
+  decapsulate(cipherText: Uint8Array, secretKey: Uint8Array): Uint8Array;
+}
 
 function tagOf(publicKey: Uint8Array): string {
   let s = '';
@@ -52,7 +57,7 @@ export function preparedKey(publicKey: Uint8Array): Prepared | undefined {
     remember(seen, tag, true, KEM_SEEN_KEYS_SIZE);
     return undefined;
   }
-  const fresh = ml_kem1024.prepare(publicKey);
+  const fresh: Prepared = ml_kem1024.prepare(publicKey);
   remember(prepared, tag, fresh, KEM_PREPARED_CACHE_SIZE);
   return fresh;
 }

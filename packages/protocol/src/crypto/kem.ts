@@ -8,12 +8,19 @@
  * Keys and ciphertexts here are bare (no type prefix); src/keys adds the prefix.
  */
 
-import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
-import { randomBytes } from '@noble/hashes/utils.js';
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { ProtocolError } from '../errors.js';
 import { KEM_CIPHERTEXT_LENGTH, KEM_PUBLIC_KEY_LENGTH, KEM_SECRET_KEY_LENGTH } from '../limits.js';
+import { concatBytes } from './bytes.js';
+import { primitives } from './index.js';
 import { preparedKey } from './kem-prepared.js';
+import type { Primitives } from './primitives.js';
+
+/**
+ * The hashes and randomness around the KEM core; the selected backend by
+ * default (native SHA-3 on Node), either backend in known-answer tests.
+ */
+export type KemHashes = Pick<Primitives, 'sha3_256' | 'shake256' | 'randomBytes'>;
 
 /** Kyber1024 round 3 (v3.02), libsignal's 0x08. */
 export const KEM_TYPE_KYBER1024 = 0x08;
@@ -51,10 +58,8 @@ export function isKemType(type: number): type is KemType {
   return type === KEM_TYPE_KYBER1024 || type === KEM_TYPE_MLKEM1024;
 }
 
-function shake32(...parts: Uint8Array[]): Uint8Array {
-  const h = shake256.create({ dkLen: 32 });
-  for (const p of parts) h.update(p);
-  return h.digest();
+function shake32(p: KemHashes, ...parts: Uint8Array[]): Uint8Array {
+  return p.shake256(concatBytes(...parts), 32);
 }
 
 /**
@@ -87,21 +92,22 @@ export function kemEncapsulateRaw(
   type: KemType,
   publicKey: Uint8Array,
   random?: Uint8Array,
+  p: KemHashes = primitives,
 ): { ciphertext: Uint8Array; sharedSecret: Uint8Array } {
   if (publicKey.length !== KEM_PUBLIC_KEY_LENGTH)
     throw new ProtocolError('InvalidKey', 'bad KEM public key length');
   if (random !== undefined && random.length !== 32)
     throw new RangeError('kemEncapsulateRaw: random must be 32 bytes');
-  const seed = random?.slice() ?? randomBytes(32);
+  const seed = random?.slice() ?? p.randomBytes(32);
   try {
     if (type === KEM_TYPE_MLKEM1024) {
       const { cipherText, sharedSecret } = mlKemEncapsulate(publicKey, seed);
       return { ciphertext: cipherText, sharedSecret };
     }
     // Round 3: m = H(random), so the raw RNG output is never the message; K = KDF(K̄ ‖ H(c)).
-    const m = sha3_256(seed);
+    const m = p.sha3_256(seed);
     const { cipherText, sharedSecret: kBar } = mlKemEncapsulate(publicKey, m);
-    const sharedSecret = shake32(kBar, sha3_256(cipherText));
+    const sharedSecret = shake32(p, kBar, p.sha3_256(cipherText));
     m.fill(0);
     kBar.fill(0);
     return { ciphertext: cipherText, sharedSecret };
@@ -132,7 +138,12 @@ function equalFlag(a: Uint8Array, b: Uint8Array): number {
  * pseudo-random secret (implicit rejection), never an error, so the caller's
  * MAC check is what fails.
  */
-export function kemDecapsulateRaw(type: KemType, secretKey: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+export function kemDecapsulateRaw(
+  type: KemType,
+  secretKey: Uint8Array,
+  ciphertext: Uint8Array,
+  p: KemHashes = primitives,
+): Uint8Array {
   if (secretKey.length !== KEM_SECRET_KEY_LENGTH)
     throw new ProtocolError('InvalidKey', 'bad KEM secret key length');
   if (ciphertext.length !== KEM_CIPHERTEXT_LENGTH) {
@@ -147,9 +158,9 @@ export function kemDecapsulateRaw(type: KemType, secretKey: Uint8Array, cipherte
   if (type === KEM_TYPE_MLKEM1024) return kPrime;
   // noble returned J(z ‖ c) exactly when it rejected; round 3 rejects with KDF(z ‖ H(c)) instead.
   const z = secretKey.subarray(Z_OFFSET, Z_OFFSET + 32);
-  const mlKemReject = shake32(z, ciphertext);
+  const mlKemReject = shake32(p, z, ciphertext);
   const base = constantTimeSelect(equalFlag(kPrime, mlKemReject), z, kPrime);
-  const sharedSecret = shake32(base, sha3_256(ciphertext));
+  const sharedSecret = shake32(p, base, p.sha3_256(ciphertext));
   base.fill(0);
   kPrime.fill(0);
   return sharedSecret;

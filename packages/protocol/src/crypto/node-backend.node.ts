@@ -170,6 +170,9 @@ export const nodeBackend: Primitives = Object.freeze({
   randomBytes: (length: number) => randomFillSync(new Uint8Array(length)),
   sha256: (data: Uint8Array) => view(createHash('sha256').update(data).digest()),
   sha512: (data: Uint8Array) => view(createHash('sha512').update(data).digest()),
+  sha3_256: (data: Uint8Array) => view(createHash('sha3-256').update(data).digest()),
+  shake256: (data: Uint8Array, length: number) =>
+    view(createHash('shake256', { outputLength: length }).update(data).digest()),
   hmacSha256: (key: Uint8Array, data: Uint8Array) => view(createHmac('sha256', key).update(data).digest()),
   hkdfSha256: (ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number) =>
     new Uint8Array(hkdfSync('sha256', ikm, salt ?? new Uint8Array(32), info, length)),

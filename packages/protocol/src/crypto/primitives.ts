@@ -18,6 +18,10 @@ export interface Primitives {
 
   sha256(data: Uint8Array): Uint8Array;
   sha512(data: Uint8Array): Uint8Array;
+  /** SHA3-256 (FIPS 202); used around the KEM (Kyber round 3's H). */
+  sha3_256(data: Uint8Array): Uint8Array;
+  /** SHAKE256 (FIPS 202) with `length` output bytes; used around the KEM (Kyber round 3's KDF). */
+  shake256(data: Uint8Array, length: number): Uint8Array;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** HKDF-SHA256 (RFC 5869); an undefined salt means 32 zero bytes (§2.2). */
   hkdfSha256(ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number): Uint8Array;

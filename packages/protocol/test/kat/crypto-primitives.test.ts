@@ -28,6 +28,15 @@ describe.each(backends)('primitives ($name)', (p) => {
     expect(toHex(p.sha512(abc)).slice(0, 32)).toBe('ddaf35a193617abacc417349ae204131');
   });
 
+  it('SHA3-256 and SHAKE256 of "abc" (FIPS 202 examples)', () => {
+    const abc = new TextEncoder().encode('abc');
+    expect(toHex(p.sha3_256(abc))).toBe('3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532');
+    expect(toHex(p.shake256(abc, 32))).toBe(
+      '483366601360a8771c6863080cc4114d8db44530f8f1e1ee4f94ea37e78b5739',
+    );
+    expect(p.shake256(abc, 100).subarray(0, 32)).toEqual(p.shake256(abc, 32));
+  });
+
   it('AES-256-CBC: SP 800-38A F.2.5 first block, PKCS#7 padding, round trip', () => {
     const ct = p.aes256CbcEncrypt(key, fromHex('000102030405060708090a0b0c0d0e0f'), block);
     expect(ct.length).toBe(32); // a full padding block follows
@@ -106,6 +115,8 @@ describe('node:crypto and noble agree on random inputs', () => {
       const same = (f: (p: typeof nodeBackend) => Uint8Array) =>
         expect(toHex(f(nodeBackend))).toBe(toHex(f(nobleBackend)));
       same((p) => p.sha512(data));
+      same((p) => p.sha3_256(data));
+      same((p) => p.shake256(data, 1 + i));
       same((p) => p.hmacSha256(k, data));
       same((p) => p.hkdfSha256(data, i % 2 ? k : undefined, k, 1 + i));
       same((p) => p.aes256CbcEncrypt(k, iv.subarray(0, 16), data));
