@@ -1,0 +1,161 @@
+/**
+ * Server benchmark (issue 3, item 8): tacet with durable commits
+ * (SQLite WAL, synchronous=FULL) against a bare `ws` relay without
+ * persistence as the ceiling, both measured in this run, over loopback,
+ * with load generators in separate processes.
+ *
+ *   npm run bench:server          (BENCH_SCALE=0.2 for a quick run)
+ *
+ * Prints: messages/s end to end (closed loop, a window of unacked sends per
+ * sender); p50/p99 send->receive latency at a fixed offered load; server
+ * memory per idle connection over 10,000 idle connections; and the ratios
+ * against the relay with the issue's goals.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LoadCommand, LoadReply, NodeReply, ServerTarget } from './server/ipc.js';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const GENERATORS = 2;
+const PAIRS_PER_GENERATOR = 50;
+const WINDOW = 16;
+const DURATION_MS = Math.max(1000, 5000 * SCALE);
+const OFFERED_PER_SECOND = 20_000;
+const IDLE_CONNECTIONS = Math.round(10_000 * SCALE);
+const EXEC_ARGV = [
+  '--conditions=source',
+  '--import',
+  'tsx',
+  '--expose-gc',
+  ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+];
+const here = (f: string) => fileURLToPath(new URL(`./server/${f}`, import.meta.url));
+
+function start(script: string): ChildProcess {
+  return fork(here(script), [], { execArgv: EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+function next<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { type: string; message?: string }) => {
+      if (m.type === 'error') reject(new Error(m.message));
+      if (m.type !== type) return;
+      child.off('message', onMessage);
+      resolve(m as T);
+    };
+    child.on('message', onMessage);
+  });
+}
+
+async function ask<T extends LoadReply>(
+  gens: ChildProcess[],
+  cmd: LoadCommand,
+  type: T['type'],
+): Promise<T[]> {
+  const replies = gens.map((g) => next<T>(g, type));
+  for (const g of gens) g.send(cmd);
+  return Promise.all(replies);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length
+    ? (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number)
+    : Number.NaN;
+}
+
+interface Figures {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  delivered: string;
+  bytesPerIdle: number;
+}
+
+async function rss(node: ChildProcess): Promise<number> {
+  const r = next<Extract<NodeReply, { type: 'rss' }>>(node, 'rss');
+  node.send({ type: 'rss' });
+  return (await r).rss;
+}
+
+async function measure(target: ServerTarget): Promise<Figures> {
+  const node = start(target === 'tacet' ? 'tacet-node.ts' : 'relay-node.ts');
+  const { url } = await next<{ url: string }>(node, 'listening');
+  const gens = Array.from({ length: GENERATORS }, () => start('load-gen.ts'));
+  // Memory first, on a fresh server, so garbage from the load phases does not blur it.
+  const idle = { target, url, connections: IDLE_CONNECTIONS / GENERATORS };
+  await ask(gens, { type: 'prepare-idle', ...idle }, 'ready'); // tacet: register the accounts first
+  const before = await rss(node);
+  await ask(gens, { type: 'idle', ...idle }, 'idle');
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = await rss(node);
+  await ask(gens, { type: 'close-idle' }, 'ready');
+  await new Promise((r) => setTimeout(r, 500));
+
+  await ask(gens, { type: 'setup', target, url, pairs: PAIRS_PER_GENERATOR }, 'ready');
+
+  const tp = await ask<Extract<LoadReply, { type: 'throughput' }>>(
+    gens,
+    { type: 'throughput', durationMs: DURATION_MS, window: WINDOW },
+    'throughput',
+  );
+  const perSecond = tp.reduce((n, r) => n + (r.received * 1000) / r.elapsedMs, 0);
+  await new Promise((r) => setTimeout(r, 500));
+
+  const perGenerator = OFFERED_PER_SECOND / GENERATORS;
+  const rt = await ask<Extract<LoadReply, { type: 'rate' }>>(
+    gens,
+    { type: 'rate', durationMs: DURATION_MS, perSecond: perGenerator },
+    'rate',
+  );
+  const lat = rt.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const sent = rt.reduce((n, r) => n + r.sent, 0);
+
+  for (const g of gens) g.send({ type: 'close' });
+  node.send({ type: 'close' });
+  await Promise.all([node, ...gens].map((c) => new Promise((r) => c.once('exit', r))));
+  return {
+    perSecond,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    delivered: `${lat.length}/${sent}`,
+    bytesPerIdle: (after - before) / IDLE_CONNECTIONS,
+  };
+}
+
+function row(name: string, f: Figures): string {
+  return [
+    name.padEnd(22),
+    Math.round(f.perSecond).toString().padStart(10),
+    f.p50.toFixed(2).padStart(9),
+    f.p99.toFixed(2).padStart(9),
+    f.delivered.padStart(15),
+    (f.bytesPerIdle / 1024).toFixed(2).padStart(12),
+  ].join(' ');
+}
+
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+console.log(
+  `server benchmark: ${GENERATORS}x${PAIRS_PER_GENERATOR} pairs, window ${WINDOW}, ${DURATION_MS} ms per phase, 200-byte messages,`,
+);
+console.log(
+  `offered load ${OFFERED_PER_SECOND}/s for latency, ${IDLE_CONNECTIONS} idle connections for memory\n`,
+);
+const relay = await measure('relay');
+const tacet = await measure('tacet');
+console.log(
+  `${'target'.padEnd(22)} ${'msgs/s'.padStart(10)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'delivered'.padStart(15)} ${'KiB/idle'.padStart(12)}`,
+);
+console.log(row('bare ws relay (ceiling)', relay));
+console.log(row('tacet (durable, FULL)', tacet));
+const throughputRatio = tacet.perSecond / relay.perSecond;
+const memoryRatio = tacet.bytesPerIdle / relay.bytesPerIdle;
+console.log(
+  `\nthroughput ratio tacet/relay: ${(throughputRatio * 100).toFixed(1)}% (goal >= 40%: ${verdict(throughputRatio >= 0.4)})`,
+);
+console.log(
+  `p99 at ${OFFERED_PER_SECOND}/s offered: ${tacet.p99.toFixed(2)} ms (goal < 25 ms: ${verdict(tacet.p99 < 25)})`,
+);
+console.log(
+  `memory per idle connection tacet/relay: ${memoryRatio.toFixed(2)}x (goal <= 2x: ${verdict(memoryRatio <= 2)})`,
+);

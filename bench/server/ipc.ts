@@ -1,0 +1,34 @@
+/** Messages between the server benchmark's orchestrator and its child processes. */
+
+export type ServerTarget = 'tacet' | 'relay';
+
+export type LoadCommand =
+  | { type: 'setup'; target: ServerTarget; url: string; pairs: number }
+  | { type: 'throughput'; durationMs: number; window: number }
+  | { type: 'rate'; durationMs: number; perSecond: number }
+  | { type: 'prepare-idle'; target: ServerTarget; url: string; connections: number }
+  | { type: 'idle'; target: ServerTarget; url: string; connections: number }
+  | { type: 'close-idle' }
+  | { type: 'close' };
+
+export type LoadReply =
+  | { type: 'ready' }
+  | { type: 'throughput'; received: number; elapsedMs: number }
+  | { type: 'rate'; sent: number; received: number; latenciesMs: number[] }
+  | { type: 'idle'; open: number }
+  | { type: 'error'; message: string };
+
+export type NodeCommand = { type: 'rss' } | { type: 'close' };
+export type NodeReply = { type: 'listening'; url: string } | { type: 'rss'; rss: number; heapUsed: number };
+
+/** Sends one message to the parent and never throws when the channel is gone. */
+export function reply(message: LoadReply | NodeReply): void {
+  process.send?.(message);
+}
+
+/** Runs the GC if exposed, then reports memory. */
+export function memory(): { rss: number; heapUsed: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed };
+}
