@@ -58,7 +58,33 @@ export function createPool(options: PgPoolOptions): PgPool {
   });
   // Without a listener an idle client's error would be an unhandled 'error' event.
   pool.on('error', (err) => options.onIdleError?.(err));
-  return pool as unknown as PgPool;
+  return {
+    query: (text, values) => pool.query(text, values) as never,
+    connect: () => checkout(pool),
+    end: () => pool.end(),
+  };
+}
+
+/**
+ * Checks a client out with an 'error' listener of its own: the pool listens
+ * only to idle clients, so a connection that dies while checked out (the
+ * database restarting between two statements of a transaction) would
+ * otherwise crash the process. Such a client is discarded on release.
+ */
+async function checkout(pool: pg.Pool): Promise<PgClient> {
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  const onError = (err: Error) => {
+    failed = err;
+  };
+  client.on('error', onError);
+  return {
+    query: (text, values) => client.query(text, values) as never,
+    release(err) {
+      client.off('error', onError);
+      client.release(err || failed || false);
+    },
+  };
 }
 
 /**
