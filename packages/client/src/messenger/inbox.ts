@@ -75,7 +75,7 @@ export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope):
   let opened: Awaited<ReturnType<typeof decryptEnvelope>>;
   let content: Content;
   try {
-    opened = await decryptEnvelope(ctx.stores, env.content);
+    opened = await decryptEnvelope(ctx.stores, env.content, ctx.now);
     content = decodeContent(unpad(opened.plaintext));
   } catch (e) {
     ctx.stores.discard();

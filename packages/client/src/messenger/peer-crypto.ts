@@ -5,6 +5,7 @@
  * to the staged ProtocolStores; the caller commits them.
  */
 import {
+  CiphertextMessageType,
   KEMPublicKey,
   type PreKeyBundle,
   ProtocolAddress,
@@ -16,10 +17,10 @@ import {
   signalEncrypt,
 } from '@tacet/protocol';
 import { type DeviceBundleJson, formatAccountId, fromBase64Url, parseAccountId } from '@tacet/wire';
-import { CiphertextType, decodeWrapper, encodeWrapper } from '../content/wrapper.js';
 import { ClientError } from '../errors.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { HttpApi } from '../transport/http-api.js';
+import { seal, unseal } from './sealing.js';
 
 const td = new TextDecoder();
 const te = new TextEncoder();
@@ -100,7 +101,6 @@ export async function encryptForPeer(
 ) {
   let ids = await deviceIds(stores, peer);
   if (ids.length === 0) ids = await startSessions(stores, api, peer, name, now);
-  const sender = parseAccountId(self.accountId);
   const accountId = parseAccountId(peer);
   const out = [];
   for (const deviceId of ids) {
@@ -114,31 +114,38 @@ export async function encryptForPeer(
       await startSessions(stores, api, peer, name, now);
       ct = await signalEncrypt(plaintext, address, stores, now);
     }
-    const content = encodeWrapper({
-      sender,
-      senderDevice: self.deviceId,
-      type: ct.type(),
-      ciphertext: ct.serialize(),
-    });
-    out.push({ accountId, deviceId, content });
+    out.push({ accountId, deviceId, content: await seal(stores, self, address, ct, now) });
   }
   return out;
 }
 
-/** Decrypts one envelope's content; returns who sent it and the padded plaintext. */
-export async function decryptEnvelope(stores: ProtocolStores, content: Uint8Array) {
-  const w = decodeWrapper(content);
-  const sender = formatAccountId(w.sender);
-  const address = new ProtocolAddress(sender, w.senderDevice);
-  const plaintext =
-    w.type === CiphertextType.PreKey
-      ? await signalDecryptPreKey(w.ciphertext, address, stores)
-      : await signalDecrypt(w.ciphertext, address, stores);
-  const known = await deviceIds(stores, sender);
-  if (!known.includes(w.senderDevice)) {
-    stores.set(NS.self, `devices:${sender}`, te.encode(JSON.stringify([...known, w.senderDevice])));
+/** Opens and decrypts one sealed envelope; returns who sent it and the padded plaintext. */
+export async function decryptEnvelope(stores: ProtocolStores, content: Uint8Array, now: number) {
+  const opened = await unseal(stores, content, now);
+  let sender: string;
+  try {
+    sender = formatAccountId(parseAccountId(opened.sender));
+  } catch {
+    throw new ProtocolError('InvalidCertificate', 'sender certificate names no tacet account');
   }
-  return { sender, senderDevice: w.senderDevice, plaintext };
+  if (opened.deviceId < 1)
+    throw new ProtocolError('InvalidCertificate', 'sender certificate names no device');
+  const address = new ProtocolAddress(sender, opened.deviceId);
+  const plaintext =
+    opened.type === CiphertextMessageType.PreKey
+      ? await signalDecryptPreKey(opened.body, address, stores)
+      : await signalDecrypt(opened.body, address, stores);
+  // The session that decrypted it must belong to the identity the envelope was sealed with.
+  const sessionKey = await stores.identities.getIdentity(address);
+  if (!sessionKey?.equals(opened.identityKey)) {
+    stores.discard();
+    throw new ProtocolError('InvalidMessage', 'sealed sender identity does not match the session');
+  }
+  const known = await deviceIds(stores, sender);
+  if (!known.includes(opened.deviceId)) {
+    stores.set(NS.self, `devices:${sender}`, te.encode(JSON.stringify([...known, opened.deviceId])));
+  }
+  return { sender, senderDevice: opened.deviceId, plaintext };
 }
 
 /** Whether the latest identity key seen for `peer` differs from the accepted one. */

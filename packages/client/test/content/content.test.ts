@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeContent, encodeContent } from '../../src/content/content.js';
 import { pad, unpad } from '../../src/content/padding.js';
-import { decodeWrapper, encodeWrapper } from '../../src/content/wrapper.js';
 import { ClientError } from '../../src/errors.js';
 
 const id = new Uint8Array(16).fill(7);
@@ -42,7 +41,6 @@ describe('message content', () => {
     });
     expect(() => decodeContent(shortId)).toThrow(/bad id/);
     rejectsOnlyWithClientError(decodeContent);
-    rejectsOnlyWithClientError(decodeWrapper);
   });
 
   it('pads to fixed buckets and strips the padding again', () => {
@@ -52,10 +50,5 @@ describe('message content', () => {
     const body = new Uint8Array([1, 0, 0x80, 0]);
     expect(unpad(pad(body))).toEqual(body);
     expect(() => unpad(new Uint8Array(160))).toThrow(ClientError);
-  });
-
-  it('wraps a ciphertext with its sender', () => {
-    const w = { sender: id, senderDevice: 1, type: 3, ciphertext: new Uint8Array([1, 2]) } as const;
-    expect(decodeWrapper(encodeWrapper(w))).toEqual(w);
   });
 });

@@ -1,0 +1,95 @@
+/**
+ * Sealed sender (specs/signal-protocol.md §8) for every 1:1 message: the
+ * server sees only the recipient, never who sent it. tacet's server issues
+ * no sender certificates, so each client issues its own: its identity key
+ * signs a server certificate for itself, which signs the sender certificate.
+ * That proves nothing a server would vouch for, and needs not: the sealed
+ * envelope binds the certificate to the sender's identity key (checked when
+ * opening), and the inner Signal message must then decrypt in the session
+ * with that very identity, which is what authenticates the sender.
+ */
+import {
+  type CiphertextMessage,
+  ContentHint,
+  type IdentityKeyPair,
+  type ProtocolAddress,
+  ProtocolError,
+  SenderCertificate,
+  ServerCertificate,
+  sealedSenderDecryptToUsmc,
+  sealedSenderEncrypt,
+  UnidentifiedSenderMessageContent,
+} from '@tacet/protocol';
+import type { ProtocolStores } from '../sessions/protocol-stores.js';
+
+/** Self-issued certificates live a day; a fresh one is made when half of that is gone. */
+const CERT_LIFETIME_MS = 24 * 3600 * 1000;
+
+let cached: { cert: SenderCertificate; key: string; until: number } | undefined;
+
+function certificate(
+  identity: IdentityKeyPair,
+  accountId: string,
+  deviceId: number,
+  now: number,
+): SenderCertificate {
+  const key = `${accountId}.${deviceId}`;
+  if (
+    cached &&
+    cached.key === key &&
+    cached.until > now &&
+    cached.cert.identityKey.equals(identity.publicKey)
+  ) {
+    return cached.cert;
+  }
+  const signer = ServerCertificate.create(1, identity.publicKey, identity.privateKey);
+  const cert = SenderCertificate.create(
+    {
+      senderUuid: accountId,
+      senderE164: null,
+      senderDeviceId: deviceId,
+      identityKey: identity.publicKey,
+      expiration: now + CERT_LIFETIME_MS,
+      signer,
+    },
+    identity.privateKey,
+  );
+  cached = { cert, key, until: now + CERT_LIFETIME_MS / 2 };
+  return cert;
+}
+
+/** Seals a session ciphertext for `address` (whose identity key the store holds). */
+export async function seal(
+  stores: ProtocolStores,
+  self: { accountId: string; deviceId: number },
+  address: ProtocolAddress,
+  ct: CiphertextMessage,
+  now: number,
+): Promise<Uint8Array> {
+  const identity = await stores.identities.getIdentityKeyPair();
+  const cert = certificate(identity, self.accountId, self.deviceId, now);
+  const usmc = UnidentifiedSenderMessageContent.create(ct, cert, ContentHint.Default, null);
+  return sealedSenderEncrypt(usmc, address, stores.identities);
+}
+
+/** Opens a sealed envelope: the claimed sender, and the inner message with its type. */
+export async function unseal(stores: ProtocolStores, bytes: Uint8Array, now: number) {
+  const usmc = await sealedSenderDecryptToUsmc(bytes, stores.identities);
+  const cert = usmc.senderCertificate;
+  if (!cert.validate(cert.identityKey, now)) {
+    throw new ProtocolError(
+      'InvalidCertificate',
+      'sender certificate is expired or not signed by its sender',
+    );
+  }
+  if (usmc.msgType !== 2 && usmc.msgType !== 3) {
+    throw new ProtocolError('InvalidMessage', `unexpected sealed message type ${usmc.msgType}`);
+  }
+  return {
+    sender: cert.senderUuid,
+    deviceId: cert.senderDeviceId,
+    identityKey: cert.identityKey,
+    type: usmc.msgType,
+    body: usmc.contents,
+  };
+}
