@@ -6,8 +6,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.js';
-import { dumpContains, dumpContainsBytes, dumpIndexedDb } from './support/idb-dump.js';
-import { openStorePage } from './support/store-page.js';
+import { dumpContains, dumpContainsBytes, dumpIndexedDb, readRawMessage } from './support/idb-dump.js';
+import { INSECURE_ORIGIN, openStorePage, SECURE_ORIGIN } from './support/store-page.js';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -104,68 +104,65 @@ describe('IndexedDbStore', () => {
     });
   });
 
-  it('shreds an expired message: a raw copy holds neither its text, its sealed body nor its key', async () => {
-    const secret = 'meet at the north gate at 6';
-    const before = await page.evaluate(async (text) => {
-      const { openIndexedDbStore } = (globalThis as unknown as Harness).tacetStore;
-      const s = await openIndexedDbStore({ profile: 'r', passphrase: 'pass phrase', logN: 14 });
-      const msg = {
-        conversationId: 'peer',
-        direction: 'out',
-        kind: 'text',
-        sentAt: 1,
-        receivedAt: 1,
-        timerSeconds: 5,
-        status: 'sent',
-      } as const;
-      await s.apply({
-        putMessages: [
-          { ...msg, id: 'keep', body: 'stays', expiresAt: null },
-          { ...msg, id: 'doomed', body: text, expiresAt: Date.now() + 300 },
-        ],
-      });
-      (globalThis as unknown as { store: typeof s }).store = s;
-      const db = await new Promise<IDBDatabase>((res) => {
-        const r = indexedDB.open('tacet-profile-r');
-        r.onsuccess = () => res(r.result);
-      });
-      const get = (store: string) =>
-        new Promise<{ body?: Uint8Array; key?: Uint8Array }>((res) => {
-          const r = db.transaction(store).objectStore(store).get('doomed');
-          r.onsuccess = () => res(r.result);
+  it.each([
+    ['keys in OPFS (secure context)', SECURE_ORIGIN],
+    ['keys in IndexedDB (fallback without OPFS)', INSECURE_ORIGIN],
+  ])(
+    'shreds an expired message, %s: a raw copy holds neither its text, its sealed body nor its key',
+    async (_, origin) => {
+      await context.close();
+      context = await browser.newContext();
+      page = await openStorePage(context, origin);
+      const secret = 'meet at the north gate at 6';
+      await page.evaluate(async (text) => {
+        const { openIndexedDbStore } = (globalThis as unknown as Harness).tacetStore;
+        const s = await openIndexedDbStore({ profile: 'r', passphrase: 'pass phrase', logN: 14 });
+        const msg = {
+          conversationId: 'peer',
+          direction: 'out',
+          kind: 'text',
+          sentAt: 1,
+          receivedAt: 1,
+          timerSeconds: 5,
+          status: 'sent',
+        } as const;
+        await s.apply({
+          putMessages: [
+            { ...msg, id: 'keep', body: 'stays', expiresAt: null },
+            { ...msg, id: 'doomed', body: text, expiresAt: Date.now() + 300 },
+          ],
         });
-      const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-      const [row, key] = [await get('messages'), await get('messageKeys')];
-      db.close();
-      return { body: hex(row.body as Uint8Array), key: hex(key.key as Uint8Array) };
-    }, secret);
+        (globalThis as unknown as { store: typeof s }).store = s;
+      }, secret);
+      const before = await readRawMessage(page, 'doomed', 'tacet-profile-r');
 
-    const live = await dumpIndexedDb(page);
-    expect(dumpContainsBytes(live, before.body)).toBe(true); // the scan does see live rows
-    expect(dumpContainsBytes(live, before.key)).toBe(true);
-    expect(dumpContains(live, secret)).toBe(false); // sealed even while it lives
+      const live = await dumpIndexedDb(page);
+      expect(dumpContainsBytes(live, before.body)).toBe(true); // the scan does see live rows
+      expect(dumpContainsBytes(live, before.key)).toBe(true);
+      expect(dumpContains(live, secret)).toBe(false); // sealed even while it lives
 
-    await page.waitForTimeout(400);
-    const shredded = await page.evaluate(async () => {
-      const s = (
-        globalThis as unknown as {
-          store: {
-            deleteExpired(now: number): Promise<string[]>;
-            listMessages(c: string, now: number): Promise<{ id: string }[]>;
-          };
-        }
-      ).store;
-      return {
-        gone: await s.deleteExpired(Date.now()),
-        left: (await s.listMessages('peer', Date.now())).map((m) => m.id),
-      };
-    });
-    expect(shredded).toEqual({ gone: ['doomed'], left: ['keep'] });
+      await page.waitForTimeout(400);
+      const shredded = await page.evaluate(async () => {
+        const s = (
+          globalThis as unknown as {
+            store: {
+              deleteExpired(now: number): Promise<string[]>;
+              listMessages(c: string, now: number): Promise<{ id: string }[]>;
+            };
+          }
+        ).store;
+        return {
+          gone: await s.deleteExpired(Date.now()),
+          left: (await s.listMessages('peer', Date.now())).map((m) => m.id),
+        };
+      });
+      expect(shredded).toEqual({ gone: ['doomed'], left: ['keep'] });
 
-    const after = await dumpIndexedDb(page);
-    expect(dumpContainsBytes(after, before.body)).toBe(false);
-    expect(dumpContainsBytes(after, before.key)).toBe(false);
-    expect(dumpContains(after, 'doomed')).toBe(false);
-    expect(dumpContains(after, secret)).toBe(false);
-  });
+      const after = await dumpIndexedDb(page);
+      expect(dumpContainsBytes(after, before.body)).toBe(false);
+      expect(dumpContainsBytes(after, before.key)).toBe(false);
+      expect(dumpContains(after, 'doomed')).toBe(false);
+      expect(dumpContains(after, secret)).toBe(false);
+    },
+  );
 });

@@ -1,10 +1,12 @@
 /**
  * IndexedDB adapter of the client SDK's ClientStore port. Owns the object
  * store layout and the sealing of each row; opening and key derivation live
- * in open-store.ts. Each message is sealed under its own random key, kept in
- * its own row (itself sealed under the profile's data key): expiry deletes
- * both in one transaction, so a copy of the database taken afterwards holds
- * nothing that opens the message, even with the passphrase.
+ * in open-store.ts. Each message is sealed under its own random key, and
+ * that key (itself sealed under the profile's data key) lives in a KeyVault
+ * file of its own: expiry deletes the row, then unlinks the key file, so a
+ * copy of the profile taken afterwards holds nothing that opens the message,
+ * even with the passphrase (see key-vault.ts for why the key is not in
+ * IndexedDB).
  */
 
 import { randomBytes } from '@noble/hashes/utils.js';
@@ -26,9 +28,11 @@ import {
   encodeOutbox,
   encodeRecord,
 } from './codec.js';
-import { done, hex, req, STORES } from './idb.js';
+import { done, hex, req, type StoreName } from './idb.js';
+import type { KeyVault } from './key-vault.js';
 
 const te = new TextEncoder();
+const DATA_STORES: StoreName[] = ['records', 'messages', 'outbox', 'seen'];
 
 interface MessageRow {
   id: string;
@@ -38,15 +42,24 @@ interface MessageRow {
   body: Uint8Array;
 }
 
-/** A ClientStore on one IndexedDB database. Create it with `openIndexedDbStore`. */
+/** A message sealed and ready to store; `fresh` when its key is new. */
+interface PreparedMessage {
+  row: Omit<MessageRow, 'seq'>;
+  sealedKey: Uint8Array;
+  fresh: boolean;
+}
+
+/** A ClientStore on one IndexedDB database plus a key vault. Create it with `openIndexedDbStore`. */
 export class IndexedDbStore implements ClientStore {
   readonly #db: IDBDatabase;
   readonly #keys: AtRestKeys;
+  readonly #vault: KeyVault;
   #closed = false;
 
-  constructor(db: IDBDatabase, keys: AtRestKeys) {
+  constructor(db: IDBDatabase, keys: AtRestKeys, vault: KeyVault) {
     this.#db = db;
     this.#keys = keys;
+    this.#vault = vault;
   }
 
   async getRecord(ns: string, key: string): Promise<Uint8Array | undefined> {
@@ -65,26 +78,23 @@ export class IndexedDbStore implements ClientStore {
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
-    const tx = this.#tx('messages', 'messageKeys');
-    const [row, key] = await Promise.all([
-      req(tx.objectStore('messages').get(id)) as Promise<MessageRow | undefined>,
-      req(tx.objectStore('messageKeys').get(id)) as Promise<{ key: Uint8Array } | undefined>,
-    ]);
-    return row && key ? this.#openMessage(row, key.key) : undefined;
+    const row = (await req(this.#tx('messages').objectStore('messages').get(id))) as MessageRow | undefined;
+    const key = row && (await this.#vault.get(id));
+    return row && key ? this.#openMessage(row, key) : undefined;
   }
 
   async listMessages(conversationId: string, now: number): Promise<MessageRecord[]> {
-    const tx = this.#tx('messages', 'messageKeys');
     const conv = hex(this.#keys.tag('conv', conversationId));
     const range = IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]);
-    const rows = ((await req(tx.objectStore('messages').index('conv').getAll(range))) as MessageRow[]).filter(
+    const index = this.#tx('messages').objectStore('messages').index('conv');
+    const rows = ((await req(index.getAll(range))) as MessageRow[]).filter(
       (r) => r.expiresAt === null || r.expiresAt > now,
     );
-    const keys = await Promise.all(rows.map((r) => req(tx.objectStore('messageKeys').get(r.id))));
+    const keys = await Promise.all(rows.map((r) => this.#vault.get(r.id)));
     const out: MessageRecord[] = [];
     rows.forEach((row, i) => {
-      const key = keys[i] as { key: Uint8Array } | undefined;
-      if (key) out.push(this.#openMessage(row, key.key));
+      const key = keys[i];
+      if (key) out.push(this.#openMessage(row, key));
     });
     return out;
   }
@@ -104,35 +114,55 @@ export class IndexedDbStore implements ClientStore {
     return n > 0;
   }
 
+  /**
+   * New message keys are written first (an await on anything but IndexedDB
+   * would end the transaction), the rows in one transaction, and keys of
+   * deleted messages removed after it commits. A crash between the steps
+   * leaves only orphans, which `collectOrphans` removes on the next open.
+   */
   async apply(batch: WriteBatch): Promise<void> {
     this.#assertOpen();
-    const tx = this.#db.transaction([...STORES], 'readwrite');
-    const finished = done(tx);
+    const prepared: PreparedMessage[] = [];
+    for (const m of batch.putMessages ?? []) prepared.push(await this.#prepareMessage(m));
+    const fresh = prepared.filter((p) => p.fresh);
+    for (const p of fresh) await this.#vault.put(p.row.id, p.sealedKey);
     try {
-      for (const r of batch.records ?? []) this.#writeRecord(tx, r.ns, r.key, r.value);
-      for (const m of batch.putMessages ?? []) await this.#writeMessage(tx, m);
-      for (const id of batch.deleteMessages ?? []) deleteMessage(tx, id);
-      for (const o of batch.putOutbox ?? []) this.#writeOutbox(tx, o);
-      for (const id of batch.deleteOutbox ?? []) tx.objectStore('outbox').delete(id);
-      const at = Date.now();
-      for (const id of batch.seen ?? [])
-        tx.objectStore('seen').put({ tag: hex(this.#keys.tag('seen', id)), at });
+      await this.#writeRows(batch, prepared);
     } catch (err) {
-      tx.abort();
-      await finished.catch(() => undefined);
+      await this.#vault.delete(fresh.map((p) => p.row.id)).catch(() => undefined);
       throw err;
     }
-    await finished;
+    if (batch.deleteMessages?.length) await this.#vault.delete(batch.deleteMessages);
   }
 
   async deleteExpired(now: number): Promise<string[]> {
     this.#assertOpen();
-    return shredExpired(this.#db, now);
+    const tx = this.#db.transaction('messages', 'readwrite');
+    const finished = done(tx);
+    const store = tx.objectStore('messages');
+    const ids = (await req(store.index('expiresAt').getAllKeys(IDBKeyRange.upperBound(now)))) as string[];
+    for (const id of ids) store.delete(id);
+    await finished;
+    await this.#vault.delete(ids);
+    return ids;
   }
 
   async nextExpiry(): Promise<number | null> {
     const cursor = await req(this.#tx('messages').objectStore('messages').index('expiresAt').openKeyCursor());
     return cursor ? (cursor.key as number) : null;
+  }
+
+  /** Removes keys without a message and messages without a key (left by a crash mid-write). */
+  async collectOrphans(): Promise<void> {
+    const store = this.#tx('messages').objectStore('messages');
+    const rows = new Set((await req(store.getAllKeys())) as string[]);
+    const keyed = new Set(await this.#vault.ids());
+    await this.#vault.delete([...keyed].filter((id) => !rows.has(id)));
+    const keyless = [...rows].filter((id) => !keyed.has(id));
+    if (keyless.length === 0) return;
+    const tx = this.#db.transaction('messages', 'readwrite');
+    for (const id of keyless) tx.objectStore('messages').delete(id);
+    await done(tx);
   }
 
   async close(): Promise<void> {
@@ -146,9 +176,29 @@ export class IndexedDbStore implements ClientStore {
     if (this.#closed) throw new RangeError('store is closed');
   }
 
-  #tx(...names: (typeof STORES)[number][]): IDBTransaction {
+  #tx(...names: StoreName[]): IDBTransaction {
     this.#assertOpen();
     return this.#db.transaction(names, 'readonly');
+  }
+
+  async #writeRows(batch: WriteBatch, prepared: readonly PreparedMessage[]): Promise<void> {
+    const tx = this.#db.transaction(DATA_STORES, 'readwrite');
+    const finished = done(tx);
+    try {
+      for (const r of batch.records ?? []) this.#writeRecord(tx, r.ns, r.key, r.value);
+      for (const p of prepared) await putRow(tx.objectStore('messages'), p.row);
+      for (const id of batch.deleteMessages ?? []) tx.objectStore('messages').delete(id);
+      for (const o of batch.putOutbox ?? []) this.#writeOutbox(tx, o);
+      for (const id of batch.deleteOutbox ?? []) tx.objectStore('outbox').delete(id);
+      const at = Date.now();
+      for (const id of batch.seen ?? [])
+        tx.objectStore('seen').put({ tag: hex(this.#keys.tag('seen', id)), at });
+    } catch (err) {
+      tx.abort();
+      await finished.catch(() => undefined);
+      throw err;
+    }
+    await finished;
   }
 
   #writeRecord(tx: IDBTransaction, ns: string, key: string, value: Uint8Array | null): void {
@@ -161,24 +211,16 @@ export class IndexedDbStore implements ClientStore {
     tx.objectStore('records').put({ tag: hex(tag), ns: hex(this.#keys.tag('ns', ns)), value: sealed });
   }
 
-  async #writeMessage(tx: IDBTransaction, m: Omit<MessageRecord, 'seq'>): Promise<void> {
+  /** Seals a message under its key: the one it already has, or a fresh random one. */
+  async #prepareMessage(m: Omit<MessageRecord, 'seq'>): Promise<PreparedMessage> {
     const keyAad = te.encode(`key:${m.id}`);
-    const messages = tx.objectStore('messages');
-    const existing = (await req(tx.objectStore('messageKeys').get(m.id))) as { key: Uint8Array } | undefined;
-    const key = existing ? this.#keys.open(existing.key, keyAad) : randomBytes(32);
+    const existing = await this.#vault.get(m.id);
+    const key = existing ? this.#keys.open(existing, keyAad) : randomBytes(32);
     const body = seal(key, encodeMessage(m), te.encode(m.id));
-    const old = existing ? ((await req(messages.get(m.id))) as MessageRow | undefined) : undefined;
-    const seq = old?.seq ?? (await nextSeq(messages));
-    const row: MessageRow = {
-      id: m.id,
-      conv: hex(this.#keys.tag('conv', m.conversationId)),
-      seq,
-      expiresAt: m.expiresAt,
-      body,
-    };
-    messages.put(row);
-    if (!existing) tx.objectStore('messageKeys').put({ id: m.id, key: this.#keys.seal(key, keyAad) });
+    const sealedKey = existing ?? this.#keys.seal(key, keyAad);
     key.fill(0);
+    const conv = hex(this.#keys.tag('conv', m.conversationId));
+    return { row: { id: m.id, conv, expiresAt: m.expiresAt, body }, sealedKey, fresh: !existing };
   }
 
   #writeOutbox(tx: IDBTransaction, o: OutboxItem): void {
@@ -194,33 +236,19 @@ export class IndexedDbStore implements ClientStore {
   }
 }
 
-async function nextSeq(messages: IDBObjectStore): Promise<number> {
-  const last = await req(messages.index('seq').openKeyCursor(null, 'prev'));
-  return last ? (last.key as number) + 1 : 1;
-}
-
-function deleteMessage(tx: IDBTransaction, id: string): void {
-  tx.objectStore('messageKeys').delete(id);
-  tx.objectStore('messages').delete(id);
+/** Inserts a row with the next sequence number, or replaces one keeping its number. */
+async function putRow(messages: IDBObjectStore, row: Omit<MessageRow, 'seq'>): Promise<void> {
+  const old = (await req(messages.get(row.id))) as MessageRow | undefined;
+  let seq = old?.seq;
+  if (seq === undefined) {
+    const last = await req(messages.index('seq').openKeyCursor(null, 'prev'));
+    seq = last ? (last.key as number) + 1 : 1;
+  }
+  messages.put({ ...row, seq });
 }
 
 function unhex(s: string): Uint8Array {
   const out = new Uint8Array(s.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(2 * i, 2 * i + 2), 16);
   return out;
-}
-
-/**
- * Deletes the keys and rows of every message whose deadline has passed, in
- * one transaction. Needs no passphrase: deadlines are the one clear field.
- */
-export async function shredExpired(db: IDBDatabase, now: number): Promise<string[]> {
-  const tx = db.transaction(['messages', 'messageKeys'], 'readwrite');
-  const finished = done(tx);
-  const ids = (await req(
-    tx.objectStore('messages').index('expiresAt').getAllKeys(IDBKeyRange.upperBound(now)),
-  )) as string[];
-  for (const id of ids) deleteMessage(tx, id);
-  await finished;
-  return ids;
 }

@@ -17,6 +17,7 @@ import {
 } from '@tacet/client';
 import { done, openDatabase, req } from './idb.js';
 import { IndexedDbStore } from './indexeddb-store.js';
+import { IdbKeyVault, OpfsKeyVault } from './key-vault.js';
 
 /** Prefix of every tacet database name, so a profile list needs no registry. */
 export const DB_PREFIX = 'tacet-profile-';
@@ -41,7 +42,10 @@ export async function openIndexedDbStore(opts: OpenIndexedDbStoreOptions): Promi
     const dataKey = await loadOrCreateDataKey(db, opts);
     const keys = new AtRestKeys(dataKey);
     dataKey.fill(0);
-    return new IndexedDbStore(db, keys);
+    const vault = (await OpfsKeyVault.open(`${DB_PREFIX}${opts.profile}`)) ?? new IdbKeyVault(db);
+    const store = new IndexedDbStore(db, keys, vault);
+    await store.collectOrphans();
+    return store;
   } catch (err) {
     db.close();
     throw err;
@@ -83,7 +87,8 @@ export async function profileExists(profile: string): Promise<boolean> {
   return dbs.some((d) => d.name === `${DB_PREFIX}${profile}`);
 }
 
-/** Deletes a profile's database entirely. */
-export function deleteProfile(profile: string): Promise<void> {
-  return req(indexedDB.deleteDatabase(`${DB_PREFIX}${profile}`)).then(() => undefined);
+/** Deletes a profile entirely: its database and its message keys. */
+export async function deleteProfile(profile: string): Promise<void> {
+  await (await OpfsKeyVault.open(`${DB_PREFIX}${profile}`))?.destroy();
+  await req(indexedDB.deleteDatabase(`${DB_PREFIX}${profile}`));
 }

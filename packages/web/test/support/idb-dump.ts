@@ -1,8 +1,9 @@
 /**
- * A raw copy of every IndexedDB database of an origin, as an attacker with
- * the browser profile would get it: every key and value flattened to bytes.
- * `dumpIndexedDb` runs in the page (it is serialized by playwright), so it
- * must stay self-contained.
+ * A raw copy of an origin's storage, as an attacker with the browser profile
+ * would get it: every key and value of every IndexedDB database, and every
+ * file in the Origin Private File System, flattened to bytes and strings.
+ * The page-side functions are serialized by playwright, so they stay
+ * self-contained.
  */
 import type { Page } from 'playwright-core';
 
@@ -35,6 +36,19 @@ async function dumpInPage(): Promise<IdbDump> {
       r.onsuccess = () => res(r.result);
       r.onerror = () => rej(r.error);
     });
+  const walkDir = async (dir: FileSystemDirectoryHandle): Promise<void> => {
+    for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+      out.strings.push(name);
+      if (handle.kind === 'directory') await walkDir(handle as FileSystemDirectoryHandle);
+      else {
+        out.blobs.push(
+          hex(new Uint8Array(await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer())),
+        );
+        out.records += 1;
+      }
+    }
+  };
+  if (isSecureContext) await walkDir(await navigator.storage.getDirectory());
   for (const info of await indexedDB.databases()) {
     if (!info.name) continue;
     const db = await req(indexedDB.open(info.name));
@@ -50,7 +64,7 @@ async function dumpInPage(): Promise<IdbDump> {
   return out;
 }
 
-/** Dumps the page origin's IndexedDB. */
+/** Dumps the page origin's IndexedDB and OPFS. */
 export function dumpIndexedDb(page: Page): Promise<IdbDump> {
   return page.evaluate(dumpInPage);
 }
@@ -99,10 +113,18 @@ export function readRawMessage(page: Page, id: string, db = 'tacet-profile-defau
         });
       const hex = (b: unknown) =>
         Array.from(b as Uint8Array, (x) => x.toString(16).padStart(2, '0')).join('');
-      const [row, key] = [await get('messages'), await get('messageKeys')];
+      const row = await get('messages');
+      const idbKey = (await get('messageKeys'))?.key;
       database.close();
+      let key: unknown = idbKey;
+      if (isSecureContext) {
+        // OPFS key file: tacet-profile-<name>/<hex of the id's UTF-8>
+        const name = hex(new TextEncoder().encode(messageId as string));
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(dbName as string);
+        key = new Uint8Array(await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer());
+      }
       if (!row || !key) throw new Error(`message ${messageId} is not stored`);
-      return { body: hex(row.body), key: hex(key.key), expiresAt: row.expiresAt as number | null };
+      return { body: hex(row.body), key: hex(key), expiresAt: row.expiresAt as number | null };
     },
     [db, id],
   );

@@ -32,18 +32,23 @@ async function bundle(): Promise<string> {
   return chunk.code;
 }
 
-/** Origin of the throwaway page. */
-export const STORE_ORIGIN = 'http://store.tacet.test';
+/**
+ * Origins of the throwaway page: `*.localhost` is a secure context (the store
+ * keeps message keys in OPFS there); a plain http host is not (no OPFS, so
+ * the IndexedDB fallback is used).
+ */
+export const SECURE_ORIGIN = 'http://store.localhost';
+export const INSECURE_ORIGIN = 'http://store.tacet.test';
 
 /** Opens a page on a fresh origin with `window.tacetStore` ready. */
-export async function openStorePage(context: BrowserContext): Promise<Page> {
+export async function openStorePage(context: BrowserContext, origin = SECURE_ORIGIN): Promise<Page> {
   bundled ??= bundle();
   const code = await bundled;
-  await context.route(`${STORE_ORIGIN}/**`, (route) =>
+  await context.route(`${origin}/**`, (route) =>
     route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>store</title>' }),
   );
   const page = await context.newPage();
-  await page.goto(`${STORE_ORIGIN}/`);
+  await page.goto(`${origin}/`);
   await page.addScriptTag({ content: code });
   return page;
 }
