@@ -81,13 +81,24 @@ describe.each(backends)('primitives ($name)', (p) => {
   });
 
   it('results are plain Uint8Arrays the caller owns', () => {
+    const a = p.x25519Generate();
+    const b = p.x25519Generate();
     const out = [
       p.sha256(block),
       p.hmacSha256(key, block),
       p.hkdfSha256(key, undefined, block, 32),
       p.randomBytes(8),
+      a.privateKey,
+      a.publicKey,
+      p.x25519PublicKey(a.privateKey),
+      p.x25519Agree(a.privateKey, b.publicKey),
+      p.aes256CbcEncrypt(key, new Uint8Array(16), block),
     ];
-    for (const o of out) expect(Object.getPrototypeOf(o)).toBe(Uint8Array.prototype);
+    for (const o of out) {
+      expect(Object.getPrototypeOf(o)).toBe(Uint8Array.prototype);
+      // not a window into a shared pool: the array owns its whole buffer
+      expect(o.buffer.byteLength).toBeLessThanOrEqual(Math.max(o.length, 64));
+    }
   });
 });
 
