@@ -63,6 +63,24 @@ export const SENDER_KEY_MAX_MESSAGE_KEYS = 2_000;
 export const SENDER_KEY_MAX_STATES = 5;
 /** Server certificate key ids that are revoked; 0xDEADC357 is libsignal's test id (spec §8.1). */
 export const SEALED_SENDER_REVOKED_SERVER_KEY_IDS: readonly number[] = Object.freeze([0xdeadc357]);
+/**
+ * Largest SenderKeyMessage accepted (tacet's bound, not libsignal's, matching
+ * MAX_SIGNAL_MESSAGE_LENGTH): far above any padded group message, small
+ * enough that a hostile one costs bounded memory before its signature is checked.
+ */
+export const SENDER_KEY_MESSAGE_MAX_LENGTH = 256 * 1024;
+/** A distribution message is ~96 bytes; the cap leaves room for fields a later version may add. */
+export const SENDER_KEY_DISTRIBUTION_MESSAGE_MAX_LENGTH = 4 * 1024;
+/**
+ * Largest sealed-sender message a device opens (v1 envelope or v2 received
+ * format): a PreKey message plus certificate and framing, with headroom.
+ */
+export const SEALED_SENDER_MAX_LENGTH = 320 * 1024;
+/**
+ * Largest SSv2 sent message parsed (server side): the per-device payload plus
+ * 66 bytes per recipient for groups of thousands of devices.
+ */
+export const SEALED_SENDER_V2_SENT_MAX_LENGTH = 2 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------
 // 1:1 sessions: Double Ratchet, records, wire messages (owner: protocol sessions)

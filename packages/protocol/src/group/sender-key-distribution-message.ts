@@ -6,7 +6,7 @@
  */
 import { primitives } from '../crypto/index.js';
 import { KeyPair, PublicKey } from '../keys/index.js';
-import { EC_PUBLIC_KEY_LENGTH } from '../limits.js';
+import { EC_PUBLIC_KEY_LENGTH, SENDER_KEY_DISTRIBUTION_MESSAGE_MAX_LENGTH } from '../limits.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
 import {
   canonicalDistributionId,
@@ -114,6 +114,7 @@ export class SenderKeyDistributionMessage implements SenderKeyDistributionFields
     if (!(bytes instanceof Uint8Array))
       throw new TypeError('SenderKeyDistributionMessage bytes must be a Uint8Array');
     if (bytes.length < MIN_LENGTH) fail(DECODE, 'too short');
+    if (bytes.length > SENDER_KEY_DISTRIBUTION_MESSAGE_MAX_LENGTH) fail(DECODE, 'too long');
     const messageVersion = checkSenderKeyVersion(bytes[0] as number, DECODE.what);
     const f = decodeFields(bytes.subarray(1), SKDM_FIELDS, DECODE);
     const fields: SenderKeyDistributionFields = {

@@ -6,7 +6,7 @@
  */
 import { ProtocolError } from '../errors.js';
 import type { PrivateKey, PublicKey } from '../keys/index.js';
-import { SIGNATURE_LENGTH } from '../limits.js';
+import { SENDER_KEY_MESSAGE_MAX_LENGTH, SIGNATURE_LENGTH } from '../limits.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
 import { distributionIdFromBytes, distributionIdToBytes } from './distribution-id.js';
 import { type DecodeOptions, decodeFields, requireBytes, requireUint32 } from './proto-fields.js';
@@ -78,6 +78,9 @@ export class SenderKeyMessage implements SenderKeyMessageFields {
     if (!(bytes instanceof Uint8Array)) throw new TypeError('SenderKeyMessage bytes must be a Uint8Array');
     if (bytes.length < MIN_LENGTH) {
       throw new ProtocolError('InvalidMessage', 'SenderKeyMessage too short', { length: bytes.length });
+    }
+    if (bytes.length > SENDER_KEY_MESSAGE_MAX_LENGTH) {
+      throw new ProtocolError('InvalidMessage', 'SenderKeyMessage too long', { length: bytes.length });
     }
     const messageVersion = checkSenderKeyVersion(bytes[0] as number, 'SenderKeyMessage');
     const f = decodeFields(bytes.subarray(1, bytes.length - SIGNATURE_LENGTH), SKM_FIELDS, DECODE);

@@ -15,7 +15,7 @@ import { concatBytes, constantTimeEqual, primitives, zeroize } from '../crypto/i
 import { ProtocolError } from '../errors.js';
 import { type DecodeOptions, decodeFields, fail, requireBytes } from '../group/proto-fields.js';
 import { type IdentityKeyPair, KeyPair, PublicKey } from '../keys/index.js';
-import { EC_PUBLIC_KEY_LENGTH } from '../limits.js';
+import { EC_PUBLIC_KEY_LENGTH, SEALED_SENDER_MAX_LENGTH } from '../limits.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
 
 /** Version byte of a v1 envelope: (1 << 4) | 1. */
@@ -104,6 +104,7 @@ export interface OpenedSealedSender {
 export function sealedSenderDecryptV1(bytes: Uint8Array, recipient: IdentityKeyPair): OpenedSealedSender {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('sealed sender message must be a Uint8Array');
   if (bytes.length === 0) fail(DECODE, 'empty');
+  if (bytes.length > SEALED_SENDER_MAX_LENGTH) fail(DECODE, 'too long');
   const version = (bytes[0] as number) >> 4;
   if (version > 1) {
     throw new ProtocolError('UnsupportedVersion', `sealed sender version ${version} is not supported`, {

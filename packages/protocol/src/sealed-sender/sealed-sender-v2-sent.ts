@@ -11,6 +11,7 @@
  */
 import { concatBytes } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
+import { SEALED_SENDER_V2_SENT_MAX_LENGTH } from '../limits.js';
 import {
   SEALED_SENDER_V2_RECEIVED_VERSION,
   SEALED_SENDER_V2_SENT_VERSION,
@@ -150,6 +151,7 @@ function readDevices(cursor: Cursor): V2Device[] | undefined {
  */
 export function parseSealedSenderMultiRecipientMessage(bytes: Uint8Array): SealedSenderMultiRecipientMessage {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('sealed sender v2 message must be a Uint8Array');
+  if (bytes.length > SEALED_SENDER_V2_SENT_MAX_LENGTH) invalid('too long');
   const cursor = new Cursor(bytes);
   const version = cursor.byte();
   if (version !== SEALED_SENDER_V2_SENT_VERSION) {

@@ -15,6 +15,7 @@ import { gcmsiv } from '@noble/ciphers/aes.js';
 import { concatBytes, constantTimeEqual, primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import { type IdentityKeyPair, PrivateKey, PublicKey } from '../keys/index.js';
+import { SEALED_SENDER_MAX_LENGTH } from '../limits.js';
 import { UnidentifiedSenderMessageContent } from './unidentified-sender-message-content.js';
 
 /** Version byte of the sent (multi-recipient) format. */
@@ -120,6 +121,7 @@ export function sealedSenderV2Decrypt(
 ): UnidentifiedSenderMessageContent {
   const headerLength = 1 + V2_C_LENGTH + V2_AT_LENGTH + V2_EPHEMERAL_LENGTH;
   if (bytes.length < headerLength + TAG_LENGTH) invalid('too short');
+  if (bytes.length > SEALED_SENDER_MAX_LENGTH) invalid('too long');
   if (bytes[0] !== SEALED_SENDER_V2_RECEIVED_VERSION) invalid('not a received-format message');
   const c = bytes.subarray(1, 33);
   const at = bytes.subarray(33, 49);

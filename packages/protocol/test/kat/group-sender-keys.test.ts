@@ -7,6 +7,10 @@ import { fromHex, toHex } from '../../src/crypto/index.js';
 import { SenderKeyDistributionMessage, SenderKeyMessage, senderMessageKeys } from '../../src/group/index.js';
 import { nextSenderChainKey, senderMessageSeed } from '../../src/group/sender-key-keys.js';
 import { KeyPair } from '../../src/keys/index.js';
+import {
+  SENDER_KEY_DISTRIBUTION_MESSAGE_MAX_LENGTH,
+  SENDER_KEY_MESSAGE_MAX_LENGTH,
+} from '../../src/limits.js';
 
 const CK = Uint8Array.from({ length: 32 }, (_, i) => i);
 const DIST = '01020304-0506-0708-090a-0b0c0d0e0f10';
@@ -29,6 +33,15 @@ describe('sender-key key derivation (spec appendix)', () => {
 });
 
 describe('sender-key wire layout (spec §6)', () => {
+  it('refuses oversized messages before parsing them (limits.ts)', () => {
+    const huge = new Uint8Array(SENDER_KEY_MESSAGE_MAX_LENGTH + 1);
+    huge[0] = 0x33;
+    expect(() => SenderKeyMessage.deserialize(huge)).toThrow(/too long/);
+    const big = new Uint8Array(SENDER_KEY_DISTRIBUTION_MESSAGE_MAX_LENGTH + 1);
+    big[0] = 0x33;
+    expect(() => SenderKeyDistributionMessage.deserialize(big)).toThrow(/too long/);
+  });
+
   const signing = KeyPair.generate();
 
   it('encodes an SKDM as 0x33 ‖ protobuf in tag order', () => {

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/errors.js';
 import { IdentityKeyPair } from '../../src/keys/index.js';
+import { SEALED_SENDER_MAX_LENGTH } from '../../src/limits.js';
 import {
   openToUsmc,
   sealedSenderDecryptV1,
@@ -88,6 +89,14 @@ describe('sealed sender v1 envelope', () => {
         null,
       ),
     ).toThrow(TypeError);
+  });
+
+  it('refuses oversized envelopes of either version', () => {
+    for (const version of [0x11, 0x22]) {
+      const huge = new Uint8Array(SEALED_SENDER_MAX_LENGTH + 1);
+      huge[0] = version;
+      expect(() => openToUsmc(huge, bob)).toThrow(/too long/);
+    }
   });
 
   it('refuses unknown versions with UnsupportedVersion', () => {
