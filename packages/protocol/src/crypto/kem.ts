@@ -72,7 +72,7 @@ export function kemGenerateRaw(_type: KemType): { publicKey: Uint8Array; secretK
 }
 
 /**
- * @NOTE Policy choice (deviation 2 of 2 from libsignal): round 3 has no input
+ * @NOTE Spec deviation (policy B, stricter than libsignal): round 3 has no input
  * checks, but @noble/post-quantum applies FIPS 203's public-key modulus check
  * (and the secret-key hash check on decapsulation) to both types. Keys that
  * fail them cannot come from honest key generation; they are refused with

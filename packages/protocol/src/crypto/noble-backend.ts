@@ -29,7 +29,7 @@ function isAllZero(bytes: Uint8Array): boolean {
 }
 
 /**
- * @NOTE Policy choice (deviation 1 of 2 from libsignal): an all-zero X25519
+ * @NOTE Spec deviation (policy A, stricter than libsignal): an all-zero X25519
  * output, i.e. a low-order peer key, is refused with InvalidKey. libsignal
  * proceeds with 32 zero bytes (spec notation, "DH"); only a malicious peer can
  * send such a key, and refusing it is harmless with honest ones.

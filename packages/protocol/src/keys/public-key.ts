@@ -26,9 +26,10 @@ export class PublicKey {
    * Parses `0x05 ‖ u`. Throws ProtocolError('InvalidKey') on any other type
    * byte or length.
    *
-   * @NOTE Policy choice: libsignal ignores bytes after the 33rd (spec §1); tacet
-   * refuses them, since no honest encoder writes them and a key field is then
-   * exactly what it claims to be.
+   * @NOTE Spec deviation (policy C, stricter than libsignal): libsignal
+   * ignores bytes after the 33rd (spec §1); tacet refuses them, since no
+   * honest encoder writes them and a key field is then exactly what it
+   * claims to be.
    */
   static deserialize(bytes: Uint8Array): PublicKey {
     if (!(bytes instanceof Uint8Array))
