@@ -99,7 +99,7 @@ function Composer({ service, contact }: ChatViewProps) {
 }
 
 /** @example <ChatView service={s} contact={c} /> */
-export function ChatView({ service, contact }: ChatViewProps) {
+export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?: () => void }) {
   const now = useNow();
   const messages = useMessages(service, contact.id).filter((m) => m.expiresAt === null || m.expiresAt > now);
   const [showSafety, setShowSafety] = useState(false);
@@ -122,6 +122,11 @@ export function ChatView({ service, contact }: ChatViewProps) {
   return (
     <section class="chat" aria-label={`Conversation with ${contact.name}`}>
       <header class="chat-head">
+        {onBack && (
+          <button type="button" class="back" onClick={onBack} aria-label="Back to conversations">
+            ←
+          </button>
+        )}
         <h2>
           {contact.name} {contact.verified && <span class="badge ok">✓ verified</span>}
         </h2>

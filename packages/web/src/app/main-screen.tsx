@@ -54,11 +54,11 @@ export function MainScreen({ service }: { service: ChatService }) {
           My id
         </button>
       </header>
-      <div class="panes">
+      <div class={contact ? 'panes has-chat' : 'panes'}>
         <ChatList service={service} contacts={contacts} selected={selected} onSelect={setSelected} />
         <main class="pane">
           {contact ? (
-            <ChatView key={contact.id} service={service} contact={contact} />
+            <ChatView key={contact.id} service={service} contact={contact} onBack={() => setSelected(null)} />
           ) : (
             <p class="placeholder">Pick a conversation, or add a contact by their id.</p>
           )}
