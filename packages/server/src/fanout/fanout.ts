@@ -10,8 +10,7 @@ export type DeviceKey = string;
 
 /** Builds the {@link DeviceKey} of a device. */
 export function deviceKey(accountId: Uint8Array, deviceId: number): DeviceKey {
-  let hex = '';
-  for (const b of accountId) hex += b.toString(16).padStart(2, '0');
+  const hex = Buffer.from(accountId.buffer, accountId.byteOffset, accountId.byteLength).toString('hex');
   return `${hex}.${deviceId}`;
 }
 
