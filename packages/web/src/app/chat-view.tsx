@@ -11,6 +11,16 @@ import { SafetyDialog } from './safety-dialog.js';
 import type { ChatService, ContactView } from './service.js';
 import { useNow } from './use-now.js';
 
+function useVisible(): boolean {
+  const [visible, setVisible] = useState(document.visibilityState === 'visible');
+  useEffect(() => {
+    const update = () => setVisible(document.visibilityState === 'visible');
+    document.addEventListener('visibilitychange', update);
+    return () => document.removeEventListener('visibilitychange', update);
+  }, []);
+  return visible;
+}
+
 /** The offered timer values, plus the current one if it was set elsewhere (e.g. `tacet timer bob 2m`). */
 function timerChoices(current: number): number[] {
   return TIMER_CHOICES.includes(current)
@@ -107,16 +117,13 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
   const unseen = messages.filter((m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0);
   const unseenKey = unseen.map((m) => m.id).join();
 
+  const visible = useVisible();
+  // A message counts as displayed (its countdown starts) only while the page is actually visible.
   useEffect(() => {
-    if (unseen.length > 0 && document.visibilityState === 'visible') {
-      service
-        .markDisplayed(
-          contact.id,
-          unseen.map((m) => m.id),
-        )
-        .catch(() => undefined);
-    }
-  }, [unseenKey]);
+    if (unseen.length === 0 || !visible) return;
+    const ids = unseen.map((m) => m.id);
+    service.markDisplayed(contact.id, ids).catch(() => undefined);
+  }, [unseenKey, visible]);
   useEffect(() => list.current?.lastElementChild?.scrollIntoView({ block: 'end' }), [messages.length]);
 
   return (

@@ -23,7 +23,10 @@ export interface RunningTestServer {
 export const TEST_POW_BITS = 12;
 
 /** Starts the server; `close()` stops it and deletes its data. */
-export async function startTacetServer(staticDir: string): Promise<RunningTestServer> {
+export async function startTacetServer(
+  staticDir: string,
+  powBits = TEST_POW_BITS,
+): Promise<RunningTestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tacet-web-server-'));
   let port = 0;
   let server: RunningServer | null = null;
@@ -33,7 +36,7 @@ export async function startTacetServer(staticDir: string): Promise<RunningTestSe
       port,
       host: '127.0.0.1',
       staticDir,
-      powBits: TEST_POW_BITS,
+      powBits,
       registrationLimit: { burst: 1000, perHour: 100_000 },
       challengeLimit: { burst: 1000, perHour: 100_000 },
       logLevel: 'error',
