@@ -10,8 +10,8 @@ import * as S from '@signalapp/libsignal-client';
 import {
   groupDecrypt,
   groupEncrypt,
+  ProtocolAddress,
   processSenderKeyDistributionMessage,
-  type SenderAddress,
   SenderKeyDistributionMessage,
   type SenderKeyRecord,
   type SenderKeyStore,
@@ -23,10 +23,14 @@ const PLAINTEXT_LENGTH = 140;
 /** tacet's store keeping record objects (safe: records change only after a successful call). */
 class ObjectSenderKeyStore implements SenderKeyStore {
   private readonly records = new Map<string, SenderKeyRecord>();
-  async saveSenderKey(sender: SenderAddress, distributionId: string, record: SenderKeyRecord): Promise<void> {
+  async saveSenderKey(
+    sender: ProtocolAddress,
+    distributionId: string,
+    record: SenderKeyRecord,
+  ): Promise<void> {
     this.records.set(`${sender.name}.${sender.deviceId}:${distributionId}`, record);
   }
-  async getSenderKey(sender: SenderAddress, distributionId: string): Promise<SenderKeyRecord | null> {
+  async getSenderKey(sender: ProtocolAddress, distributionId: string): Promise<SenderKeyRecord | null> {
     return this.records.get(`${sender.name}.${sender.deviceId}:${distributionId}`) ?? null;
   }
 }
@@ -49,7 +53,7 @@ class LibsignalObjectStore extends S.SenderKeyStore {
 type RoundTrip = () => Promise<void>;
 
 async function tacetRoundTrip(): Promise<RoundTrip> {
-  const alice = { name: 'alice', deviceId: 1 };
+  const alice = ProtocolAddress.new('alice', 1);
   const aliceStore = new ObjectSenderKeyStore();
   const bobStore = new ObjectSenderKeyStore();
   const skdm = await SenderKeyDistributionMessage.create(alice, DIST, aliceStore);

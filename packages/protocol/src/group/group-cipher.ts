@@ -7,13 +7,14 @@
  */
 import { primitives, zeroize } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
+import type { ProtocolAddress } from '../session/address.js';
 import { canonicalDistributionId } from './distribution-id.js';
 import type { SenderKeyDistributionMessage } from './sender-key-distribution-message.js';
 import { senderMessageKeys } from './sender-key-keys.js';
 import { SenderKeyMessage } from './sender-key-message.js';
 import { SenderKeyRecord } from './sender-key-record.js';
 import type { SenderKeyState } from './sender-key-state.js';
-import type { SenderAddress, SenderKeyStore } from './sender-key-store.js';
+import type { SenderKeyStore } from './sender-key-store.js';
 
 /**
  * Remembers a member's chain from their distribution message. Replaying an
@@ -23,7 +24,7 @@ import type { SenderAddress, SenderKeyStore } from './sender-key-store.js';
  * await processSenderKeyDistributionMessage(alice, SenderKeyDistributionMessage.deserialize(bytes), store);
  */
 export async function processSenderKeyDistributionMessage(
-  sender: SenderAddress,
+  sender: ProtocolAddress,
   skdm: SenderKeyDistributionMessage,
   store: SenderKeyStore,
 ): Promise<void> {
@@ -41,7 +42,7 @@ export async function processSenderKeyDistributionMessage(
  * fanOut(message.serialize()); // CiphertextMessageType message.type() === 7
  */
 export async function groupEncrypt(
-  ownAddress: SenderAddress,
+  ownAddress: ProtocolAddress,
   distributionIdText: string,
   store: SenderKeyStore,
   plaintext: Uint8Array,
@@ -84,7 +85,7 @@ export async function groupEncrypt(
  * const plaintext = await groupDecrypt(alice, store, bytes);
  */
 export async function groupDecrypt(
-  sender: SenderAddress,
+  sender: ProtocolAddress,
   store: SenderKeyStore,
   bytes: Uint8Array,
 ): Promise<Uint8Array> {

@@ -21,4 +21,4 @@ export {
 } from './sender-key-message.js';
 export { SenderKeyRecord } from './sender-key-record.js';
 export { SenderKeyState } from './sender-key-state.js';
-export type { SenderAddress, SenderKeyStore } from './sender-key-store.js';
+export type { SenderKeyStore } from './sender-key-store.js';

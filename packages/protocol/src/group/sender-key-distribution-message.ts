@@ -7,6 +7,7 @@
 import { primitives } from '../crypto/index.js';
 import { KeyPair, PublicKey } from '../keys/index.js';
 import { EC_PUBLIC_KEY_LENGTH, SENDER_KEY_DISTRIBUTION_MESSAGE_MAX_LENGTH } from '../limits.js';
+import type { ProtocolAddress } from '../session/address.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
 import {
   canonicalDistributionId,
@@ -16,7 +17,7 @@ import {
 import { type DecodeOptions, decodeFields, fail, requireBytes, requireUint32 } from './proto-fields.js';
 import { SenderKeyRecord } from './sender-key-record.js';
 import { SenderKeyState } from './sender-key-state.js';
-import type { SenderAddress, SenderKeyStore } from './sender-key-store.js';
+import type { SenderKeyStore } from './sender-key-store.js';
 import { checkSenderKeyVersion, SENDER_KEY_VERSION, SENDER_KEY_VERSION_BYTE } from './sender-key-version.js';
 
 const DECODE: DecodeOptions = { what: 'SenderKeyDistributionMessage', code: 'InvalidMessage' };
@@ -69,7 +70,7 @@ export class SenderKeyDistributionMessage implements SenderKeyDistributionFields
    * messages (spec §6 "Creating an SKDM").
    */
   static async create(
-    ownAddress: SenderAddress,
+    ownAddress: ProtocolAddress,
     distributionIdText: string,
     store: SenderKeyStore,
   ): Promise<SenderKeyDistributionMessage> {

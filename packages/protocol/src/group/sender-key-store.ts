@@ -4,16 +4,8 @@
  * id). Methods may answer synchronously or with a promise. The distribution
  * id handed to a store is always the canonical lower-case UUID.
  */
+import type { ProtocolAddress } from '../session/address.js';
 import type { SenderKeyRecord } from './sender-key-record.js';
-
-/**
- * A device address: account name and device id. Structurally the same as the
- * session module's ProtocolAddress, so either can be passed.
- */
-export interface SenderAddress {
-  readonly name: string;
-  readonly deviceId: number;
-}
 
 /**
  * @example
@@ -23,9 +15,13 @@ export interface SenderAddress {
  * }
  */
 export interface SenderKeyStore {
-  saveSenderKey(sender: SenderAddress, distributionId: string, record: SenderKeyRecord): Promise<void> | void;
+  saveSenderKey(
+    sender: ProtocolAddress,
+    distributionId: string,
+    record: SenderKeyRecord,
+  ): Promise<void> | void;
   getSenderKey(
-    sender: SenderAddress,
+    sender: ProtocolAddress,
     distributionId: string,
   ): Promise<SenderKeyRecord | null> | SenderKeyRecord | null;
 }
@@ -34,6 +30,6 @@ export interface SenderKeyStore {
  * The map key of (sender, distribution id). The group functions always pass
  * the canonical lower-case id, so a store need not normalise it.
  */
-export function senderKeyName(sender: SenderAddress, distributionId: string): string {
+export function senderKeyName(sender: ProtocolAddress, distributionId: string): string {
   return `${sender.name}.${sender.deviceId}::${distributionId}`;
 }

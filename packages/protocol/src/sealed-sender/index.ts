@@ -16,7 +16,6 @@ export {
 } from './sealed-sender-multi-recipient.js';
 export {
   openToUsmc,
-  type SealedSenderAddress,
   type SealedSenderIdentityStore,
   sealedSenderDecryptToUsmc,
   sealedSenderEncrypt,

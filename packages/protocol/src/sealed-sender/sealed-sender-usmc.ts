@@ -6,22 +6,15 @@
  * against the trust root and 1:1 decryption happen in sealed-sender-message.ts.
  */
 import { ProtocolError } from '../errors.js';
-import type { IdentityKeyPair, PublicKey } from '../keys/index.js';
+import type { IdentityKeyPair } from '../keys/index.js';
+import type { ProtocolAddress } from '../session/address.js';
+import type { IdentityKeyStore } from '../session/stores.js';
 import { sealedSenderDecryptV1, sealedSenderEncryptV1 } from './sealed-sender-v1.js';
 import { sealedSenderV2Decrypt } from './sealed-sender-v2.js';
 import { UnidentifiedSenderMessageContent } from './unidentified-sender-message-content.js';
 
-/** A device address (structurally the session module's ProtocolAddress). */
-export interface SealedSenderAddress {
-  readonly name: string;
-  readonly deviceId: number;
-}
-
 /** The part of the IdentityKeyStore sealed sender needs. */
-export interface SealedSenderIdentityStore {
-  getIdentityKeyPair(): Promise<IdentityKeyPair>;
-  getIdentity(address: SealedSenderAddress): Promise<PublicKey | null>;
-}
+export type SealedSenderIdentityStore = Pick<IdentityKeyStore, 'getIdentityKeyPair' | 'getIdentity'>;
 
 /**
  * Seals `usmc` to `address`, using the identity key the store holds for it
@@ -32,7 +25,7 @@ export interface SealedSenderIdentityStore {
  */
 export async function sealedSenderEncrypt(
   usmc: UnidentifiedSenderMessageContent,
-  address: SealedSenderAddress,
+  address: ProtocolAddress,
   identityStore: SealedSenderIdentityStore,
 ): Promise<Uint8Array> {
   const recipient = await identityStore.getIdentity(address);

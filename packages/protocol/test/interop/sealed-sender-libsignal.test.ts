@@ -23,6 +23,7 @@ import {
   sealedSenderEncrypt,
   UnidentifiedSenderMessageContent,
 } from '../../src/sealed-sender/index.js';
+import { ProtocolAddress } from '../../src/session/index.js';
 import {
   addresses,
   buf,
@@ -181,7 +182,7 @@ describe('envelopes carrying sender-key messages', () => {
     const cert = makeSenderCertificate(s, aliceIdentities.identity.publicKey);
     const plain = { type: () => 8, serialize: () => Uint8Array.of(0xc0, 0x42, 0x80) };
     const usmc = UnidentifiedSenderMessageContent.create(plain, cert, 0, null);
-    const envelope = await sealedSenderEncrypt(usmc, { name: 'bob', deviceId: 1 }, aliceIdentities);
+    const envelope = await sealedSenderEncrypt(usmc, ProtocolAddress.new('bob', 1), aliceIdentities);
     await expect(
       S.sealedSenderDecryptToUsmc(buf(envelope), new LibsignalIdentityStore(bobIdentity)),
     ).rejects.toThrow();

@@ -16,6 +16,7 @@ import {
   SenderKeyRecord,
 } from '../../src/group/index.js';
 import { KeyPair } from '../../src/keys/index.js';
+import { ProtocolAddress } from '../../src/session/index.js';
 import { ALICE, DIST, groupPair, messageAt } from '../support/group-helpers.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -106,7 +107,9 @@ describe('failures change nothing', () => {
   it('refuses unknown distribution ids, unknown chains, foreign versions and a missing own chain', async () => {
     const { aliceStore, bobStore } = await groupPair();
     const message = (await groupEncrypt(ALICE, DIST, aliceStore, enc('hi'))).serialize();
-    expect(await codeOf(groupDecrypt({ name: 'mallory', deviceId: 1 }, bobStore, message))).toBe('NoSession');
+    expect(await codeOf(groupDecrypt(ProtocolAddress.new('mallory', 1), bobStore, message))).toBe(
+      'NoSession',
+    );
     const other = await SenderKeyDistributionMessage.create(ALICE, DIST, new InMemorySenderKeyStore());
     const strangerStore = new InMemorySenderKeyStore();
     await processSenderKeyDistributionMessage(ALICE, other, strangerStore);
@@ -118,7 +121,7 @@ describe('failures change nothing', () => {
       'UnsupportedVersion',
     );
     expect(await codeOf(groupEncrypt(ALICE, DIST, bobStore, enc('x')))).toBe('InvalidSenderKeySession');
-    expect(await codeOf(groupEncrypt({ name: 'bob', deviceId: 1 }, DIST, bobStore, enc('x')))).toBe(
+    expect(await codeOf(groupEncrypt(ProtocolAddress.new('bob', 1), DIST, bobStore, enc('x')))).toBe(
       'NoSession',
     );
     expect(await groupDecrypt(ALICE, bobStore, message)).toEqual(enc('hi'));

@@ -12,9 +12,10 @@ import {
   senderMessageKeys,
 } from '../../src/group/index.js';
 import { nextSenderChainKey, senderMessageSeed } from '../../src/group/sender-key-keys.js';
+import { ProtocolAddress } from '../../src/session/index.js';
 
 export const DIST = '5b2e9f0c-1a3d-4c7b-8e6f-0d9c8b7a6f5e';
-export const ALICE = { name: 'alice', deviceId: 1 };
+export const ALICE = ProtocolAddress.new('alice', 1);
 
 /** Alice's store (owner of the chain), Bob's store (holding her SKDM) and the SKDM. */
 export async function groupPair(): Promise<{

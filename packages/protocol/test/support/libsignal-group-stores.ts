@@ -5,6 +5,7 @@
  * conversion, so Buffer never leaks into packages/protocol/src.
  */
 import * as S from '@signalapp/libsignal-client';
+import { ProtocolAddress } from '../../src/session/address.js';
 
 /** A Buffer view of `bytes` for libsignal's typings. */
 export function buf(bytes: Uint8Array): Buffer {
@@ -38,8 +39,8 @@ export class LibsignalSenderKeyStore extends S.SenderKeyStore {
 export function addresses(
   name: string,
   deviceId: number,
-): { lib: S.ProtocolAddress; tacet: { name: string; deviceId: number } } {
-  return { lib: S.ProtocolAddress.new(name, deviceId), tacet: { name, deviceId } };
+): { lib: S.ProtocolAddress; tacet: ProtocolAddress } {
+  return { lib: S.ProtocolAddress.new(name, deviceId), tacet: ProtocolAddress.new(name, deviceId) };
 }
 
 /** libsignal's IdentityKeyStore in memory: our identity plus the peers' keys, trusting on first use. */

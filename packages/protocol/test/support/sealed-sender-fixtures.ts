@@ -4,11 +4,11 @@
  */
 import { IdentityKeyPair, KeyPair, type PublicKey } from '../../src/keys/index.js';
 import {
-  type SealedSenderAddress,
   type SealedSenderIdentityStore,
   SenderCertificate,
   ServerCertificate,
 } from '../../src/sealed-sender/index.js';
+import type { ProtocolAddress } from '../../src/session/index.js';
 
 export const ALICE_UUID = '9d0652a3-dcc3-4d11-975f-74d61598733f';
 export const BOB_UUID = '0b6e1b0e-3c4f-4b5a-9a6d-2f1e8c7d6b5a';
@@ -52,7 +52,7 @@ export class TestIdentityStore implements SealedSenderIdentityStore {
   async getIdentityKeyPair(): Promise<IdentityKeyPair> {
     return this.identity;
   }
-  async getIdentity(address: SealedSenderAddress): Promise<PublicKey | null> {
+  async getIdentity(address: ProtocolAddress): Promise<PublicKey | null> {
     return this.peers.get(`${address.name}.${address.deviceId}`) ?? null;
   }
 }
