@@ -8,92 +8,50 @@
  * A promise resolves only after COMMIT; if the transaction fails, every op
  * in it rejects and the sender gets a retryable error (nothing was acked).
  */
+import { Batcher } from './batcher.js';
 import type { PgPool } from './driver.js';
 import { type QueueOp, type QueueOpResult, runQueueBatch } from './queue-batch.js';
-
-interface Pending {
-  op: QueueOp;
-  resolve: (value: QueueOpResult) => void;
-  reject: (err: unknown) => void;
-}
 
 /** Rows (envelope copies plus acked ids) per transaction; the rest wait for the next. */
 const MAX_BATCH_ROWS = 2_000;
 
-function rowsOf(op: QueueOp): number {
-  return op.kind === 'ack' ? op.ids.length : op.request.copies.length;
-}
-
 export class PgGroupCommitter {
-  private pending: Pending[] = [];
-  private running: Promise<void> | undefined;
-  private closed = false;
+  private readonly batcher: Batcher<QueueOp, QueueOpResult>;
 
   constructor(
     private readonly pool: PgPool,
     private readonly onCommit: (batchSize: number) => void = () => {},
-  ) {}
+  ) {
+    this.batcher = new Batcher(
+      (ops) => this.commit(ops),
+      MAX_BATCH_ROWS,
+      (op) => (op.kind === 'ack' ? op.ids.length : op.request.copies.length),
+    );
+  }
 
   /** Queues `op` for the next shared transaction; resolves with its result after COMMIT. */
   run(op: QueueOp): Promise<QueueOpResult> {
-    if (this.closed) return Promise.reject(new Error('storage is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ op, resolve, reject });
-      // setImmediate lets every op of the current event-loop turn join the first batch.
-      this.running ??= new Promise<void>((done) => setImmediate(done)).then(() => this.drain());
-    });
+    return this.batcher.run(op);
   }
 
   /** Refuses new ops and waits until the queued ones are committed (or failed). */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.running;
+  close(): Promise<void> {
+    return this.batcher.close();
   }
 
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) await this.runBatch(this.takeBatch());
-    this.running = undefined;
-  }
-
-  private takeBatch(): Pending[] {
-    let rows = 0;
-    let n = 0;
-    while (
-      n < this.pending.length &&
-      (n === 0 || rows + rowsOf((this.pending[n] as Pending).op) <= MAX_BATCH_ROWS)
-    ) {
-      rows += rowsOf((this.pending[n] as Pending).op);
-      n++;
-    }
-    return this.pending.splice(0, n);
-  }
-
-  private async runBatch(batch: Pending[]): Promise<void> {
-    let client: Awaited<ReturnType<PgPool['connect']>>;
+  private async commit(ops: QueueOp[]): Promise<QueueOpResult[]> {
+    const client = await this.pool.connect();
     try {
-      client = await this.pool.connect();
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-      return;
-    }
-    let results: QueueOpResult[];
-    try {
-      results = await runQueueBatch(
-        client,
-        batch.map((p) => p.op),
-      );
+      const results = await runQueueBatch(client, ops);
+      client.release();
+      this.onCommit(ops.length);
+      return results;
     } catch (err) {
       await client.query('ROLLBACK').then(
         () => client.release(),
         (rollbackErr: Error) => client.release(rollbackErr),
       );
-      for (const p of batch) p.reject(err);
-      return;
+      throw err;
     }
-    client.release();
-    this.onCommit(batch.length);
-    batch.forEach((p, i) => {
-      p.resolve(results[i] as QueueOpResult);
-    });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * PostgreSQL adapter of {@link QueueStore}. Enqueues and acks go through the
- * group committer; reads go straight to the pool and see committed rows
- * only. Expiry deletes lock the affected devices first, in the same order
+ * group committer; reads issued together share one statement (fetch-batch)
+ * and see committed rows only. Expiry deletes lock the affected devices first, in the same order
  * as the committer does, and keep each device's queue counter exact.
  */
 import type {
@@ -10,46 +10,30 @@ import type {
   QueueStore,
   StoredEnvelope,
 } from '../../delivery/queue-store.js';
+import { Batcher } from './batcher.js';
 import { int, type PgPool, withTransaction } from './driver.js';
+import { type FetchRequest, fetchMany } from './fetch-batch.js';
 import type { PgGroupCommitter } from './group-commit.js';
 
-interface EnvelopeRow {
-  seq: string;
-  id: Buffer;
-  content: Buffer;
-  server_ts: string;
-  expires_at: string;
-}
+/** Reads per statement; a delivery pump asks for up to DELIVERY_BATCH envelopes each. */
+const MAX_READS_PER_BATCH = 200;
 
 export class PostgresQueueStore implements QueueStore {
+  private readonly reads: Batcher<FetchRequest, StoredEnvelope[]>;
+
   constructor(
     private readonly pool: PgPool,
     private readonly committer: PgGroupCommitter,
-  ) {}
+  ) {
+    this.reads = new Batcher((requests) => fetchMany(pool, requests), MAX_READS_PER_BATCH);
+  }
 
   async enqueue(request: EnqueueRequest, maxQueueLength: number): Promise<EnqueueResult> {
     return (await this.committer.run({ kind: 'enqueue', request, maxQueueLength })) as EnqueueResult;
   }
 
-  async fetch(
-    accountId: Uint8Array,
-    deviceId: number,
-    afterSeq: number,
-    limit: number,
-    now: number,
-  ): Promise<StoredEnvelope[]> {
-    const { rows } = await this.pool.query<EnvelopeRow>(
-      `SELECT seq, id, content, server_ts, expires_at FROM envelopes
-       WHERE account_id = $1 AND device_id = $2 AND seq > $3 AND expires_at > $4 ORDER BY seq LIMIT $5`,
-      [accountId, deviceId, afterSeq, now, limit],
-    );
-    return rows.map((r) => ({
-      seq: int(r.seq),
-      id: r.id,
-      content: r.content,
-      serverTimestamp: int(r.server_ts),
-      expiresAt: int(r.expires_at),
-    }));
+  fetch(accountId: Uint8Array, deviceId: number, afterSeq: number, limit: number, now: number) {
+    return this.reads.run({ accountId, deviceId, afterSeq, limit, now });
   }
 
   async ack(accountId: Uint8Array, deviceId: number, ids: Uint8Array[]): Promise<number> {
