@@ -122,6 +122,7 @@ function decryptWithState(state: SenderKeyState, message: SenderKeyMessage): Uin
   try {
     const plaintext = primitives.aes256CbcDecrypt(keys.cipherKey, keys.iv, message.ciphertext);
     step.commit();
+    step.seed.fill(0); // used up; a failed attempt keeps a stored seed intact instead
     return plaintext;
   } finally {
     zeroize(keys.cipherKey, keys.iv);

@@ -87,7 +87,7 @@ export class SenderKeyDistributionMessage implements SenderKeyDistributionFields
       distributionId,
       chainId: state.chainId,
       iteration: state.iteration,
-      chainKey: state.chainKey,
+      chainKey: state.chainKey.slice(), // the state zeroizes its own copy as it advances
       signingKey: state.signingKey,
     });
   }

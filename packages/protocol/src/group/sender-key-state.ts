@@ -103,7 +103,14 @@ export class SenderKeyState {
         current: this.iteration,
       });
     }
-    return { iteration, seed, commit: () => this.skipped.delete(iteration) };
+    return {
+      iteration,
+      seed,
+      commit: () => {
+        this.skipped.delete(iteration);
+        seed.fill(0);
+      },
+    };
   }
 
   private prepareJump(iteration: number): SenderKeyStep {
@@ -114,10 +121,10 @@ export class SenderKeyState {
     let chainKey = this.chainKey;
     for (let i = this.iteration; i < iteration; i++) {
       if (i >= keepFrom) newSkipped.push([i, senderMessageSeed(chainKey)]);
-      chainKey = nextSenderChainKey(chainKey);
+      chainKey = this.stepAndWipe(chainKey);
     }
     const seed = senderMessageSeed(chainKey);
-    const next = nextSenderChainKey(chainKey);
+    const next = this.stepAndWipe(chainKey);
     return {
       iteration,
       seed,
@@ -129,9 +136,19 @@ export class SenderKeyState {
     };
   }
 
+  /** The next chain key; wipes `chainKey` unless it is the committed one (still needed on failure). */
+  private stepAndWipe(chainKey: Uint8Array): Uint8Array {
+    const next = nextSenderChainKey(chainKey);
+    if (chainKey !== this.chainKey) chainKey.fill(0);
+    return next;
+  }
+
   private advanceTo(iteration: number, chainKey: Uint8Array): void {
+    // Forward secrecy: a passed chain key must not linger in memory.
+    const previous = this.chainKey;
     this.iteration = iteration;
     this.chainKey = chainKey;
+    if (previous !== chainKey) previous.fill(0);
   }
 
   /** Drops the oldest skipped seeds beyond the limit (a Map iterates in insertion order). */
