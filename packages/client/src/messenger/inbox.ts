@@ -1,8 +1,9 @@
 /**
- * Turns one delivered envelope into stored state: de-duplicate, decrypt,
- * decode, then commit the ratchet step, the conversation item, the delivery
- * receipt to send back and the de-duplication ids in ONE batch. Only after
- * that commit may the envelope be acked (the server then deletes it).
+ * Turns delivered envelopes into stored state: de-duplicate, decrypt, decode,
+ * and collect the ratchet steps, conversation items, delivery receipts and
+ * de-duplication ids of a group of envelopes into ONE atomic batch. Only
+ * after that batch is committed may the envelopes be acked (the server then
+ * deletes them). A backlog thus costs one commit per group, not per message.
  */
 import { ProtocolError } from '@tacet/protocol';
 import type { Contact, Contacts } from '../contacts.js';
@@ -20,6 +21,43 @@ import { decryptEnvelope, identityUntrusted } from './peer-crypto.js';
 /** Receipts may sit on the server for a day; after that nobody waits for them. */
 const RECEIPT_TTL_SECONDS = 24 * 3600;
 
+/** Writes collected for one group of envelopes, committed together. */
+export interface InboxBatch {
+  readonly records: Array<{ ns: string; key: string; value: Uint8Array | null }>;
+  readonly putMessages: Array<Omit<MessageRecord, 'seq'>>;
+  readonly putOutbox: OutboxItem[];
+  readonly seen: Set<string>;
+  /** Contacts created or changed in this batch (not yet in the store). */
+  readonly contacts: Map<string, Contact>;
+  readonly untrusted: Set<string>;
+}
+
+export function newInboxBatch(): InboxBatch {
+  return {
+    records: [],
+    putMessages: [],
+    putOutbox: [],
+    seen: new Set(),
+    contacts: new Map(),
+    untrusted: new Set(),
+  };
+}
+
+/** The batch as one WriteBatch; protocol writes first, so contact writes of the same batch win. */
+export function toWriteBatch(
+  b: InboxBatch,
+  protocolWrites: InboxBatch['records'],
+  contacts: Contacts,
+): WriteBatch {
+  const contactWrites = [...b.contacts.values()].flatMap((c) => contacts.writes(c));
+  return {
+    records: [...protocolWrites, ...b.records, ...contactWrites],
+    putMessages: b.putMessages,
+    putOutbox: b.putOutbox,
+    seen: [...b.seen],
+  };
+}
+
 export interface InboxContext {
   readonly store: ClientStore;
   readonly stores: ProtocolStores;
@@ -27,10 +65,11 @@ export interface InboxContext {
   readonly now: number;
   /** Receipts stored but not yet taken by the outbox, per peer: new ids join them. */
   readonly pendingReceipts: Map<string, OutboxItem>;
+  readonly batch: InboxBatch;
 }
 
 export interface InboxResult {
-  /** Ack the envelope (processed, duplicate, or permanently undecryptable). */
+  /** Ack the envelope once the batch is committed (processed, duplicate, or unreadable). */
   readonly ack: boolean;
   readonly events: ClientEvent[];
 }
@@ -68,45 +107,39 @@ function decodeReceiptIds(item: OutboxItem): Uint8Array[] | undefined {
   return c.kind === 'receipt' ? c.receiptIds : undefined;
 }
 
-/** Processes one envelope. Store failures throw (no ack, so it is redelivered). */
+async function seen(ctx: InboxContext, key: string): Promise<boolean> {
+  return ctx.batch.seen.has(key) || (await ctx.store.hasSeen(key));
+}
+
+/** Processes one envelope into `ctx.batch`. Store failures throw (no ack: it is redelivered). */
 export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope): Promise<InboxResult> {
   const envKey = `env:${toHex(env.id)}`;
-  if (await ctx.store.hasSeen(envKey)) return { ack: true, events: [] };
+  if (await seen(ctx, envKey)) return { ack: true, events: [] };
+  const mark = ctx.stores.checkpoint();
   let opened: Awaited<ReturnType<typeof decryptEnvelope>>;
   let content: Content;
   try {
     opened = await decryptEnvelope(ctx.stores, env.content, ctx.now);
     content = decodeContent(unpad(opened.plaintext));
   } catch (e) {
-    ctx.stores.discard();
+    ctx.stores.restore(mark);
     if (e instanceof ProtocolError && e.is('DuplicatedMessage')) return { ack: true, events: [] };
     if (e instanceof ProtocolError || (e instanceof ClientError && e.is('InvalidContent'))) {
       // It can never be read; keeping it would block the queue forever.
-      return {
-        ack: true,
-        events: [{ type: 'error', error: new Error(`dropped an unreadable message: ${e.message}`) }],
-      };
+      const error = new Error(`dropped an unreadable message: ${e.message}`);
+      return { ack: true, events: [{ type: 'error', error }] };
     }
     throw e;
   }
-  return commitContent(ctx, envKey, opened.sender, content);
+  return collectContent(ctx, envKey, opened.sender, content);
 }
 
-async function commitContent(
-  ctx: InboxContext,
-  envKey: string,
-  sender: string,
-  content: Content,
-): Promise<InboxResult> {
+async function collectContent(ctx: InboxContext, envKey: string, sender: string, content: Content) {
   const contentKey = `content:${sender}:${toHex(content.id)}`;
-  const duplicate = await ctx.store.hasSeen(contentKey);
-  const batch: WriteBatch & { records: NonNullable<WriteBatch['records']>[number][] } = {
-    records: [],
-    seen: [envKey, contentKey],
-  };
+  const duplicate = await seen(ctx, contentKey);
+  ctx.batch.seen.add(envKey).add(contentKey);
   const events: ClientEvent[] = [];
-  const untrustedBefore = await ctx.store.getRecord('untrusted', sender);
-  const known = await ctx.contacts.byId(sender);
+  const known = ctx.batch.contacts.get(sender) ?? (await ctx.contacts.byId(sender));
   let contact: Contact = known ?? {
     accountId: sender,
     name: sender,
@@ -117,33 +150,30 @@ async function commitContent(
     const r = await applyContent(ctx, contact, content);
     contact = r.contact;
     events.push(...r.events);
-    Object.assign(batch, { putMessages: r.messages, putOutbox: r.outbox });
+    if (!known || contact !== known) ctx.batch.contacts.set(sender, contact);
   }
-  const untrusted = await identityUntrusted(ctx.stores, sender);
-  batch.records.push(...ctx.stores.takeWrites());
-  if (!duplicate && (!known || contact !== known)) batch.records.push(...ctx.contacts.writes(contact));
-  if (untrusted && !untrustedBefore) {
-    batch.records.push({ ns: 'untrusted', key: sender, value: new Uint8Array([1]) });
+  const flagged =
+    ctx.batch.untrusted.has(sender) || (await ctx.store.getRecord('untrusted', sender)) !== undefined;
+  if (!flagged && (await identityUntrusted(ctx.stores, sender))) {
+    ctx.batch.untrusted.add(sender);
+    ctx.batch.records.push({ ns: 'untrusted', key: sender, value: new Uint8Array([1]) });
     events.push({ type: 'identity-changed', contact });
   }
-  await ctx.store.apply(batch);
   return { ack: true, events };
 }
 
 async function applyContent(ctx: InboxContext, contact: Contact, content: Content) {
-  const messages: Omit<MessageRecord, 'seq'>[] = [];
   const events: ClientEvent[] = [];
-  const outbox: OutboxItem[] = [];
   if (content.kind === 'receipt') {
     for (const id of content.receiptIds) {
       const m = await ctx.store.getMessage(toHex(id));
       if (m?.direction !== 'out' || m.conversationId !== contact.accountId || m.status === 'delivered')
         continue;
       const updated = { ...m, status: 'delivered' as const };
-      messages.push(updated);
+      ctx.batch.putMessages.push(updated);
       events.push({ type: 'updated', message: updated });
     }
-    return { contact, messages, events, outbox };
+    return { contact, events };
   }
   // A text carries the sender's timer; a different one updates ours, as a timer change would.
   const next =
@@ -163,8 +193,8 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
     expiresAt: null,
     status: 'received',
   };
-  messages.push(item);
+  ctx.batch.putMessages.push(item);
   events.push({ type: 'message', message: { ...item, seq: 0 } });
-  outbox.push(addReceipt(ctx.pendingReceipts, contact.accountId, content.id, ctx.now));
-  return { contact: next, messages, events, outbox };
+  ctx.batch.putOutbox.push(addReceipt(ctx.pendingReceipts, contact.accountId, content.id, ctx.now));
+  return { contact: next, events };
 }

@@ -16,10 +16,10 @@ import type { ClientEvent } from '../events.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, OutboxItem } from '../store/types.js';
 import type { Clock } from '../timers/clock.js';
-import { Connection, type IncomingEnvelope, type WebSocketFactory } from '../transport/connection.js';
+import { Connection, type WebSocketFactory } from '../transport/connection.js';
 import { HttpApi, wsLogin } from '../transport/http-api.js';
 import { fromHex, Mutex } from '../util.js';
-import { receiveEnvelope } from './inbox.js';
+import { InboxQueue } from './inbox-queue.js';
 import { encryptForPeer, startSessions } from './peer-crypto.js';
 
 const MIN_BACKOFF_MS = 250;
@@ -47,8 +47,7 @@ export class Network {
   readonly #drainWaiters: Array<() => void> = [];
   readonly #background = new Set<Promise<unknown>>();
   readonly #pendingReceipts = new Map<string, OutboxItem>();
-  #acks: Uint8Array[] = [];
-  #ackTimer: unknown = null;
+  readonly #inbox: InboxQueue;
   #conn: Connection | null = null;
   #connecting: Promise<void> | null = null;
   #drained = false;
@@ -61,6 +60,19 @@ export class Network {
   constructor(o: NetworkOptions) {
     this.#o = o;
     this.#api = new HttpApi(o.account.serverUrl, o.account);
+    this.#inbox = new InboxQueue({
+      store: o.store,
+      stores: o.stores,
+      contacts: o.contacts,
+      clock: o.clock,
+      lock: this.#lock,
+      pendingReceipts: this.#pendingReceipts,
+      emit: o.emit,
+      afterCommit: (hadEvents) => {
+        if (hadEvents) o.onStored();
+        this.#track(this.flush());
+      },
+    });
   }
 
   connect(): Promise<void> {
@@ -78,7 +90,7 @@ export class Network {
     // A refused handshake closes the socket before `open` resolves, while `conn` is not yet bound.
     const opened: { conn?: Connection } = {};
     const conn = await Connection.open(url, wsLogin(this.#o.account), this.#o.webSocket, {
-      onEnvelope: (e) => this.#onEnvelope(conn, e),
+      onEnvelope: async (e) => this.#inbox.push(conn, e),
       onDrained: () => this.#onDrained(),
       onClose: (reason) => {
         if (opened.conn) this.#onClose(opened.conn, reason);
@@ -206,40 +218,9 @@ export class Network {
     else w.resolve();
   }
 
-  async #onEnvelope(conn: Connection, e: IncomingEnvelope): Promise<void> {
-    const ctx = {
-      store: this.#o.store,
-      stores: this.#o.stores,
-      contacts: this.#o.contacts,
-      now: this.#o.clock.now(),
-      pendingReceipts: this.#pendingReceipts,
-    };
-    let result: Awaited<ReturnType<typeof receiveEnvelope>>;
-    try {
-      result = await this.#lock.run(() => receiveEnvelope(ctx, e));
-    } catch (error) {
-      this.#o.emit({ type: 'error', error: error as Error });
-      return; // not acked: the server delivers it again
-    }
-    if (result.ack) this.#ack(conn, e.id);
-    for (const ev of result.events) this.#o.emit(ev);
-    if (result.events.length > 0) this.#o.onStored();
-    this.#track(this.flush());
-  }
-
-  /** Acks go out in batches: late is safe (at worst a redelivery, removed by de-duplication). */
-  #ack(conn: Connection, id: Uint8Array): void {
-    this.#acks.push(id);
-    const send = () => {
-      if (this.#ackTimer !== null) this.#o.clock.clearTimer(this.#ackTimer);
-      this.#ackTimer = null;
-      conn.ack(this.#acks.splice(0));
-    };
-    if (this.#acks.length >= 100) send();
-    else this.#ackTimer ??= this.#o.clock.setTimer(send, 20);
-  }
-
-  #onDrained(): void {
+  async #onDrained(): Promise<void> {
+    // "Drained" means processed: wait for the envelopes that came before it.
+    await this.#inbox.idle();
     this.#drained = true;
     this.#o.emit({ type: 'drained' });
     for (const w of this.#drainWaiters.splice(0)) w();
@@ -307,8 +288,7 @@ export class Network {
     await this.#lock.run(async () => undefined);
     const conn = this.#conn;
     this.#conn = null;
-    if (this.#ackTimer !== null) this.#o.clock.clearTimer(this.#ackTimer);
-    if (conn && this.#acks.length > 0) conn.ack(this.#acks.splice(0));
+    await this.#inbox.idle();
     await conn?.close();
     for (const [id] of this.#waiters)
       this.#settle(id, new ClientError('Closed', 'the client was closed before the server acknowledged'));

@@ -138,7 +138,6 @@ export async function decryptEnvelope(stores: ProtocolStores, content: Uint8Arra
   // The session that decrypted it must belong to the identity the envelope was sealed with.
   const sessionKey = await stores.identities.getIdentity(address);
   if (!sessionKey?.equals(opened.identityKey)) {
-    stores.discard();
     throw new ProtocolError('InvalidMessage', 'sealed sender identity does not match the session');
   }
   const known = await deviceIds(stores, sender);

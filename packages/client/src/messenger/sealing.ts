@@ -21,6 +21,7 @@ import {
   UnidentifiedSenderMessageContent,
 } from '@tacet/protocol';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
+import { toHex } from '../util.js';
 
 /** Self-issued certificates live a day; a fresh one is made when half of that is gone. */
 const CERT_LIFETIME_MS = 24 * 3600 * 1000;
@@ -72,11 +73,25 @@ export async function seal(
   return sealedSenderEncrypt(usmc, address, stores.identities);
 }
 
+/** Certificates already checked (a peer reuses one for a day): two signature checks saved per message. */
+const validated = new Map<string, number>();
+const MAX_VALIDATED = 1024;
+
+function validCertificate(cert: SenderCertificate, now: number): boolean {
+  const key = toHex(cert.serialize());
+  const until = validated.get(key);
+  if (until !== undefined) return now <= until;
+  if (!cert.validate(cert.identityKey, now)) return false;
+  if (validated.size >= MAX_VALIDATED) validated.clear();
+  validated.set(key, cert.expiration);
+  return true;
+}
+
 /** Opens a sealed envelope: the claimed sender, and the inner message with its type. */
 export async function unseal(stores: ProtocolStores, bytes: Uint8Array, now: number) {
   const usmc = await sealedSenderDecryptToUsmc(bytes, stores.identities);
   const cert = usmc.senderCertificate;
-  if (!cert.validate(cert.identityKey, now)) {
+  if (!validCertificate(cert, now)) {
     throw new ProtocolError(
       'InvalidCertificate',
       'sender certificate is expired or not signed by its sender',

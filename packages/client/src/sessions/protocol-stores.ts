@@ -67,6 +67,16 @@ export class ProtocolStores implements PreKeyStores {
     return out;
   }
 
+  /** A copy of the staged writes, to roll one failed operation back with `restore`. */
+  checkpoint(): Map<string, Write> {
+    return new Map(this.#staged);
+  }
+
+  restore(mark: Map<string, Write>): void {
+    this.#staged.clear();
+    for (const [k, v] of mark) this.#staged.set(k, v);
+  }
+
   /** Drops staged writes after a failed operation. */
   discard(): void {
     this.#staged.clear();

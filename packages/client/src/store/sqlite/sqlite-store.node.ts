@@ -27,6 +27,7 @@ export class SqliteStore implements ClientStore {
   readonly #db: Database.Database;
   readonly #keys: AtRestKeys;
   #closed = false;
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(db: Database.Database, keys: AtRestKeys) {
     this.#db = db;
@@ -35,46 +36,40 @@ export class SqliteStore implements ClientStore {
 
   async getRecord(ns: string, key: string): Promise<Uint8Array | undefined> {
     const tag = this.#keys.tag(ns, key);
-    const row = this.#db.prepare('SELECT value FROM records WHERE tag = ?').get(tag) as Row | undefined;
+    const row = this.#sql('SELECT value FROM records WHERE tag = ?').get(tag) as Row | undefined;
     if (!row) return undefined;
     return decodeRecord(this.#keys.open(row.value as Uint8Array, tag)).value;
   }
 
   async listRecords(ns: string): Promise<RecordEntry[]> {
-    const rows = this.#db
-      .prepare('SELECT tag, value FROM records WHERE ns = ?')
-      .all(this.#nsTag(ns)) as Row[];
+    const rows = this.#sql('SELECT tag, value FROM records WHERE ns = ?').all(this.#nsTag(ns)) as Row[];
     return rows.map((r) => decodeRecord(this.#keys.open(r.value as Uint8Array, r.tag as Uint8Array)));
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
-    const row = this.#db
-      .prepare(
-        'SELECT m.id, m.seq, m.expires_at, m.body, k.key FROM messages m JOIN message_keys k USING (id) WHERE id = ?',
-      )
-      .get(id) as Row | undefined;
+    const row = this.#sql(
+      'SELECT m.id, m.seq, m.expires_at, m.body, k.key FROM messages m JOIN message_keys k USING (id) WHERE id = ?',
+    ).get(id) as Row | undefined;
     return row ? this.#openMessage(row) : undefined;
   }
 
   async listMessages(conversationId: string, now: number): Promise<MessageRecord[]> {
-    const rows = this.#db
-      .prepare(
-        `SELECT m.id, m.seq, m.expires_at, m.body, k.key FROM messages m JOIN message_keys k USING (id)
+    const rows = this.#sql(
+      `SELECT m.id, m.seq, m.expires_at, m.body, k.key FROM messages m JOIN message_keys k USING (id)
          WHERE m.conv = ? AND (m.expires_at IS NULL OR m.expires_at > ?) ORDER BY m.seq`,
-      )
-      .all(this.#keys.tag('conv', conversationId), now) as Row[];
+    ).all(this.#keys.tag('conv', conversationId), now) as Row[];
     return rows.map((r) => this.#openMessage(r));
   }
 
   async listOutbox(): Promise<OutboxItem[]> {
-    const rows = this.#db.prepare('SELECT id, body FROM outbox ORDER BY created_at, rowid').all() as Row[];
+    const rows = this.#sql('SELECT id, body FROM outbox ORDER BY created_at, rowid').all() as Row[];
     return rows.map((r) =>
       decodeOutbox(this.#keys.open(r.body as Uint8Array, te.encode(`outbox:${r.id as string}`))),
     );
   }
 
   async hasSeen(id: string): Promise<boolean> {
-    return this.#db.prepare('SELECT 1 FROM seen WHERE tag = ?').get(this.#keys.tag('seen', id)) !== undefined;
+    return this.#sql('SELECT 1 FROM seen WHERE tag = ?').get(this.#keys.tag('seen', id)) !== undefined;
   }
 
   async apply(batch: WriteBatch): Promise<void> {
@@ -86,13 +81,12 @@ export class SqliteStore implements ClientStore {
       for (const id of batch.deleteMessages ?? []) deleted = this.#deleteMessage(id) || deleted;
       for (const o of batch.putOutbox ?? []) this.#writeOutbox(o);
       for (const id of batch.deleteOutbox ?? []) {
-        deleted = this.#db.prepare('DELETE FROM outbox WHERE id = ?').run(id).changes > 0 || deleted;
+        // No WAL truncation for these: sent items hold nothing a later expiry would not also cover.
+        this.#sql('DELETE FROM outbox WHERE id = ?').run(id);
       }
       const now = Date.now();
       for (const id of batch.seen ?? []) {
-        this.#db
-          .prepare('INSERT OR IGNORE INTO seen (tag, at) VALUES (?, ?)')
-          .run(this.#keys.tag('seen', id), now);
+        this.#sql('INSERT OR IGNORE INTO seen (tag, at) VALUES (?, ?)').run(this.#keys.tag('seen', id), now);
       }
     })();
     if (deleted || (batch.records ?? []).some((r) => r.value === null)) truncateWal(this.#db);
@@ -104,15 +98,15 @@ export class SqliteStore implements ClientStore {
   }
 
   async nextExpiry(): Promise<number | null> {
-    const row = this.#db
-      .prepare('SELECT MIN(expires_at) AS t FROM messages WHERE expires_at IS NOT NULL')
-      .get() as Row;
+    const row = this.#sql(
+      'SELECT MIN(expires_at) AS t FROM messages WHERE expires_at IS NOT NULL',
+    ).get() as Row;
     return (row.t as number | null) ?? null;
   }
 
   /** Forgets de-duplication ids older than `before` (ms). */
   pruneSeen(before: number): void {
-    this.#db.prepare('DELETE FROM seen WHERE at < ?').run(before);
+    this.#sql('DELETE FROM seen WHERE at < ?').run(before);
   }
 
   async close(): Promise<void> {
@@ -121,6 +115,16 @@ export class SqliteStore implements ClientStore {
     truncateWal(this.#db);
     this.#db.close();
     this.#keys.wipe();
+  }
+
+  /** Prepared once per SQL text: preparing is a measurable share of a small write. */
+  #sql(text: string): Database.Statement {
+    let st = this.#statements.get(text);
+    if (!st) {
+      st = this.#db.prepare(text);
+      this.#statements.set(text, st);
+    }
+    return st;
   }
 
   #assertOpen(): void {
@@ -134,55 +138,49 @@ export class SqliteStore implements ClientStore {
   #writeRecord(ns: string, key: string, value: Uint8Array | null): void {
     const tag = this.#keys.tag(ns, key);
     if (value === null) {
-      this.#db.prepare('DELETE FROM records WHERE tag = ?').run(tag);
+      this.#sql('DELETE FROM records WHERE tag = ?').run(tag);
       return;
     }
     const sealed = this.#keys.seal(encodeRecord({ key, value }), tag);
-    this.#db
-      .prepare(
-        'INSERT INTO records (tag, ns, value) VALUES (?, ?, ?) ON CONFLICT (tag) DO UPDATE SET value = excluded.value',
-      )
-      .run(tag, this.#nsTag(ns), sealed);
+    this.#sql(
+      'INSERT INTO records (tag, ns, value) VALUES (?, ?, ?) ON CONFLICT (tag) DO UPDATE SET value = excluded.value',
+    ).run(tag, this.#nsTag(ns), sealed);
   }
 
   #writeMessage(m: Omit<MessageRecord, 'seq'>): void {
     const aad = te.encode(m.id);
     const keyAad = te.encode(`key:${m.id}`);
-    const existing = this.#db.prepare('SELECT key FROM message_keys WHERE id = ?').get(m.id) as
-      | Row
-      | undefined;
+    const existing = this.#sql('SELECT key FROM message_keys WHERE id = ?').get(m.id) as Row | undefined;
     const key = existing ? this.#keys.open(existing.key as Uint8Array, keyAad) : randomBytes(32);
     const body = seal(key, encodeMessage(m), aad);
     if (existing) {
-      this.#db
-        .prepare('UPDATE messages SET body = ?, expires_at = ? WHERE id = ?')
-        .run(body, m.expiresAt, m.id);
+      this.#sql('UPDATE messages SET body = ?, expires_at = ? WHERE id = ?').run(body, m.expiresAt, m.id);
     } else {
       const conv = this.#keys.tag('conv', m.conversationId);
-      const next = this.#db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM messages').get() as Row;
-      this.#db
-        .prepare('INSERT INTO messages (id, conv, seq, expires_at, body) VALUES (?, ?, ?, ?, ?)')
-        .run(m.id, conv, next.s, m.expiresAt, body);
-      this.#db
-        .prepare('INSERT INTO message_keys (id, key) VALUES (?, ?)')
-        .run(m.id, this.#keys.seal(key, keyAad));
+      const next = this.#sql('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM messages').get() as Row;
+      this.#sql('INSERT INTO messages (id, conv, seq, expires_at, body) VALUES (?, ?, ?, ?, ?)').run(
+        m.id,
+        conv,
+        next.s,
+        m.expiresAt,
+        body,
+      );
+      this.#sql('INSERT INTO message_keys (id, key) VALUES (?, ?)').run(m.id, this.#keys.seal(key, keyAad));
     }
     key.fill(0);
   }
 
   #deleteMessage(id: string): boolean {
-    const a = this.#db.prepare('DELETE FROM message_keys WHERE id = ?').run(id).changes;
-    const b = this.#db.prepare('DELETE FROM messages WHERE id = ?').run(id).changes;
+    const a = this.#sql('DELETE FROM message_keys WHERE id = ?').run(id).changes;
+    const b = this.#sql('DELETE FROM messages WHERE id = ?').run(id).changes;
     return a + b > 0;
   }
 
   #writeOutbox(o: OutboxItem): void {
     const body = this.#keys.seal(encodeOutbox(o), te.encode(`outbox:${o.id}`));
-    this.#db
-      .prepare(
-        'INSERT INTO outbox (id, created_at, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
-      )
-      .run(o.id, o.createdAt, body);
+    this.#sql(
+      'INSERT INTO outbox (id, created_at, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
+    ).run(o.id, o.createdAt, body);
   }
 
   #openMessage(row: Row): MessageRecord {

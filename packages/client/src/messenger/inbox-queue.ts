@@ -1,0 +1,94 @@
+/**
+ * Incoming envelopes, in arrival order, processed in groups: each group is
+ * decrypted envelope by envelope, committed in one transaction, then acked
+ * at once. Live traffic makes groups of one; a backlog after reconnecting
+ * makes large ones, so its cost is dominated by decryption, not by commits.
+ */
+import { MAX_ACK_IDS } from '@tacet/wire';
+import type { Contacts } from '../contacts.js';
+import type { ClientEvent } from '../events.js';
+import type { ProtocolStores } from '../sessions/protocol-stores.js';
+import type { ClientStore, OutboxItem } from '../store/types.js';
+import type { Clock } from '../timers/clock.js';
+import type { Connection, IncomingEnvelope } from '../transport/connection.js';
+import type { Mutex } from '../util.js';
+import { newInboxBatch, receiveEnvelope, toWriteBatch } from './inbox.js';
+
+/** Envelopes per transaction: big enough to amortize a commit, small enough to ack promptly. */
+const GROUP = 256;
+
+export interface InboxQueueOptions {
+  readonly store: ClientStore;
+  readonly stores: ProtocolStores;
+  readonly contacts: Contacts;
+  readonly clock: Clock;
+  readonly lock: Mutex;
+  readonly pendingReceipts: Map<string, OutboxItem>;
+  readonly emit: (e: ClientEvent) => void;
+  /** A group was committed: deadlines and receipts may be new. */
+  readonly afterCommit: (hadEvents: boolean) => void;
+}
+
+export class InboxQueue {
+  readonly #o: InboxQueueOptions;
+  readonly #queue: Array<{ conn: Connection; e: IncomingEnvelope }> = [];
+  #running: Promise<void> | null = null;
+
+  constructor(o: InboxQueueOptions) {
+    this.#o = o;
+  }
+
+  push(conn: Connection, e: IncomingEnvelope): void {
+    this.#queue.push({ conn, e });
+    this.#running ??= this.#run().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  /** Resolves once everything pushed so far is processed. */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const group = this.#queue.splice(0, GROUP);
+      try {
+        await this.#process(group);
+      } catch (error) {
+        // Not acked: the server delivers these again on the next connection.
+        this.#o.stores.discard();
+        this.#o.pendingReceipts.clear();
+        this.#o.emit({ type: 'error', error: error as Error });
+      }
+    }
+  }
+
+  async #process(group: Array<{ conn: Connection; e: IncomingEnvelope }>): Promise<void> {
+    const o = this.#o;
+    const batch = newInboxBatch();
+    const ctx = {
+      store: o.store,
+      stores: o.stores,
+      contacts: o.contacts,
+      now: o.clock.now(),
+      pendingReceipts: o.pendingReceipts,
+      batch,
+    };
+    const events: ClientEvent[] = [];
+    const acks = new Map<Connection, Uint8Array[]>();
+    await o.lock.run(async () => {
+      for (const { conn, e } of group) {
+        const r = await receiveEnvelope(ctx, e);
+        events.push(...r.events);
+        if (r.ack) acks.set(conn, [...(acks.get(conn) ?? []), e.id]);
+      }
+      await o.store.apply(toWriteBatch(batch, o.stores.takeWrites(), o.contacts));
+    });
+    for (const [conn, ids] of acks) {
+      for (let i = 0; i < ids.length; i += MAX_ACK_IDS) conn.ack(ids.slice(i, i + MAX_ACK_IDS));
+    }
+    for (const ev of events) o.emit(ev);
+    o.afterCommit(events.length > 0);
+  }
+}
