@@ -7,11 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { IdentityKeyPair } from '../../src/keys/index.js';
 import {
   parseSealedSenderMultiRecipientMessage,
+  sealedSenderDecryptMessage,
   sealedSenderDecryptToUsmc,
   sealedSenderMultiRecipientEncrypt,
   UnidentifiedSenderMessageContent,
 } from '../../src/sealed-sender/index.js';
-import { processPreKeyBundle } from '../../src/session/index.js';
+import { processPreKeyBundle, signalEncrypt } from '../../src/session/index.js';
 import {
   ALICE_UUID,
   BOB_UUID,
@@ -84,5 +85,35 @@ describe('sealed sender v2 between tacet devices', () => {
     await expect(
       sealedSenderMultiRecipientEncrypt(usmc, [bob1.address, impostor.address, carol.address], alice.stores),
     ).rejects.toMatchObject({ code: 'InvalidKey' });
+  });
+
+  it('sealedSenderDecryptMessage opens a v2 message carrying a 1:1 PreKey message', async () => {
+    const server = makeServer();
+    const alice = createTacetParty(ALICE_UUID, 1);
+    const bob = createTacetParty(BOB_UUID, 1);
+    await processPreKeyBundle(await bob.bundle(), bob.address, alice.stores, Date.now());
+    const inner = await signalEncrypt(
+      new TextEncoder().encode('v2 hello'),
+      bob.address,
+      alice.stores,
+      Date.now(),
+    );
+    const cert = makeSenderCertificate(server, alice.identity.publicKey, { expiration: Date.now() + 60_000 });
+    const usmc = UnidentifiedSenderMessageContent.create(inner, cert, 0, null);
+    const sent = await sealedSenderMultiRecipientEncrypt(usmc, [bob.address], alice.stores);
+    const received = parseSealedSenderMultiRecipientMessage(sent).messageForRecipient(BOB_UUID);
+    const local = { uuid: BOB_UUID, e164: null, deviceId: 1 };
+    const result = await sealedSenderDecryptMessage(
+      received,
+      server.trustRoot.publicKey,
+      Date.now(),
+      local,
+      bob.stores,
+    );
+    expect(result).toMatchObject({
+      message: new TextEncoder().encode('v2 hello'),
+      senderUuid: ALICE_UUID,
+      deviceId: 1,
+    });
   });
 });
