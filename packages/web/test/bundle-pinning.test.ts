@@ -30,12 +30,16 @@ afterAll(async () => {
   rmSync(siteDir, { recursive: true, force: true });
 });
 
-/** Simulates a new (or trojaned) release: one asset changes and the manifest follows it. */
-function serveChangedBundle(): string {
+function entryScript(): string {
   const html = readFileSync(join(siteDir, 'index.html'), 'utf8');
   const entry = /src="(\/assets\/index-[^"]+\.js)"/.exec(html)?.[1];
   if (!entry) throw new Error('no entry script in index.html');
-  appendFileSync(join(siteDir, entry), '\n;globalThis.__tacetChangedBundle = true;\n');
+  return join(siteDir, entry);
+}
+
+/** Simulates a new (or trojaned) release: one asset changes and the manifest follows it. */
+function serveChangedBundle(marker = '__tacetChangedBundle'): string {
+  appendFileSync(entryScript(), `\n;globalThis.${marker} = true;\n`);
   return writeAssetManifest(siteDir);
 }
 
@@ -70,5 +74,26 @@ it('keeps the pinned bundle and shows both hashes until the person accepts the n
     () => (globalThis as { __tacetChangedBundle?: boolean }).__tacetChangedBundle === true,
   );
   expect(await warning.count()).toBe(0);
+  await context.close();
+});
+
+it('refuses offered code whose files do not match its own manifest, and stays pinned', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  serveChangedBundle('__tacetSecondRelease');
+  appendFileSync(entryScript(), '\n;globalThis.__tacetTampered = true;\n'); // after the manifest: a mismatch
+  await page.reload();
+  const warning = page.getByTestId('pin-warning');
+  await warning.waitFor();
+  await warning.getByRole('button').click();
+  await warning.getByText(/failed verification/).waitFor();
+  await page.reload();
+  await warning.waitFor();
+  expect(
+    await page.evaluate(() => '__tacetTampered' in globalThis || '__tacetSecondRelease' in globalThis),
+  ).toBe(false);
   await context.close();
 });
