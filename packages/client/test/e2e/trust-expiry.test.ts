@@ -90,6 +90,10 @@ describe('disappearing messages', () => {
       (await bob.client.messages(alice.accountId)).find((m) => m.body === canary),
     );
     expect(got.timerSeconds).toBe(5);
+    // The timer change itself reached Bob as a conversation item, and his side of the conversation follows it.
+    const items = await bob.client.messages(alice.accountId);
+    expect(items.filter((m) => m.kind === 'timer').map((m) => m.timerSeconds)).toEqual([5]);
+    expect((await bob.client.contacts.get(alice.accountId)).timerSeconds).toBe(5);
     expect(got.expiresAt).toBeNull(); // the recipient's countdown starts on display
     const [shown] = await bob.client.markDisplayed([got.id]);
     const deadline = Math.max(sent.expiresAt as number, shown?.expiresAt as number);

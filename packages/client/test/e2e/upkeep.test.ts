@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Clock, systemClock, TacetClient } from '../../src/index.js';
+import { nodeWebSocket, openSqliteStore } from '../../src/index.node.js';
+import { HttpApi } from '../../src/transport/http-api.js';
+import { Harness } from '../support/harness.js';
+
+let h: Harness;
+beforeEach(() => {
+  h = new Harness();
+});
+afterEach(async () => {
+  await h.dispose();
+});
+
+describe('key upkeep', () => {
+  it('tops up one-time prekeys when they run low and rotates an old signed prekey', async () => {
+    await h.startServer();
+    const bob = await h.register('bob');
+    const alice = await h.register('alice');
+    const own = new HttpApi(h.server.url, bob.client.account);
+    const other = new HttpApi(h.server.url, alice.client.account);
+    expect(await own.keyCount()).toEqual({ preKeys: 100, pqPreKeys: 20 });
+    const first = await other.bundle(bob.client.accountId);
+    for (let i = 0; i < 95; i++) await other.bundle(bob.client.accountId); // someone drains them
+    expect(await own.keyCount()).toEqual({ preKeys: 4, pqPreKeys: 0 });
+
+    await bob.client.upkeep();
+    expect(await own.keyCount()).toEqual({ preKeys: 104, pqPreKeys: 20 });
+    expect((await other.bundle(bob.client.accountId)).devices[0]?.signedPreKey.keyId).toBe(
+      first.devices[0]?.signedPreKey.keyId,
+    );
+
+    // Three days later the signed prekey (and the Kyber last-resort key) are replaced.
+    await h.closeClient(bob.client);
+    const later: Clock = { ...systemClock, now: () => Date.now() + 3 * 24 * 3600 * 1000 };
+    const store = await openSqliteStore({ dir: bob.dir, passphrase: 'pw-bob' });
+    const again = await TacetClient.open({
+      store,
+      webSocket: nodeWebSocket,
+      clock: later,
+    });
+    h.clients.add(again);
+    await again.upkeep();
+    const rotated = (await other.bundle(bob.client.accountId)).devices[0]?.signedPreKey.keyId;
+    expect(rotated).not.toBe(first.devices[0]?.signedPreKey.keyId);
+  });
+});
