@@ -1,8 +1,8 @@
 /**
  * Group commit for PostgreSQL queue writes. Enqueues and acks arriving while
  * a transaction is in flight wait and then go together in the next one, so
- * under load hundreds share one commit (one WAL flush, a fixed number of
- * round trips) instead of paying one each. One transaction is in flight at a
+ * under load hundreds share one commit (one WAL flush, one statement:
+ * queue-batch.ts) instead of paying one each. One transaction is in flight at a
  * time per node: batches commit in the order they were formed, which keeps
  * one sender's messages in order even when they land in different batches.
  * A promise resolves only after COMMIT; if the transaction fails, every op
@@ -40,18 +40,8 @@ export class PgGroupCommitter {
   }
 
   private async commit(ops: QueueOp[]): Promise<QueueOpResult[]> {
-    const client = await this.pool.connect();
-    try {
-      const results = await runQueueBatch(client, ops);
-      client.release();
-      this.onCommit(ops.length);
-      return results;
-    } catch (err) {
-      await client.query('ROLLBACK').then(
-        () => client.release(),
-        (rollbackErr: Error) => client.release(rollbackErr),
-      );
-      throw err;
-    }
+    const results = await runQueueBatch(this.pool, ops);
+    this.onCommit(ops.length);
+    return results;
   }
 }
