@@ -141,8 +141,10 @@ console.log(
 console.log(
   `offered load ${OFFERED_PER_SECOND}/s for latency, ${IDLE_CONNECTIONS} idle connections for memory\n`,
 );
-const relay = await measure('relay');
-const tacet = await measure('tacet');
+// BENCH_ONLY=tacet skips the relay (profiling); the ratios then compare against nothing.
+const only = process.env.BENCH_ONLY;
+const relay = only === 'tacet' ? await measure('tacet') : await measure('relay');
+const tacet = only === 'relay' ? relay : await measure('tacet');
 console.log(
   `${'target'.padEnd(22)} ${'msgs/s'.padStart(10)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'delivered'.padStart(15)} ${'KiB/idle'.padStart(12)}`,
 );

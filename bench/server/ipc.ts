@@ -3,7 +3,8 @@
 export type ServerTarget = 'tacet' | 'relay';
 
 export type LoadCommand =
-  | { type: 'setup'; target: ServerTarget; url: string; pairs: number }
+  /** `recipientUrl` (default `url`): connect recipients to another node, so every message crosses nodes. */
+  | { type: 'setup'; target: ServerTarget; url: string; pairs: number; recipientUrl?: string }
   | { type: 'throughput'; durationMs: number; window: number }
   | { type: 'rate'; durationMs: number; perSecond: number }
   | { type: 'prepare-idle'; target: ServerTarget; url: string; connections: number }

@@ -195,7 +195,7 @@ process.on('message', async (cmd: LoadCommand) => {
   try {
     if (cmd.type === 'setup') {
       senders = await connectMany(cmd.target, cmd.url, cmd.pairs);
-      recipients = await connectMany(cmd.target, cmd.url, cmd.pairs);
+      recipients = await connectMany(cmd.target, cmd.recipientUrl ?? cmd.url, cmd.pairs);
       wire();
       reply({ type: 'ready' });
     } else if (cmd.type === 'throughput') await throughput(cmd.durationMs, cmd.window);

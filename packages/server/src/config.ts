@@ -35,7 +35,7 @@ export interface ServerConfig {
   registrationLimit?: RateLimit;
   /** Challenges per client address. Default burst 20, 200 per hour. */
   challengeLimit?: RateLimit;
-  /** Ping interval; a connection silent for two intervals is dropped. Default 30 s. */
+  /** Ping interval; a connection that answers two pings in a row with silence is dropped. Default 30 s. */
   pingIntervalMs?: number;
   /** How often expired messages are deleted. Default 60 s. */
   sweepIntervalMs?: number;

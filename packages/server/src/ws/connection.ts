@@ -22,7 +22,8 @@ export class DeviceConnection implements HubConnection {
   private readonly pump: DeliveryPump;
   private readonly pending = new Set<Promise<void>>();
   private unflushed = 0;
-  private alive = true;
+  /** Pings sent since the client last showed life. */
+  private missed = 0;
   private paused = false;
   private unsubscribe: () => void = () => {};
 
@@ -40,7 +41,7 @@ export class DeviceConnection implements HubConnection {
   start(): void {
     this.ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     this.ws.on('pong', () => {
-      this.alive = true;
+      this.missed = 0;
     });
     this.ws.on('error', () => {});
     this.ws.on('close', () => this.onClose());
@@ -49,12 +50,13 @@ export class DeviceConnection implements HubConnection {
     this.pump.wake();
   }
 
+  /** Drops the connection after two unanswered pings (one late pong under load is forgiven). */
   heartbeat(): void {
-    if (!this.alive) {
+    if (this.missed >= 2) {
       this.ws.terminate();
       return;
     }
-    this.alive = false;
+    this.missed++;
     this.ws.ping();
   }
 
@@ -109,7 +111,7 @@ export class DeviceConnection implements HubConnection {
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
-    this.alive = true;
+    this.missed = 0;
     if (!isBinary) {
       this.reject(1003, new WireError(ErrorCode.BadRequest, 'frames must be binary', 'frame'));
       return;

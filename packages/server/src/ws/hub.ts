@@ -10,7 +10,7 @@ import { deviceKey } from '../fanout/fanout.js';
 export interface HubConnection {
   readonly key: string;
   readonly accountHex: string;
-  /** Pings, or terminates if the previous ping went unanswered. */
+  /** Pings, or terminates after unanswered pings. */
   heartbeat(): void;
   /** Closes with a WebSocket close code. */
   close(code: number, reason: string): void;
