@@ -8,11 +8,14 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { sha256Hex, writeAssetManifest } from '../tools/asset-manifest.js';
 import { launchChromium } from './support/browser.js';
 import { ensureDist } from './support/build-dist.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
+
+// Real browsers on a shared 2-core CI machine: generous, but still bounded.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 let browser: Browser;
 let server: RunningTestServer;

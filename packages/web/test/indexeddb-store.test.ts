@@ -4,10 +4,13 @@
  * the database afterwards holds nothing of the message.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { dumpContains, dumpContainsBytes, dumpIndexedDb, readRawMessage } from './support/idb-dump.js';
 import { INSECURE_ORIGIN, openStorePage, SECURE_ORIGIN } from './support/store-page.js';
+
+// Real browsers on a shared 2-core CI machine: generous, but still bounded.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 let browser: Browser;
 let context: BrowserContext;

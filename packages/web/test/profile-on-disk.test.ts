@@ -7,10 +7,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { launchWithProfile } from './support/browser.js';
 import { readRawMessage } from './support/idb-dump.js';
 import { openStorePage } from './support/store-page.js';
+
+// Real browsers on a shared 2-core CI machine: generous, but still bounded.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 const profileDir = mkdtempSync(join(tmpdir(), 'tacet-web-profile-'));
 afterAll(() => rmSync(profileDir, { recursive: true, force: true }));

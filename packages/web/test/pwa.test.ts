@@ -6,10 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { launchWithProfile } from './support/browser.js';
 import { ensureDist } from './support/build-dist.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
+
+// Real browsers on a shared 2-core CI machine: generous, but still bounded.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 const profileDir = mkdtempSync(join(tmpdir(), 'tacet-web-pwa-'));
 let server: RunningTestServer;

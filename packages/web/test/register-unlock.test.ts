@@ -4,10 +4,13 @@
  * again with its passphrase (and not with another).
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { ensureDist } from './support/build-dist.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
+
+// Real browsers on a shared 2-core CI machine: generous, but still bounded.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 const POW_BITS = 18; // ~260k hashes: long enough to watch, short enough for a test
 let browser: Browser;

@@ -4,10 +4,13 @@
  * nothing loaded from another origin.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { ensureDist } from './support/build-dist.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
+
+// Real browsers on a shared 2-core CI machine: generous, but still bounded.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 let browser: Browser;
 let server: RunningTestServer;

@@ -7,12 +7,15 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { ensureDist, WEB_DIR } from './support/build-dist.js';
 import { dumpContains, dumpContainsBytes, dumpIndexedDb, readRawMessage } from './support/idb-dump.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
 import { WebPerson } from './support/web-person.js';
+
+// Real browsers on a shared 2-core CI machine: generous, but still bounded.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 const ARTIFACTS = resolve(WEB_DIR, '..', '..', 'test-artifacts');
 

@@ -9,11 +9,14 @@ import { type ClientEvent, TacetClient } from '@tacet/client';
 import { nodeWebSocket, openSqliteStore } from '@tacet/client/node';
 import { IdentityKeyPair } from '@tacet/protocol';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { ensureDist } from './support/build-dist.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
 import { WebPerson } from './support/web-person.js';
+
+// Real browsers on a shared 2-core CI machine: generous, but still bounded.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 let browser: Browser;
 let server: RunningTestServer;
