@@ -13,7 +13,6 @@
  * increasing and below the chain's iteration all throw
  * ProtocolError('InvalidSenderKeySession').
  */
-import { PrivateKey, PublicKey } from '../keys/index.js';
 import {
   EC_PRIVATE_KEY_LENGTH,
   EC_PUBLIC_KEY_LENGTH,
@@ -21,6 +20,7 @@ import {
   SENDER_KEY_MAX_STATES,
 } from '../limits.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
+import { internPrivateKey, internPublicKey } from './key-intern.js';
 import {
   type DecodeOptions,
   decodeFields,
@@ -100,6 +100,7 @@ function decodeState(bytes: Uint8Array): SenderKeyState {
   const messageVersion = requireUint32(f, 1, STATE);
   if (messageVersion !== SENDER_KEY_VERSION) fail(STATE, `unsupported version ${messageVersion}`);
   const iteration = requireUint32(f, 3, STATE);
+  const signingKey = decodeKey(() => internPublicKey(requireBytes(f, 5, STATE, EC_PUBLIC_KEY_LENGTH)));
   const privateBytes = optionalBytes(f, 6);
   if (privateBytes !== undefined && privateBytes.length !== EC_PRIVATE_KEY_LENGTH)
     fail(STATE, 'bad private key');
@@ -108,9 +109,9 @@ function decodeState(bytes: Uint8Array): SenderKeyState {
     chainId: requireUint32(f, 2, STATE),
     iteration,
     chainKey: requireBytes(f, 4, STATE, 32),
-    signingKey: decodeKey(() => PublicKey.deserialize(requireBytes(f, 5, STATE, EC_PUBLIC_KEY_LENGTH))),
+    signingKey,
     signingPrivateKey:
-      privateBytes === undefined ? undefined : decodeKey(() => PrivateKey.deserialize(privateBytes)),
+      privateBytes === undefined ? undefined : decodeKey(() => internPrivateKey(signingKey, privateBytes)),
     skipped: decodeSkipped(optionalBytes(f, 7), iteration),
   });
 }

@@ -169,6 +169,23 @@ describe('record rules (spec §6)', () => {
     expect(record.states.map((s) => s.chainId)).toEqual([7, 6, 5, 4, 3]);
   });
 
+  it('reloading a stored record reuses its key objects (so backend key handles stay cached)', async () => {
+    const { aliceStore } = await groupPair();
+    const first = (await aliceStore.getSenderKey(ALICE, DIST))?.currentState();
+    const second = (await aliceStore.getSenderKey(ALICE, DIST))?.currentState();
+    expect(second?.signingKey).toBe(first?.signingKey);
+    expect(second?.signingPrivateKey).toBe(first?.signingPrivateKey);
+    // a different private key under the same public key is never served from the cache
+    const tampered = (await aliceStore.getSenderKey(ALICE, DIST)) as SenderKeyRecord;
+    const bytes = tampered.serialize();
+    const priv = first?.signingPrivateKey?.serialize() as Uint8Array;
+    const index = findSubarray(bytes, priv);
+    bytes[index + 5] = (bytes[index + 5] as number) ^ 0x10;
+    const reloaded = SenderKeyRecord.deserialize(bytes).currentState();
+    expect(reloaded?.signingPrivateKey).not.toBe(first?.signingPrivateKey);
+    expect(reloaded?.signingPrivateKey?.serialize()).not.toEqual(priv);
+  });
+
   it('round-trips a record with skipped keys through storage', async () => {
     const { aliceStore, bobStore, skdm } = await groupPair();
     await groupDecrypt(ALICE, bobStore, await messageAt(aliceStore, skdm, 10, enc('ten')));
@@ -180,3 +197,11 @@ describe('record rules (spec §6)', () => {
     );
   });
 });
+
+function findSubarray(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  throw new Error('not found');
+}
