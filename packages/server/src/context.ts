@@ -17,6 +17,8 @@ export interface ServerContext {
   pow: PowIssuer;
   registrationLimiter: RateLimiter;
   challengeLimiter: RateLimiter;
+  /** Keyed by the requesting account, not by address. */
+  prekeyFetchLimiter: RateLimiter;
   hub: ConnectionHub;
   /** True once close() has begun: new work is refused with `unavailable`. */
   draining: boolean;

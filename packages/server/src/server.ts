@@ -58,6 +58,7 @@ async function buildContext(config: ServerConfig): Promise<ServerContext> {
     pow: new PowIssuer(resolved.powBits, resolved.powSecret),
     registrationLimiter: new RateLimiter(resolved.registrationLimit),
     challengeLimiter: new RateLimiter(resolved.challengeLimit),
+    prekeyFetchLimiter: new RateLimiter(resolved.prekeyFetchLimit),
     hub: new ConnectionHub(),
     draining: false,
   };

@@ -17,6 +17,7 @@ import {
 import { Hono } from 'hono';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import { deviceKey } from '../fanout/fanout.js';
 import type { ClaimedDeviceBundle, StoredSignedPreKey } from '../keys/key-store.js';
 import { verifyKeyUpload } from '../keys/key-verifier.js';
 import { MAX_STORED_ONE_TIME_KEYS } from '../limits.js';
@@ -98,6 +99,11 @@ export function keyRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings } &
 
   app.get('/v1/keys/:account/:device', async (c) => {
     const { accountId, deviceId } = parseTarget(c.req.param('account'), c.req.param('device'));
+    const wait = ctx.prekeyFetchLimiter.take(deviceKey(c.get('device').accountId, 0));
+    if (wait > 0) {
+      ctx.metrics.rateLimited.inc();
+      throw new HttpError(429, ErrorCode.RateLimited, 'too many prekey fetches from this account', wait);
+    }
     const bundle = await ctx.storage.keys.claimBundle(accountId, deviceId);
     if (!bundle) throw new HttpError(404, ErrorCode.NotFound, 'no such account or device, or it has no keys');
     for (const d of bundle.devices) {

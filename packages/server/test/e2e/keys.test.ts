@@ -133,3 +133,28 @@ describe('keys', () => {
     expect(await count(bob)).toEqual({ preKeys: 0, pqPreKeys: 0 });
   });
 });
+
+describe('prekey fetch limit', () => {
+  it('limits bundle fetches per requesting account, not per target', async () => {
+    const t = await startTestServer({ prekeyFetchLimit: { burst: 3, perHour: 1 } });
+    try {
+      const url = t.server.url;
+      const [bob, mallory, alice] = await Promise.all([register(url), register(url), register(url)]);
+      await fetch(`${url}/v1/keys`, {
+        method: 'PUT',
+        headers: { authorization: bob.auth },
+        body: JSON.stringify(keyUpload(10).body),
+      });
+      const get = (who: Account) =>
+        fetch(`${url}/v1/keys/${bob.accountId}/1`, { headers: { authorization: who.auth } });
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await get(mallory)).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      const res = await get(alice);
+      expect(res.status).toBe(200);
+      expect((await res.json()).devices[0].preKey.keyId).toBe(4);
+    } finally {
+      await t.stop();
+    }
+  });
+});

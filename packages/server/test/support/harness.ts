@@ -37,6 +37,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     powBits: 4,
     registrationLimit: { burst: 10_000, perHour: 10_000 },
     challengeLimit: { burst: 10_000, perHour: 10_000 },
+    prekeyFetchLimit: { burst: 10_000, perHour: 10_000 },
     logSink: (line) => logs.push(line),
     ...overrides,
   });
