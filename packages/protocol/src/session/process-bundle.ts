@@ -8,7 +8,7 @@
 
 import { primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
-import { kemEncapsulate, type PreKeyBundle, PrivateKey } from '../keys/index.js';
+import { type IdentityKeyPair, kemEncapsulate, type PreKeyBundle, PrivateKey } from '../keys/index.js';
 import type { ProtocolAddress } from './address.js';
 import { rootStep } from './kdf.js';
 import { initiatorMasterKeys } from './pqxdh.js';
@@ -31,8 +31,7 @@ export async function processPreKeyBundle(
   stores: SessionStores,
   now: number = Date.now(),
 ): Promise<void> {
-  const kyber = bundle.kyberPreKey;
-  if (kyber === undefined || kyber === null) {
+  if (bundle.kyberPreKey === undefined || bundle.kyberPreKey === null) {
     throw new ProtocolError('InvalidKey', 'bundle has no Kyber prekey; tacet refuses X3DH-only sessions');
   }
   const { identities, sessions } = stores;
@@ -41,17 +40,40 @@ export async function processPreKeyBundle(
       address: `${address}`,
     });
   }
-  const spk = bundle.signedPreKey;
-  if (!bundle.identityKey.verifySignature(spk.publicKey.serialize(), spk.signature)) {
+  verifyBundleSignatures(bundle);
+  const state = initiatorState(
+    bundle,
+    await identities.getIdentityKeyPair(),
+    await identities.getLocalRegistrationId(),
+    now,
+  );
+  const record = (await sessions.getSession(address)) ?? new SessionRecord();
+  record.promoteState(state);
+  await identities.saveIdentity(address, bundle.identityKey);
+  await sessions.saveSession(address, record);
+}
+
+/** §3 "Alice" step 2: both prekey signatures, over the serialized keys with their type bytes. */
+function verifyBundleSignatures(bundle: PreKeyBundle): void {
+  const { signedPreKey, kyberPreKey, identityKey } = bundle;
+  if (!identityKey.verifySignature(signedPreKey.publicKey.serialize(), signedPreKey.signature)) {
     throw new ProtocolError('InvalidSignature', 'signed prekey signature does not verify');
   }
-  if (!bundle.identityKey.verifySignature(kyber.publicKey.serialize(), kyber.signature)) {
+  if (!identityKey.verifySignature(kyberPreKey.publicKey.serialize(), kyberPreKey.signature)) {
     throw new ProtocolError('InvalidSignature', 'Kyber prekey signature does not verify');
   }
-  const ourIdentity = await identities.getIdentityKeyPair();
-  const localRegistrationId = await identities.getLocalRegistrationId();
+}
+
+/** §3 "Alice" steps 3–7: the new state, sending PreKey messages until the first reply. */
+function initiatorState(
+  bundle: PreKeyBundle,
+  ourIdentity: IdentityKeyPair,
+  localRegistrationId: number,
+  now: number,
+): SessionState {
+  const spk = bundle.signedPreKey;
   const base = PrivateKey.generate();
-  const kem = kemEncapsulate(kyber.publicKey);
+  const kem = kemEncapsulate(bundle.kyberPreKey.publicKey);
   const master = initiatorMasterKeys({
     ourIdentity: ourIdentity.privateKey,
     ourBase: base,
@@ -65,7 +87,7 @@ export async function processPreKeyBundle(
   const sending = rootStep(master.rootKey, primitives.x25519Agree(ratchet.privateKey, spk.publicKey.bytes));
   const baseKey = base.getPublicKey().serialize();
   base.zeroize();
-  const state: SessionState = {
+  return {
     version: SESSION_VERSION,
     localIdentityKey: ourIdentity.publicKey.serialize(),
     remoteIdentityKey: bundle.identityKey.serialize(),
@@ -85,15 +107,11 @@ export async function processPreKeyBundle(
       signedPreKeyId: spk.id,
       baseKey,
       timestamp: now,
-      kyberPreKeyId: kyber.id,
+      kyberPreKeyId: bundle.kyberPreKey.id,
       kyberCiphertext: kem.ciphertext,
     },
     localRegistrationId,
     remoteRegistrationId: bundle.registrationId,
     aliceBaseKey: baseKey,
   };
-  const record = (await sessions.getSession(address)) ?? new SessionRecord();
-  record.promoteState(state);
-  await identities.saveIdentity(address, bundle.identityKey);
-  await sessions.saveSession(address, record);
 }
