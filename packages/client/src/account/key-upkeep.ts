@@ -75,10 +75,27 @@ export async function prepareUpload(
     await stores.kyberPreKeys.saveKyberPreKey(lastResort.id, lastResort);
     stores.setKyberLastResortId(lastResort.id);
     stores.set(NS.self, 'signed-prekey-at', new TextEncoder().encode(String(now)));
+    await forgetOldSignedPreKeys(stores, spk.id, now);
     body.signedPreKey = signedJson(spk);
     body.pqLastResortPreKey = kyberJson(lastResort);
   }
   return body as KeysUploadJson;
+}
+
+/**
+ * Signed prekeys replaced more than 30 days ago are deleted: a message that
+ * old using one cannot still be in flight (the server keeps 7 days), and
+ * keeping private keys longer would weaken forward secrecy.
+ */
+export const SIGNED_PREKEY_GRACE_MS = 30 * 24 * 3600 * 1000;
+
+async function forgetOldSignedPreKeys(stores: ProtocolStores, currentId: number, now: number): Promise<void> {
+  for (const { key, value } of await stores.listStored(NS.signedPreKey)) {
+    if (Number(key) === currentId) continue;
+    if (SignedPreKeyRecord.deserialize(value).timestamp < now - SIGNED_PREKEY_GRACE_MS) {
+      stores.set(NS.signedPreKey, key, null);
+    }
+  }
 }
 
 /** What needs doing now, given the server's counts and the signed prekey's age. */

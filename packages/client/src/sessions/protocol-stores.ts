@@ -56,6 +56,11 @@ export class ProtocolStores implements PreKeyStores {
     return this.#store.getRecord(ns, key);
   }
 
+  /** Committed records of a namespace (staged writes not included). */
+  listStored(ns: string) {
+    return this.#store.listRecords(ns);
+  }
+
   set(ns: string, key: string, value: Uint8Array | null): void {
     this.#staged.set(sk(ns, key), { ns, key, value });
   }

@@ -87,5 +87,7 @@ export interface ClientStore {
   deleteExpired(now: number): Promise<string[]>;
   /** Earliest pending deadline, ms, or null. */
   nextExpiry(): Promise<number | null>;
+  /** Optional: forget de-duplication ids older than `before` (ms); they cannot be redelivered by then. */
+  pruneSeen?(before: number): Promise<void>;
   close(): Promise<void>;
 }

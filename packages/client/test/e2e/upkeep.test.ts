@@ -43,5 +43,15 @@ describe('key upkeep', () => {
     await again.upkeep();
     const rotated = (await other.bundle(bob.client.accountId)).devices[0]?.signedPreKey.keyId;
     expect(rotated).not.toBe(first.devices[0]?.signedPreKey.keyId);
+    expect(await store.listRecords('signed-prekey')).toHaveLength(2); // the old one stays for in-flight messages
+
+    // Forty days on, replaced signed prekeys are deleted (forward secrecy).
+    await h.closeClient(again);
+    const muchLater: Clock = { ...systemClock, now: () => Date.now() + 40 * 24 * 3600 * 1000 };
+    const store2 = await openSqliteStore({ dir: bob.dir, passphrase: 'pw-bob' });
+    const third = await TacetClient.open({ store: store2, webSocket: nodeWebSocket, clock: muchLater });
+    h.clients.add(third);
+    await third.upkeep();
+    expect(await store2.listRecords('signed-prekey')).toHaveLength(1);
   });
 });

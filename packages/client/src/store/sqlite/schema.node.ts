@@ -19,6 +19,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE message_keys (id TEXT PRIMARY KEY, key BLOB NOT NULL);
    CREATE TABLE outbox (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, body BLOB NOT NULL);
    CREATE TABLE seen (tag BLOB PRIMARY KEY, at INTEGER NOT NULL);`,
+  // 002-seq-index: the next order number is MAX(seq); without this index every insert scanned the table.
+  'CREATE INDEX messages_seq ON messages (seq);',
 ];
 
 /** Opens the pragmas every connection needs, then runs pending migrations. */

@@ -105,7 +105,7 @@ export class SqliteStore implements ClientStore {
   }
 
   /** Forgets de-duplication ids older than `before` (ms). */
-  pruneSeen(before: number): void {
+  async pruneSeen(before: number): Promise<void> {
     this.#sql('DELETE FROM seen WHERE at < ?').run(before);
   }
 
