@@ -13,7 +13,7 @@ import {
   ProtocolAddress,
   processSenderKeyDistributionMessage,
   SenderKeyDistributionMessage,
-  type SenderKeyRecord,
+  SenderKeyRecord,
   type SenderKeyStore,
 } from '../../packages/protocol/src/index.js';
 
@@ -35,6 +35,38 @@ class ObjectSenderKeyStore implements SenderKeyStore {
   }
 }
 
+/** tacet's store persisting serialized records, as a database-backed client does. */
+class SerializingSenderKeyStore implements SenderKeyStore {
+  private readonly records = new Map<string, Uint8Array>();
+  async saveSenderKey(
+    sender: ProtocolAddress,
+    distributionId: string,
+    record: SenderKeyRecord,
+  ): Promise<void> {
+    this.records.set(`${sender.name}.${sender.deviceId}:${distributionId}`, record.serialize());
+  }
+  async getSenderKey(sender: ProtocolAddress, distributionId: string): Promise<SenderKeyRecord | null> {
+    const bytes = this.records.get(`${sender.name}.${sender.deviceId}:${distributionId}`);
+    return bytes === undefined ? null : SenderKeyRecord.deserialize(bytes);
+  }
+}
+
+/** libsignal's store persisting serialized records. */
+class LibsignalSerializingStore extends S.SenderKeyStore {
+  private readonly records = new Map<string, Buffer>();
+  async saveSenderKey(
+    sender: S.ProtocolAddress,
+    distributionId: S.Uuid,
+    record: S.SenderKeyRecord,
+  ): Promise<void> {
+    this.records.set(`${sender.toString()}:${distributionId}`, record.serialize());
+  }
+  async getSenderKey(sender: S.ProtocolAddress, distributionId: S.Uuid): Promise<S.SenderKeyRecord | null> {
+    const bytes = this.records.get(`${sender.toString()}:${distributionId}`);
+    return bytes === undefined ? null : S.SenderKeyRecord.deserialize(bytes);
+  }
+}
+
 /** libsignal's store keeping record objects. */
 class LibsignalObjectStore extends S.SenderKeyStore {
   private readonly records = new Map<string, S.SenderKeyRecord>();
@@ -52,10 +84,15 @@ class LibsignalObjectStore extends S.SenderKeyStore {
 
 type RoundTrip = () => Promise<void>;
 
-async function tacetRoundTrip(): Promise<RoundTrip> {
+/** Which in-memory stores both sides use: record objects, or serialized records (like a database). */
+export type BenchStores = 'objects' | 'serialized';
+
+async function tacetRoundTrip(stores: BenchStores): Promise<RoundTrip> {
   const alice = ProtocolAddress.new('alice', 1);
-  const aliceStore = new ObjectSenderKeyStore();
-  const bobStore = new ObjectSenderKeyStore();
+  const makeStore = () =>
+    stores === 'objects' ? new ObjectSenderKeyStore() : new SerializingSenderKeyStore();
+  const aliceStore = makeStore();
+  const bobStore = makeStore();
   const skdm = await SenderKeyDistributionMessage.create(alice, DIST, aliceStore);
   await processSenderKeyDistributionMessage(
     alice,
@@ -69,10 +106,12 @@ async function tacetRoundTrip(): Promise<RoundTrip> {
   };
 }
 
-async function libsignalRoundTrip(): Promise<RoundTrip> {
+async function libsignalRoundTrip(stores: BenchStores): Promise<RoundTrip> {
   const alice = S.ProtocolAddress.new('alice', 1);
-  const aliceStore = new LibsignalObjectStore();
-  const bobStore = new LibsignalObjectStore();
+  const makeStore = () =>
+    stores === 'objects' ? new LibsignalObjectStore() : new LibsignalSerializingStore();
+  const aliceStore = makeStore();
+  const bobStore = makeStore();
   const skdm = await S.SenderKeyDistributionMessage.create(alice, DIST, aliceStore);
   await S.processSenderKeyDistributionMessage(
     alice,
@@ -102,18 +141,20 @@ async function measure(op: RoundTrip, durationMs: number): Promise<number> {
 /**
  * Sender-key messages per second (encrypt + decrypt of 140 bytes) for tacet
  * and libsignal, each the best of `rounds` interleaved runs after a warm-up.
+ * Both sides use the same kind of in-memory store (`stores`, default
+ * record objects, as libsignal's own TestStores do).
  *
  * @example
  * const { tacet, libsignal } = await benchSenderKeys();
  * console.log(`sender keys ${(tacet / libsignal).toFixed(2)}x`);
  */
 export async function benchSenderKeys(
-  options: { durationMs?: number; rounds?: number } = {},
+  options: { durationMs?: number; rounds?: number; stores?: BenchStores } = {},
 ): Promise<{ tacet: number; libsignal: number }> {
   const durationMs = options.durationMs ?? 1500;
   const rounds = options.rounds ?? 3;
-  const tacet = await tacetRoundTrip();
-  const libsignal = await libsignalRoundTrip();
+  const tacet = await tacetRoundTrip(options.stores ?? 'objects');
+  const libsignal = await libsignalRoundTrip(options.stores ?? 'objects');
   await measure(tacet, 200);
   await measure(libsignal, 200);
   const best = { tacet: 0, libsignal: 0 };
@@ -125,8 +166,10 @@ export async function benchSenderKeys(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { tacet, libsignal } = await benchSenderKeys();
-  console.log(
-    `sender-key messages/s: tacet ${tacet.toFixed(0)}, libsignal ${libsignal.toFixed(0)}, ratio ${(tacet / libsignal).toFixed(2)}x`,
-  );
+  for (const stores of ['objects', 'serialized'] as const) {
+    const { tacet, libsignal } = await benchSenderKeys({ stores });
+    console.log(
+      `sender-key messages/s (${stores} stores): tacet ${tacet.toFixed(0)}, libsignal ${libsignal.toFixed(0)}, ratio ${(tacet / libsignal).toFixed(2)}x`,
+    );
+  }
 }
