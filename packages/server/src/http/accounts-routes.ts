@@ -41,7 +41,7 @@ const REDEEM_MESSAGES = {
 export function accountRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings } & AuthEnv> {
   const app = new Hono<{ Bindings: HttpBindings } & AuthEnv>();
 
-  app.post('/v1/accounts/challenge', (c) => {
+  app.post('/v1/accounts/challenge', limitBody(MAX_SMALL_BODY_BYTES), (c) => {
     limit(ctx, ctx.challengeLimiter, c.env.incoming.socket.remoteAddress);
     return c.json(ctx.pow.issue());
   });

@@ -69,7 +69,7 @@ export class DeviceConnection implements HubConnection {
     this.pump.stop();
     this.ws.pause();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
-    // Read again so the close handshake completes; frames still arriving are refused as `unavailable`.
+    // Read again so the close handshake completes; frames arriving now are ignored (never acked).
     this.ws.resume();
     this.ws.close(1001, 'server shutting down');
   }
@@ -112,6 +112,8 @@ export class DeviceConnection implements HubConnection {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.missed = 0;
+    // Once closing (refused frame, replaced, shutdown), nothing more is taken from this client.
+    if (this.ws.readyState !== this.ws.OPEN) return;
     if (!isBinary) {
       this.reject(1003, new WireError(ErrorCode.BadRequest, 'frames must be binary', 'frame'));
       return;
