@@ -121,3 +121,22 @@ describe('SqliteStore', () => {
     await s.close();
   });
 });
+
+describe('AES-GCM backends', () => {
+  it('node:crypto and @noble/ciphers open each other’s rows and reject tampering', async () => {
+    const { nobleAead } = await import('../../src/store/at-rest.js');
+    const { nodeAead } = await import('../../src/store/node-aead.node.js');
+    const key = new Uint8Array(32).fill(9);
+    const aad = new TextEncoder().encode('row-1');
+    const pt = new TextEncoder().encode('both ways');
+    expect(nobleAead.open(key, nodeAead.seal(key, pt, aad), aad)).toEqual(pt);
+    const sealed = nobleAead.seal(key, pt, aad);
+    expect(nodeAead.open(key, sealed, aad)).toEqual(pt);
+    for (const i of [0, 12, sealed.length - 1]) {
+      const bad = sealed.slice();
+      bad[i] = (bad[i] as number) ^ 1;
+      expect(() => nodeAead.open(key, bad, aad)).toThrow(ClientError);
+    }
+    expect(() => nodeAead.open(key, sealed, new TextEncoder().encode('row-2'))).toThrow(ClientError);
+  });
+});

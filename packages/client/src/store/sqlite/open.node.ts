@@ -17,6 +17,7 @@ import {
   unwrapDataKey,
   wrapDataKey,
 } from '../at-rest.js';
+import { nodeAead } from '../node-aead.node.js';
 import { prepareDatabase } from './schema.node.js';
 import { SqliteStore } from './sqlite-store.node.js';
 
@@ -57,7 +58,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     prepareDatabase(db);
     const kdf = opts.kdf ?? nodeScrypt;
     const dataKey = await loadOrCreateDataKey(db, opts.passphrase, kdf, opts.logN);
-    const keys = new AtRestKeys(dataKey);
+    const keys = new AtRestKeys(dataKey, nodeAead);
     dataKey.fill(0);
     return new SqliteStore(db, keys);
   } catch (e) {

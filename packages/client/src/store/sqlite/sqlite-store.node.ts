@@ -7,7 +7,7 @@
 
 import { randomBytes } from '@noble/hashes/utils.js';
 import type Database from 'better-sqlite3';
-import { type AtRestKeys, open, seal } from '../at-rest.js';
+import type { AtRestKeys } from '../at-rest.js';
 import {
   decodeMessage,
   decodeOutbox,
@@ -152,7 +152,7 @@ export class SqliteStore implements ClientStore {
     const keyAad = te.encode(`key:${m.id}`);
     const existing = this.#sql('SELECT key FROM message_keys WHERE id = ?').get(m.id) as Row | undefined;
     const key = existing ? this.#keys.open(existing.key as Uint8Array, keyAad) : randomBytes(32);
-    const body = seal(key, encodeMessage(m), aad);
+    const body = this.#keys.aead.seal(key, encodeMessage(m), aad);
     if (existing) {
       this.#sql('UPDATE messages SET body = ?, expires_at = ? WHERE id = ?').run(body, m.expiresAt, m.id);
     } else {
@@ -186,7 +186,7 @@ export class SqliteStore implements ClientStore {
   #openMessage(row: Row): MessageRecord {
     const aad = te.encode(row.id as string);
     const key = this.#keys.open(row.key as Uint8Array, te.encode(`key:${row.id as string}`));
-    const rec = decodeMessage(open(key, row.body as Uint8Array, aad));
+    const rec = decodeMessage(this.#keys.aead.open(key, row.body as Uint8Array, aad));
     key.fill(0);
     return {
       ...rec,
