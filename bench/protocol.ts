@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Op, Rate } from './protocol/measure.js';
 
 if (!process.execArgv.some((a) => a.includes('conditions=source'))) {
   const args = [
@@ -30,18 +31,20 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const timing = { durationMs: quick ? 1000 : 4000 };
   console.log(`tacet backend: ${primitives.name}; node ${process.version}; ${quick ? 'quick' : 'full'} run`);
-  const rows: Array<[string, number, number, number]> = [];
-  const run = async (
-    label: string,
-    goal: number,
-    tacet: () => Promise<() => Promise<unknown>>,
-    lib: () => Promise<() => Promise<unknown>>,
-  ) => {
-    const r = await compare({ tacet: await tacet(), libsignal: await lib() }, timing);
-    rows.push([label, r.tacet, r.libsignal, goal]);
+  console.log('rates per wall-clock second [per CPU-second of this process, stable under outside load]');
+  const missed: string[] = [];
+  const report = (label: string, goal: number, t: Rate, l: Rate) => {
+    const ratio = t.wall / l.wall;
+    const cpuRatio = t.cpu / l.cpu;
+    // Judge by CPU time when measured: wall-clock rates swing with whatever else the cores run.
+    if ((Number.isNaN(cpuRatio) ? ratio : cpuRatio) < goal) missed.push(label.trim());
     console.log(
-      `${label.padEnd(36)} tacet ${r.tacet.toFixed(0).padStart(7)}/s  libsignal ${r.libsignal.toFixed(0).padStart(7)}/s  ratio ${(r.tacet / r.libsignal).toFixed(2)}x (goal ≥ ${goal}x)`,
+      `${label.padEnd(36)} tacet ${fmt(t)}  libsignal ${fmt(l)}  ratio ${ratio.toFixed(2)}x [${cpuRatio.toFixed(2)}x] (goal ≥ ${goal}x)`,
     );
+  };
+  const run = async (label: string, goal: number, tacet: () => Promise<Op>, lib: () => Promise<Op>) => {
+    const r = await compare({ tacet: await tacet(), libsignal: await lib() }, timing);
+    report(label, goal, r.tacet, r.libsignal);
   };
   await run('(a) sessions (bundle->msg->decrypt)', 0.5, s.tacetSessionSetup, s.libsignalSessionSetup);
   await run(
@@ -58,17 +61,24 @@ async function main(): Promise<void> {
   );
   const senderKeys = fileURLToPath(new URL('./protocol/sender-keys.ts', import.meta.url));
   if (existsSync(senderKeys)) {
+    // The groups helper's own harness (wall-clock rates only).
     const { benchSenderKeys } = await import('./protocol/sender-keys.js');
     const r = await benchSenderKeys({ durationMs: timing.durationMs / 3, rounds: 3 });
-    rows.push(['(c) sender-key messages', r.tacet, r.libsignal, 1]);
-    console.log(
-      `${'(c) sender-key messages'.padEnd(36)} tacet ${r.tacet.toFixed(0).padStart(7)}/s  libsignal ${r.libsignal.toFixed(0).padStart(7)}/s  ratio ${(r.tacet / r.libsignal).toFixed(2)}x (goal ≥ 1x)`,
+    report(
+      '(c) sender-key messages',
+      1,
+      { wall: r.tacet, cpu: Number.NaN },
+      { wall: r.libsignal, cpu: Number.NaN },
     );
   } else {
     console.log(
       `${'(c) sender-key messages'.padEnd(36)} pending (bench/protocol/sender-keys.ts not present)`,
     );
   }
-  const missed = rows.filter(([, t, l, goal]) => t / l < goal).map(([label]) => label.trim());
   console.log(missed.length === 0 ? 'all goals met' : `below goal: ${missed.join('; ')}`);
+}
+
+function fmt(r: Rate): string {
+  const cpu = Number.isNaN(r.cpu) ? '' : ` [${r.cpu.toFixed(0)}]`;
+  return `${r.wall.toFixed(0).padStart(6)}/s${cpu.padEnd(9)}`;
 }
