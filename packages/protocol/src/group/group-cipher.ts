@@ -2,19 +2,20 @@
  * The group entry points, in libsignal's shape: process a distribution
  * message, encrypt to our own chain, decrypt from a member's chain (spec §6).
  * Each call loads one SenderKeyRecord, computes, and saves it back only when
- * the operation succeeded; the state, key and codec work is delegated to the
- * modules beside this one.
+ * the operation succeeded, one call at a time per record (record-lock.ts);
+ * the state, key and codec work is delegated to the modules beside this one.
  */
 import { primitives, zeroize } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import type { ProtocolAddress } from '../session/address.js';
 import { canonicalDistributionId } from './distribution-id.js';
+import { withRecordLock } from './record-lock.js';
 import type { SenderKeyDistributionMessage } from './sender-key-distribution-message.js';
 import { senderMessageKeys } from './sender-key-keys.js';
 import { SenderKeyMessage } from './sender-key-message.js';
 import { SenderKeyRecord } from './sender-key-record.js';
 import type { SenderKeyState } from './sender-key-state.js';
-import type { SenderKeyStore } from './sender-key-store.js';
+import { type SenderKeyStore, senderKeyName } from './sender-key-store.js';
 
 /**
  * Remembers a member's chain from their distribution message. Replaying an
@@ -28,9 +29,17 @@ export async function processSenderKeyDistributionMessage(
   skdm: SenderKeyDistributionMessage,
   store: SenderKeyStore,
 ): Promise<void> {
-  const record = (await store.getSenderKey(sender, skdm.distributionId)) ?? new SenderKeyRecord();
-  record.addState(skdm.messageVersion, skdm.chainId, skdm.iteration, skdm.chainKey.slice(), skdm.signingKey);
-  await store.saveSenderKey(sender, skdm.distributionId, record);
+  await withRecordLock(store, senderKeyName(sender, skdm.distributionId), async () => {
+    const record = (await store.getSenderKey(sender, skdm.distributionId)) ?? new SenderKeyRecord();
+    record.addState(
+      skdm.messageVersion,
+      skdm.chainId,
+      skdm.iteration,
+      skdm.chainKey.slice(),
+      skdm.signingKey,
+    );
+    await store.saveSenderKey(sender, skdm.distributionId, record);
+  });
 }
 
 /**
@@ -48,6 +57,17 @@ export async function groupEncrypt(
   plaintext: Uint8Array,
 ): Promise<SenderKeyMessage> {
   const distributionId = canonicalDistributionId(distributionIdText);
+  return withRecordLock(store, senderKeyName(ownAddress, distributionId), () =>
+    encryptLocked(ownAddress, distributionId, store, plaintext),
+  );
+}
+
+async function encryptLocked(
+  ownAddress: ProtocolAddress,
+  distributionId: string,
+  store: SenderKeyStore,
+  plaintext: Uint8Array,
+): Promise<SenderKeyMessage> {
   const record = await store.getSenderKey(ownAddress, distributionId);
   const state = record?.currentState();
   if (record === null || state === undefined) {
@@ -90,6 +110,16 @@ export async function groupDecrypt(
   bytes: Uint8Array,
 ): Promise<Uint8Array> {
   const message = SenderKeyMessage.deserialize(bytes);
+  return withRecordLock(store, senderKeyName(sender, message.distributionId), () =>
+    decryptLocked(sender, store, message),
+  );
+}
+
+async function decryptLocked(
+  sender: ProtocolAddress,
+  store: SenderKeyStore,
+  message: SenderKeyMessage,
+): Promise<Uint8Array> {
   const record = await store.getSenderKey(sender, message.distributionId);
   const state = record?.stateForChainId(message.chainId);
   if (record === null || state === undefined) {

@@ -15,9 +15,10 @@ import {
   distributionIdToBytes,
 } from './distribution-id.js';
 import { type DecodeOptions, decodeFields, fail, requireBytes, requireUint32 } from './proto-fields.js';
+import { withRecordLock } from './record-lock.js';
 import { SenderKeyRecord } from './sender-key-record.js';
 import { SenderKeyState } from './sender-key-state.js';
-import type { SenderKeyStore } from './sender-key-store.js';
+import { type SenderKeyStore, senderKeyName } from './sender-key-store.js';
 import { checkSenderKeyVersion, SENDER_KEY_VERSION, SENDER_KEY_VERSION_BYTE } from './sender-key-version.js';
 
 const DECODE: DecodeOptions = { what: 'SenderKeyDistributionMessage', code: 'InvalidMessage' };
@@ -76,13 +77,15 @@ export class SenderKeyDistributionMessage implements SenderKeyDistributionFields
   ): Promise<SenderKeyDistributionMessage> {
     // canonical spelling (and a misuse check) before touching the store
     const distributionId = canonicalDistributionId(distributionIdText);
-    const record = (await store.getSenderKey(ownAddress, distributionId)) ?? new SenderKeyRecord();
-    let state = record.currentState();
-    if (state === undefined) {
-      state = newOwnState();
-      record.setState(state);
+    const state = await withRecordLock(store, senderKeyName(ownAddress, distributionId), async () => {
+      const record = (await store.getSenderKey(ownAddress, distributionId)) ?? new SenderKeyRecord();
+      const current = record.currentState();
+      if (current !== undefined) return current;
+      const created = newOwnState();
+      record.setState(created);
       await store.saveSenderKey(ownAddress, distributionId, record);
-    }
+      return created;
+    });
     return SenderKeyDistributionMessage.fromFields({
       distributionId,
       chainId: state.chainId,

@@ -55,6 +55,22 @@ describe('delivery order', () => {
   });
 });
 
+describe('concurrent calls', () => {
+  it('never encrypts two messages with the same iteration, even when called in parallel', async () => {
+    const { aliceStore, bobStore } = await groupPair();
+    const sent = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => groupEncrypt(ALICE, DIST, aliceStore, enc(`p${i}`))),
+    );
+    expect(new Set(sent.map((m) => m.iteration)).size).toBe(16);
+    const opened = await Promise.all(sent.map((m) => groupDecrypt(ALICE, bobStore, m.serialize())));
+    expect(opened).toEqual(sent.map((_, i) => enc(`p${i}`)));
+    // and the parallel decryptions all landed: each is now a duplicate
+    expect(
+      await codeOf(groupDecrypt(ALICE, bobStore, (sent[7] as { serialize(): Uint8Array }).serialize())),
+    ).toBe('DuplicatedMessage');
+  });
+});
+
 describe('limits (spec §4.5)', () => {
   it('accepts a jump of 25 000 and refuses 25 001', async () => {
     const { aliceStore, bobStore, skdm } = await groupPair();
