@@ -15,6 +15,7 @@ import type { Op, Rate } from './protocol/measure.js';
 if (!process.execArgv.some((a) => a.includes('conditions=source'))) {
   const args = [
     '--conditions=source',
+    '--expose-gc',
     ...process.execArgv,
     fileURLToPath(import.meta.url),
     ...process.argv.slice(2),
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const timing = { durationMs: quick ? 1000 : 4000 };
   console.log(`tacet backend: ${primitives.name}; node ${process.version}; ${quick ? 'quick' : 'full'} run`);
-  console.log('rates per wall-clock second [per CPU-second of this process, stable under outside load]');
+  console.log(
+    'best block rates per wall-clock second [per CPU-second of this process, stable under outside load]',
+  );
   const missed: string[] = [];
   const report = (label: string, goal: number, t: Rate, l: Rate) => {
     const ratio = t.wall / l.wall;
