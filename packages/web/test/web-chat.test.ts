@@ -82,7 +82,9 @@ it('a message on a 5 s timer is gone from both screens and both IndexedDBs one s
 
   const secret = 'the key is under the third stone';
   await alice.send(secret);
-  await bob.message(secret).waitFor();
+  // Let both rows settle (delivery mark on alice's, countdown start on bob's re-seal them) before snapshotting.
+  await alice.message(secret).locator('[data-status="delivered"]').waitFor();
+  await bob.message(secret).getByTestId('countdown').waitFor();
   const people = [alice, bob] as const;
   const rows = await Promise.all(
     people.map(async (p) => {

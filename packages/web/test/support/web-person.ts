@@ -25,7 +25,7 @@ export class WebPerson {
     await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
     await page.getByLabel('Passphrase again').fill(passphrase);
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('connection').getByText('Connected').waitFor({ timeout: 30_000 });
+    await page.getByTestId('connection').getByText('Connected').waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'My id' }).click();
     const id = (await page.getByTestId('own-id').textContent())?.trim() ?? '';
     await page.getByTestId('id-dialog').getByRole('button', { name: 'Close' }).click();
