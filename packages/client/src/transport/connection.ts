@@ -87,8 +87,12 @@ export class Connection {
       ws.onclose = (ev) => {
         c.#socketClosed();
         c.#onClose(`${ev.code} ${ev.reason}`.trim());
+        const why = ev.code === 1006 ? 'no answer' : `closed: ${ev.code} ${ev.reason}`.trim();
         reject(
-          new ClientError('ServerUnreachable', `cannot connect to ${url} (${ev.code} ${ev.reason})`.trim()),
+          new ClientError(
+            'ServerUnreachable',
+            `cannot reach the tacet server at ${url} (${why}); is it running?`,
+          ),
         );
       };
       ws.onmessage = (ev) => c.#onMessage(ev.data);
