@@ -42,6 +42,7 @@ class PostgresStorage implements Storage {
 
   async close(): Promise<void> {
     await this.committer.close();
+    await this.queue.close();
     await this.pool.end();
   }
 }

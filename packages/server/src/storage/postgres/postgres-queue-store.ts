@@ -14,18 +14,25 @@ import { Batcher } from './batcher.js';
 import { int, type PgPool, withTransaction } from './driver.js';
 import { type FetchRequest, fetchMany } from './fetch-batch.js';
 import type { PgGroupCommitter } from './group-commit.js';
+import { Lanes } from './lanes.js';
 
 /** Reads per statement; a delivery pump asks for up to DELIVERY_BATCH envelopes each. */
 const MAX_READS_PER_BATCH = 200;
+/** Read statements in flight at once per node. */
+const READ_LANES = 2;
 
 export class PostgresQueueStore implements QueueStore {
-  private readonly reads: Batcher<FetchRequest, StoredEnvelope[]>;
+  private readonly reads: Lanes<FetchRequest, StoredEnvelope[]>;
 
   constructor(
     private readonly pool: PgPool,
     private readonly committer: PgGroupCommitter,
   ) {
-    this.reads = new Batcher((requests) => fetchMany(pool, requests), MAX_READS_PER_BATCH);
+    this.reads = new Lanes(
+      READ_LANES,
+      (r) => r.accountId,
+      () => new Batcher((requests) => fetchMany(pool, requests), MAX_READS_PER_BATCH),
+    );
   }
 
   async enqueue(request: EnqueueRequest, maxQueueLength: number): Promise<EnqueueResult> {
@@ -69,6 +76,11 @@ export class PostgresQueueStore implements QueueStore {
       );
       return int(rows[0]?.n);
     });
+  }
+
+  /** Waits for reads in flight (writes are the committer's). */
+  close(): Promise<void> {
+    return this.reads.close();
   }
 
   async queueLength(accountId: Uint8Array, deviceId: number): Promise<number> {
