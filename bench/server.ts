@@ -65,17 +65,19 @@ function percentile(sorted: number[], p: number): number {
 
 interface Figures {
   perSecond: number;
+  cpuPerMessage: number;
   p50: number;
   p99: number;
   delivered: string;
   bytesPerIdle: number;
 }
 
-async function rss(node: ChildProcess): Promise<number> {
+async function stats(node: ChildProcess): Promise<Extract<NodeReply, { type: 'rss' }>> {
   const r = next<Extract<NodeReply, { type: 'rss' }>>(node, 'rss');
   node.send({ type: 'rss' });
-  return (await r).rss;
+  return r;
 }
+const rss = async (node: ChildProcess) => (await stats(node)).rss;
 
 async function measure(target: ServerTarget): Promise<Figures> {
   const node = start(target === 'tacet' ? 'tacet-node.ts' : 'relay-node.ts');
@@ -93,12 +95,15 @@ async function measure(target: ServerTarget): Promise<Figures> {
 
   await ask(gens, { type: 'setup', target, url, pairs: PAIRS_PER_GENERATOR }, 'ready');
 
+  const cpuBefore = (await stats(node)).cpuMicros;
   const tp = await ask<Extract<LoadReply, { type: 'throughput' }>>(
     gens,
     { type: 'throughput', durationMs: DURATION_MS, window: WINDOW },
     'throughput',
   );
   const perSecond = tp.reduce((n, r) => n + (r.received * 1000) / r.elapsedMs, 0);
+  // Server CPU per message: a figure the machine's other load barely moves (the 1 s tail after the phase is included).
+  const cpuPerMessage = ((await stats(node)).cpuMicros - cpuBefore) / tp.reduce((n, r) => n + r.received, 0);
   await new Promise((r) => setTimeout(r, 500));
 
   const perGenerator = OFFERED_PER_SECOND / GENERATORS;
@@ -115,6 +120,7 @@ async function measure(target: ServerTarget): Promise<Figures> {
   await Promise.all([node, ...gens].map((c) => new Promise((r) => c.once('exit', r))));
   return {
     perSecond,
+    cpuPerMessage,
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
     delivered: `${lat.length}/${sent}`,
@@ -126,6 +132,7 @@ function row(name: string, f: Figures): string {
   return [
     name.padEnd(22),
     Math.round(f.perSecond).toString().padStart(10),
+    f.cpuPerMessage.toFixed(1).padStart(12),
     f.p50.toFixed(2).padStart(9),
     f.p99.toFixed(2).padStart(9),
     f.delivered.padStart(15),
@@ -146,14 +153,18 @@ const only = process.env.BENCH_ONLY;
 const relay = only === 'tacet' ? await measure('tacet') : await measure('relay');
 const tacet = only === 'relay' ? relay : await measure('tacet');
 console.log(
-  `${'target'.padEnd(22)} ${'msgs/s'.padStart(10)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'delivered'.padStart(15)} ${'KiB/idle'.padStart(12)}`,
+  `${'target'.padEnd(22)} ${'msgs/s'.padStart(10)} ${'server µs/msg'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'delivered'.padStart(15)} ${'KiB/idle'.padStart(12)}`,
 );
 console.log(row('bare ws relay (ceiling)', relay));
 console.log(row('tacet (durable, FULL)', tacet));
 const throughputRatio = tacet.perSecond / relay.perSecond;
 const memoryRatio = tacet.bytesPerIdle / relay.bytesPerIdle;
+const cpuRatio = relay.cpuPerMessage / tacet.cpuPerMessage;
 console.log(
   `\nthroughput ratio tacet/relay: ${(throughputRatio * 100).toFixed(1)}% (goal >= 40%: ${verdict(throughputRatio >= 0.4)})`,
+);
+console.log(
+  `server CPU per message, relay/tacet: ${(cpuRatio * 100).toFixed(1)}% (what the throughput ratio approaches when neither process waits for a core)`,
 );
 console.log(
   `p99 at ${OFFERED_PER_SECOND}/s offered: ${tacet.p99.toFixed(2)} ms (goal < 25 ms: ${verdict(tacet.p99 < 25)})`,

@@ -20,7 +20,9 @@ export type LoadReply =
   | { type: 'error'; message: string };
 
 export type NodeCommand = { type: 'rss' } | { type: 'close' };
-export type NodeReply = { type: 'listening'; url: string } | { type: 'rss'; rss: number; heapUsed: number };
+export type NodeReply =
+  | { type: 'listening'; url: string }
+  | { type: 'rss'; rss: number; heapUsed: number; cpuMicros: number };
 
 /** Sends one message to the parent and never throws when the channel is gone. */
 export function reply(message: LoadReply | NodeReply): void {
@@ -28,8 +30,9 @@ export function reply(message: LoadReply | NodeReply): void {
 }
 
 /** Runs the GC if exposed, then reports memory. */
-export function memory(): { rss: number; heapUsed: number } {
+export function memory(): { rss: number; heapUsed: number; cpuMicros: number } {
+  const cpu = process.cpuUsage();
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed };
+  return { rss: m.rss, heapUsed: m.heapUsed, cpuMicros: cpu.user + cpu.system };
 }
