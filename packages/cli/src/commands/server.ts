@@ -12,6 +12,15 @@ function webDist(): string | undefined {
   return existsSync(join(dir, 'index.html')) ? dir : undefined;
 }
 
+interface ServerOptions {
+  data?: string;
+  port: string;
+  host: string;
+  powBits?: string;
+  postgres?: string;
+  redis?: string;
+}
+
 export function registerServerCommand(program: Command): void {
   program
     .command('server')
@@ -20,7 +29,9 @@ export function registerServerCommand(program: Command): void {
     .option('--port <port>', 'TCP port', '8080')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--pow-bits <bits>', 'proof-of-work difficulty for registration (default 20)')
-    .action(async (o: { data?: string; port: string; host: string; powBits?: string }) => {
+    .option('--postgres <url>', 'store in PostgreSQL instead of SQLite (env TACET_POSTGRES_URL)')
+    .option('--redis <url>', 'wake other nodes through Redis pub/sub (env TACET_REDIS_URL)')
+    .action(async (o: ServerOptions) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new CliError(`--port ${o.port} is not a port`, 2);
@@ -38,13 +49,19 @@ export function registerServerCommand(program: Command): void {
         host: o.host,
         ...(staticDir ? { staticDir } : {}),
         ...(powBits === undefined ? {} : { powBits }),
+        // Several nodes share these; without them the embedded SQLite default stays.
+        postgresUrl: o.postgres ?? process.env.TACET_POSTGRES_URL,
+        redisUrl: o.redis ?? process.env.TACET_REDIS_URL,
       };
       const server = await startServer(config).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE')
           throw new CliError(`port ${port} is in use; pick another with --port`, 1);
         throw e;
       });
-      process.stderr.write(`data in ${dataDir}${staticDir ? '; serving the web client' : ''}\n`);
+      // URLs stay out of the output: they may carry a password.
+      const where = config.postgresUrl ? 'data in PostgreSQL' : `data in ${dataDir}`;
+      const fanout = config.redisUrl ? '; fan-out through Redis' : '';
+      process.stderr.write(`${where}${fanout}${staticDir ? '; serving the web client' : ''}\n`);
       process.stdout.write(`tacet server listening on ${server.url}\n`);
       await new Promise<void>((done) => {
         const stop = () => {
