@@ -85,6 +85,19 @@ async function submit(c: TacetClient, s: ChatState, text: string, quit: () => vo
   }
 }
 
+/** Re-reads the conversation and draws it; items drawn for the first time start their countdown. */
+async function reload(c: TacetClient, s: ChatState): Promise<void> {
+  s.contact = (await c.contacts.byId(s.contact.accountId)) ?? s.contact;
+  s.messages = await c.messages(s.contact.accountId);
+  s.untrusted = await c.isUntrusted(s.contact.accountId);
+  render(s);
+  const unseen = s.messages.filter((m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0);
+  if (unseen.length === 0) return;
+  await c.markDisplayed(unseen.map((m) => m.id));
+  s.messages = await c.messages(s.contact.accountId);
+  render(s);
+}
+
 async function runChat(c: TacetClient, name: string): Promise<void> {
   if (!process.stdin.isTTY)
     throw new CliError('tacet chat needs a terminal; use send and receive in scripts', 2);
@@ -98,20 +111,11 @@ async function runChat(c: TacetClient, name: string): Promise<void> {
   };
   let busy = Promise.resolve();
   const refresh = () => {
-    busy = busy.then(async () => {
-      s.contact = (await c.contacts.byId(s.contact.accountId)) ?? s.contact;
-      s.messages = await c.messages(s.contact.accountId);
-      s.untrusted = await c.isUntrusted(s.contact.accountId);
-      const unseen = s.messages.filter(
-        (m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0,
-      );
-      render(s); // drawn first: the countdown starts when the message is on screen
-      if (unseen.length > 0)
-        s.messages = (await c.markDisplayed(unseen.map((m) => m.id))).length
-          ? await c.messages(s.contact.accountId)
-          : s.messages;
-      render(s);
-    });
+    busy = busy
+      .then(() => reload(c, s))
+      .catch((e: Error) => {
+        s.status = e.message;
+      });
   };
   c.on((e: ClientEvent) => {
     if (e.type === 'connection') s.online = e.state === 'open';

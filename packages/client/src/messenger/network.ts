@@ -75,11 +75,17 @@ export class Network {
     });
   }
 
+  /** Opens the connection; when that fails, keeps retrying with backoff in the background. */
   connect(): Promise<void> {
     if (this.#conn?.isOpen) return Promise.resolve();
-    this.#connecting ??= this.#open().finally(() => {
-      this.#connecting = null;
-    });
+    this.#connecting ??= this.#open()
+      .catch((e: unknown) => {
+        if (!this.#closing && this.#retryTimer === null) this.#scheduleReconnect();
+        throw e;
+      })
+      .finally(() => {
+        this.#connecting = null;
+      });
     return this.#connecting;
   }
 
@@ -240,9 +246,7 @@ export class Network {
     this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
     this.#retryTimer = this.#o.clock.setTimer(() => {
       this.#retryTimer = null;
-      this.connect().catch(() => {
-        if (!this.#closing && !this.#conn) this.#scheduleReconnect();
-      });
+      this.connect().catch(() => undefined); // a failure schedules the next attempt
     }, wait);
   }
 
