@@ -6,6 +6,8 @@
  * is stored only after the MAC verifies.
  */
 import { ProtocolError } from '../errors.js';
+// One call at a time per session record: interleaved calls would reuse message keys.
+import { withRecordLock } from '../group/record-lock.js';
 import { kemDecapsulate, PublicKey } from '../keys/index.js';
 import type { ProtocolAddress } from './address.js';
 import { responderMasterKeys } from './pqxdh.js';
@@ -30,33 +32,36 @@ export async function signalDecryptPreKey(
   address: ProtocolAddress,
   stores: PreKeyStores,
 ): Promise<Uint8Array> {
-  const parsed = message instanceof PreKeySignalMessage ? message : PreKeySignalMessage.deserialize(message);
-  const theirIdentity = PublicKey.deserialize(parsed.identityKey);
-  if (!(await stores.identities.isTrustedIdentity(address, theirIdentity, Direction.Receiving))) {
-    throw new ProtocolError('UntrustedIdentity', `untrusted identity for ${address}`, {
-      address: `${address}`,
-    });
-  }
-  const record = (await stores.sessions.getSession(address)) ?? new SessionRecord();
-  const existing = record.findByBaseKey(parsed.messageVersion, parsed.baseKey);
-  const state =
-    existing === undefined
-      ? await newResponderState(parsed, theirIdentity, stores)
-      : existing < 0
-        ? (record.current as SessionState)
-        : (record.archived[existing] as SessionState);
-  const pending = decryptWithState(state, parsed.message);
-  await requireTrusted(stores.identities, address, state, Direction.Receiving);
-  commitDecryption(pending);
-  if (existing === undefined) record.promoteState(state);
-  else if (existing >= 0) record.promoteArchivedState(existing);
-  await saveAll(stores, address, state, record);
-  // A reused state consumed its prekeys when it was created (§3 "Bob" step 2).
-  if (existing === undefined) {
-    if (parsed.preKeyId !== undefined) await stores.preKeys.removePreKey(parsed.preKeyId);
-    await stores.kyberPreKeys.markKyberPreKeyUsed(parsed.kyberPreKeyId);
-  }
-  return pending.plaintext;
+  return withRecordLock(stores.sessions, `${address}`, async () => {
+    const parsed =
+      message instanceof PreKeySignalMessage ? message : PreKeySignalMessage.deserialize(message);
+    const theirIdentity = PublicKey.deserialize(parsed.identityKey);
+    if (!(await stores.identities.isTrustedIdentity(address, theirIdentity, Direction.Receiving))) {
+      throw new ProtocolError('UntrustedIdentity', `untrusted identity for ${address}`, {
+        address: `${address}`,
+      });
+    }
+    const record = (await stores.sessions.getSession(address)) ?? new SessionRecord();
+    const existing = record.findByBaseKey(parsed.messageVersion, parsed.baseKey);
+    const state =
+      existing === undefined
+        ? await newResponderState(parsed, theirIdentity, stores)
+        : existing < 0
+          ? (record.current as SessionState)
+          : (record.archived[existing] as SessionState);
+    const pending = decryptWithState(state, parsed.message);
+    await requireTrusted(stores.identities, address, state, Direction.Receiving);
+    commitDecryption(pending);
+    if (existing === undefined) record.promoteState(state);
+    else if (existing >= 0) record.promoteArchivedState(existing);
+    await saveAll(stores, address, state, record);
+    // A reused state consumed its prekeys when it was created (§3 "Bob" step 2).
+    if (existing === undefined) {
+      if (parsed.preKeyId !== undefined) await stores.preKeys.removePreKey(parsed.preKeyId);
+      await stores.kyberPreKeys.markKyberPreKeyUsed(parsed.kyberPreKeyId);
+    }
+    return pending.plaintext;
+  });
 }
 
 /** §3 "Bob" step 3: the state Alice's secrets imply, not yet in any record. */

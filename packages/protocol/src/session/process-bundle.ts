@@ -8,6 +8,8 @@
 
 import { primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
+// One call at a time per session record: interleaved calls would reuse message keys.
+import { withRecordLock } from '../group/record-lock.js';
 import { type IdentityKeyPair, kemEncapsulate, type PreKeyBundle, PrivateKey } from '../keys/index.js';
 import type { ProtocolAddress } from './address.js';
 import { rootStep } from './kdf.js';
@@ -31,26 +33,28 @@ export async function processPreKeyBundle(
   stores: SessionStores,
   now: number = Date.now(),
 ): Promise<void> {
-  if (bundle.kyberPreKey === undefined || bundle.kyberPreKey === null) {
-    throw new ProtocolError('InvalidKey', 'bundle has no Kyber prekey; tacet refuses X3DH-only sessions');
-  }
-  const { identities, sessions } = stores;
-  if (!(await identities.isTrustedIdentity(address, bundle.identityKey, Direction.Sending))) {
-    throw new ProtocolError('UntrustedIdentity', `untrusted identity for ${address}`, {
-      address: `${address}`,
-    });
-  }
-  verifyBundleSignatures(bundle);
-  const state = initiatorState(
-    bundle,
-    await identities.getIdentityKeyPair(),
-    await identities.getLocalRegistrationId(),
-    now,
-  );
-  const record = (await sessions.getSession(address)) ?? new SessionRecord();
-  record.promoteState(state);
-  await identities.saveIdentity(address, bundle.identityKey);
-  await sessions.saveSession(address, record);
+  return withRecordLock(stores.sessions, `${address}`, async () => {
+    if (bundle.kyberPreKey === undefined || bundle.kyberPreKey === null) {
+      throw new ProtocolError('InvalidKey', 'bundle has no Kyber prekey; tacet refuses X3DH-only sessions');
+    }
+    const { identities, sessions } = stores;
+    if (!(await identities.isTrustedIdentity(address, bundle.identityKey, Direction.Sending))) {
+      throw new ProtocolError('UntrustedIdentity', `untrusted identity for ${address}`, {
+        address: `${address}`,
+      });
+    }
+    verifyBundleSignatures(bundle);
+    const state = initiatorState(
+      bundle,
+      await identities.getIdentityKeyPair(),
+      await identities.getLocalRegistrationId(),
+      now,
+    );
+    const record = (await sessions.getSession(address)) ?? new SessionRecord();
+    record.promoteState(state);
+    await identities.saveIdentity(address, bundle.identityKey);
+    await sessions.saveSession(address, record);
+  });
 }
 
 /** §3 "Alice" step 2: both prekey signatures, over the serialized keys with their type bytes. */

@@ -5,6 +5,8 @@
  * the state change and saves identity and record. A failed call stores nothing.
  */
 import { ProtocolError } from '../errors.js';
+// One call at a time per session record: interleaved calls would reuse message keys.
+import { withRecordLock } from '../group/record-lock.js';
 import { PublicKey } from '../keys/index.js';
 import { MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from '../limits.js';
 import type { ProtocolAddress } from './address.js';
@@ -36,20 +38,22 @@ export async function signalEncrypt(
   stores: SessionStores,
   now: number = Date.now(),
 ): Promise<CiphertextMessage> {
-  if (!(plaintext instanceof Uint8Array))
-    throw new TypeError('signalEncrypt: plaintext must be a Uint8Array');
-  const record = await stores.sessions.getSession(address);
-  const state = record?.current;
-  if (record === null || state === undefined) throw noSession(address);
-  const pending = state.pendingPreKey;
-  if (pending !== undefined && now - pending.timestamp > MAX_UNACKNOWLEDGED_SESSION_AGE_MS) {
-    throw noSession(address, 'unacknowledged session expired');
-  }
-  const encrypted = encryptWithState(state, plaintext);
-  await requireTrusted(stores.identities, address, state, Direction.Sending);
-  commitEncryption(encrypted);
-  await saveAll(stores, address, state, record);
-  return new SessionCiphertext(encrypted.message);
+  return withRecordLock(stores.sessions, `${address}`, async () => {
+    if (!(plaintext instanceof Uint8Array))
+      throw new TypeError('signalEncrypt: plaintext must be a Uint8Array');
+    const record = await stores.sessions.getSession(address);
+    const state = record?.current;
+    if (record === null || state === undefined) throw noSession(address);
+    const pending = state.pendingPreKey;
+    if (pending !== undefined && now - pending.timestamp > MAX_UNACKNOWLEDGED_SESSION_AGE_MS) {
+      throw noSession(address, 'unacknowledged session expired');
+    }
+    const encrypted = encryptWithState(state, plaintext);
+    await requireTrusted(stores.identities, address, state, Direction.Sending);
+    commitEncryption(encrypted);
+    await saveAll(stores, address, state, record);
+    return new SessionCiphertext(encrypted.message);
+  });
 }
 
 /** The CiphertextMessage of a 1:1 message. */
@@ -78,15 +82,17 @@ export async function signalDecrypt(
   address: ProtocolAddress,
   stores: SessionStores,
 ): Promise<Uint8Array> {
-  const parsed = message instanceof SignalMessage ? message : SignalMessage.deserialize(message);
-  const record = await stores.sessions.getSession(address);
-  if (record === null) throw noSession(address);
-  const { state, pending, archivedIndex } = decryptAgainstRecord(record, parsed, address);
-  await requireTrusted(stores.identities, address, state, Direction.Receiving);
-  commitDecryption(pending);
-  if (archivedIndex !== undefined) record.promoteArchivedState(archivedIndex);
-  await saveAll(stores, address, state, record);
-  return pending.plaintext;
+  return withRecordLock(stores.sessions, `${address}`, async () => {
+    const parsed = message instanceof SignalMessage ? message : SignalMessage.deserialize(message);
+    const record = await stores.sessions.getSession(address);
+    if (record === null) throw noSession(address);
+    const { state, pending, archivedIndex } = decryptAgainstRecord(record, parsed, address);
+    await requireTrusted(stores.identities, address, state, Direction.Receiving);
+    commitDecryption(pending);
+    if (archivedIndex !== undefined) record.promoteArchivedState(archivedIndex);
+    await saveAll(stores, address, state, record);
+    return pending.plaintext;
+  });
 }
 
 interface Candidate {
