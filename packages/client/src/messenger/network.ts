@@ -9,11 +9,11 @@
 import { type ErrorCode, RETRYABLE_CODES } from '@tacet/wire';
 import { planUpkeep, prepareUpload } from '../account/key-upkeep.js';
 import type { AccountInfo } from '../account/register.js';
-import type { Contacts } from '../contacts.js';
+import type { Contact, Contacts } from '../contacts.js';
 import { pad } from '../content/padding.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
-import type { ProtocolStores } from '../sessions/protocol-stores.js';
+import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, OutboxItem } from '../store/types.js';
 import type { Clock } from '../timers/clock.js';
 import { Connection, type WebSocketFactory } from '../transport/connection.js';
@@ -206,6 +206,8 @@ export class Network {
         return env;
       } catch (e) {
         this.#o.stores.discard();
+        if (e instanceof ClientError && e.data.identityKey instanceof Uint8Array)
+          await this.#keyChanged(e, contact);
         throw e;
       }
     });
@@ -214,6 +216,18 @@ export class Network {
     const sent = m && m.status === 'pending' ? { ...m, status: 'sent' as const } : undefined;
     await this.#o.store.apply({ deleteOutbox: [item.id], putMessages: sent ? [sent] : [] });
     if (sent) this.#o.emit({ type: 'updated', message: sent });
+  }
+
+  /** A bundle came with a different identity key: remember it, block sending, tell the UI. */
+  async #keyChanged(e: ClientError, contact: Contact | undefined): Promise<void> {
+    const peer = e.data.accountId as string;
+    await this.#o.store.apply({
+      records: [
+        { ns: NS.identity, key: peer, value: e.data.identityKey as Uint8Array },
+        { ns: 'untrusted', key: peer, value: new Uint8Array([1]) },
+      ],
+    });
+    if (contact) this.#o.emit({ type: 'identity-changed', contact });
   }
 
   #settle(id: string, err: Error | null): void {
@@ -251,16 +265,17 @@ export class Network {
   }
 
   /** Fetches a contact's bundle and starts a session (pins their identity key on first use). */
-  async startSession(c: { accountId: string; name: string }): Promise<void> {
+  async startSession(c: Contact): Promise<void> {
     await this.#lock.run(async () => {
       try {
         await startSessions(this.#o.stores, this.#api, c.accountId, c.name, this.#o.clock.now());
         await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
       } catch (e) {
-        const keep = e instanceof ClientError && e.is('UntrustedIdentity');
-        if (keep) await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
-        else this.#o.stores.discard();
-        if (!keep) throw e;
+        this.#o.stores.discard();
+        // A changed key is recorded (and shown as a changed safety number), not an error here.
+        if (e instanceof ClientError && e.data.identityKey instanceof Uint8Array)
+          await this.#keyChanged(e, c);
+        else throw e;
       }
     });
   }

@@ -77,9 +77,13 @@ export async function startSessions(
       await processPreKeyBundle(toBundle(identityKey, d), new ProtocolAddress(peer, d.deviceId), stores, now);
     } catch (e) {
       if (e instanceof ProtocolError && e.is('UntrustedIdentity')) {
-        // Remember the new key so the user can compare the new safety number.
-        stores.set(NS.identity, peer, identityKey.serialize());
-        throw untrustedError(name);
+        // The caller records the new key, so the user can compare the new safety number.
+        const err = untrustedError(name);
+        throw new ClientError(err.code, err.message, {
+          name,
+          accountId: peer,
+          identityKey: identityKey.serialize(),
+        });
       }
       throw e;
     }
