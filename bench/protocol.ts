@@ -62,6 +62,22 @@ async function main(): Promise<void> {
     () => s.tacetMessages(true),
     () => s.libsignalMessages(true),
   );
+  if (process.argv.includes('--serialized')) {
+    // Informational: stores that keep serialized records, as database-backed ones do.
+    const label = '(b) one direction, byte stores';
+    await run(
+      label,
+      0,
+      () => s.tacetMessages(false, true),
+      () => s.libsignalMessages(false, true),
+    );
+    await run(
+      '(b) alternating, byte stores',
+      0,
+      () => s.tacetMessages(true, true),
+      () => s.libsignalMessages(true, true),
+    );
+  }
   const senderKeys = fileURLToPath(new URL('./protocol/sender-keys.ts', import.meta.url));
   if (existsSync(senderKeys)) {
     // The groups helper's own harness (wall-clock rates only).

@@ -1,9 +1,9 @@
 /**
  * Timing helpers shared by the protocol benchmarks. Contenders run in
  * alternating blocks (A, B, A, B, ...), each block preceded by a full garbage
- * collection when `--expose-gc` is on, so one contender's leftover garbage
- * (libsignal's native handles are finalized lazily) is not charged to the
- * other; each contender keeps its best block. Every block also records the
+ * collection (when `--expose-gc` is on) and an unmeasured warm-up, so one
+ * contender's leftover work (libsignal's native handles are finalized lazily)
+ * is not charged to the other; each contender keeps its best block. Every block also records the
  * process CPU time it used: operations per CPU-second stays stable when other
  * processes compete for the shared cores.
  */
@@ -43,7 +43,18 @@ export async function opsPerSecond(op: Op, durationMs: number, batch = 10): Prom
   return (count * 1000) / ms;
 }
 
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Collects garbage and lets native finalizers (queued to run after a GC, on
+ * later ticks) finish, so the next block starts clean.
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 /**
  * Best rates of each named op after a warm-up, over `rounds` alternating
@@ -60,7 +71,9 @@ export async function compare<K extends string>(
   const best = Object.fromEntries(names.map((n) => [n, { wall: 0, cpu: 0 }])) as Record<K, Rate>;
   for (let r = 0; r < rounds; r++) {
     for (const name of names) {
-      collectGarbage?.();
+      // Absorb what the previous contender left behind (GC, native finalizers, cold caches).
+      await settle();
+      await slice(ops[name], options.durationMs / rounds / 4, batch);
       const t = await slice(ops[name], options.durationMs / rounds, batch);
       best[name].wall = Math.max(best[name].wall, (t.count * 1000) / t.ms);
       best[name].cpu = Math.max(best[name].cpu, (t.count * 1000) / t.cpuMs);

@@ -10,6 +10,9 @@ import {
   type PreKeyBundle,
   ProtocolAddress,
   processPreKeyBundle,
+  SessionRecord,
+  type SessionStore,
+  type SessionStores,
   signalDecrypt,
   signalDecryptPreKey,
   signalEncrypt,
@@ -83,9 +86,52 @@ async function libsignalPair() {
   return { alice, bob };
 }
 
-/** One message: encrypt at one end, decrypt at the other; `alternate` swaps ends every message. */
-export async function tacetMessages(alternate: boolean): Promise<Op> {
-  const { alice, bob } = await tacetPair();
+/** tacet's session store keeping serialized records, as a database-backed store does. */
+class BytesSessionStore implements SessionStore {
+  private readonly records = new Map<string, Uint8Array>();
+  constructor(from: Map<string, SessionRecord>) {
+    for (const [k, r] of from) this.records.set(k, r.serialize());
+  }
+  async getSession(address: ProtocolAddress): Promise<SessionRecord | null> {
+    const bytes = this.records.get(address.toString());
+    return bytes === undefined ? null : SessionRecord.deserialize(bytes);
+  }
+  async saveSession(address: ProtocolAddress, record: SessionRecord): Promise<void> {
+    this.records.set(address.toString(), record.serialize());
+  }
+}
+
+/** libsignal's store keeping serialized records. */
+class LibsignalBytesSessionStore extends S.SessionStore {
+  private readonly records = new Map<string, Uint8Array>();
+  constructor(from: Map<string, S.SessionRecord>) {
+    super();
+    for (const [k, r] of from) this.records.set(k, r.serialize());
+  }
+  async saveSession(name: S.ProtocolAddress, record: S.SessionRecord): Promise<void> {
+    this.records.set(name.toString(), record.serialize());
+  }
+  async getSession(name: S.ProtocolAddress): Promise<S.SessionRecord | null> {
+    const bytes = this.records.get(name.toString());
+    return bytes === undefined ? null : S.SessionRecord.deserialize(Buffer.from(bytes));
+  }
+  async getExistingSessions(): Promise<S.SessionRecord[]> {
+    return [];
+  }
+}
+
+/**
+ * One message: encrypt at one end, decrypt at the other; `alternate` swaps
+ * ends every message; `serialized` makes both session stores keep bytes.
+ */
+export async function tacetMessages(alternate: boolean, serialized = false): Promise<Op> {
+  const pair = await tacetPair();
+  const [alice, bob] = [pair.alice, pair.bob].map((p) => ({
+    address: p.address,
+    stores: serialized
+      ? { ...p.stores, sessions: new BytesSessionStore(p.stores.sessions.records) }
+      : p.stores,
+  })) as [TacetEnd, TacetEnd];
   let turn = 0;
   return async () => {
     const [from, to] = alternate && turn++ % 2 === 1 ? [bob, alice] : [alice, bob];
@@ -94,11 +140,24 @@ export async function tacetMessages(alternate: boolean): Promise<Op> {
   };
 }
 
-export async function libsignalMessages(alternate: boolean): Promise<Op> {
-  const { alice, bob } = await libsignalPair();
+interface TacetEnd {
+  address: ProtocolAddress;
+  stores: SessionStores;
+}
+
+export async function libsignalMessages(alternate: boolean, serialized = false): Promise<Op> {
+  const pair = await libsignalPair();
+  const [alice, bob] = [pair.alice, pair.bob].map((p) => ({
+    address: p.address,
+    identities: p.identities,
+    sessions: serialized ? new LibsignalBytesSessionStore(p.sessions.records) : p.sessions,
+  }));
   let turn = 0;
   return async () => {
-    const [from, to] = alternate && turn++ % 2 === 1 ? [bob, alice] : [alice, bob];
+    const [from, to] = (alternate && turn++ % 2 === 1 ? [bob, alice] : [alice, bob]) as [
+      typeof alice,
+      typeof bob,
+    ];
     const message = await S.signalEncrypt(plaintextBuffer, to.address, from.sessions, from.identities);
     await S.signalDecrypt(
       S.SignalMessage.deserialize(message.serialize()),
