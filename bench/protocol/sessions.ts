@@ -126,12 +126,14 @@ class LibsignalBytesSessionStore extends S.SessionStore {
  */
 export async function tacetMessages(alternate: boolean, serialized = false): Promise<Op> {
   const pair = await tacetPair();
-  const [alice, bob] = [pair.alice, pair.bob].map((p) => ({
+  const end = (p: typeof pair.alice): TacetEnd => ({
     address: p.address,
     stores: serialized
       ? { ...p.stores, sessions: new BytesSessionStore(p.stores.sessions.records) }
       : p.stores,
-  })) as [TacetEnd, TacetEnd];
+  });
+  const alice = end(pair.alice);
+  const bob = end(pair.bob);
   let turn = 0;
   return async () => {
     const [from, to] = alternate && turn++ % 2 === 1 ? [bob, alice] : [alice, bob];
@@ -147,17 +149,16 @@ interface TacetEnd {
 
 export async function libsignalMessages(alternate: boolean, serialized = false): Promise<Op> {
   const pair = await libsignalPair();
-  const [alice, bob] = [pair.alice, pair.bob].map((p) => ({
+  const end = (p: typeof pair.alice) => ({
     address: p.address,
     identities: p.identities,
     sessions: serialized ? new LibsignalBytesSessionStore(p.sessions.records) : p.sessions,
-  }));
+  });
+  const alice = end(pair.alice);
+  const bob = end(pair.bob);
   let turn = 0;
   return async () => {
-    const [from, to] = (alternate && turn++ % 2 === 1 ? [bob, alice] : [alice, bob]) as [
-      typeof alice,
-      typeof bob,
-    ];
+    const [from, to] = alternate && turn++ % 2 === 1 ? [bob, alice] : [alice, bob];
     const message = await S.signalEncrypt(plaintextBuffer, to.address, from.sessions, from.identities);
     await S.signalDecrypt(
       S.SignalMessage.deserialize(message.serialize()),
