@@ -16,7 +16,14 @@ import {
   signalDecryptPreKey,
   signalEncrypt,
 } from '@tacet/protocol';
-import { type DeviceBundleJson, formatAccountId, fromBase64Url, parseAccountId } from '@tacet/wire';
+import {
+  type DeviceBundleJson,
+  formatAccountId,
+  fromBase64Url,
+  MAX_DEVICES_PER_ACCOUNT,
+  type PreKeyBundleResponse,
+  parseAccountId,
+} from '@tacet/wire';
 import { ClientError } from '../errors.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { HttpApi } from '../transport/http-api.js';
@@ -61,6 +68,24 @@ async function deviceIds(stores: ProtocolStores, peer: string): Promise<number[]
   return v ? (JSON.parse(td.decode(v)) as number[]) : [];
 }
 
+/** Parses the server's bundle answer (outside input) into protocol bundles; a ServerError if malformed. */
+export function parseBundles(res: PreKeyBundleResponse): { identityKey: PublicKey; bundles: PreKeyBundle[] } {
+  try {
+    const identityKey = PublicKey.deserialize(fromBase64Url(res.identityKey));
+    const n = Array.isArray(res.devices) ? res.devices.length : 0;
+    if (n === 0 || n > MAX_DEVICES_PER_ACCOUNT) throw new RangeError('device count');
+    const bundles = res.devices.map((d) => toBundle(identityKey, d));
+    const badId = (b: PreKeyBundle) =>
+      !Number.isInteger(b.deviceId) || b.deviceId < 1 || !Number.isInteger(b.registrationId);
+    if (bundles.some(badId)) throw new RangeError('device ids');
+    return { identityKey, bundles };
+  } catch {
+    throw new ClientError('ServerError', 'the server sent a malformed key bundle', {
+      code: 'malformed_response',
+    });
+  }
+}
+
 /** Fetches the peer's bundles and starts a fresh session with each device. */
 export async function startSessions(
   stores: ProtocolStores,
@@ -69,12 +94,11 @@ export async function startSessions(
   name: string,
   now: number,
 ) {
-  const res = await api.bundle(peer, '*');
-  const identityKey = PublicKey.deserialize(fromBase64Url(res.identityKey));
+  const { identityKey, bundles } = parseBundles(await api.bundle(peer, '*'));
   const ids: number[] = [];
-  for (const d of res.devices) {
+  for (const b of bundles) {
     try {
-      await processPreKeyBundle(toBundle(identityKey, d), new ProtocolAddress(peer, d.deviceId), stores, now);
+      await processPreKeyBundle(b, new ProtocolAddress(peer, b.deviceId), stores, now);
     } catch (e) {
       if (e instanceof ProtocolError && e.is('UntrustedIdentity')) {
         // The caller records the new key, so the user can compare the new safety number.
@@ -87,7 +111,7 @@ export async function startSessions(
       }
       throw e;
     }
-    ids.push(d.deviceId);
+    ids.push(b.deviceId);
   }
   stores.set(NS.self, `devices:${peer}`, te.encode(JSON.stringify(ids)));
   return ids;

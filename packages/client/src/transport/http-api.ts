@@ -102,10 +102,33 @@ export class HttpApi {
         `cannot reach the server at ${this.#base} (${String(e)}); is it running?`,
       );
     }
-    const text = await res.text();
-    if (res.ok) return (text ? JSON.parse(text) : {}) as T;
-    throw toClientError(res.status, text, path);
+    const text = await readBounded(res, path);
+    if (!res.ok) throw toClientError(res.status, text, path);
+    try {
+      const v: unknown = text ? JSON.parse(text) : {};
+      if (typeof v === 'object' && v !== null) return v as T;
+    } catch {
+      // fall through to the typed error
+    }
+    throw malformed(path);
   }
+}
+
+/** Largest response body read: bundles are ~2.5 KiB per device, 8 devices at most. */
+const MAX_RESPONSE_BYTES = 256 * 1024;
+
+function malformed(path: string): ClientError {
+  return new ClientError('ServerError', `the server sent a malformed answer to ${path}`, {
+    code: 'malformed_response',
+  });
+}
+
+async function readBounded(res: Response, path: string): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > MAX_RESPONSE_BYTES) throw malformed(path);
+  const text = await res.text();
+  if (text.length > MAX_RESPONSE_BYTES) throw malformed(path);
+  return text;
 }
 
 function toClientError(status: number, text: string, path: string): ClientError {
