@@ -12,6 +12,9 @@
  * against the relay with the issue's goals.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadCommand, LoadReply, NodeReply, ServerTarget } from './server/ipc.js';
 
@@ -31,8 +34,8 @@ const EXEC_ARGV = [
 ];
 const here = (f: string) => fileURLToPath(new URL(`./server/${f}`, import.meta.url));
 
-function start(script: string): ChildProcess {
-  return fork(here(script), [], { execArgv: EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function start(script: string, args: string[] = []): ChildProcess {
+  return fork(here(script), args, { execArgv: EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function next<T>(child: ChildProcess, type: string): Promise<T> {
@@ -79,15 +82,25 @@ async function stats(node: ChildProcess): Promise<Extract<NodeReply, { type: 'rs
 }
 const rss = async (node: ChildProcess) => (await stats(node)).rss;
 
+function exited(child: ChildProcess): Promise<unknown> {
+  return new Promise((r) => child.once('exit', r));
+}
+
 async function measure(target: ServerTarget): Promise<Figures> {
-  const node = start(target === 'tacet' ? 'tacet-node.ts' : 'relay-node.ts');
-  const { url } = await next<{ url: string }>(node, 'listening');
+  const dataDir = mkdtempSync(join(tmpdir(), 'tacet-bench-'));
+  const startNode = () => start(target === 'tacet' ? 'tacet-node.ts' : 'relay-node.ts', [dataDir]);
+  let node = startNode();
+  let { url } = await next<{ url: string }>(node, 'listening');
   const gens = Array.from({ length: GENERATORS }, () => start('load-gen.ts'));
-  // Memory first, on a fresh server, so garbage from the load phases does not blur it.
-  const idle = { target, url, connections: IDLE_CONNECTIONS / GENERATORS };
-  await ask(gens, { type: 'prepare-idle', ...idle }, 'ready'); // tacet: register the accounts first
+  // Memory first. Accounts are registered, then the server restarts on the same data, so the
+  // baseline is a fresh process and the delta is the connections alone.
+  await ask(gens, { type: 'prepare-idle', target, url, connections: IDLE_CONNECTIONS / GENERATORS }, 'ready');
+  node.send({ type: 'close' });
+  await exited(node);
+  node = startNode();
+  ({ url } = await next<{ url: string }>(node, 'listening'));
   const before = await rss(node);
-  await ask(gens, { type: 'idle', ...idle }, 'idle');
+  await ask(gens, { type: 'idle', target, url, connections: IDLE_CONNECTIONS / GENERATORS }, 'idle');
   await new Promise((r) => setTimeout(r, 1000));
   const after = await rss(node);
   await ask(gens, { type: 'close-idle' }, 'ready');
@@ -117,7 +130,8 @@ async function measure(target: ServerTarget): Promise<Figures> {
 
   for (const g of gens) g.send({ type: 'close' });
   node.send({ type: 'close' });
-  await Promise.all([node, ...gens].map((c) => new Promise((r) => c.once('exit', r))));
+  await Promise.all([node, ...gens].map(exited));
+  rmSync(dataDir, { recursive: true, force: true });
   return {
     perSecond,
     cpuPerMessage,

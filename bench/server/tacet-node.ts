@@ -1,11 +1,9 @@
 /** The tacet server under test, in its own process: durable SQLite (synchronous=FULL), no PoW cost. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startServer } from '@tacet/server';
 import { memory, type NodeCommand, reply } from './ipc.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tacet-bench-'));
+// The orchestrator owns the data directory, so a restarted server finds its accounts again.
+const dataDir = process.argv[2] as string;
 const server = await startServer({
   dataDir,
   port: 0,
@@ -20,7 +18,6 @@ process.on('message', async (cmd: NodeCommand) => {
   if (cmd.type === 'rss') reply({ type: 'rss', ...memory() });
   if (cmd.type === 'close') {
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
     process.disconnect();
   }
 });
