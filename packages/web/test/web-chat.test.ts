@@ -4,8 +4,10 @@
  * a 5 s timer that is gone from the screen and from IndexedDB one second
  * after its deadline.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ACCOUNT_ID_BYTES, formatAccountId } from '@tacet/wire';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { launchChromium } from './support/browser.js';
@@ -41,11 +43,14 @@ it('two people add each other by id and chat both ways with delivery marks', asy
   expect(alice.id).not.toBe(bob.id);
   await alice.addContact(bob.id, 'bob');
   await bob.addContact(alice.id, 'alice');
+  await bob.addContact(formatAccountId(randomBytes(ACCOUNT_ID_BYTES)), 'carol'); // bob looks at another chat
   await alice.openChat('bob');
-  await bob.openChat('alice');
 
   await alice.send('hello bob, this is alice');
+  await bob.page.locator('[data-contact="alice"]').getByTestId('unread').waitFor();
+  await bob.openChat('alice');
   await bob.message('hello bob, this is alice').waitFor();
+  expect(await bob.page.getByTestId('unread').count()).toBe(0);
   await alice.message('hello bob, this is alice').locator('[data-status="delivered"]').waitFor();
 
   await bob.send('hi alice!');

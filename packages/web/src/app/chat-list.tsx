@@ -9,6 +9,8 @@ export interface ChatListProps {
   service: ChatService;
   contacts: readonly ContactView[];
   selected: string | null;
+  /** Conversations with new incoming items. */
+  unread: ReadonlySet<string>;
   onSelect: (id: string) => void;
 }
 
@@ -61,7 +63,7 @@ function AddContact({ service, onAdded }: { service: ChatService; onAdded: (id: 
 }
 
 /** @example <ChatList service={s} contacts={list} selected={id} onSelect={open} /> */
-export function ChatList({ service, contacts, selected, onSelect }: ChatListProps) {
+export function ChatList({ service, contacts, selected, unread, onSelect }: ChatListProps) {
   return (
     <nav class="chat-list" aria-label="Conversations">
       <ul data-testid="chat-list">
@@ -75,6 +77,11 @@ export function ChatList({ service, contacts, selected, onSelect }: ChatListProp
               data-contact={c.name}
             >
               <span class="name">{c.name}</span>
+              {unread.has(c.id) && (
+                <span class="badge new" data-testid="unread">
+                  new
+                </span>
+              )}
               {c.verified && (
                 <span class="badge ok" title="verified">
                   ✓

@@ -35,12 +35,31 @@ function useConnection(service: ChatService): ConnectionState {
   return state;
 }
 
+/** Conversations with items that arrived while another one was open. */
+function useUnread(service: ChatService, selected: string | null): ReadonlySet<string> {
+  const [unread, setUnread] = useState<ReadonlySet<string>>(new Set());
+  useEffect(
+    () =>
+      service.subscribe((e) => {
+        if (e.type === 'messages' && e.arrived && e.contactId !== selected) {
+          setUnread((u) => new Set([...u, e.contactId]));
+        }
+      }),
+    [service, selected],
+  );
+  useEffect(() => {
+    if (selected) setUnread((u) => new Set([...u].filter((id) => id !== selected)));
+  }, [selected]);
+  return unread;
+}
+
 /** @example <MainScreen service={service} /> */
 export function MainScreen({ service }: { service: ChatService }) {
   const contacts = useContacts(service);
   const connection = useConnection(service);
   const [selected, setSelected] = useState<string | null>(null);
   const [showId, setShowId] = useState(false);
+  const unread = useUnread(service, selected);
   const contact = contacts.find((c) => c.id === selected) ?? null;
 
   return (
@@ -55,7 +74,13 @@ export function MainScreen({ service }: { service: ChatService }) {
         </button>
       </header>
       <div class={contact ? 'panes has-chat' : 'panes'}>
-        <ChatList service={service} contacts={contacts} selected={selected} onSelect={setSelected} />
+        <ChatList
+          service={service}
+          contacts={contacts}
+          selected={selected}
+          unread={unread}
+          onSelect={setSelected}
+        />
         <main class="pane">
           {contact ? (
             <ChatView key={contact.id} service={service} contact={contact} onBack={() => setSelected(null)} />

@@ -28,7 +28,8 @@ export interface SafetyNumberView {
 
 /** What changed, so screens re-read only what they show. */
 export type ServiceEvent =
-  | { type: 'messages'; contactId: string }
+  /** `contactId` '*' means any conversation; `arrived` marks a new incoming item. */
+  | { type: 'messages'; contactId: string; arrived?: boolean }
   | { type: 'contacts' }
   | { type: 'connection'; state: ConnectionState };
 

@@ -101,7 +101,11 @@ function onClientEvent(
   switch (e.type) {
     case 'message':
     case 'updated':
-      emit({ type: 'messages', contactId: e.message.conversationId });
+      emit({
+        type: 'messages',
+        contactId: e.message.conversationId,
+        arrived: e.type === 'message' && e.message.direction === 'in',
+      });
       if (e.message.kind === 'timer') emit({ type: 'contacts' });
       break;
     case 'expired':
