@@ -16,6 +16,7 @@ import {
   SenderKeyRecord,
   type SenderKeyStore,
 } from '../../packages/protocol/src/index.js';
+import { compare } from './measure.js';
 
 const DIST = '3f0b2c1d-9e8a-4b7c-8d6e-5f4a3b2c1d0e';
 const PLAINTEXT_LENGTH = 140;
@@ -125,51 +126,47 @@ async function libsignalRoundTrip(stores: BenchStores): Promise<RoundTrip> {
   };
 }
 
-/** Operations per second of `op` over about `durationMs`. */
-async function measure(op: RoundTrip, durationMs: number): Promise<number> {
-  const started = performance.now();
-  let count = 0;
-  let elapsed = 0;
-  do {
-    for (let i = 0; i < 20; i++) await op();
-    count += 20;
-    elapsed = performance.now() - started;
-  } while (elapsed < durationMs);
-  return (count * 1000) / elapsed;
+/** Rates of one contender: per wall-clock second, and per CPU-second of this process (stable under outside load). */
+export interface SenderKeyRates {
+  tacet: number;
+  libsignal: number;
+  tacetCpu: number;
+  libsignalCpu: number;
 }
 
 /**
  * Sender-key messages per second (encrypt + decrypt of 140 bytes) for tacet
- * and libsignal, each the best of `rounds` interleaved runs after a warm-up.
- * Both sides use the same kind of in-memory store (`stores`, default
- * record objects, as libsignal's own TestStores do).
+ * and libsignal: the best of alternating blocks after a warm-up (shared
+ * harness, measure.ts). Both sides use the same kind of in-memory store
+ * (`stores`, default record objects, as libsignal's own TestStores do).
  *
  * @example
- * const { tacet, libsignal } = await benchSenderKeys();
- * console.log(`sender keys ${(tacet / libsignal).toFixed(2)}x`);
+ * const { tacet, libsignal, tacetCpu, libsignalCpu } = await benchSenderKeys();
+ * console.log(`sender keys ${(tacetCpu / libsignalCpu).toFixed(2)}x per CPU-second`);
  */
 export async function benchSenderKeys(
   options: { durationMs?: number; rounds?: number; stores?: BenchStores } = {},
-): Promise<{ tacet: number; libsignal: number }> {
-  const durationMs = options.durationMs ?? 1500;
-  const rounds = options.rounds ?? 3;
-  const tacet = await tacetRoundTrip(options.stores ?? 'objects');
-  const libsignal = await libsignalRoundTrip(options.stores ?? 'objects');
-  await measure(tacet, 200);
-  await measure(libsignal, 200);
-  const best = { tacet: 0, libsignal: 0 };
-  for (let r = 0; r < rounds; r++) {
-    best.tacet = Math.max(best.tacet, await measure(tacet, durationMs));
-    best.libsignal = Math.max(best.libsignal, await measure(libsignal, durationMs));
-  }
-  return best;
+): Promise<SenderKeyRates> {
+  const stores = options.stores ?? 'objects';
+  const rates = await compare(
+    { tacet: await tacetRoundTrip(stores), libsignal: await libsignalRoundTrip(stores) },
+    { durationMs: (options.durationMs ?? 1500) * (options.rounds ?? 3), rounds: options.rounds ?? 3 },
+  );
+  return {
+    tacet: rates.tacet.wall,
+    libsignal: rates.libsignal.wall,
+    tacetCpu: rates.tacet.cpu,
+    libsignalCpu: rates.libsignal.cpu,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const stores of ['objects', 'serialized'] as const) {
-    const { tacet, libsignal } = await benchSenderKeys({ stores });
+    const r = await benchSenderKeys({ stores });
     console.log(
-      `sender-key messages/s (${stores} stores): tacet ${tacet.toFixed(0)}, libsignal ${libsignal.toFixed(0)}, ratio ${(tacet / libsignal).toFixed(2)}x`,
+      `sender-key messages/s (${stores} stores): tacet ${r.tacet.toFixed(0)}, libsignal ${r.libsignal.toFixed(0)}, ` +
+        `ratio ${(r.tacet / r.libsignal).toFixed(2)}x; per CPU-second ${r.tacetCpu.toFixed(0)} vs ` +
+        `${r.libsignalCpu.toFixed(0)}, ratio ${(r.tacetCpu / r.libsignalCpu).toFixed(2)}x`,
     );
   }
 }
