@@ -55,6 +55,8 @@ export function createPool(options: PgPoolOptions): PgPool {
     statement_timeout: STATEMENT_TIMEOUT_MS,
     query_timeout: STATEMENT_TIMEOUT_MS + 1_000,
     application_name: 'tacet',
+    // Short statements only: JIT compilation would cost more than it saves.
+    options: '-c jit=off',
   });
   // Without a listener an idle client's error would be an unhandled 'error' event.
   pool.on('error', (err) => options.onIdleError?.(err));
