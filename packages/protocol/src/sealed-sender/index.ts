@@ -1,9 +1,9 @@
 /**
- * Sealed sender v1 (spec §8), byte-compatible with libsignal 0.72.1:
- * server and sender certificates, UnidentifiedSenderMessageContent, the v1
- * envelope, and the store-facing encrypt/decrypt calls.
+ * Sealed sender (spec §8), byte-compatible with libsignal 0.72.1: server and
+ * sender certificates, UnidentifiedSenderMessageContent, the v1 envelope, v2
+ * multi-recipient messages (encrypt, server-side split, decrypt), and the
+ * store-facing encrypt/decrypt calls.
  */
-
 export {
   type SealedSenderDecryptionResult,
   type SealedSenderLocalAddress,
