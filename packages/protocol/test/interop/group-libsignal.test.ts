@@ -13,7 +13,9 @@ import {
   InMemorySenderKeyStore,
   processSenderKeyDistributionMessage,
   SenderKeyDistributionMessage,
+  SenderKeyMessage,
 } from '../../src/group/index.js';
+import { KeyPair } from '../../src/keys/index.js';
 import { hostileSchedule } from '../support/delivery-schedule.js';
 import { addresses, buf, LibsignalSenderKeyStore, u8 } from '../support/libsignal-group-stores.js';
 
@@ -54,6 +56,29 @@ describe('libsignal sends, tacet receives', () => {
       }
     }
     expect(decrypted).toBeGreaterThan(70);
+  });
+
+  it('encodes a SenderKeyMessage body byte for byte as libsignal does', async () => {
+    const alice = addresses('alice-aci', 6);
+    const aliceStore = new LibsignalSenderKeyStore();
+    await S.SenderKeyDistributionMessage.create(alice.lib, DIST, aliceStore);
+    for (const length of [0, 15, 16, 200]) {
+      const lib = u8(
+        (await S.groupEncrypt(alice.lib, DIST, aliceStore, buf(new Uint8Array(length)))).serialize(),
+      );
+      const parsed = SenderKeyMessage.deserialize(lib);
+      const ours = SenderKeyMessage.create(
+        {
+          distributionId: parsed.distributionId,
+          chainId: parsed.chainId,
+          iteration: parsed.iteration,
+          ciphertext: parsed.ciphertext,
+        },
+        KeyPair.generate().privateKey,
+      ).serialize();
+      expect(ours.length).toBe(lib.length);
+      expect(ours.subarray(0, -64)).toEqual(lib.subarray(0, -64));
+    }
   });
 
   it('refuses a libsignal message whose signature or body was tampered with', async () => {
