@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { ensureDist } from './support/build-dist.js';
+import { tacet } from './support/tacet-cli.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
 import { WebPerson } from './support/web-person.js';
 
@@ -43,6 +44,7 @@ afterAll(async () => {
   await server?.close();
   rmSync(profileDir, { recursive: true, force: true });
   rmSync(`${profileDir}-new`, { recursive: true, force: true });
+  rmSync(`${profileDir}-cli`, { recursive: true, force: true });
 });
 
 function received(body: string): boolean {
@@ -101,4 +103,27 @@ it('a changed identity key shows the warning and blocks sending until accepted',
   await warning.waitFor({ state: 'detached' });
   await web.send('welcome back');
   await expect.poll(() => received('welcome back'), { timeout: 10_000 }).toBe(true);
+});
+
+it('the `tacet` command and the browser talk to each other', async () => {
+  const cli = `${profileDir}-cli`;
+  const registered = await tacet(cli, ['register', '--server', server.url]);
+  expect(registered.code, registered.stderr).toBe(0);
+  const cliId = registered.stdout.trim().split('\n').at(-1) as string;
+
+  await web.addContact(cliId, 'cli');
+  const added = await tacet(cli, ['add', web.id, 'webby']);
+  expect(added.code, added.stderr).toBe(0);
+  const sent = await tacet(cli, ['send', 'webby', 'hello from the tacet command']);
+  expect(sent.code, sent.stderr).toBe(0);
+  await web.message('hello from the tacet command').waitFor();
+
+  await web.send('hello back, tacet command');
+  const got = await tacet(cli, ['receive', '--wait', '20', '--json']);
+  expect(got.code, got.stderr).toBe(0);
+  const lines = got.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { body?: string });
+  expect(lines.map((l) => l.body)).toContain('hello back, tacet command');
 });
