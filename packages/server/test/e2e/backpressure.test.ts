@@ -15,7 +15,9 @@ describe('backpressure', () => {
   });
   afterAll(() => t.stop());
 
-  it('stops delivering to a reader that does not read, and resumes when it does', async () => {
+  it('stops delivering to a reader that does not read, and resumes when it does', {
+    timeout: 90_000,
+  }, async () => {
     const url = t.server.url;
     const [alice, bob] = await Promise.all([register(url), register(url)]);
     const a = await TestSocket.open(url, alice.auth);

@@ -9,7 +9,9 @@ describe('crash safety', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tacet-crash-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('kill -9 right after acks: every acked message is delivered after restart, in order', async () => {
+  it('kill -9 right after acks: every acked message is delivered after restart, in order', {
+    timeout: 90_000,
+  }, async () => {
     const first = await spawnServer(dataDir);
     const [alice, bob] = await Promise.all([register(first.url), register(first.url)]);
     const a = await TestSocket.open(first.url, alice.auth);

@@ -179,7 +179,7 @@ describe(`fuzz (seed ${SEED})`, () => {
   }
 
   it('survives 10,000 hostile frames and bodies while serving a well-behaved pair', {
-    timeout: 90_000,
+    timeout: 180_000,
   }, async () => {
     const accounts = await Promise.all(Array.from({ length: WORKERS + 2 }, () => register(t.server.url)));
     const [alice, bob, ...fuzzers] = accounts as [Account, Account, ...Account[]];
