@@ -1,0 +1,7 @@
+/** test/e2e/messages.test.ts on PostgreSQL + Redis (see with-postgres.ts). */
+import { vi } from 'vitest';
+
+vi.mock('../support/harness.js', async (original) =>
+  (await import('./with-postgres.js')).withPostgres(await original()),
+);
+await import('../e2e/messages.test.js');
