@@ -37,16 +37,10 @@ export class DeliveryPump {
   /** Called on connect and on every wake-up; coalesces overlapping calls. */
   wake(): void {
     if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
+    this.again = true;
+    if (this.running) return;
     this.running = true;
-    this.run()
-      .catch(this.onError)
-      .finally(() => {
-        this.running = false;
-      });
+    void this.loop();
   }
 
   /** Called when socket writes complete; resumes a paused pump below the low-water mark. */
@@ -61,11 +55,22 @@ export class DeliveryPump {
     this.stopped = true;
   }
 
-  private async run(): Promise<void> {
-    do {
-      this.again = false;
-      if (!(await this.deliverAvailable())) return;
-    } while (this.again && !this.stopped);
+  /**
+   * Reads until no wake-up is pending. `running` is cleared in the same
+   * synchronous step that sees `again` false, so a wake-up can never fall
+   * between the last read and the end of the loop and be lost.
+   */
+  private async loop(): Promise<void> {
+    try {
+      while (this.again && !this.stopped) {
+        this.again = false;
+        if (!(await this.deliverAvailable())) break;
+      }
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      this.running = false;
+    }
   }
 
   /** Sends batches until the queue is exhausted (true) or delivery must pause (false). */
