@@ -30,6 +30,8 @@ export interface InboxBatch {
   /** Contacts created or changed in this batch (not yet in the store). */
   readonly contacts: Map<string, Contact>;
   readonly untrusted: Set<string>;
+  /** Per-batch read cache: stored contact and stored "untrusted" flag of each sender. */
+  readonly known: Map<string, { contact: Contact | undefined; flagged: boolean }>;
 }
 
 export function newInboxBatch(): InboxBatch {
@@ -40,6 +42,7 @@ export function newInboxBatch(): InboxBatch {
     seen: new Set(),
     contacts: new Map(),
     untrusted: new Set(),
+    known: new Map(),
   };
 }
 
@@ -53,7 +56,8 @@ export function toWriteBatch(
   return {
     records: [...protocolWrites, ...b.records, ...contactWrites],
     putMessages: b.putMessages,
-    putOutbox: b.putOutbox,
+    // A receipt grows with every message of the batch: only its last form is written.
+    putOutbox: [...new Map(b.putOutbox.map((o) => [o.id, o])).values()],
     seen: [...b.seen],
   };
 }
@@ -134,12 +138,24 @@ export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope):
   return collectContent(ctx, envKey, opened.sender, content);
 }
 
+async function storedFacts(ctx: InboxContext, sender: string) {
+  let facts = ctx.batch.known.get(sender);
+  if (!facts) {
+    const contact = await ctx.contacts.byId(sender);
+    const flagged = (await ctx.store.getRecord('untrusted', sender)) !== undefined;
+    facts = { contact, flagged };
+    ctx.batch.known.set(sender, facts);
+  }
+  return facts;
+}
+
 async function collectContent(ctx: InboxContext, envKey: string, sender: string, content: Content) {
   const contentKey = `content:${sender}:${toHex(content.id)}`;
   const duplicate = await seen(ctx, contentKey);
   ctx.batch.seen.add(envKey).add(contentKey);
   const events: ClientEvent[] = [];
-  const known = ctx.batch.contacts.get(sender) ?? (await ctx.contacts.byId(sender));
+  const stored = await storedFacts(ctx, sender);
+  const known = ctx.batch.contacts.get(sender) ?? stored.contact;
   let contact: Contact = known ?? {
     accountId: sender,
     name: sender,
@@ -152,8 +168,7 @@ async function collectContent(ctx: InboxContext, envKey: string, sender: string,
     events.push(...r.events);
     if (!known || contact !== known) ctx.batch.contacts.set(sender, contact);
   }
-  const flagged =
-    ctx.batch.untrusted.has(sender) || (await ctx.store.getRecord('untrusted', sender)) !== undefined;
+  const flagged = ctx.batch.untrusted.has(sender) || stored.flagged;
   if (!flagged && (await identityUntrusted(ctx.stores, sender))) {
     ctx.batch.untrusted.add(sender);
     ctx.batch.records.push({ ns: 'untrusted', key: sender, value: new Uint8Array([1]) });
