@@ -35,6 +35,11 @@ export interface ServerConfig {
   registrationLimit?: RateLimit;
   /** Challenges per client address. Default burst 20, 200 per hour. */
   challengeLimit?: RateLimit;
+  /**
+   * Behind a reverse proxy: take the client address for the rate limiters from the last
+   * X-Forwarded-For entry (the one the proxy appended). Never enable without a proxy that sets it.
+   */
+  trustProxy?: boolean;
   /** Prekey bundle fetches per requesting account, so no one drains another's one-time keys. Default burst 100, 1,000 per hour. */
   prekeyFetchLimit?: RateLimit;
   /** Ping interval; a connection that answers two pings in a row with silence is dropped. Default 30 s. */
@@ -85,6 +90,7 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     registrationLimit: config.registrationLimit ?? { burst: 5, perHour: 20 },
     challengeLimit: config.challengeLimit ?? { burst: 20, perHour: 200 },
     prekeyFetchLimit: config.prekeyFetchLimit ?? { burst: 100, perHour: 1000 },
+    trustProxy: config.trustProxy ?? false,
     pingIntervalMs: config.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
     sweepIntervalMs: config.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
     logLevel: config.logLevel ?? 'info',

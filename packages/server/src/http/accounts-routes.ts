@@ -14,7 +14,7 @@ import {
   RegisterRequest,
   type RegisterResponse,
 } from '@tacet/wire';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { newCredential } from '../accounts/credentials.js';
 import type { RateLimiter } from '../accounts/rate-limiter.js';
 import type { ServerContext } from '../context.js';
@@ -22,8 +22,17 @@ import { HttpError } from '../errors.js';
 import { type AuthEnv, requireDevice } from './auth.js';
 import { limitBody, readJson } from './body.js';
 
-function limit(ctx: ServerContext, limiter: RateLimiter, address: string | undefined): void {
-  const wait = limiter.take(address ?? 'unknown');
+/** The client address for rate limiting (used in memory only, never logged or stored). */
+function clientAddress(ctx: ServerContext, c: Context<{ Bindings: HttpBindings } & AuthEnv>): string {
+  if (ctx.config.trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    if (forwarded) return forwarded.slice(0, 64);
+  }
+  return c.env.incoming.socket.remoteAddress ?? 'unknown';
+}
+
+function limit(ctx: ServerContext, limiter: RateLimiter, address: string): void {
+  const wait = limiter.take(address);
   if (wait > 0) {
     ctx.metrics.rateLimited.inc();
     throw new HttpError(429, ErrorCode.RateLimited, 'too many requests from this address', wait);
@@ -42,13 +51,13 @@ export function accountRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings
   const app = new Hono<{ Bindings: HttpBindings } & AuthEnv>();
 
   app.post('/v1/accounts/challenge', limitBody(MAX_SMALL_BODY_BYTES), (c) => {
-    limit(ctx, ctx.challengeLimiter, c.env.incoming.socket.remoteAddress);
+    limit(ctx, ctx.challengeLimiter, clientAddress(ctx, c));
     return c.json(ctx.pow.issue());
   });
 
   app.post('/v1/accounts', limitBody(MAX_SMALL_BODY_BYTES), async (c) => {
     const req = await readJson(c, RegisterRequest);
-    limit(ctx, ctx.registrationLimiter, c.env.incoming.socket.remoteAddress);
+    limit(ctx, ctx.registrationLimiter, clientAddress(ctx, c));
     const outcome = ctx.pow.redeem(req.pow.challenge, req.pow.nonce);
     if (outcome !== 'ok') throw new HttpError(400, ErrorCode.PowInvalid, REDEEM_MESSAGES[outcome]);
     const { credential, hash } = newCredential();
