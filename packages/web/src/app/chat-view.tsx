@@ -156,7 +156,14 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
         </button>
       </header>
       {contact.identityChanged && <KeyChangeWarning service={service} contact={contact} />}
-      <ol class="messages" ref={list} role="log" aria-live="polite" data-testid="messages">
+      <ol
+        class="messages"
+        ref={list}
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        data-testid="messages"
+      >
         {messages.map((m) => (
           <MessageItem key={m.id} message={m} now={now} peerName={contact.name} />
         ))}
