@@ -10,6 +10,7 @@ import { MessageItem } from './message-item.js';
 import { SafetyDialog } from './safety-dialog.js';
 import type { ChatService, ContactView } from './service.js';
 import { useNow } from './use-now.js';
+import { useReloading } from './use-reloading.js';
 
 function useVisible(): boolean {
   const [visible, setVisible] = useState(document.visibilityState === 'visible');
@@ -35,20 +36,15 @@ export interface ChatViewProps {
 }
 
 function useMessages(service: ChatService, contactId: string): MessageRecord[] {
-  const [messages, setMessages] = useState<MessageRecord[]>([]);
-  useEffect(() => {
-    let live = true;
-    const load = () => service.listMessages(contactId).then((m) => live && setMessages(m));
-    load();
-    const off = service.subscribe((e) => {
-      if (e.type === 'messages' && (e.contactId === contactId || e.contactId === '*')) load();
-    });
-    return () => {
-      live = false;
-      off();
-    };
-  }, [service, contactId]);
-  return messages;
+  return useReloading<MessageRecord[]>(
+    [],
+    () => service.listMessages(contactId),
+    (reload) =>
+      service.subscribe((e) => {
+        if (e.type === 'messages' && (e.contactId === contactId || e.contactId === '*')) reload();
+      }),
+    [service, contactId],
+  );
 }
 
 function KeyChangeWarning({ service, contact }: ChatViewProps) {

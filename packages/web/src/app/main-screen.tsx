@@ -4,6 +4,7 @@ import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
 import { IdDialog } from './id-dialog.js';
 import type { ChatService, ConnectionState, ContactView } from './service.js';
+import { useReloading } from './use-reloading.js';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
   online: 'Connected',
@@ -12,15 +13,15 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
 };
 
 function useContacts(service: ChatService): ContactView[] {
-  const [contacts, setContacts] = useState<ContactView[]>([]);
-  useEffect(() => {
-    const load = () => service.listContacts().then(setContacts);
-    load();
-    return service.subscribe((e) => {
-      if (e.type === 'contacts') load();
-    });
-  }, [service]);
-  return contacts;
+  return useReloading<ContactView[]>(
+    [],
+    () => service.listContacts(),
+    (reload) =>
+      service.subscribe((e) => {
+        if (e.type === 'contacts') reload();
+      }),
+    [service],
+  );
 }
 
 function useConnection(service: ChatService): ConnectionState {
