@@ -14,7 +14,8 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createTempPostgresDatabase, redisUrl, tempRedisPrefix } from '@tacet/testkit';
+import { createTempPostgresDatabase, postgresAdminUrl, redisUrl, tempRedisPrefix } from '@tacet/testkit';
+import { backendCpuMicros, backendDelta, nodeCpuMicros } from './cluster/cpu.js';
 import type { LoadCommand, LoadReply } from './server/ipc.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -88,6 +89,9 @@ interface Figures {
   p50: number;
   p99: number;
   delivered: string;
+  /** Server-side CPU per message in the throughput phase: tacet nodes, PostgreSQL backends. */
+  nodeCpuUs: number;
+  dbCpuUs: number;
 }
 
 async function startNodes(
@@ -129,11 +133,16 @@ async function measure(s: Scenario): Promise<Figures> {
       }),
     );
     await ask(gens, setup, 'ready');
+    const cpuBefore = await nodeCpuMicros(nodes);
+    const dbBefore = db ? await backendCpuMicros(postgresAdminUrl(), db.name) : new Map<number, number>();
     const tp = await ask<Extract<LoadReply, { type: 'throughput' }>>(
       gens,
       gens.map(() => ({ type: 'throughput', durationMs: DURATION_MS, window: WINDOW })),
       'throughput',
     );
+    const cpu = (await nodeCpuMicros(nodes)) - cpuBefore;
+    const dbCpu = db ? backendDelta(dbBefore, await backendCpuMicros(postgresAdminUrl(), db.name)) : 0;
+    const received = tp.reduce((n, r) => n + r.received, 0);
     const perSecond = tp.reduce((n, r) => n + (r.received * 1000) / r.elapsedMs, 0);
     await new Promise((r) => setTimeout(r, 500));
     const rt = await ask<Extract<LoadReply, { type: 'rate' }>>(
@@ -148,6 +157,8 @@ async function measure(s: Scenario): Promise<Figures> {
       p50: percentile(lat, 50),
       p99: percentile(lat, 99),
       delivered: `${lat.length}/${sent}`,
+      nodeCpuUs: cpu / received,
+      dbCpuUs: dbCpu / received,
     };
   } finally {
     for (const g of gens) if (g.connected) g.send({ type: 'close' });
@@ -179,7 +190,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     const f = await measure(s);
     runs.get(s.name)?.push(f);
     console.log(
-      `  round ${round}: ${s.name.padEnd(22)} ${Math.round(f.perSecond)} msgs/s, p99 ${f.p99.toFixed(1)} ms`,
+      `  round ${round}: ${s.name.padEnd(22)} ${Math.round(f.perSecond)} msgs/s, p99 ${f.p99.toFixed(1)} ms, CPU/msg ${f.nodeCpuUs.toFixed(0)} + ${f.dbCpuUs.toFixed(0)} us`,
     );
   }
 }
@@ -191,12 +202,14 @@ const summary = new Map(
       p50: median(fs.map((f) => f.p50)),
       p99: median(fs.map((f) => f.p99)),
       delivered: fs.map((f) => f.delivered).join(' '),
+      nodeCpuUs: median(fs.map((f) => f.nodeCpuUs)),
+      dbCpuUs: median(fs.map((f) => f.dbCpuUs)),
     },
   ]),
 );
 const base = summary.get('1 node, SQLite') as Figures;
 console.log(
-  `\n${'scenario'.padEnd(22)} ${'msgs/s'.padStart(9)} ${'vs SQLite'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  delivered (per round)`,
+  `\n${'scenario'.padEnd(22)} ${'msgs/s'.padStart(9)} ${'vs SQLite'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'CPU us/msg'.padStart(11)} ${'(node+db)'.padStart(11)}  delivered (per round)`,
 );
 for (const [name, f] of summary) {
   console.log(
@@ -206,11 +219,22 @@ for (const [name, f] of summary) {
       `${((f.perSecond / base.perSecond) * 100).toFixed(0)}%`.padStart(10),
       f.p50.toFixed(2).padStart(8),
       f.p99.toFixed(2).padStart(8),
+      (f.nodeCpuUs + f.dbCpuUs).toFixed(0).padStart(11),
+      `${f.nodeCpuUs.toFixed(0)}+${f.dbCpuUs.toFixed(0)}`.padStart(11),
       ` ${f.delivered}`,
     ].join(' '),
   );
 }
-const ratio = (summary.get('1 node, PostgreSQL')?.perSecond ?? Number.NaN) / base.perSecond;
+const pgNode = summary.get('1 node, PostgreSQL');
+const ratio = (pgNode?.perSecond ?? Number.NaN) / base.perSecond;
 console.log(
   `\none node PostgreSQL / one node SQLite: ${(ratio * 100).toFixed(1)}% (goal >= 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
 );
+if (pgNode) {
+  // Messages per second one core could carry at the measured CPU cost: independent of the machine's load.
+  const perCore = (f: Figures) => 1_000_000 / (f.nodeCpuUs + f.dbCpuUs);
+  const cpuRatio = perCore(pgNode) / perCore(base);
+  console.log(
+    `by server CPU per message (node + database): ${Math.round(perCore(base))} vs ${Math.round(perCore(pgNode))} msgs per core-second, PostgreSQL at ${(cpuRatio * 100).toFixed(1)}%`,
+  );
+}
