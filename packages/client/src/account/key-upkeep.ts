@@ -6,8 +6,10 @@
  */
 import { type IdentityKeyPair, KyberPreKeyRecord, PreKeyRecord, SignedPreKeyRecord } from '@tacet/protocol';
 import { NS, type ProtocolStores, readU32, u32 } from '../sessions/protocol-stores.js';
+import type { ClientStore } from '../store/types.js';
 import type { HttpApi, KeysUploadJson } from '../transport/http-api.js';
 import { b64u } from '../transport/http-api.js';
+import type { Mutex } from '../util.js';
 
 /** One-time EC prekeys per upload (the server's per-upload maximum is 100). */
 export const PREKEY_BATCH = 100;
@@ -108,4 +110,23 @@ export async function planUpkeep(stores: ProtocolStores, api: HttpApi, now: numb
     kyberPreKeys: counts.pqPreKeys < LOW_WATER ? KYBER_BATCH : 0,
     rotateSigned: !(age < SIGNED_PREKEY_MAX_AGE_MS),
   };
+}
+
+/** Plans, generates, stores (before uploading) and uploads what upkeep needs now. */
+export async function runUpkeep(
+  stores: ProtocolStores,
+  store: ClientStore,
+  api: HttpApi,
+  lock: Mutex,
+  now: number,
+): Promise<void> {
+  const plan = await planUpkeep(stores, api, now);
+  if (plan.preKeys === 0 && plan.kyberPreKeys === 0 && !plan.rotateSigned) return;
+  const body = await lock.run(async () => {
+    const identity = await stores.identities.getIdentityKeyPair();
+    const b = await prepareUpload(stores, identity, plan, now);
+    await store.apply({ records: stores.takeWrites() });
+    return b;
+  });
+  await api.uploadKeys(body);
 }

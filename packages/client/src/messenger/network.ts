@@ -7,20 +7,20 @@
  * staged ratchet writes never mix.
  */
 import { type ErrorCode, RETRYABLE_CODES } from '@tacet/wire';
-import { planUpkeep, prepareUpload } from '../account/key-upkeep.js';
+import { runUpkeep } from '../account/key-upkeep.js';
 import type { AccountInfo } from '../account/register.js';
 import type { Contact, Contacts } from '../contacts.js';
 import { pad } from '../content/padding.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
-import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
+import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, OutboxItem } from '../store/types.js';
 import type { Clock } from '../timers/clock.js';
 import { Connection, type WebSocketFactory } from '../transport/connection.js';
-import { HttpApi, wsLogin } from '../transport/http-api.js';
+import { explainRefusal, HttpApi, wsLogin } from '../transport/http-api.js';
 import { fromHex, Mutex } from '../util.js';
 import { InboxQueue } from './inbox-queue.js';
-import { encryptForPeer, startSessions } from './peer-crypto.js';
+import { encryptForPeer, keyChangeWrites, startSessions } from './peer-crypto.js';
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
@@ -96,12 +96,14 @@ export class Network {
     // A refused handshake closes the socket before `open` resolves, while `conn` is not yet bound.
     const opened: { conn?: Connection } = {};
     const conn = await Connection.open(url, wsLogin(this.#o.account), this.#o.webSocket, {
-      onEnvelope: async (e) => this.#inbox.push(conn, e),
+      // The connection hands itself over: an envelope may arrive before `open` resolves here.
+      onEnvelope: async (e, from) => this.#inbox.push(from, e),
       onDrained: () => this.#onDrained(),
+      onError: (error) => this.#o.emit({ type: 'error', error: error as Error }),
       onClose: (reason) => {
         if (opened.conn) this.#onClose(opened.conn, reason);
       },
-    });
+    }).catch((e: unknown) => explainRefusal(this.#api, e));
     opened.conn = conn;
     this.#conn = conn;
     this.#backoff = MIN_BACKOFF_MS;
@@ -220,13 +222,7 @@ export class Network {
 
   /** A bundle came with a different identity key: remember it, block sending, tell the UI. */
   async #keyChanged(e: ClientError, contact: Contact | undefined): Promise<void> {
-    const peer = e.data.accountId as string;
-    await this.#o.store.apply({
-      records: [
-        { ns: NS.identity, key: peer, value: e.data.identityKey as Uint8Array },
-        { ns: 'untrusted', key: peer, value: new Uint8Array([1]) },
-      ],
-    });
+    await this.#o.store.apply({ records: keyChangeWrites(e) });
     if (contact) this.#o.emit({ type: 'identity-changed', contact });
   }
 
@@ -281,17 +277,8 @@ export class Network {
   }
 
   /** Tops up one-time prekeys and rotates the signed prekey when due. */
-  async upkeep(): Promise<void> {
-    const now = this.#o.clock.now();
-    const plan = await planUpkeep(this.#o.stores, this.#api, now);
-    if (plan.preKeys === 0 && plan.kyberPreKeys === 0 && !plan.rotateSigned) return;
-    const body = await this.#lock.run(async () => {
-      const identity = await this.#o.stores.identities.getIdentityKeyPair();
-      const b = await prepareUpload(this.#o.stores, identity, plan, now);
-      await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
-      return b;
-    });
-    await this.#api.uploadKeys(body);
+  upkeep(): Promise<void> {
+    return runUpkeep(this.#o.stores, this.#o.store, this.#api, this.#lock, this.#o.clock.now());
   }
 
   #track(p: Promise<unknown>): void {

@@ -175,6 +175,15 @@ export async function decryptEnvelope(stores: ProtocolStores, content: Uint8Arra
   return { sender, senderDevice: opened.deviceId, plaintext };
 }
 
+/** Writes that record the new key carried by a key-change error and block sending to that peer. */
+export function keyChangeWrites(e: ClientError) {
+  const peer = e.data.accountId as string;
+  return [
+    { ns: NS.identity, key: peer, value: e.data.identityKey as Uint8Array },
+    { ns: 'untrusted', key: peer, value: new Uint8Array([1]) },
+  ];
+}
+
 /** Whether the latest identity key seen for `peer` differs from the accepted one. */
 export async function identityUntrusted(stores: ProtocolStores, peer: string): Promise<boolean> {
   const { trusted, latest } = await stores.trustState(peer);

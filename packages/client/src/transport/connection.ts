@@ -38,7 +38,9 @@ export interface IncomingEnvelope {
 
 export interface ConnectionHandlers {
   /** Called for each envelope in order; the next waits until this settles. */
-  onEnvelope(e: IncomingEnvelope): Promise<void>;
+  onEnvelope(e: IncomingEnvelope, from: Connection): Promise<void>;
+  /** A handler failed (a bug, never outside input): reported, not swallowed. */
+  onError?(e: unknown): void;
   /** The server finished sending what was queued before this connection. */
   onDrained?(): void;
   onClose?(reason: string): void;
@@ -147,7 +149,9 @@ export class Connection {
         content: k.value.content,
         serverTimestamp: Number(k.value.serverTimestampMs),
       };
-      this.#chain = this.#chain.then(() => this.#h.onEnvelope(e)).catch(() => undefined);
+      this.#chain = this.#chain
+        .then(() => this.#h.onEnvelope(e, this))
+        .catch((err: unknown) => this.#h.onError?.(err));
     } else if (k.case === 'queueDrained') this.#chain = this.#chain.then(() => this.#h.onDrained?.());
     else if (k.case === 'error') this.#onClose(`server error ${k.value.code}: ${k.value.message}`);
   }

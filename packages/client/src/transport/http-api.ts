@@ -114,6 +114,24 @@ export class HttpApi {
   }
 }
 
+/**
+ * A refused WebSocket carries no reason; an authenticated HTTP call tells a
+ * server that is down from one that no longer knows this device.
+ */
+export async function explainRefusal(api: HttpApi, e: unknown): Promise<never> {
+  const probe = await api.keyCount().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (probe instanceof ClientError && probe.data.status === 401) {
+    throw new ClientError(
+      'NotRegistered',
+      'the server does not know this device any more (was its data reset?); register a new profile',
+    );
+  }
+  throw e;
+}
+
 /** Largest response body read: bundles are ~2.5 KiB per device, 8 devices at most. */
 const MAX_RESPONSE_BYTES = 256 * 1024;
 

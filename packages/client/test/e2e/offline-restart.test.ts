@@ -1,4 +1,6 @@
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ClientError } from '../../src/index.js';
 import { Harness, until } from '../support/harness.js';
 
 let h: Harness;
@@ -73,5 +75,17 @@ describe('delivery across disconnects', () => {
     expect(bodies).toEqual(['before restart', 'during restart', 'after restart']);
     await bob.client.send('alice', 'still here');
     await until(async () => (await alice.client.messages('bob')).some((m) => m.body === 'still here'));
+  });
+
+  it('says so clearly when the server no longer knows this device', async () => {
+    await h.startServer();
+    const alice = await h.register('alice');
+    await h.server.close();
+    rmSync(h.serverDir, { recursive: true, force: true }); // the operator reset the server
+    await h.startServer();
+    const err = await alice.client.connect().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClientError);
+    expect((err as ClientError).code).toBe('NotRegistered');
+    expect((err as Error).message).toMatch(/does not know this device/);
   });
 });
