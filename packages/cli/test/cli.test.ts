@@ -46,7 +46,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('tacet (scriptable)', () => {
+describe('tacet (scriptable)', { timeout: 60_000 }, () => {
   it('sends, and receive --json prints sender, body, sent time and seconds left', async () => {
     const sent = await tacet(['--profile', alice, 'send', 'bob', 'hello from the cli']);
     expect(sent.code, sent.stderr).toBe(0);
@@ -97,17 +97,17 @@ describe('tacet (scriptable)', () => {
   });
 });
 
-describe('tacet chat in a pseudo-terminal', () => {
+describe('tacet chat in a pseudo-terminal', { timeout: 60_000 }, () => {
   it('shows an arriving message with its countdown and sends a typed one', async () => {
     const chat = tacetInPty(['--profile', bob, 'chat', 'alice']);
     try {
       await until(() => chat.output.includes('online'), 20_000, 'chat screen');
       const sent = await tacet(['--profile', alice, 'send', 'bob', 'ping into the chat']);
       expect(sent.code, sent.stderr).toBe(0);
-      await until(() => chat.output.includes('ping into the chat'), 15_000, 'arriving message on screen');
+      await until(() => chat.output.includes('ping into the chat'), 20_000, 'arriving message on screen');
       await until(() => /ping into the chat.*⏱ \d+s/.test(chat.output), 5_000, 'live countdown');
       chat.type('pong from the terminal\r');
-      await until(() => /pong from the terminal.*✓/.test(chat.output), 15_000, 'sent mark');
+      await until(() => /pong from the terminal.*✓/.test(chat.output), 20_000, 'sent mark');
       chat.type('\x03');
       expect(await chat.exited).toBe(0);
     } finally {

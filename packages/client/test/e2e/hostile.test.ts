@@ -14,7 +14,7 @@ afterEach(async () => {
   await h.dispose();
 });
 
-describe('what the server and hostile peers see', () => {
+describe('what the server and hostile peers see', { timeout: 60_000 }, () => {
   it('envelopes are sealed: they carry no sender id; garbage is dropped without blocking the queue', async () => {
     await h.startServer();
     const alice = await h.register('alice');
@@ -29,7 +29,7 @@ describe('what the server and hostile peers see', () => {
     });
     await alice.client.connect();
     await alice.client.send('bob', 'sealed');
-    await until(() => seen.length === 1, 10_000, 'raw envelope');
+    await until(() => seen.length === 1, 20_000, 'raw envelope');
     await spy.close();
     const raw = Buffer.from(seen[0] as Uint8Array);
     expect(raw.includes(Buffer.from(parseAccountId(alice.client.accountId)))).toBe(false);

@@ -14,7 +14,7 @@ afterEach(async () => {
   await h.dispose();
 });
 
-describe('a server that substitutes an identity key', () => {
+describe('a server that substitutes an identity key', { timeout: 60_000 }, () => {
   it('is caught: the safety number changes, a warning is raised, sending is refused', async () => {
     await h.startServer();
     const alice = await h.register('alice');

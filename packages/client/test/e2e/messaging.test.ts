@@ -9,7 +9,7 @@ afterEach(async () => {
   await h.dispose();
 });
 
-describe('two clients and a real server', () => {
+describe('two clients and a real server', { timeout: 60_000 }, () => {
   it('messages go both ways, with delivery receipts', async () => {
     await h.startServer();
     const alice = await h.register('alice');
@@ -21,12 +21,12 @@ describe('two clients and a real server', () => {
 
     const sent = await alice.client.send('bob', 'hello bob');
     expect(sent.status).toBe('sent');
-    const got = await until(async () => (await bob.client.messages('alice'))[0], 10_000, 'bob receives');
+    const got = await until(async () => (await bob.client.messages('alice'))[0], 20_000, 'bob receives');
     expect(got.body).toBe('hello bob');
     expect(got.direction).toBe('in');
     await until(
       async () => (await alice.client.store.getMessage(sent.id))?.status === 'delivered',
-      10_000,
+      20_000,
       'receipt',
     );
 

@@ -11,7 +11,7 @@ afterEach(async () => {
   await h.dispose();
 });
 
-describe('delivery across disconnects', () => {
+describe('delivery across disconnects', { timeout: 60_000 }, () => {
   it('an offline recipient gets everything after reconnecting, in order, exactly once', async () => {
     await h.startServer();
     const alice = await h.register('alice');
@@ -54,7 +54,7 @@ describe('delivery across disconnects', () => {
     await alice.client.connect();
     await bob.client.connect();
     await alice.client.send('bob', 'before restart');
-    await until(async () => (await bob.client.messages('alice')).length === 1, 10_000, 'first message');
+    await until(async () => (await bob.client.messages('alice')).length === 1, 20_000, 'first message');
 
     await h.server.close();
     // Sent while the server is down: refused for now, kept in the outbox.
@@ -69,7 +69,7 @@ describe('delivery across disconnects', () => {
         const all = (await bob.client.messages('alice')).map((m) => m.body);
         return all.length === 3 ? all : undefined;
       },
-      15_000,
+      20_000,
       'all three messages',
     );
     expect(bodies).toEqual(['before restart', 'during restart', 'after restart']);

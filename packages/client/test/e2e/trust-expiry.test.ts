@@ -14,7 +14,7 @@ afterEach(async () => {
   await h.dispose();
 });
 
-describe('identity changes', () => {
+describe('identity changes', { timeout: 60_000 }, () => {
   it('warn, block sending until accepted, then allow it', async () => {
     await h.startServer();
     const alice = await h.register('alice');
@@ -59,7 +59,7 @@ describe('identity changes', () => {
   });
 });
 
-describe('disappearing messages', () => {
+describe('disappearing messages', { timeout: 60_000 }, () => {
   it('are gone from the API 1 s after the deadline and from every file of both clients and the server', async () => {
     await h.startServer();
     const wire: Uint8Array[] = [];

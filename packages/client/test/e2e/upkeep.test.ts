@@ -12,7 +12,7 @@ afterEach(async () => {
   await h.dispose();
 });
 
-describe('key upkeep', () => {
+describe('key upkeep', { timeout: 60_000 }, () => {
   it('tops up one-time prekeys when they run low and rotates an old signed prekey', async () => {
     await h.startServer();
     const bob = await h.register('bob');
