@@ -21,6 +21,7 @@ const CODES: Partial<Record<ClientError['code'], number>> = {
   AlreadyRegistered: 2,
   UnknownContact: 2,
   DuplicateContact: 2,
+  InvalidName: 2,
   InvalidAccountId: 2,
   InvalidDuration: 2,
   InvalidContent: 2,

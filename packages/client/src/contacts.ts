@@ -78,7 +78,7 @@ export class Contacts {
     const accountId = canonicalAccountId(accountIdText);
     if (!NAME_RE.test(name)) {
       throw new ClientError(
-        'UnknownContact',
+        'InvalidName',
         `"${name}" is not a usable name: letters, digits, space, . _ - (max 64)`,
       );
     }

@@ -11,6 +11,7 @@ export type ClientErrorCode =
   | 'AlreadyRegistered'
   | 'UnknownContact'
   | 'DuplicateContact'
+  | 'InvalidName'
   | 'InvalidAccountId'
   | 'InvalidDuration'
   | 'InvalidContent'
