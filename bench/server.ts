@@ -24,7 +24,7 @@ const PAIRS_PER_GENERATOR = 50;
 const WINDOW = 16;
 const DURATION_MS = Math.max(1000, 5000 * SCALE);
 const OFFERED_PER_SECOND = 20_000;
-/** A load any healthy machine carries, so latency is visible even where 20,000/s saturates. */
+/** A load any healthy machine carries, so latency is visible even where 20,000/s saturates (run first: a saturated phase leaves a backlog). */
 const LIGHT_PER_SECOND = 2_000;
 const IDLE_CONNECTIONS = Math.round(10_000 * SCALE);
 const EXEC_ARGV = [
@@ -113,6 +113,7 @@ async function measure(target: ServerTarget): Promise<Figures> {
   await ask(gens, { type: 'setup', target, url, pairs: PAIRS_PER_GENERATOR }, 'ready');
 
   const cpuBefore = (await stats(node)).cpuMicros;
+  node.send({ type: 'profile-start' });
   const tp = await ask<Extract<LoadReply, { type: 'throughput' }>>(
     gens,
     { type: 'throughput', durationMs: DURATION_MS, window: WINDOW },
@@ -121,8 +122,15 @@ async function measure(target: ServerTarget): Promise<Figures> {
   const perSecond = tp.reduce((n, r) => n + (r.received * 1000) / r.elapsedMs, 0);
   // Server CPU per message: a figure the machine's other load barely moves (the 1 s tail after the phase is included).
   const cpuPerMessage = ((await stats(node)).cpuMicros - cpuBefore) / tp.reduce((n, r) => n + r.received, 0);
+  node.send({ type: 'profile-stop' });
   await new Promise((r) => setTimeout(r, 500));
 
+  const light = await ask<Extract<LoadReply, { type: 'rate' }>>(
+    gens,
+    { type: 'rate', durationMs: DURATION_MS, perSecond: LIGHT_PER_SECOND / GENERATORS },
+    'rate',
+  );
+  await new Promise((r) => setTimeout(r, 500));
   const perGenerator = OFFERED_PER_SECOND / GENERATORS;
   const rt = await ask<Extract<LoadReply, { type: 'rate' }>>(
     gens,
@@ -131,12 +139,6 @@ async function measure(target: ServerTarget): Promise<Figures> {
   );
   const lat = rt.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
   const sent = rt.reduce((n, r) => n + r.sent, 0);
-  await new Promise((r) => setTimeout(r, 500));
-  const light = await ask<Extract<LoadReply, { type: 'rate' }>>(
-    gens,
-    { type: 'rate', durationMs: DURATION_MS, perSecond: LIGHT_PER_SECOND / GENERATORS },
-    'rate',
-  );
   const lightLat = light.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
 
   for (const g of gens) g.send({ type: 'close' });

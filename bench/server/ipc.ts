@@ -19,7 +19,11 @@ export type LoadReply =
   | { type: 'idle'; open: number }
   | { type: 'error'; message: string };
 
-export type NodeCommand = { type: 'rss' } | { type: 'close' };
+export type NodeCommand =
+  | { type: 'rss' }
+  | { type: 'close' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop' };
 export type NodeReply =
   | { type: 'listening'; url: string }
   | { type: 'rss'; rss: number; heapUsed: number; cpuMicros: number };

@@ -1,4 +1,6 @@
 /** The tacet server under test, in its own process: durable SQLite (synchronous=FULL), no PoW cost. */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { startServer } from '@tacet/server';
 import { memory, type NodeCommand, reply } from './ipc.js';
 
@@ -14,7 +16,18 @@ const server = await startServer({
   logLevel: 'warn',
 });
 reply({ type: 'listening', url: server.url });
+// BENCH_PROFILE_OUT=file: a CPU profile of the throughput phase only (between profile-start and profile-stop).
+const session = new Session();
 process.on('message', async (cmd: NodeCommand) => {
+  if (cmd.type === 'profile-start' && process.env.BENCH_PROFILE_OUT) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  if (cmd.type === 'profile-stop' && process.env.BENCH_PROFILE_OUT) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_PROFILE_OUT, JSON.stringify(profile));
+  }
   if (cmd.type === 'rss') reply({ type: 'rss', ...memory() });
   if (cmd.type === 'close') {
     await server.close();
