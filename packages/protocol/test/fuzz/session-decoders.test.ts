@@ -48,7 +48,7 @@ describe('session decoder fuzzing', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 120_000);
 
   it(`PreKeySignalMessage.deserialize: ${RUNS} inputs`, async () => {
     await fc.assert(
@@ -57,7 +57,7 @@ describe('session decoder fuzzing', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 120_000);
 
   it(`SessionRecord.deserialize: ${RUNS} inputs`, async () => {
     await fc.assert(
@@ -68,7 +68,7 @@ describe('session decoder fuzzing', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 120_000);
 
   it(`signalDecrypt on a live session: ${RUNS} inputs, only unsent-and-undelivered originals decrypt`, async () => {
     const originals = ctx.whisper.slice(0, 5).map((w) => w.bytes);
@@ -85,7 +85,7 @@ describe('session decoder fuzzing', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 120_000);
 
   it('signalDecryptPreKey on a live session: 1 000 inputs (each may cost a KEM decapsulation)', async () => {
     await fc.assert(
@@ -94,5 +94,5 @@ describe('session decoder fuzzing', () => {
       }),
       { numRuns: 1_000 },
     );
-  });
+  }, 120_000);
 });

@@ -138,7 +138,7 @@ describe('single-bit flips', () => {
     expect(tacet.party.stores.kyberPreKeys.used).toEqual([]);
     expect(new TextDecoder().decode(await tacet.decrypt(toTacet, sender))).toBe('first');
     expect(tacet.party.stores.preKeys.records.size).toBe(0);
-  });
+  }, 120_000);
 });
 
 describe('versions and replays', () => {

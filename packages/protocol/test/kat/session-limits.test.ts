@@ -73,7 +73,7 @@ describe('forward jumps', () => {
       expect(td.decode(await r.decrypt(kept, sender))).toBe('kept');
       expect(await failureOf(r.decrypt(dropped, sender))).toBe('duplicate');
     }
-  });
+  }, 120_000);
 
   it('a counter of 2^32 − 1 is refused before deriving anything', async () => {
     const { sender, receivers } = await senderAndReceivers();
@@ -92,7 +92,8 @@ describe('forward jumps', () => {
     });
     const started = performance.now();
     const error = await signalDecrypt(forged.serialize(), sender.address, tacet.party.stores).catch((e) => e);
-    expect(performance.now() - started).toBeLessThan(100);
+    // Generous for a loaded CI machine; deriving even 10^6 keys takes seconds, 2^32 takes hours.
+    expect(performance.now() - started).toBeLessThan(500);
     expect(error).toBeInstanceOf(ProtocolError);
     expect((error as ProtocolError).code).toBe('InvalidMessage');
   });
@@ -108,7 +109,8 @@ describe('forward jumps', () => {
     await skipAhead(me, other, 600_000, false);
     const started = performance.now();
     expect(await failureOf(other.decrypt(await me.encrypt(te.encode('too far'), other), me))).toBe('invalid');
-    expect(performance.now() - started).toBeLessThan(100);
+    // Generous for a loaded CI machine; deriving even 10^6 keys takes seconds, 2^32 takes hours.
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
