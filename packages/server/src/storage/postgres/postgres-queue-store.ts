@@ -1,7 +1,8 @@
 /**
  * PostgreSQL adapter of {@link QueueStore}. Enqueues and acks go through the
- * group committer; reads issued together share one statement (fetch-batch)
- * and see committed rows only. Expiry deletes lock the affected devices first, in the same order
+ * group committer; reads issued together share one statement (fetch-batch),
+ * see committed rows only, and wait for this node's pending acks of the
+ * same device. Expiry deletes lock the affected devices first, in the same order
  * as the committer does, and keep each device's queue counter exact.
  */
 import type {
@@ -10,6 +11,7 @@ import type {
   QueueStore,
   StoredEnvelope,
 } from '../../delivery/queue-store.js';
+import { deviceKey } from '../../fanout/fanout.js';
 import { Batcher } from './batcher.js';
 import { int, type PgPool, withTransaction } from './driver.js';
 import { type FetchRequest, fetchMany } from './fetch-batch.js';
@@ -23,6 +25,8 @@ const READ_LANES = 2;
 
 export class PostgresQueueStore implements QueueStore {
   private readonly reads: Lanes<FetchRequest, StoredEnvelope[]>;
+  /** Acks not yet committed, per device: reads of that device wait for them. */
+  private readonly acking = new Map<string, Set<Promise<unknown>>>();
 
   constructor(
     private readonly pool: PgPool,
@@ -39,13 +43,29 @@ export class PostgresQueueStore implements QueueStore {
     return (await this.committer.run({ kind: 'enqueue', request, maxQueueLength })) as EnqueueResult;
   }
 
-  fetch(accountId: Uint8Array, deviceId: number, afterSeq: number, limit: number, now: number) {
+  async fetch(accountId: Uint8Array, deviceId: number, afterSeq: number, limit: number, now: number) {
+    // Read your own acks: a device reconnecting right after acking must not get those envelopes again.
+    const acks = this.acking.get(deviceKey(accountId, deviceId));
+    if (acks) await Promise.allSettled([...acks]);
     return this.reads.run({ accountId, deviceId, afterSeq, limit, now });
   }
 
   async ack(accountId: Uint8Array, deviceId: number, ids: Uint8Array[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return (await this.committer.run({ kind: 'ack', accountId, deviceId, ids })) as number;
+    const key = deviceKey(accountId, deviceId);
+    const work = this.committer.run({ kind: 'ack', accountId, deviceId, ids });
+    let set = this.acking.get(key);
+    if (!set) {
+      set = new Set();
+      this.acking.set(key, set);
+    }
+    set.add(work);
+    try {
+      return (await work) as number;
+    } finally {
+      set.delete(work);
+      if (set.size === 0 && this.acking.get(key) === set) this.acking.delete(key);
+    }
   }
 
   deleteExpired(now: number, limit: number): Promise<number> {
