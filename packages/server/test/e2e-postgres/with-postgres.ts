@@ -3,7 +3,9 @@
  * distributed back ends: each file here mocks the e2e harness so that every
  * server it starts stores in a fresh PostgreSQL database (the same one again
  * for the same dataDir, as a restart expects) and fans out through Redis
- * under a prefix of its own. The databases are dropped after the file.
+ * under a prefix of its own. Servers in child processes (the crash test)
+ * run as cluster nodes on the same terms. The databases are dropped after
+ * the file.
  */
 import {
   createTempPostgresDatabase,
@@ -13,6 +15,8 @@ import {
 } from '@tacet/testkit';
 import { afterAll } from 'vitest';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
+import { spawnNode } from '../cluster/support/cluster.js';
+import type * as ChildProcesses from '../support/child-process.js';
 import type * as Harness from '../support/harness.js';
 
 const databases = new Map<string, Promise<TempPostgresDatabase>>();
@@ -42,6 +46,17 @@ export function withPostgres(harness: typeof Harness): typeof Harness {
         redisPrefix: tempRedisPrefix(),
         ...overrides,
       });
+    },
+  };
+}
+
+/** The child-process helper with `spawnServer` starting a node on PostgreSQL + Redis. */
+export function withPostgresChildren(children: typeof ChildProcesses): typeof ChildProcesses {
+  return {
+    ...children,
+    async spawnServer(dataDir) {
+      const db = await databaseFor(dataDir);
+      return spawnNode({ postgresUrl: db.url, redisUrl: redisUrl(), redisPrefix: tempRedisPrefix() });
     },
   };
 }

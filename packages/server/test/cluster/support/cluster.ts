@@ -31,7 +31,8 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-function spawnNode(config: object): Promise<ClusterNode> {
+/** Starts one node process with `config` (see node-child.ts); resolves once it listens. */
+export function spawnNode(config: object): Promise<ClusterNode> {
   const child = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', SCRIPT, JSON.stringify(config)],
