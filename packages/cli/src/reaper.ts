@@ -13,6 +13,8 @@ import { STORE_FILE, shredExpired } from '@tacet/client/node';
 import Database from 'better-sqlite3';
 
 const PID_FILE = 'reaper.pid';
+/** Longest nap between looks at the deadlines: keeps expiry within a second of any deadline. */
+const POLL_MS = 500;
 
 function alive(pid: number): boolean {
   try {
@@ -40,27 +42,31 @@ export function ensureReaper(dir: string): void {
   child.unref();
 }
 
-/** The reaper's loop: shred what is due, sleep until the next deadline, stop when none is left. */
+/** The reaper's loop: shred what is due, nap, stop when nothing is left to expire. */
 export async function runReaper(dir: string): Promise<void> {
-  writeFileSync(join(dir, PID_FILE), String(process.pid), { mode: 0o600 });
+  const pidFile = join(dir, PID_FILE);
   const db = new Database(join(dir, STORE_FILE), { fileMustExist: true });
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
+  const next = () =>
+    (
+      db.prepare('SELECT MIN(expires_at) AS t FROM messages WHERE expires_at IS NOT NULL').get() as {
+        t: number | null;
+      }
+    ).t;
   try {
     for (;;) {
-      shredExpired(db, Date.now());
-      const row = db
-        .prepare('SELECT MIN(expires_at) AS t FROM messages WHERE expires_at IS NOT NULL')
-        .get() as {
-        t: number | null;
-      };
-      if (row.t === null) return;
-      await new Promise((r) =>
-        setTimeout(r, Math.min(Math.max(0, (row.t as number) - Date.now()), 3600_000)),
-      );
+      writeFileSync(pidFile, String(process.pid), { mode: 0o600 });
+      for (let t = next(); t !== null; t = next()) {
+        shredExpired(db, Date.now());
+        // Short naps: a later command may have stored an earlier deadline than this one.
+        await new Promise((r) => setTimeout(r, Math.min(Math.max(0, t - Date.now()), POLL_MS)));
+      }
+      // Give up the pid file, then look once more: a command that saw it a moment ago started no reaper.
+      rmSync(pidFile, { force: true });
+      if (next() === null) return;
     }
   } finally {
     db.close();
-    rmSync(join(dir, PID_FILE), { force: true });
   }
 }

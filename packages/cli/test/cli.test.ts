@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_ARGS, tacet, tacetInPty, until } from './support/run.js';
 
@@ -94,6 +95,36 @@ describe('tacet (scriptable)', { timeout: 60_000 }, () => {
     expect((await tacet(['--profile', alice, 'contacts'])).stdout).toMatch(
       /bob\s+\S+\s+timer 30s\s+verified/,
     );
+  });
+});
+
+describe('disappearing messages after tacet has exited', { timeout: 60_000 }, () => {
+  it('are shredded on time by the reaper, in both profiles, with no tacet command running', async () => {
+    expect((await tacet(['--profile', alice, 'timer', 'bob', '5s'])).code).toBe(0);
+    expect((await tacet(['--profile', alice, 'send', 'bob', 'short-lived'])).code).toBe(0);
+    const got = await tacet(['--profile', bob, 'receive', '--wait', '10', '--json']);
+    const lines = got.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.kind, l.body])).toEqual([
+      ['timer', ''],
+      ['text', 'short-lived'],
+    ]);
+    expect(lines[1].secondsLeft).toBeLessThanOrEqual(5);
+    const deadline = Date.now() + 5_000;
+    await new Promise((r) => setTimeout(r, deadline + 1_000 - Date.now()));
+    for (const dir of [alice, bob]) {
+      const db = new Database(join(dir, 'tacet.db'), { readonly: true });
+      const overdue = db
+        .prepare('SELECT COUNT(*) AS n FROM messages WHERE expires_at <= ?')
+        .get(Date.now()) as {
+        n: number;
+      };
+      db.close();
+      expect(overdue.n, dir).toBe(0);
+    }
+    expect((await tacet(['--profile', alice, 'timer', 'bob', '30s'])).code).toBe(0);
   });
 });
 
