@@ -1,10 +1,13 @@
 /**
  * Keeps fault tests that restart PostgreSQL or Redis from pulling the
- * service out from under other test files running at the same time (Vitest
- * runs files in parallel processes). Users leave a marker file while they
- * rely on the services; a restarting test leaves a restart marker, waits
- * until no other process's marker remains, and new users wait while a
- * restart marker exists. Markers of dead processes are ignored.
+ * service out from under other test processes (Vitest runs files in
+ * parallel, and several checkouts may test on one machine). Users leave a
+ * marker file while they rely on the services. A restarting test waits until
+ * no other process's user marker remains, then leaves an "active" marker for
+ * the restart's duration; users arriving meanwhile wait for it to go. Users
+ * never wait while holding a marker for a restart that has not started, so
+ * the two cannot wait on each other. Markers of dead processes are ignored,
+ * and every wait is bounded.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,8 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const DIR = join(tmpdir(), 'tacet-service-guard');
-/** Longest a restart waits for other users, and a user for a restart, before going ahead. */
-const WAIT_LIMIT_MS = 120_000;
+/** Longest a user waits for a restart to end. */
+const USER_WAIT_MS = 30_000;
+/** Longest a restart waits for other users to finish before going ahead anyway. */
+const RESTART_WAIT_MS = 45_000;
+
+type Kind = 'user' | 'active';
 
 function alive(pid: number): boolean {
   try {
@@ -25,7 +32,7 @@ function alive(pid: number): boolean {
 }
 
 /** Live markers of `kind` held by processes other than this one. */
-function others(kind: 'user' | 'restart'): string[] {
+function others(kind: Kind): string[] {
   let names: string[];
   try {
     names = readdirSync(DIR);
@@ -38,7 +45,7 @@ function others(kind: 'user' | 'restart'): string[] {
   });
 }
 
-function mark(kind: 'user' | 'restart'): () => void {
+function mark(kind: Kind): () => void {
   mkdirSync(DIR, { recursive: true });
   const file = join(DIR, `${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
   writeFileSync(file, '');
@@ -49,27 +56,31 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Declares that this process relies on PostgreSQL and Redis staying up;
- * waits while another process restarts one. Call the result when done.
+ * waits while another process is restarting one. Call the result when done.
  * @example const release = await useServices(); try { ... } finally { release(); }
  */
 export async function useServices(): Promise<() => void> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
+  const deadline = Date.now() + USER_WAIT_MS;
   for (;;) {
     const release = mark('user');
-    if (others('restart').length === 0 || Date.now() > deadline) return release;
+    if (others('active').length === 0 || Date.now() > deadline) return release;
     release();
     await sleep(100);
   }
 }
 
 /**
- * For a fault test about to restart a service: blocks new users and waits
- * until other processes' users are done. Call the result after the service
- * is back.
+ * For a fault test about to restart a service: waits until other processes
+ * are done with the services, then marks the restart active. Call the
+ * result after the service is back.
  */
 export async function reserveServicesForRestart(): Promise<() => void> {
-  const release = mark('restart');
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  while (others('user').length > 0 && Date.now() < deadline) await sleep(100);
-  return release;
+  const deadline = Date.now() + RESTART_WAIT_MS;
+  for (;;) {
+    while (others('user').length > 0 && Date.now() < deadline) await sleep(100);
+    const release = mark('active');
+    // A user may have arrived between the check and the marker: let it finish first.
+    if (others('user').length === 0 || Date.now() > deadline) return release;
+    release();
+  }
 }

@@ -78,7 +78,7 @@ describe('cluster faults under load', () => {
       expect(q.received).toEqual(quietOwed.get(q));
       await q.disconnect();
     }
-  }, 40_000);
+  }, 90_000);
 
   it('PostgreSQL restarted: nodes turn unhealthy, refuse sends as retryable, and recover', async () => {
     const urls = cluster.urls();
@@ -121,7 +121,7 @@ describe('cluster faults under load', () => {
     expect(refused).toBeGreaterThan(0);
     const owed = await load.allDelivered(10_000);
     expectExactlyOwed(clients, before, owed);
-  }, 60_000);
+  }, 90_000);
 
   it('kill -9 of a node: its clients move to survivors and every acked message arrives once', async () => {
     const before = counts(clients);
@@ -135,5 +135,5 @@ describe('cluster faults under load', () => {
     for (const c of clients) expect([0, 2]).toContain(c.node);
     const owed = await load.allDelivered(10_000);
     expectExactlyOwed(clients, before, owed);
-  }, 40_000);
+  }, 90_000);
 });

@@ -158,11 +158,14 @@ export class ClusterClient {
 
   /**
    * Sends a new message to `to` and retries it (same id) until the server
-   * acks; resolves the id (hex) once acked, or undefined if stopped first.
+   * acks; resolves the id (hex) once acked, or undefined if stopped first;
+   * rejects if not acked within `timeoutMs`.
    */
-  async send(to: Uint8Array): Promise<string | undefined> {
+  async send(to: Uint8Array, timeoutMs = 30_000): Promise<string | undefined> {
     const id = new Uint8Array(randomBytes(16));
+    const deadline = Date.now() + timeoutMs;
     while (!this.stopped) {
+      if (Date.now() > deadline) throw new Error(`send not acked within ${timeoutMs} ms`);
       const result = await this.attempt(to, id);
       if (result.ok) return hex(id);
       this.refusals.set(result.code, (this.refusals.get(result.code) ?? 0) + 1);

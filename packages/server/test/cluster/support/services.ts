@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 import { reserveServicesForRestart, waitForRedis } from '@tacet/testkit';
 
 const run = promisify(execFile);
+/** Longest a service stays down for a test, whatever the test does meanwhile. */
+const DURING_LIMIT_MS = 15_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function redisUp(): Promise<boolean> {
@@ -70,7 +72,8 @@ export async function withRedisDown(downMs: number, during: () => Promise<void>)
   try {
     await run('redis-cli', ['-h', '127.0.0.1', 'shutdown', 'nosave']).catch(() => {});
     const started = Date.now();
-    await during();
+    // Bounded, so Redis is started again even if `during` never settles.
+    await Promise.race([during(), sleep(DURING_LIMIT_MS)]);
     await sleep(Math.max(0, downMs - (Date.now() - started)));
   } finally {
     await ensureRedisRunning();
