@@ -6,11 +6,13 @@
  * no other process's user marker remains, then leaves an "active" marker for
  * the restart's duration; users arriving meanwhile wait for it to go. Users
  * never wait while holding a marker for a restart that has not started, so
- * the two cannot wait on each other. Markers of dead processes are ignored,
- * and every wait is bounded.
+ * the two cannot wait on each other. Restarts take turns through a lock
+ * file, and a restart does not wait for the users of a process that is
+ * itself queued for the lock (it would wait for us). Markers and locks of
+ * dead processes are ignored, and every wait is bounded.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,7 +22,10 @@ const USER_WAIT_MS = 30_000;
 /** Longest a restart waits for other users to finish before going ahead anyway. */
 const RESTART_WAIT_MS = 45_000;
 
-type Kind = 'user' | 'active';
+type Kind = 'user' | 'active' | 'waiting';
+const LOCK = join(DIR, 'restart.lock');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(pid: number): boolean {
   try {
@@ -31,8 +36,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Live markers of `kind` held by processes other than this one. */
-function others(kind: Kind): string[] {
+/** Live markers of `kind` held by processes other than this one (and not in `exceptPids`). */
+function others(kind: Kind, exceptPids: ReadonlySet<number> = new Set()): string[] {
   let names: string[];
   try {
     names = readdirSync(DIR);
@@ -40,9 +45,39 @@ function others(kind: Kind): string[] {
     return [];
   }
   return names.filter((n) => {
-    const [k, pid] = n.split('-');
-    return k === kind && Number(pid) !== process.pid && alive(Number(pid));
+    const [k, p] = n.split('-');
+    const pid = Number(p);
+    return k === kind && pid !== process.pid && !exceptPids.has(pid) && alive(pid);
   });
+}
+
+/** Pids of other processes queued for the restart lock. */
+function waitingPids(): Set<number> {
+  return new Set(others('waiting').map((n) => Number(n.split('-')[1])));
+}
+
+/** Takes the restart lock (a file created exclusively); a dead holder's lock is broken. */
+async function lock(deadline: number): Promise<() => void> {
+  mkdirSync(DIR, { recursive: true });
+  for (;;) {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
+      return () => {
+        if (readFileSync(LOCK, 'utf8') === String(process.pid)) rmSync(LOCK, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(LOCK, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!alive(holder)) rmSync(LOCK, { force: true });
+    else if (Date.now() > deadline) return () => {};
+    else await sleep(100);
+  }
 }
 
 function mark(kind: Kind): () => void {
@@ -51,8 +86,6 @@ function mark(kind: Kind): () => void {
   writeFileSync(file, '');
   return () => rmSync(file, { force: true });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Declares that this process relies on PostgreSQL and Redis staying up;
@@ -76,11 +109,19 @@ export async function useServices(): Promise<() => void> {
  */
 export async function reserveServicesForRestart(): Promise<() => void> {
   const deadline = Date.now() + RESTART_WAIT_MS;
+  const queued = mark('waiting');
+  const unlock = await lock(deadline);
+  queued();
   for (;;) {
-    while (others('user').length > 0 && Date.now() < deadline) await sleep(100);
+    while (others('user', waitingPids()).length > 0 && Date.now() < deadline) await sleep(100);
     const release = mark('active');
     // A user may have arrived between the check and the marker: let it finish first.
-    if (others('user').length === 0 || Date.now() > deadline) return release;
+    if (others('user', waitingPids()).length === 0 || Date.now() > deadline) {
+      return () => {
+        release();
+        unlock();
+      };
+    }
     release();
   }
 }
