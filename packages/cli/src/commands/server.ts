@@ -40,6 +40,12 @@ export function registerServerCommand(program: Command): void {
       if (powBits !== undefined && !(Number.isInteger(powBits) && powBits >= 0 && powBits <= 32)) {
         throw new CliError('--pow-bits takes an integer from 0 to 32', 2);
       }
+      // Nodes behind one address must accept each other's proof-of-work challenges.
+      // From the environment only: a secret on the command line shows in `ps`.
+      const powSecret = process.env.TACET_POW_SECRET;
+      if (powSecret !== undefined && !/^([0-9a-fA-F]{2}){16,}$/.test(powSecret)) {
+        throw new CliError('TACET_POW_SECRET takes at least 16 bytes in hex', 2);
+      }
       const { startServer } = await import('@tacet/server');
       const staticDir = webDist();
       const dataDir = resolve(o.data ?? serverDataDir());
@@ -52,6 +58,7 @@ export function registerServerCommand(program: Command): void {
         // Several nodes share these; without them the embedded SQLite default stays.
         postgresUrl: o.postgres ?? process.env.TACET_POSTGRES_URL,
         redisUrl: o.redis ?? process.env.TACET_REDIS_URL,
+        ...(powSecret ? { powSecret: Buffer.from(powSecret, 'hex') } : {}),
       };
       const server = await startServer(config).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE')

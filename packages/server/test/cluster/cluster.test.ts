@@ -4,6 +4,7 @@
  * while the recipient is offline, and a recipient that moves to another
  * node gets everything once, in each sender's order.
  */
+import { solvePow } from '@tacet/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, startCluster } from './support/cluster.js';
 import { ClusterClient } from './support/cluster-client.js';
@@ -20,6 +21,23 @@ describe('three nodes on PostgreSQL + Redis', () => {
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect()));
     await cluster?.stop();
+  });
+
+  it('registers with a challenge issued by another node (nodes share the PoW secret)', async () => {
+    const [first, second] = cluster.urls() as [string, string];
+    const challenge = (await (await fetch(`${first}/v1/accounts/challenge`, { method: 'POST' })).json()) as {
+      challenge: string;
+      bits: number;
+    };
+    const res = await fetch(`${second}/v1/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        pow: { challenge: challenge.challenge, nonce: solvePow(challenge.challenge, challenge.bits) },
+        registrationId: 1,
+      }),
+    });
+    expect(res.status).toBe(201);
   });
 
   it('delivers live across nodes: everyone to everyone', async () => {

@@ -4,6 +4,7 @@
  * real rollout). Stopping it ends every node and drops the database.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   createTempPostgresDatabase,
@@ -59,7 +60,8 @@ export function spawnNode(config: object): Promise<ClusterNode> {
 export async function startCluster(n: number): Promise<Cluster> {
   const db = await createTempPostgresDatabase();
   const redisPrefix = tempRedisPrefix();
-  const config = { postgresUrl: db.url, redisUrl: redisUrl(), redisPrefix };
+  const powSecretHex = randomBytes(32).toString('hex');
+  const config = { postgresUrl: db.url, redisUrl: redisUrl(), redisPrefix, powSecretHex };
   const started = await Promise.allSettled(Array.from({ length: n }, () => spawnNode(config)));
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const stop = async () => {

@@ -13,12 +13,16 @@ interface NodeConfig {
   postgresUrl: string;
   redisUrl: string;
   redisPrefix: string;
+  /** Shared by the nodes of a cluster, so a challenge from one is accepted by another. */
+  powSecretHex?: string;
   port?: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as NodeConfig;
+const { powSecretHex, ...rest } = config;
 const server = await startServer({
-  ...config,
+  ...rest,
+  ...(powSecretHex ? { powSecret: Buffer.from(powSecretHex, 'hex') } : {}),
   // Unused with PostgreSQL, but the server wants one.
   dataDir: mkdtempSync(join(tmpdir(), 'tacet-node-')),
   port: config.port ?? 0,
