@@ -1,6 +1,7 @@
 /**
  * The embedded SQLite storage: one database file in the data directory, one
- * group committer shared by every store so all writes batch together.
+ * group committer shared by every store so all writes batch together, and
+ * a WAL truncator that deletions wake so deleted envelopes leave the WAL soon.
  */
 import type { Storage } from '../storage.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
@@ -8,6 +9,7 @@ import { GroupCommitter } from './group-commit.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteQueueStore } from './sqlite-queue-store.js';
+import { WalTruncator } from './wal-truncator.js';
 
 export { DATABASE_FILE } from './database.js';
 
@@ -17,12 +19,15 @@ class SqliteStorage implements Storage {
   readonly queue: SqliteQueueStore;
   onCommit?: (batchSize: number) => void;
   private readonly committer: GroupCommitter;
+  private readonly wal: WalTruncator;
 
   constructor(private readonly db: SqliteDatabase) {
     this.committer = new GroupCommitter(db, (n) => this.onCommit?.(n));
-    this.accounts = new SqliteAccountStore(db, this.committer);
+    this.wal = new WalTruncator(db);
+    const deleted = () => this.wal.schedule();
+    this.accounts = new SqliteAccountStore(db, this.committer, deleted);
     this.keys = new SqliteKeyStore(db, this.committer);
-    this.queue = new SqliteQueueStore(db, this.committer);
+    this.queue = new SqliteQueueStore(db, this.committer, deleted);
   }
 
   async ping(): Promise<void> {
@@ -31,6 +36,7 @@ class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     this.committer.close();
+    this.wal.close();
     if (!this.db.open) return;
     // Fold the WAL back and truncate it so deleted envelopes do not linger there.
     this.db.pragma('wal_checkpoint(TRUNCATE)');

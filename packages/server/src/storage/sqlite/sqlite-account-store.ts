@@ -20,6 +20,8 @@ export class SqliteAccountStore implements AccountStore {
   constructor(
     db: SqliteDatabase,
     private readonly committer: GroupCommitter,
+    /** Called after a commit that deleted an account (schedules the WAL truncation). */
+    private readonly onDeleted: () => void = () => {},
   ) {
     this.insertAccount = db.prepare('INSERT OR IGNORE INTO accounts (id, created_at) VALUES (?, ?)');
     this.insertDevice = db.prepare(
@@ -68,7 +70,9 @@ export class SqliteAccountStore implements AccountStore {
     return this.selectDeviceIds.all(accountId) as number[];
   }
 
-  deleteAccount(accountId: Uint8Array): Promise<boolean> {
-    return this.committer.run(() => this.deleteAccountRow.run(accountId).changes > 0);
+  async deleteAccount(accountId: Uint8Array): Promise<boolean> {
+    const deleted = await this.committer.run(() => this.deleteAccountRow.run(accountId).changes > 0);
+    if (deleted) this.onDeleted();
+    return deleted;
   }
 }

@@ -32,6 +32,8 @@ export class SqliteQueueStore implements QueueStore {
   constructor(
     db: SqliteDatabase,
     private readonly committer: GroupCommitter,
+    /** Called after a commit that deleted envelopes (schedules the WAL truncation). */
+    private readonly onDeleted: () => void = () => {},
   ) {
     const byDevice = 'account_id = ? AND device_id = ?';
     this.s = {
@@ -107,21 +109,30 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   ack(accountId: Uint8Array, deviceId: number, ids: Uint8Array[]): Promise<number> {
-    return this.committer.run(() => {
-      let deleted = 0;
-      for (const id of ids) deleted += this.s.ack.run(accountId, deviceId, id).changes;
-      this.adjust(accountId, deviceId, -deleted);
-      return deleted;
+    const deleted = this.committer.run(() => {
+      let n = 0;
+      for (const id of ids) n += this.s.ack.run(accountId, deviceId, id).changes;
+      this.adjust(accountId, deviceId, -n);
+      return n;
     });
+    return this.afterDelete(deleted);
   }
 
   deleteExpired(now: number, limit: number): Promise<number> {
-    return this.committer.run(() => {
-      const deleted = this.s.expired.run(now, limit).changes;
+    const deleted = this.committer.run(() => {
+      const n = this.s.expired.run(now, limit).changes;
       // Which devices lost rows is not tracked; recount lazily.
-      if (deleted > 0) this.lengths.clear();
-      return deleted;
+      if (n > 0) this.lengths.clear();
+      return n;
     });
+    return this.afterDelete(deleted);
+  }
+
+  /** Reports committed deletions so their bytes leave the WAL soon. */
+  private async afterDelete(deleted: Promise<number>): Promise<number> {
+    const n = await deleted;
+    if (n > 0) this.onDeleted();
+    return n;
   }
 
   async queueLength(accountId: Uint8Array, deviceId: number): Promise<number> {
