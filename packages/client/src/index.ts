@@ -12,6 +12,13 @@ export { MAX_TEXT_LENGTH } from './content/content.js';
 export * from './errors.js';
 export type { ClientEvent, ClientListener } from './events.js';
 export * from './store/at-rest.js';
+/** Shared by other store adapters (e.g. @tacet/web's IndexedDB store) so message bodies and corrupt-row errors match. */
+export {
+  corrupt as storeCorrupt,
+  decodeMessage as decodeStoredMessage,
+  encodeMessage as encodeStoredMessage,
+  parseJson as parseStoredJson,
+} from './store/codec.js';
 export type * from './store/types.js';
 export * from './timers/index.js';
 export type { WebSocketFactory, WebSocketLike } from './transport/connection.js';

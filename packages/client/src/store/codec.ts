@@ -9,11 +9,13 @@ import type { MessageRecord, OutboxItem, RecordEntry } from './types.js';
 const te = new TextEncoder();
 const td = new TextDecoder('utf-8', { fatal: true });
 
-function corrupt(what: string): never {
+/** Throws the typed error for a stored value that does not decode. */
+export function corrupt(what: string): never {
   throw new ClientError('StoreCorrupt', `stored ${what} is malformed`);
 }
 
-function parseJson(bytes: Uint8Array, what: string): Record<string, unknown> {
+/** Parses a stored JSON object, or throws `StoreCorrupt`. */
+export function parseJson(bytes: Uint8Array, what: string): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(td.decode(bytes));
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
@@ -44,6 +46,7 @@ export function decodeRecord(bytes: Uint8Array): RecordEntry {
 
 type StoredMessage = Omit<MessageRecord, 'seq' | 'id' | 'expiresAt'>;
 
+/** A message's sealed body: everything but the columns the store keeps in the clear. */
 export function encodeMessage(m: Omit<MessageRecord, 'seq'>): Uint8Array {
   const { conversationId, direction, kind, body, sentAt, receivedAt, timerSeconds, status } = m;
   return te.encode(
@@ -51,6 +54,7 @@ export function encodeMessage(m: Omit<MessageRecord, 'seq'>): Uint8Array {
   );
 }
 
+/** Decodes and checks a body written by `encodeMessage`. */
 export function decodeMessage(bytes: Uint8Array): StoredMessage {
   const v = parseJson(bytes, 'message');
   const ok =
