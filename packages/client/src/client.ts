@@ -187,13 +187,16 @@ export class TacetClient {
     return changed;
   }
 
-  /** Accepts `name`'s current identity key (after a change), unblocking sending. */
+  /** Accepts `name`'s current identity key (after a change), unblocking sending; clears a stale verification. */
   async acceptIdentity(name: string): Promise<void> {
     const c = await this.contacts.get(name);
+    const { latest } = await this.#stores.trustState(c.accountId);
     await this.#stores.acceptIdentity(c.accountId);
-    await this.store.apply({
-      records: [...this.#stores.takeWrites(), { ns: 'untrusted', key: c.accountId, value: null }],
-    });
+    const { verifiedKey, ...unverified } = c;
+    const stale = verifiedKey !== undefined && latest !== undefined && verifiedKey !== toHex(latest);
+    const contact = stale ? this.contacts.writes(unverified) : [];
+    const untrusted = { ns: 'untrusted', key: c.accountId, value: null };
+    await this.store.apply({ records: [...this.#stores.takeWrites(), ...contact, untrusted] });
   }
 
   /**

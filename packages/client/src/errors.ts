@@ -16,6 +16,7 @@ export type ClientErrorCode =
   | 'InvalidDuration'
   | 'InvalidContent'
   | 'UntrustedIdentity'
+  | 'ImpersonatedSender'
   | 'ServerError'
   | 'ServerUnreachable'
   | 'Timeout'

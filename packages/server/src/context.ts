@@ -19,6 +19,8 @@ export interface ServerContext {
   challengeLimiter: RateLimiter;
   /** Keyed by the requesting account, not by address. */
   prekeyFetchLimiter: RateLimiter;
+  /** Identity-key lookups, per requesting account, apart from prekey fetches (same limits). */
+  identityLookupLimiter: RateLimiter;
   hub: ConnectionHub;
   /** True once close() has begun: new work is refused with `unavailable`. */
   draining: boolean;

@@ -59,6 +59,7 @@ async function buildContext(config: ServerConfig): Promise<ServerContext> {
     registrationLimiter: new RateLimiter(resolved.registrationLimit),
     challengeLimiter: new RateLimiter(resolved.challengeLimit),
     prekeyFetchLimiter: new RateLimiter(resolved.prekeyFetchLimit),
+    identityLookupLimiter: new RateLimiter(resolved.prekeyFetchLimit),
     hub: new ConnectionHub(),
     draining: false,
   };

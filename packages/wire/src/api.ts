@@ -135,6 +135,18 @@ export interface PreKeyBundleResponse {
   devices: DeviceBundleJson[];
 }
 
+/**
+ * `GET /v1/keys/{accountId}/identity` response: the account's identity key,
+ * looked up without consuming any prekey (a client checks the claimed sender
+ * of a first message against it).
+ */
+export interface IdentityKeyResponse {
+  identityKey: string;
+}
+
+/** Validator of {@link IdentityKeyResponse} for clients: the key parsed to its 33 bytes. */
+export const IdentityKeyResponseSchema = object({ identityKey: ecPublicKey });
+
 /** Body of every error response. */
 export interface ErrorResponse {
   error: { code: ErrorCode; message: string };

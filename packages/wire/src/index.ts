@@ -18,6 +18,8 @@ export {
   type DeviceBundleJson,
   type ErrorResponse,
   ecPublicKey,
+  type IdentityKeyResponse,
+  IdentityKeyResponseSchema,
   KeysUploadRequest,
   type KyberPreKey,
   kemPublicKey,

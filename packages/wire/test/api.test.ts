@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { KeysUploadRequest, parseJson, RegisterRequest, toBase64Url, WireError } from '../src/index.js';
+import {
+  IdentityKeyResponseSchema,
+  KeysUploadRequest,
+  parseJson,
+  RegisterRequest,
+  toBase64Url,
+  WireError,
+} from '../src/index.js';
 
 const ec = () => toBase64Url(new Uint8Array([5, ...new Uint8Array(32).fill(1)]));
 const kem = () => toBase64Url(new Uint8Array([8, ...new Uint8Array(1568).fill(2)]));
@@ -53,5 +60,16 @@ describe('JSON API schemas', () => {
         KeysUploadRequest({ ...upload, signedPreKey: { keyId: 1, publicKey: ec(), signature: 'AA' } }, ''),
       ),
     ).toBe('bad_request signedPreKey.signature');
+  });
+
+  it('parses an identity-key answer and refuses anything but one EC key', () => {
+    expect(IdentityKeyResponseSchema({ identityKey: ec() }, '').identityKey).toHaveLength(33);
+    expect(codeOf(() => IdentityKeyResponseSchema({ identityKey: kem() }, ''))).toBe(
+      'invalid_key identityKey',
+    );
+    expect(codeOf(() => IdentityKeyResponseSchema({}, ''))).toBe('invalid_key identityKey');
+    expect(codeOf(() => IdentityKeyResponseSchema({ identityKey: ec(), devices: [] }, ''))).toBe(
+      'bad_request devices',
+    );
   });
 });

@@ -13,6 +13,7 @@ import type { Clock } from '../timers/clock.js';
 import type { Connection, IncomingEnvelope } from '../transport/connection.js';
 import type { Mutex } from '../util.js';
 import { newInboxBatch, receiveEnvelope, toWriteBatch } from './inbox.js';
+import type { IdentityDirectory } from './peer-crypto.js';
 
 /** Envelopes per transaction: big enough to amortize a commit, small enough to ack promptly. */
 const GROUP = 256;
@@ -20,6 +21,7 @@ const GROUP = 256;
 export interface InboxQueueOptions {
   readonly store: ClientStore;
   readonly stores: ProtocolStores;
+  readonly directory: IdentityDirectory;
   readonly contacts: Contacts;
   readonly clock: Clock;
   readonly lock: Mutex;
@@ -70,6 +72,7 @@ export class InboxQueue {
     const ctx = {
       store: o.store,
       stores: o.stores,
+      directory: o.directory,
       contacts: o.contacts,
       now: o.clock.now(),
       pendingReceipts: o.pendingReceipts,

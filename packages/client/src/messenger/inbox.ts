@@ -16,7 +16,7 @@ import type { ClientStore, MessageRecord, OutboxItem, WriteBatch } from '../stor
 import { DEFAULT_TIMER_SECONDS } from '../timers/duration.js';
 import type { IncomingEnvelope } from '../transport/connection.js';
 import { fromHex, randomId, toHex } from '../util.js';
-import { decryptEnvelope, identityUntrusted } from './peer-crypto.js';
+import { decryptEnvelope, type IdentityDirectory, identityUntrusted } from './peer-crypto.js';
 
 /** Receipts may sit on the server for a day; after that nobody waits for them. */
 const RECEIPT_TTL_SECONDS = 24 * 3600;
@@ -65,6 +65,8 @@ export function toWriteBatch(
 export interface InboxContext {
   readonly store: ClientStore;
   readonly stores: ProtocolStores;
+  /** Where the identity key of a sender we never talked to is checked. */
+  readonly directory: IdentityDirectory;
   readonly contacts: Contacts;
   readonly now: number;
   /** Receipts stored but not yet taken by the outbox, per peer: new ids join them. */
@@ -123,11 +125,14 @@ export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope):
   let opened: Awaited<ReturnType<typeof decryptEnvelope>>;
   let content: Content;
   try {
-    opened = await decryptEnvelope(ctx.stores, env.content, ctx.now);
+    opened = await decryptEnvelope(ctx.stores, ctx.directory, env.content, ctx.now);
     content = decodeContent(unpad(opened.plaintext));
   } catch (e) {
     ctx.stores.restore(mark);
     if (e instanceof ProtocolError && e.is('DuplicatedMessage')) return { ack: true, events: [] };
+    // A forged first contact: nothing of it is kept (not even the claimed key); the UI is told.
+    if (e instanceof ClientError && e.is('ImpersonatedSender'))
+      return { ack: true, events: [{ type: 'error', error: e }] };
     if (e instanceof ProtocolError || (e instanceof ClientError && e.is('InvalidContent'))) {
       // It can never be read; keeping it would block the queue forever.
       const error = new Error(`dropped an unreadable message: ${e.message}`);

@@ -20,7 +20,7 @@ import { Connection, type WebSocketFactory } from '../transport/connection.js';
 import { explainRefusal, HttpApi, wsLogin } from '../transport/http-api.js';
 import { fromHex, Mutex } from '../util.js';
 import { InboxQueue } from './inbox-queue.js';
-import { encryptForPeer, keyChangeWrites, startSessions } from './peer-crypto.js';
+import { encryptForPeer, httpDirectory, keyChangeWrites, startSessions } from './peer-crypto.js';
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
@@ -63,6 +63,7 @@ export class Network {
     this.#inbox = new InboxQueue({
       store: o.store,
       stores: o.stores,
+      directory: httpDirectory(this.#api),
       contacts: o.contacts,
       clock: o.clock,
       lock: this.#lock,

@@ -20,6 +20,7 @@ import {
   type DeviceBundleJson,
   formatAccountId,
   fromBase64Url,
+  IdentityKeyResponseSchema,
   MAX_DEVICES_PER_ACCOUNT,
   type PreKeyBundleResponse,
   parseAccountId,
@@ -147,8 +148,57 @@ export async function encryptForPeer(
   return out;
 }
 
+/** Looks an account's identity key up in the server's directory; undefined when it has none. */
+export type IdentityDirectory = (accountId: string) => Promise<PublicKey | undefined>;
+
+/** The directory over the HTTP API: not_found is "none"; other failures throw (the envelope is retried). */
+export function httpDirectory(api: HttpApi): IdentityDirectory {
+  return async (accountId) => {
+    let res: unknown;
+    try {
+      res = await api.identityKey(accountId);
+    } catch (e) {
+      if (e instanceof ClientError && e.data.code === 'not_found') return undefined;
+      throw e;
+    }
+    try {
+      return PublicKey.deserialize(IdentityKeyResponseSchema(res, '').identityKey);
+    } catch {
+      throw new ClientError('ServerError', 'the server sent a malformed identity key', {
+        code: 'malformed_response',
+      });
+    }
+  };
+}
+
+/**
+ * First contact: the sender certificate is self-issued, so for an address we
+ * hold no key for, the server's directory is the root of trust (as in
+ * Signal; safety numbers then verify it). A claim it does not back is refused.
+ */
+async function checkFirstContact(
+  stores: ProtocolStores,
+  directory: IdentityDirectory,
+  sender: string,
+  claimed: PublicKey,
+): Promise<void> {
+  if (await stores.get(NS.identity, sender)) return;
+  const listed = await directory(sender);
+  if (listed?.equals(claimed)) return;
+  throw new ClientError(
+    'ImpersonatedSender',
+    `dropped a message claiming to come from ${sender}: its identity key is not the one the server lists`,
+    { accountId: sender },
+  );
+}
+
 /** Opens and decrypts one sealed envelope; returns who sent it and the padded plaintext. */
-export async function decryptEnvelope(stores: ProtocolStores, content: Uint8Array, now: number) {
+export async function decryptEnvelope(
+  stores: ProtocolStores,
+  directory: IdentityDirectory,
+  content: Uint8Array,
+  now: number,
+) {
   const opened = await unseal(stores, content, now);
   let sender: string;
   try {
@@ -158,6 +208,7 @@ export async function decryptEnvelope(stores: ProtocolStores, content: Uint8Arra
   }
   if (opened.deviceId < 1)
     throw new ProtocolError('InvalidCertificate', 'sender certificate names no device');
+  await checkFirstContact(stores, directory, sender, opened.identityKey);
   const address = new ProtocolAddress(sender, opened.deviceId);
   const plaintext =
     opened.type === CiphertextMessageType.PreKey

@@ -1,11 +1,13 @@
 /**
  * The server's HTTP API as the client uses it (fetch, isomorphic): the
- * registration challenge, registration, key upload and count, bundle fetch.
+ * registration challenge, registration, key upload and count, bundle fetch,
+ * identity-key lookup.
  * Every error response becomes a ClientError carrying the server's stable code.
  */
 import {
   type ChallengeResponse,
   type ErrorResponse,
+  type IdentityKeyResponse,
   type KeysUploadRequest,
   type PreKeyBundleResponse,
   type PreKeyCountResponse,
@@ -83,6 +85,11 @@ export class HttpApi {
 
   bundle(accountId: string, device: number | '*' = '*'): Promise<PreKeyBundleResponse> {
     return this.#json('GET', `/v1/keys/${encodeURIComponent(accountId)}/${device}`);
+  }
+
+  /** The account's identity key from the directory; consumes no prekey. */
+  identityKey(accountId: string): Promise<IdentityKeyResponse> {
+    return this.#json('GET', `/v1/keys/${encodeURIComponent(accountId)}/identity`);
   }
 
   async #json<T>(method: string, path: string, body?: unknown): Promise<T> {

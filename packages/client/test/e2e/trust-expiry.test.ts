@@ -25,6 +25,8 @@ describe('identity changes', { timeout: 60_000 }, () => {
     await bob.client.connect();
     await alice.client.send('bob', 'hi');
     await until(async () => (await bob.client.messages('alice')).length === 1);
+    await alice.client.verify('bob');
+    expect((await alice.client.safetyNumber('bob')).verified).toBe(true);
     const account = await bob.client.store.getRecord('self', 'account');
     await h.closeClient(bob.client);
 
@@ -54,6 +56,9 @@ describe('identity changes', { timeout: 60_000 }, () => {
 
     await alice.client.acceptIdentity('bob');
     expect(await alice.client.isUntrusted('bob')).toBe(false);
+    // The verification covered the old key only: accepting the new one clears it.
+    expect((await alice.client.contacts.get('bob')).verifiedKey).toBeUndefined();
+    expect((await alice.client.safetyNumber('bob')).verified).toBe(false);
     await alice.client.send('bob', 'accepted');
     await until(async () => (await bob2.messages('alice')).some((m) => m.body === 'accepted'));
   });

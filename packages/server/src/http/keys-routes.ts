@@ -1,12 +1,14 @@
 /**
  * Prekey directory routes: upload (with format and signature checks), the
- * one-time key count, and bundle fetches that consume one-time keys.
+ * one-time key count, bundle fetches that consume one-time keys, and the
+ * identity-key lookup that consumes nothing.
  */
 import type { HttpBindings } from '@hono/node-server';
 import {
   accountIdField,
   type DeviceBundleJson,
   ErrorCode,
+  type IdentityKeyResponse,
   KeysUploadRequest,
   MAX_KEYS_BODY_BYTES,
   type PreKeyBundleResponse,
@@ -41,16 +43,19 @@ function deviceJson(d: ClaimedDeviceBundle): DeviceBundleJson {
   return out;
 }
 
+function parseAccount(account: string): Uint8Array {
+  try {
+    return accountIdField(account, 'accountId');
+  } catch (err) {
+    throw new HttpError(400, ErrorCode.BadRequest, err instanceof WireError ? err.message : 'bad account id');
+  }
+}
+
 function parseTarget(
   account: string,
   device: string,
 ): { accountId: Uint8Array; deviceId: number | undefined } {
-  let accountId: Uint8Array;
-  try {
-    accountId = accountIdField(account, 'accountId');
-  } catch (err) {
-    throw new HttpError(400, ErrorCode.BadRequest, err instanceof WireError ? err.message : 'bad account id');
-  }
+  const accountId = parseAccount(account);
   if (device === '*') return { accountId, deviceId: undefined };
   if (!/^[1-9][0-9]{0,2}$/.test(device))
     throw new HttpError(400, ErrorCode.BadRequest, 'deviceId must be 1..999 or *');
@@ -94,6 +99,20 @@ export function keyRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings } &
   app.get('/v1/keys/count', async (c) => {
     const me = c.get('device');
     const body: PreKeyCountResponse = await ctx.storage.keys.countOneTimeKeys(me.accountId, me.deviceId);
+    return c.json(body);
+  });
+
+  // Before the bundle route: a client checks a first message's claimed sender here.
+  app.get('/v1/keys/:account/identity', async (c) => {
+    const accountId = parseAccount(c.req.param('account'));
+    const wait = ctx.identityLookupLimiter.take(deviceKey(c.get('device').accountId, 0));
+    if (wait > 0) {
+      ctx.metrics.rateLimited.inc();
+      throw new HttpError(429, ErrorCode.RateLimited, 'too many identity lookups from this account', wait);
+    }
+    const identityKey = await ctx.storage.keys.getIdentityKey(accountId);
+    if (!identityKey) throw new HttpError(404, ErrorCode.NotFound, 'no such account, or it has no keys');
+    const body: IdentityKeyResponse = { identityKey: toBase64Url(identityKey) };
     return c.json(body);
   });
 

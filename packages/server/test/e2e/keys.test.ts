@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { IdentityKeyPair } from '@tacet/protocol';
-import { fromBase64Url, toBase64Url } from '@tacet/wire';
+import { formatAccountId, fromBase64Url, toBase64Url } from '@tacet/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Account, keyUpload, register, startTestServer, type TestServer } from '../support/harness.js';
 
@@ -116,6 +117,28 @@ describe('keys', () => {
     expect((await bad.json()).error.code).toBe('bad_request');
   });
 
+  it('looks an identity key up without consuming a prekey; unknown accounts get not_found', async () => {
+    const [bob, alice, ghost] = await Promise.all([register(url), register(url), register(url)]);
+    const { body } = keyUpload(2);
+    await put(bob, body);
+    const lookup = (who: Account, account: string) =>
+      fetch(`${url}/v1/keys/${account}/identity`, { headers: { authorization: who.auth } });
+    for (let i = 0; i < 3; i++) {
+      const res = await lookup(alice, bob.accountId);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ identityKey: body.identityKey });
+    }
+    expect(await count(bob)).toEqual({ preKeys: 2, pqPreKeys: 2 });
+    // No keys uploaded yet, never registered, or not an id at all: stable codes.
+    expect((await (await lookup(alice, ghost.accountId)).json()).error.code).toBe('not_found');
+    const stranger = await lookup(alice, formatAccountId(randomBytes(16)));
+    expect(stranger.status).toBe(404);
+    expect((await stranger.json()).error.code).toBe('not_found');
+    expect((await (await lookup(alice, 'not-an-id')).json()).error.code).toBe('bad_request');
+    const anonymous = await fetch(`${url}/v1/keys/${bob.accountId}/identity`);
+    expect(anonymous.status).toBe(401);
+  });
+
   it('never hands one one-time prekey to two of many concurrent fetches', async () => {
     const bob = await register(url);
     await put(bob, keyUpload(30).body);
@@ -153,6 +176,12 @@ describe('prekey fetch limit', () => {
       const res = await get(alice);
       expect(res.status).toBe(200);
       expect((await res.json()).devices[0].preKey.keyId).toBe(4);
+      // Identity lookups have their own bucket: exhausted fetches do not block them, and vice versa.
+      const identity = (who: Account) =>
+        fetch(`${url}/v1/keys/${bob.accountId}/identity`, { headers: { authorization: who.auth } });
+      const lookups = [];
+      for (let i = 0; i < 5; i++) lookups.push((await identity(mallory)).status);
+      expect(lookups).toEqual([200, 200, 200, 429, 429]);
     } finally {
       await t.stop();
     }
