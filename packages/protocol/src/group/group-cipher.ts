@@ -2,14 +2,14 @@
  * The group entry points, in libsignal's shape: process a distribution
  * message, encrypt to our own chain, decrypt from a member's chain (spec §6).
  * Each call loads one SenderKeyRecord, computes, and saves it back only when
- * the operation succeeded, one call at a time per record (record-lock.ts);
+ * the operation succeeded, one call at a time per record (../record-lock.ts);
  * the state, key and codec work is delegated to the modules beside this one.
  */
 import { primitives, zeroize } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
+import { withRecordLock } from '../record-lock.js';
 import type { ProtocolAddress } from '../session/address.js';
 import { canonicalDistributionId } from './distribution-id.js';
-import { withRecordLock } from './record-lock.js';
 import type { SenderKeyDistributionMessage } from './sender-key-distribution-message.js';
 import { senderMessageKeys } from './sender-key-keys.js';
 import { SenderKeyMessage } from './sender-key-message.js';

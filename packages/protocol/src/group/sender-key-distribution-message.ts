@@ -7,6 +7,7 @@
 import { primitives } from '../crypto/index.js';
 import { KeyPair, PublicKey } from '../keys/index.js';
 import { EC_PUBLIC_KEY_LENGTH, SENDER_KEY_DISTRIBUTION_MESSAGE_MAX_LENGTH } from '../limits.js';
+import { withRecordLock } from '../record-lock.js';
 import type { ProtocolAddress } from '../session/address.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
 import {
@@ -15,7 +16,6 @@ import {
   distributionIdToBytes,
 } from './distribution-id.js';
 import { type DecodeOptions, decodeFields, fail, requireBytes, requireUint32 } from './proto-fields.js';
-import { withRecordLock } from './record-lock.js';
 import { SenderKeyRecord } from './sender-key-record.js';
 import { SenderKeyState } from './sender-key-state.js';
 import { type SenderKeyStore, senderKeyName } from './sender-key-store.js';

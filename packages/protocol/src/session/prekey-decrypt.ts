@@ -6,9 +6,9 @@
  * is stored only after the MAC verifies.
  */
 import { ProtocolError } from '../errors.js';
-// One call at a time per session record: interleaved calls would reuse message keys.
-import { withRecordLock } from '../group/record-lock.js';
 import { kemDecapsulate, PublicKey } from '../keys/index.js';
+// One call at a time per session record: interleaved calls would reuse message keys.
+import { withRecordLock } from '../record-lock.js';
 import type { ProtocolAddress } from './address.js';
 import { responderMasterKeys } from './pqxdh.js';
 import { PreKeySignalMessage } from './prekey-signal-message.js';

@@ -8,9 +8,9 @@
 
 import { primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
-// One call at a time per session record: interleaved calls would reuse message keys.
-import { withRecordLock } from '../group/record-lock.js';
 import { type IdentityKeyPair, kemEncapsulate, type PreKeyBundle, PrivateKey } from '../keys/index.js';
+// One call at a time per session record: interleaved calls would reuse message keys.
+import { withRecordLock } from '../record-lock.js';
 import type { ProtocolAddress } from './address.js';
 import { rootStep } from './kdf.js';
 import { initiatorMasterKeys } from './pqxdh.js';

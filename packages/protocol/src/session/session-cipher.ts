@@ -5,10 +5,10 @@
  * the state change and saves identity and record. A failed call stores nothing.
  */
 import { ProtocolError } from '../errors.js';
-// One call at a time per session record: interleaved calls would reuse message keys.
-import { withRecordLock } from '../group/record-lock.js';
 import { PublicKey } from '../keys/index.js';
 import { MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from '../limits.js';
+// One call at a time per session record: interleaved calls would reuse message keys.
+import { withRecordLock } from '../record-lock.js';
 import type { ProtocolAddress } from './address.js';
 import {
   type CiphertextMessage,

@@ -24,13 +24,8 @@ import {
   UnidentifiedSenderMessageContent,
 } from '../../src/sealed-sender/index.js';
 import { ProtocolAddress } from '../../src/session/index.js';
-import {
-  addresses,
-  buf,
-  LibsignalIdentityStore,
-  LibsignalSenderKeyStore,
-  u8,
-} from '../support/libsignal-group-stores.js';
+import { addresses, buf, LibsignalSenderKeyStore, u8 } from '../support/libsignal-group-stores.js';
+import { LibsignalIdentityKeyStore } from '../support/libsignal-stores.js';
 import {
   ALICE_UUID,
   DAY,
@@ -135,7 +130,7 @@ describe('envelopes carrying sender-key messages', () => {
       ContentHint.Resendable,
       buf(GROUP_ID),
     );
-    const aliceIdentities = new LibsignalIdentityStore(aliceIdentity);
+    const aliceIdentities = new LibsignalIdentityKeyStore(aliceIdentity);
     await aliceIdentities.saveIdentity(bob.lib, libKey(bobIdentity.publicKey));
     const envelope = u8(await S.sealedSenderEncrypt(usmc, bob.lib, aliceIdentities));
     expect(envelope[0]).toBe(0x11);
@@ -176,7 +171,10 @@ describe('envelopes carrying sender-key messages', () => {
     const usmc = UnidentifiedSenderMessageContent.create(groupMessage, cert, ContentHint.Implicit, GROUP_ID);
     const envelope = await sealedSenderEncrypt(usmc, bob.tacet, aliceIdentities);
 
-    const opened = await S.sealedSenderDecryptToUsmc(buf(envelope), new LibsignalIdentityStore(bobIdentity));
+    const opened = await S.sealedSenderDecryptToUsmc(
+      buf(envelope),
+      new LibsignalIdentityKeyStore(bobIdentity),
+    );
     expect(u8(opened.serialize())).toEqual(usmc.serialize());
     expect(opened.msgType()).toBe(S.CiphertextMessageType.SenderKey);
     expect(opened.contentHint()).toBe(ContentHint.Implicit);
@@ -195,7 +193,7 @@ describe('envelopes carrying sender-key messages', () => {
     const usmc = UnidentifiedSenderMessageContent.create(plain, cert, 0, null);
     const envelope = await sealedSenderEncrypt(usmc, ProtocolAddress.new('bob', 1), aliceIdentities);
     await expect(
-      S.sealedSenderDecryptToUsmc(buf(envelope), new LibsignalIdentityStore(bobIdentity)),
+      S.sealedSenderDecryptToUsmc(buf(envelope), new LibsignalIdentityKeyStore(bobIdentity)),
     ).rejects.toThrow();
   });
 });

@@ -7,7 +7,8 @@
  * messages still decrypt through archived states.
  */
 import { describe, expect, it } from 'vitest';
-import { failureOf, PAIRINGS, type Peer, seededRandom, type Wire } from '../support/session-peers.js';
+import { seededRandom } from '../support/delivery-schedule.js';
+import { failureOf, PAIRINGS, type Peer, type Wire } from '../support/session-peers.js';
 
 const te = new TextEncoder();
 const td = new TextDecoder();

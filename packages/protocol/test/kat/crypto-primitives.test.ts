@@ -6,21 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/crypto/bytes.js';
 import { nobleBackend } from '../../src/crypto/noble-backend.js';
 import { nodeBackend } from '../../src/crypto/node-backend.node.js';
-import { ProtocolError } from '../../src/errors.js';
+import { codeOf } from '../support/error-code.js';
 import { backends } from './crypto-backends.js';
 
 const key = fromHex('603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4');
 const block = fromHex('6bc1bee22e409f96e93d7e117393172a');
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
-
 describe.each(backends)('primitives ($name)', (p) => {
   it('SHA-256 and SHA-512 of "abc" (FIPS 180-4 examples)', () => {
     const abc = new TextEncoder().encode('abc');

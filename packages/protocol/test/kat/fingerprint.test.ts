@@ -4,25 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/crypto/bytes.js';
-import { ProtocolError } from '../../src/errors.js';
 import { Fingerprint, ScannableFingerprint } from '../../src/fingerprint/index.js';
 import { PrivateKey, PublicKey } from '../../src/keys/index.js';
+import { codeOf } from '../support/error-code.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const uuid = (s: string) => fromHex(s.replaceAll('-', ''));
 const key = (byte: number) => PublicKey.deserialize(Uint8Array.of(5, ...new Uint8Array(32).fill(byte)));
 const local = key(0x11);
 const remote = key(0x22);
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
 
 describe('safety number vectors (spec appendix)', () => {
   const e164 = Fingerprint.create({

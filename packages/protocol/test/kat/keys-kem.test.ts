@@ -4,7 +4,6 @@
  * (implicit rejection), and every other type byte is refused.
  */
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../../src/errors.js';
 import {
   KEM_TYPE_KYBER1024,
   KEM_TYPE_MLKEM1024,
@@ -14,16 +13,7 @@ import {
   kemDecapsulate,
   kemEncapsulate,
 } from '../../src/keys/index.js';
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
+import { codeOf } from '../support/error-code.js';
 
 describe.each([KEM_TYPE_KYBER1024, KEM_TYPE_MLKEM1024])('KEM type %i', (type) => {
   const pair = KEMKeyPair.generate(type);

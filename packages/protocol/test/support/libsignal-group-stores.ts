@@ -43,43 +43,6 @@ export function addresses(
   return { lib: S.ProtocolAddress.new(name, deviceId), tacet: ProtocolAddress.new(name, deviceId) };
 }
 
-/** libsignal's IdentityKeyStore in memory: our identity plus the peers' keys, trusting on first use. */
-export class LibsignalIdentityStore extends S.IdentityKeyStore {
-  private readonly known = new Map<string, S.PublicKey>();
-
-  constructor(
-    private readonly identity: S.IdentityKeyPair,
-    private readonly registrationId = 1,
-  ) {
-    super();
-  }
-
-  async getIdentityKey(): Promise<S.PrivateKey> {
-    return this.identity.privateKey;
-  }
-
-  async getLocalRegistrationId(): Promise<number> {
-    return this.registrationId;
-  }
-
-  async saveIdentity(name: S.ProtocolAddress, key: S.PublicKey): Promise<S.IdentityChange> {
-    const previous = this.known.get(name.toString());
-    this.known.set(name.toString(), key);
-    return previous !== undefined && previous.compare(key) !== 0
-      ? S.IdentityChange.ReplacedExisting
-      : S.IdentityChange.NewOrUnchanged;
-  }
-
-  async isTrustedIdentity(name: S.ProtocolAddress, key: S.PublicKey): Promise<boolean> {
-    const previous = this.known.get(name.toString());
-    return previous === undefined || previous.compare(key) === 0;
-  }
-
-  async getIdentity(name: S.ProtocolAddress): Promise<S.PublicKey | null> {
-    return this.known.get(name.toString()) ?? null;
-  }
-}
-
 import * as SSMRMModule from '@signalapp/libsignal-client/dist/SealedSenderMultiRecipientMessage.js';
 
 type SSMRMClass = typeof SSMRMModule.default;

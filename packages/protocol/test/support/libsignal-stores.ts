@@ -25,11 +25,12 @@ export class LibsignalSessionStore extends S.SessionStore {
   }
 }
 
+/** libsignal's IdentityKeyStore in memory: our identity plus the peers' keys, trusting on first use. */
 export class LibsignalIdentityKeyStore extends S.IdentityKeyStore {
   readonly known = new Map<string, S.PublicKey>();
   constructor(
     readonly identity: S.IdentityKeyPair,
-    readonly registrationId: number,
+    readonly registrationId = 1,
   ) {
     super();
   }

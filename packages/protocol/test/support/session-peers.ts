@@ -97,18 +97,6 @@ export const PAIRINGS: Array<[string, () => [Peer, Peer]]> = [
   ['tacet → tacet', () => [new TacetPeer('alice'), new TacetPeer('bob')]],
 ];
 
-/** A small seeded PRNG (mulberry32) so failures replay exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** How a decryption failed, in terms both implementations share. */
 export type FailureKind = 'duplicate' | 'untrusted' | 'invalid';
 
