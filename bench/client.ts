@@ -9,20 +9,10 @@
  *
  * Runs the TypeScript sources: re-runs itself with the "source" condition.
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
-if (!process.execArgv.some((a) => a.includes('conditions=source'))) {
-  const args = [
-    '--conditions=source',
-    ...process.execArgv,
-    fileURLToPath(import.meta.url),
-    ...process.argv.slice(2),
-  ];
-  process.exitCode = spawnSync(process.execPath, args, { stdio: 'inherit' }).status ?? 1;
-} else {
-  await main();
-}
+import { rerunWithSource } from './rerun-with-source.js';
+
+if (!rerunWithSource(import.meta.url)) await main();
 
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--count');

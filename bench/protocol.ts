@@ -7,23 +7,12 @@
  * The benchmark measures the TypeScript sources, so it re-runs itself with
  * the "source" export condition when started without it.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Op, Rate } from './protocol/measure.js';
+import { rerunWithSource } from './rerun-with-source.js';
 
-if (!process.execArgv.some((a) => a.includes('conditions=source'))) {
-  const args = [
-    '--conditions=source',
-    '--expose-gc',
-    ...process.execArgv,
-    fileURLToPath(import.meta.url),
-    ...process.argv.slice(2),
-  ];
-  process.exitCode = spawnSync(process.execPath, args, { stdio: 'inherit' }).status ?? 1;
-} else {
-  await main();
-}
+if (!rerunWithSource(import.meta.url, ['--expose-gc'])) await main();
 
 async function main(): Promise<void> {
   const { compare } = await import('./protocol/measure.js');

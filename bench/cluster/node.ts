@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '@tacet/server';
 import { memory, type NodeCommand, reply } from '../server/ipc.js';
+import { BENCH_NODE_OPTIONS } from '../server/node-options.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as {
   postgresUrl?: string;
@@ -19,12 +20,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tacet-bench-cluster-'));
 const server = await startServer({
   ...config,
   dataDir,
-  port: 0,
-  powBits: 0,
-  registrationLimit: { burst: 1e9, perHour: 1e9 },
-  challengeLimit: { burst: 1e9, perHour: 1e9 },
-  maxQueueLength: 1_000_000,
-  logLevel: 'warn',
+  ...BENCH_NODE_OPTIONS,
 });
 reply({ type: 'listening', url: server.url });
 process.on('message', async (cmd: NodeCommand | { type: 'metrics' }) => {

@@ -3,17 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { startServer } from '@tacet/server';
 import { memory, type NodeCommand, reply } from './ipc.js';
+import { BENCH_NODE_OPTIONS } from './node-options.js';
 
 // The orchestrator owns the data directory, so a restarted server finds its accounts again.
 const dataDir = process.argv[2] as string;
 const server = await startServer({
   dataDir,
-  port: 0,
-  powBits: 0,
-  registrationLimit: { burst: 1e9, perHour: 1e9 },
-  challengeLimit: { burst: 1e9, perHour: 1e9 },
-  maxQueueLength: 1_000_000,
-  logLevel: 'warn',
+  ...BENCH_NODE_OPTIONS,
 });
 reply({ type: 'listening', url: server.url });
 // BENCH_PROFILE_OUT=file: a CPU profile of the throughput phase only (between profile-start and profile-stop).
