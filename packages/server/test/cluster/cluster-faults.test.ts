@@ -7,8 +7,8 @@
  * sees each once (the client drops wire duplicates by envelope id).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, startCluster } from './support/cluster.js';
-import { ClusterClient } from './support/cluster-client.js';
+import type { Cluster } from './support/cluster.js';
+import { ClusterClient, startClusterWithClients } from './support/cluster-client.js';
 import { Load } from './support/load.js';
 import {
   ensurePostgresRunning,
@@ -39,9 +39,7 @@ describe('cluster faults under load', () => {
   let clients: ClusterClient[];
 
   beforeAll(async () => {
-    cluster = await startCluster(3);
-    const urls = cluster.urls();
-    clients = await Promise.all(Array.from({ length: 6 }, (_, i) => ClusterClient.create(urls, i % 3)));
+    ({ cluster, clients } = await startClusterWithClients(3, 6));
   }, 60_000);
   afterAll(async () => {
     await ensureRedisRunning();

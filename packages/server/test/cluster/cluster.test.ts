@@ -6,17 +6,15 @@
  */
 import { solvePow } from '@tacet/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, startCluster } from './support/cluster.js';
-import { ClusterClient } from './support/cluster-client.js';
+import type { Cluster } from './support/cluster.js';
+import { type ClusterClient, startClusterWithClients } from './support/cluster-client.js';
 
 describe('three nodes on PostgreSQL + Redis', () => {
   let cluster: Cluster;
   let clients: ClusterClient[];
 
   beforeAll(async () => {
-    cluster = await startCluster(3);
-    const urls = cluster.urls();
-    clients = await Promise.all(Array.from({ length: 6 }, (_, i) => ClusterClient.create(urls, i % 3)));
+    ({ cluster, clients } = await startClusterWithClients(3, 6));
   }, 60_000);
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.disconnect()));

@@ -1,4 +1,4 @@
-/** Starts test/support/server-child.ts in a separate Node process. */
+/** Starts a test server script in a separate Node process and waits until it listens. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,8 +11,12 @@ export interface ChildServer {
   exited: Promise<string>;
 }
 
-export function spawnServer(dataDir: string): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SCRIPT, dataDir], {
+/**
+ * Runs `script` (TypeScript, source condition) with `arg`; resolves once its
+ * first stdout line, `{"url": ...}`, arrives. `label` names it if it exits first.
+ */
+export function spawnListening(script: string, arg: string, label: string): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, arg], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<string>((resolve) =>
@@ -26,6 +30,11 @@ export function spawnServer(dataDir: string): Promise<ChildServer> {
       if (out.includes('\n') && line)
         resolve({ url: (JSON.parse(line) as { url: string }).url, child, exited });
     });
-    child.once('exit', (code) => reject(new Error(`server child exited early (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${label} exited early (${code})`)));
   });
+}
+
+/** Starts test/support/server-child.ts on `dataDir`. */
+export function spawnServer(dataDir: string): Promise<ChildServer> {
+  return spawnListening(SCRIPT, dataDir, 'server child');
 }

@@ -16,6 +16,7 @@ import {
   solvePow,
 } from '@tacet/wire';
 import WebSocket from 'ws';
+import { type Cluster, startCluster } from './cluster.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -208,4 +209,28 @@ export class ClusterClient {
     this.stopped = false;
     await this.connect(at);
   }
+}
+
+/**
+ * A cluster of `nodes` with `clientCount` clients spread round-robin over
+ * them. If a client cannot register, the others disconnect and the cluster
+ * stops before the error is rethrown, so a failed setup leaves nothing running.
+ */
+export async function startClusterWithClients(
+  nodes: number,
+  clientCount: number,
+): Promise<{ cluster: Cluster; clients: ClusterClient[] }> {
+  const cluster = await startCluster(nodes);
+  const urls = cluster.urls();
+  const created = await Promise.allSettled(
+    Array.from({ length: clientCount }, (_, i) => ClusterClient.create(urls, i % nodes)),
+  );
+  const clients = created.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+  const failed = created.find((c) => c.status === 'rejected');
+  if (failed) {
+    await Promise.all(clients.map((c) => c.disconnect()));
+    await cluster.stop();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  return { cluster, clients };
 }

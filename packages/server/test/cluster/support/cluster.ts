@@ -3,7 +3,6 @@
  * and one Redis prefix, started together (so their migrations race, as in a
  * real rollout). Stopping it ends every node and drops the database.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
@@ -12,15 +11,12 @@ import {
   type TempPostgresDatabase,
   tempRedisPrefix,
 } from '@tacet/testkit';
+import { type ChildServer, spawnListening } from '../../support/child-process.js';
 
 const SCRIPT = fileURLToPath(new URL('./node-child.ts', import.meta.url));
 
-export interface ClusterNode {
-  url: string;
-  child: ChildProcess;
-  /** Resolves with the exit signal or code. */
-  exited: Promise<string>;
-}
+/** One node process of a test cluster. */
+export type ClusterNode = ChildServer;
 
 export interface Cluster {
   nodes: ClusterNode[];
@@ -34,26 +30,7 @@ export interface Cluster {
 
 /** Starts one node process with `config` (see node-child.ts); resolves once it listens. */
 export function spawnNode(config: object): Promise<ClusterNode> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', SCRIPT, JSON.stringify(config)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const exited = new Promise<string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(String(signal ?? code))),
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line)
-        resolve({ url: (JSON.parse(line) as { url: string }).url, child, exited });
-    });
-    child.once('exit', (code) => reject(new Error(`cluster node exited early (${code})`)));
-  });
+  return spawnListening(SCRIPT, JSON.stringify(config), 'cluster node');
 }
 
 /** Starts `n` nodes on random ports. */
