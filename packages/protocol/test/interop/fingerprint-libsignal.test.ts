@@ -7,9 +7,7 @@ import * as S from '@signalapp/libsignal-client';
 import { describe, expect, it } from 'vitest';
 import { Fingerprint } from '../../src/fingerprint/index.js';
 import { PublicKey } from '../../src/keys/index.js';
-
-const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-const u8 = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
+import { buf, u8 } from '../support/libsignal-group-stores.js';
 
 describe.each([
   { version: 1, ids: () => [Buffer.from('+14155550100'), Buffer.from('+14155550199')] },

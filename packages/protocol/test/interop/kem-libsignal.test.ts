@@ -21,9 +21,8 @@ import {
   PublicKey,
 } from '../../src/keys/index.js';
 import { ProtobufReader } from '../../src/wire/protobuf.js';
+import { buf, u8 } from '../support/libsignal-group-stores.js';
 
-const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-const u8 = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
 const ascii = (s: string) => new TextEncoder().encode(s);
 
 class Sessions extends S.SessionStore {

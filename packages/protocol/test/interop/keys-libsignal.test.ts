@@ -14,9 +14,7 @@ import {
   PublicKey,
   SignedPreKeyRecord,
 } from '../../src/keys/index.js';
-
-const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-const u8 = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
+import { buf, u8 } from '../support/libsignal-group-stores.js';
 
 describe('EC keys', () => {
   it('public keys round-trip both ways byte for byte', () => {

@@ -6,9 +6,7 @@
 import * as S from '@signalapp/libsignal-client';
 import { describe, expect, it } from 'vitest';
 import { backends } from '../kat/crypto-backends.js';
-
-const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-const u8 = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
+import { buf, u8 } from '../support/libsignal-group-stores.js';
 
 function flipRandomBit(sig: Uint8Array, rnd: (n: number) => Uint8Array): Uint8Array {
   const t = sig.slice();
