@@ -10,10 +10,11 @@ import * as S from '@signalapp/libsignal-client';
 import {
   groupDecrypt,
   groupEncrypt,
+  InMemorySenderKeyStore,
   ProtocolAddress,
   processSenderKeyDistributionMessage,
   SenderKeyDistributionMessage,
-  SenderKeyRecord,
+  type SenderKeyRecord,
   type SenderKeyStore,
 } from '../../packages/protocol/src/index.js';
 import { compare } from './measure.js';
@@ -33,22 +34,6 @@ class ObjectSenderKeyStore implements SenderKeyStore {
   }
   async getSenderKey(sender: ProtocolAddress, distributionId: string): Promise<SenderKeyRecord | null> {
     return this.records.get(`${sender.name}.${sender.deviceId}:${distributionId}`) ?? null;
-  }
-}
-
-/** tacet's store persisting serialized records, as a database-backed client does. */
-class SerializingSenderKeyStore implements SenderKeyStore {
-  private readonly records = new Map<string, Uint8Array>();
-  async saveSenderKey(
-    sender: ProtocolAddress,
-    distributionId: string,
-    record: SenderKeyRecord,
-  ): Promise<void> {
-    this.records.set(`${sender.name}.${sender.deviceId}:${distributionId}`, record.serialize());
-  }
-  async getSenderKey(sender: ProtocolAddress, distributionId: string): Promise<SenderKeyRecord | null> {
-    const bytes = this.records.get(`${sender.name}.${sender.deviceId}:${distributionId}`);
-    return bytes === undefined ? null : SenderKeyRecord.deserialize(bytes);
   }
 }
 
@@ -90,8 +75,7 @@ export type BenchStores = 'objects' | 'serialized';
 
 async function tacetRoundTrip(stores: BenchStores): Promise<RoundTrip> {
   const alice = ProtocolAddress.new('alice', 1);
-  const makeStore = () =>
-    stores === 'objects' ? new ObjectSenderKeyStore() : new SerializingSenderKeyStore();
+  const makeStore = () => (stores === 'objects' ? new ObjectSenderKeyStore() : new InMemorySenderKeyStore());
   const aliceStore = makeStore();
   const bobStore = makeStore();
   const skdm = await SenderKeyDistributionMessage.create(alice, DIST, aliceStore);
