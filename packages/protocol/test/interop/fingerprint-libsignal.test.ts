@@ -24,27 +24,28 @@ describe.each([
     const aliceKey = S.IdentityKeyPair.generate().publicKey;
     const bobKey = S.IdentityKeyPair.generate().publicKey;
     const theirs = S.Fingerprint.new(iterations, version, aliceId, aliceKey, bobId, bobKey);
-    const ours = Fingerprint.create({
-      iterations,
-      version,
-      localIdentifier: u8(aliceId),
-      localKey: PublicKey.deserialize(u8(aliceKey.serialize())),
-      remoteIdentifier: u8(bobId),
-      remoteKey: PublicKey.deserialize(u8(bobKey.serialize())),
-    });
+    // tacet's fingerprint from libsignal's identifiers and keys.
+    const tacetFingerprint = (
+      localId: Buffer,
+      localKey: S.PublicKey,
+      remoteId: Buffer,
+      remoteKey: S.PublicKey,
+    ) =>
+      Fingerprint.create({
+        iterations,
+        version,
+        localIdentifier: u8(localId),
+        localKey: PublicKey.deserialize(u8(localKey.serialize())),
+        remoteIdentifier: u8(remoteId),
+        remoteKey: PublicKey.deserialize(u8(remoteKey.serialize())),
+      });
+    const ours = tacetFingerprint(aliceId, aliceKey, bobId, bobKey);
     expect(ours.displayable.toString()).toBe(theirs.displayableFingerprint().toString());
     expect(ours.scannable.serialize()).toEqual(u8(theirs.scannableFingerprint().toBuffer()));
 
     // Bob's side, computed by the other implementation, accepts Alice's code and vice versa.
     const bobTheirs = S.Fingerprint.new(iterations, version, bobId, bobKey, aliceId, aliceKey);
-    const bobOurs = Fingerprint.create({
-      iterations,
-      version,
-      localIdentifier: u8(bobId),
-      localKey: PublicKey.deserialize(u8(bobKey.serialize())),
-      remoteIdentifier: u8(aliceId),
-      remoteKey: PublicKey.deserialize(u8(aliceKey.serialize())),
-    });
+    const bobOurs = tacetFingerprint(bobId, bobKey, aliceId, aliceKey);
     expect(bobOurs.scannable.compare(u8(theirs.scannableFingerprint().toBuffer()))).toBe(true);
     expect(
       bobTheirs
