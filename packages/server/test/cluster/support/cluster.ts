@@ -11,7 +11,7 @@ import {
   type TempPostgresDatabase,
   tempRedisPrefix,
 } from '@tacet/testkit';
-import { type ChildServer, spawnListening } from '../../support/child-process.js';
+import { type ChildServer, spawnListening } from '../../support/spawn-listening.js';
 
 const SCRIPT = fileURLToPath(new URL('./node-child.ts', import.meta.url));
 
