@@ -11,13 +11,7 @@ afterEach(async () => {
 
 describe('two clients and a real server', { timeout: 60_000 }, () => {
   it('messages go both ways, with delivery receipts', async () => {
-    await h.startServer();
-    const alice = await h.register('alice');
-    const bob = await h.register('bob');
-    await alice.client.addContact(bob.client.accountId, 'bob');
-    await bob.client.addContact(alice.client.accountId, 'alice');
-    await alice.client.connect();
-    await bob.client.connect();
+    const { alice, bob } = await h.startConnectedPair();
 
     const sent = await alice.client.send('bob', 'hello bob');
     expect(sent.status).toBe('sent');

@@ -46,13 +46,7 @@ describe('delivery across disconnects', { timeout: 60_000 }, () => {
   });
 
   it('survives a server restart mid-conversation; the outbox is retried on reconnect', async () => {
-    await h.startServer();
-    const alice = await h.register('alice');
-    const bob = await h.register('bob');
-    await alice.client.addContact(bob.client.accountId, 'bob');
-    await bob.client.addContact(alice.client.accountId, 'alice');
-    await alice.client.connect();
-    await bob.client.connect();
+    const { alice, bob } = await h.startConnectedPair();
     await alice.client.send('bob', 'before restart');
     await until(async () => (await bob.client.messages('alice')).length === 1, 20_000, 'first message');
 

@@ -16,13 +16,7 @@ afterEach(async () => {
 
 describe('identity changes', { timeout: 60_000 }, () => {
   it('warn, block sending until accepted, then allow it', async () => {
-    await h.startServer();
-    const alice = await h.register('alice');
-    const bob = await h.register('bob');
-    await alice.client.addContact(bob.client.accountId, 'bob');
-    await bob.client.addContact(alice.client.accountId, 'alice');
-    await alice.client.connect();
-    await bob.client.connect();
+    const { alice, bob } = await h.startConnectedPair();
     await alice.client.send('bob', 'hi');
     await until(async () => (await bob.client.messages('alice')).length === 1);
     await alice.client.verify('bob');

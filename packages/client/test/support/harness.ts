@@ -48,6 +48,24 @@ export class Harness {
     return { client, dir, events };
   }
 
+  /**
+   * Starts the server and registers alice and bob, each in the other's
+   * contacts, both connected: the opening of most two-person tests.
+   */
+  async startConnectedPair(): Promise<{
+    alice: { client: TacetClient; dir: string; events: ClientEvent[] };
+    bob: { client: TacetClient; dir: string; events: ClientEvent[] };
+  }> {
+    await this.startServer();
+    const alice = await this.register('alice');
+    const bob = await this.register('bob');
+    await alice.client.addContact(bob.client.accountId, 'bob');
+    await bob.client.addContact(alice.client.accountId, 'alice');
+    await alice.client.connect();
+    await bob.client.connect();
+    return { alice, bob };
+  }
+
   async reopen(dir: string, name: string): Promise<{ client: TacetClient; events: ClientEvent[] }> {
     const store = await openSqliteStore({ dir, passphrase: `pw-${name}` });
     const client = await TacetClient.open({ store, webSocket: nodeWebSocket });
