@@ -25,7 +25,7 @@ describe('message content', () => {
     expect(decodeContent(encodeContent(text))).toEqual(text);
     const timer = { kind: 'timer', id, sentAt: 5, timerSeconds: 0 } as const;
     expect(decodeContent(encodeContent(timer))).toEqual(timer);
-    const receipt = { kind: 'receipt', id, sentAt: 5, receiptIds: [id, new Uint8Array(16)] } as const;
+    const receipt = { kind: 'receipt' as const, id, sentAt: 5, receiptIds: [id, new Uint8Array(16)] };
     expect(decodeContent(encodeContent(receipt))).toEqual(receipt);
   });
 

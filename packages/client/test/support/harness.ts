@@ -89,7 +89,11 @@ export class Harness {
 }
 
 /** Polls `check` until it returns a truthy value or `ms` passes. */
-export async function until<T>(check: () => Promise<T> | T, ms = 20_000, what = 'condition'): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T> | T,
+  ms = 20_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();

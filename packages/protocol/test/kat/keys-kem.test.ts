@@ -10,13 +10,14 @@ import {
   KEMKeyPair,
   KEMPublicKey,
   KEMSecretKey,
+  type KemType,
   kemDecapsulate,
   kemEncapsulate,
 } from '../../src/keys/index.js';
 import { codeOf } from '../support/error-code.js';
 
 describe.each([KEM_TYPE_KYBER1024, KEM_TYPE_MLKEM1024])('KEM type %i', (type) => {
-  const pair = KEMKeyPair.generate(type);
+  const pair = KEMKeyPair.generate(type as KemType);
 
   it('serializes keys with the type byte (1569 / 3169 bytes) and round-trips them', () => {
     const pub = pair.publicKey.serialize();
@@ -90,7 +91,7 @@ describe('repeated use of one key (prepared-key cache)', () => {
   it.each([KEM_TYPE_KYBER1024, KEM_TYPE_MLKEM1024])(
     'type %i: many encapsulations to one key all decapsulate, also from fresh copies',
     (type) => {
-      const pair = KEMKeyPair.generate(type);
+      const pair = KEMKeyPair.generate(type as KemType);
       const copyPub = () => KEMPublicKey.deserialize(pair.publicKey.serialize());
       const copySec = () => KEMSecretKey.deserialize(pair.secretKey.serialize());
       for (let i = 0; i < 4; i++) {

@@ -8,6 +8,7 @@ import { ProtocolError } from '../../src/errors.js';
 import {
   IdentityKeyPair,
   KEM_TYPE_MLKEM1024,
+  type KemType,
   KyberPreKeyRecord,
   PreKeyRecord,
   SignedPreKeyRecord,
@@ -41,7 +42,7 @@ describe('prekey records', () => {
   it.each([undefined, KEM_TYPE_MLKEM1024])(
     'KyberPreKeyRecord (type %s) is signed over the 1569 bytes and round-trips',
     (type) => {
-      const rec = KyberPreKeyRecord.generate(9, identity, 42, type);
+      const rec = KyberPreKeyRecord.generate(9, identity, 42, type as KemType | undefined);
       expect(identity.publicKey.verifySignature(rec.keyPair.publicKey.serialize(), rec.signature)).toBe(true);
       expect(identity.publicKey.verifySignature(rec.keyPair.publicKey.bytes, rec.signature)).toBe(false);
       const back = KyberPreKeyRecord.deserialize(rec.serialize());

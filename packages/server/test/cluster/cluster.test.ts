@@ -58,7 +58,11 @@ describe('three nodes on PostgreSQL + Redis', () => {
   });
 
   it('keeps messages for an offline recipient and hands them over on another node once, in order', async () => {
-    const [recipient, a, b] = [clients[0], clients[1], clients[2]] as ClusterClient[];
+    const [recipient, a, b] = [clients[0], clients[1], clients[2]] as [
+      ClusterClient,
+      ClusterClient,
+      ClusterClient,
+    ];
     const before = recipient.received.length;
     await recipient.disconnect();
     const fromA: string[] = [];

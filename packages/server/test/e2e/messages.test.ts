@@ -13,7 +13,7 @@ function filesContaining(dir: string, needle: Uint8Array): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
-    .filter((f) => readFileSync(f).includes(needle));
+    .filter((f) => readFileSync(f).includes(Buffer.from(needle)));
 }
 
 describe('messages', () => {

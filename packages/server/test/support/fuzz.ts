@@ -23,7 +23,10 @@ export function mutate(next: () => number, seed: Uint8Array): Uint8Array {
   const bytes = [...seed];
   switch (pick(7)) {
     case 0:
-      for (let i = 0, n = 1 + pick(4); i < n && bytes.length; i++) bytes[pick(bytes.length)] ^= 1 << pick(8);
+      for (let i = 0, n = 1 + pick(4); i < n && bytes.length; i++) {
+        const at = pick(bytes.length);
+        bytes[at] = (bytes[at] as number) ^ (1 << pick(8));
+      }
       break;
     case 1:
       for (let i = 0, n = 1 + pick(4); i < n && bytes.length; i++) bytes[pick(bytes.length)] = pick(256);
