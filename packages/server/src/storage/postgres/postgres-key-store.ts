@@ -11,16 +11,10 @@ import type {
   KeyStore,
   KeyUpload,
   PutKeysResult,
-  StoredSignedPreKey,
 } from '../../keys/key-store.js';
+import { type KeyRow, toKey } from '../key-row.js';
 import { int, type PgClient, type PgPool, withTransaction } from './driver.js';
 import { claimOneTime, putOneTimeKeys, selectKey } from './key-queries.js';
-
-type KeyRow = { key_id: number; public_key: Buffer; signature?: Buffer };
-
-function toKey(row: KeyRow): StoredSignedPreKey {
-  return { keyId: row.key_id, publicKey: row.public_key, signature: row.signature ?? Buffer.alloc(0) };
-}
 
 export class PostgresKeyStore implements KeyStore {
   constructor(private readonly pool: PgPool) {}

@@ -9,16 +9,10 @@ import type {
   KeyStore,
   KeyUpload,
   PutKeysResult,
-  StoredSignedPreKey,
 } from '../../keys/key-store.js';
+import { type KeyRow, toKey } from '../key-row.js';
 import type { SqliteDatabase } from './database.js';
 import type { GroupCommitter } from './group-commit.js';
-
-type KeyRow = { key_id: number; public_key: Buffer; signature?: Buffer };
-
-function toKey(row: KeyRow): StoredSignedPreKey {
-  return { keyId: row.key_id, publicKey: row.public_key, signature: row.signature ?? Buffer.alloc(0) };
-}
 
 export class SqliteKeyStore implements KeyStore {
   private readonly s;
