@@ -5,6 +5,7 @@
 import type { RateLimit } from './accounts/rate-limiter.js';
 import type { Fanout } from './fanout/fanout.js';
 import {
+  DEFAULT_MAX_ATTACHMENT_BYTES,
   DEFAULT_MAX_QUEUE_LENGTH,
   DEFAULT_MAX_RETENTION_SECONDS,
   DEFAULT_PING_INTERVAL_MS,
@@ -29,6 +30,8 @@ export interface ServerConfig {
   powSecret?: Uint8Array;
   /** Serve the web client from this directory at `/`. */
   staticDir?: string;
+  /** Largest attachment (its ciphertext) a client may upload, bytes. Default 100 MiB. Attachments are kept at most `maxRetentionSeconds`. */
+  maxAttachmentBytes?: number;
   /** Messages waiting per device before sends to it fail with queue_full. Default 10,000. */
   maxQueueLength?: number;
   /** Registrations per client address. Default burst 5, 20 per hour. */
@@ -87,6 +90,7 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     maxRetentionSeconds: config.maxRetentionSeconds ?? DEFAULT_MAX_RETENTION_SECONDS,
     powBits: config.powBits ?? DEFAULT_POW_BITS,
     maxQueueLength: config.maxQueueLength ?? DEFAULT_MAX_QUEUE_LENGTH,
+    maxAttachmentBytes: config.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
     registrationLimit: config.registrationLimit ?? { burst: 5, perHour: 20 },
     challengeLimit: config.challengeLimit ?? { burst: 20, perHour: 200 },
     prekeyFetchLimit: config.prekeyFetchLimit ?? { burst: 100, perHour: 1000 },
@@ -100,6 +104,7 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
   check(Number.isInteger(r.maxRetentionSeconds) && r.maxRetentionSeconds >= 1, 'maxRetentionSeconds');
   check(Number.isInteger(r.powBits) && r.powBits >= 0 && r.powBits <= 32, 'powBits');
   check(Number.isInteger(r.maxQueueLength) && r.maxQueueLength >= 1, 'maxQueueLength');
+  check(Number.isSafeInteger(r.maxAttachmentBytes) && r.maxAttachmentBytes >= 1, 'maxAttachmentBytes');
   check(r.pingIntervalMs >= 10 && r.sweepIntervalMs >= 10, 'pingIntervalMs / sweepIntervalMs');
   return r;
 }

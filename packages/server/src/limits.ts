@@ -33,3 +33,7 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** How long close() waits for connections to drain before cutting them. */
 export const SHUTDOWN_GRACE_MS = 5_000;
+/** Default largest attachment (ciphertext) a client may upload: Signal's own cap is of this order. */
+export const DEFAULT_MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
+/** How long an attachment upload credential stays valid: long enough for a slow 100 MiB upload with resumes. */
+export const ATTACHMENT_UPLOAD_TTL_MS = 60 * 60_000;
