@@ -39,16 +39,34 @@ export interface ServerConfig {
   /** Challenges per client address. Default burst 20, 200 per hour. */
   challengeLimit?: RateLimit;
   /**
-   * Behind a reverse proxy: take the client address for the rate limiters from the last
-   * X-Forwarded-For entry (the one the proxy appended). Never enable without a proxy that sets it.
+   * Reverse proxies, as CIDR ranges (`10.0.0.0/8`, `::1/128`): a request from one of them is
+   * rate-limited by the rightmost X-Forwarded-For entry that is not itself a trusted proxy.
+   * X-Forwarded-For from any other peer is ignored. Default none.
    */
-  trustProxy?: boolean;
+  trustProxy?: readonly string[];
   /** Prekey bundle fetches per requesting account, so no one drains another's one-time keys. Default burst 100, 1,000 per hour. */
   prekeyFetchLimit?: RateLimit;
   /** Ping interval; a connection that answers two pings in a row with silence is dropped. Default 30 s. */
   pingIntervalMs?: number;
   /** How often expired messages are deleted. Default 60 s. */
   sweepIntervalMs?: number;
+  /** Interface of the metrics listener (Prometheus `/metrics`). Default 127.0.0.1. */
+  metricsHost?: string;
+  /** Port of the metrics listener; 0 picks a free one (see `metricsUrl`). Default 0. */
+  metricsPort?: number;
+  /** Open the metrics listener at all. Default true. */
+  metricsListener?: boolean;
+  /**
+   * Also serve `/metrics` on the API port, to requests carrying `Authorization: Bearer <token>`
+   * (at least 16 characters). Without it `/metrics` on the API port is 404.
+   */
+  metricsToken?: string;
+  /** PEM certificate chain file: serve HTTPS and WSS. Needs `tlsKeyFile`; reloaded by `reloadTls()`. */
+  tlsCertFile?: string;
+  /** PEM private key file for `tlsCertFile`. */
+  tlsKeyFile?: string;
+  /** HSTS max-age in seconds sent over TLS; 0 sends none. Default 1 year. */
+  hstsMaxAgeSeconds?: number;
   /** Default 'info'. */
   logLevel?: LogLevel;
   /** Where JSON log lines go. Default stderr. */
@@ -74,7 +92,10 @@ type OptionalKeys =
   | 'logSink'
   | 'postgresUrl'
   | 'redisUrl'
-  | 'redisPrefix';
+  | 'redisPrefix'
+  | 'metricsToken'
+  | 'tlsCertFile'
+  | 'tlsKeyFile';
 export type ResolvedConfig = Required<Omit<ServerConfig, OptionalKeys>> & Pick<ServerConfig, OptionalKeys>;
 
 function check(ok: boolean, what: string): void {
@@ -94,7 +115,11 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     registrationLimit: config.registrationLimit ?? { burst: 5, perHour: 20 },
     challengeLimit: config.challengeLimit ?? { burst: 20, perHour: 200 },
     prekeyFetchLimit: config.prekeyFetchLimit ?? { burst: 100, perHour: 1000 },
-    trustProxy: config.trustProxy ?? false,
+    trustProxy: config.trustProxy ?? [],
+    metricsHost: config.metricsHost ?? '127.0.0.1',
+    metricsPort: config.metricsPort ?? 0,
+    metricsListener: config.metricsListener ?? true,
+    hstsMaxAgeSeconds: config.hstsMaxAgeSeconds ?? 365 * 24 * 3600,
     pingIntervalMs: config.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
     sweepIntervalMs: config.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
     logLevel: config.logLevel ?? 'info',
@@ -105,6 +130,14 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
   check(Number.isInteger(r.powBits) && r.powBits >= 0 && r.powBits <= 32, 'powBits');
   check(Number.isInteger(r.maxQueueLength) && r.maxQueueLength >= 1, 'maxQueueLength');
   check(Number.isSafeInteger(r.maxAttachmentBytes) && r.maxAttachmentBytes >= 1, 'maxAttachmentBytes');
+  check(Number.isInteger(r.metricsPort) && r.metricsPort >= 0 && r.metricsPort <= 65535, 'metricsPort');
+  check(r.metricsToken === undefined || r.metricsToken.length >= 16, 'metricsToken (at least 16 characters)');
+  check(
+    (r.tlsCertFile === undefined) === (r.tlsKeyFile === undefined),
+    'tlsCertFile and tlsKeyFile go together',
+  );
+  check(Number.isInteger(r.hstsMaxAgeSeconds) && r.hstsMaxAgeSeconds >= 0, 'hstsMaxAgeSeconds');
+  check(Array.isArray(r.trustProxy), 'trustProxy (a list of CIDR ranges)');
   check(r.pingIntervalMs >= 10 && r.sweepIntervalMs >= 10, 'pingIntervalMs / sweepIntervalMs');
   return r;
 }

@@ -5,6 +5,7 @@ import type { ResolvedConfig } from './config.js';
 import type { Fanout } from './fanout/fanout.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
+import type { TrustedProxies } from './net/trusted-proxies.js';
 import type { Storage } from './storage/storage.js';
 import type { ConnectionHub } from './ws/hub.js';
 
@@ -22,6 +23,8 @@ export interface ServerContext {
   /** Identity-key lookups, per requesting account, apart from prekey fetches (same limits). */
   identityLookupLimiter: RateLimiter;
   hub: ConnectionHub;
+  /** Proxies whose X-Forwarded-For names the client for the rate limiters. */
+  proxies: TrustedProxies;
   /** True once close() has begun: new work is refused with `unavailable`. */
   draining: boolean;
 }

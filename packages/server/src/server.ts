@@ -16,9 +16,12 @@ import type { Fanout } from './fanout/fanout.js';
 import { LocalFanout } from './fanout/local/local-fanout.js';
 import { openRedisFanout } from './fanout/redis/index.js';
 import { createApp } from './http/app.js';
+import { createMetricsServer } from './http/metrics-listener.js';
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from './limits.js';
 import { createLogger, errorFields, type Logger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
+import { readTlsFiles, type TlsServer, tlsServerFactory } from './net/tls.js';
+import { TrustedProxies } from './net/trusted-proxies.js';
 import { openPostgresStorage } from './storage/postgres/index.js';
 import { openSqliteStorage } from './storage/sqlite/index.js';
 import type { Storage } from './storage/storage.js';
@@ -27,9 +30,13 @@ import { attachWebSockets } from './ws/upgrade.js';
 
 /** A listening server. */
 export interface RunningServer extends AsyncDisposable {
-  /** `http://host:port`; the WebSocket is at `ws://host:port/v1/ws`. */
+  /** `http://host:port` (`https://` with TLS); the WebSocket is at `ws(s)://host:port/v1/ws`. */
   readonly url: string;
   readonly port: number;
+  /** `http://host:port/metrics` of the metrics listener, if it is open. */
+  readonly metricsUrl: string | undefined;
+  /** Re-reads the TLS certificate and key files (after a renewal); new connections use them. */
+  reloadTls(): Promise<void>;
   /** Expired-message sweep now (tests, operators); resolves how many were deleted. */
   sweep(): Promise<number>;
   /** Graceful shutdown; idempotent. */
@@ -38,6 +45,7 @@ export interface RunningServer extends AsyncDisposable {
 
 async function buildContext(config: ServerConfig): Promise<ServerContext> {
   const resolved = resolveConfig(config);
+  new TrustedProxies(resolved.trustProxy); // rejects a malformed range before anything opens
   const logger = createLogger(resolved.logLevel, resolved.logSink);
   const storage = await openStorage(resolved, logger);
   const metrics = new ServerMetrics();
@@ -61,6 +69,7 @@ async function buildContext(config: ServerConfig): Promise<ServerContext> {
     prekeyFetchLimiter: new RateLimiter(resolved.prekeyFetchLimit),
     identityLookupLimiter: new RateLimiter(resolved.prekeyFetchLimit),
     hub: new ConnectionHub(),
+    proxies: new TrustedProxies(resolved.trustProxy),
     draining: false,
   };
 }
@@ -88,6 +97,11 @@ async function openFanout(config: ResolvedConfig, logger: Logger): Promise<Fanou
   });
 }
 
+function urlOf(scheme: string, address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${scheme}://${host}:${address.port}`;
+}
+
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -105,33 +119,53 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
  * console.log(server.url);
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const tls = config.tlsCertFile && config.tlsKeyFile ? await readTlsFiles(config) : undefined;
   const ctx = await buildContext(config);
   const app = createApp(ctx);
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createAdaptorServer({ fetch: app.fetch, ...(tls ? tlsServerFactory(tls) : {}) }) as Server;
+  const metricsServer = ctx.config.metricsListener ? createMetricsServer(ctx.metrics) : undefined;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const wss = attachWebSockets(ctx, server);
   ctx.metrics.gauge('tacet_ws_connections', 'Open device connections.', () => ctx.hub.size);
   const sweeper = new Sweeper(ctx.storage.queue, ctx.logger, (n) => ctx.metrics.messagesExpired.inc({}, n));
   let address: AddressInfo;
+  let metricsAddress: AddressInfo | undefined;
   try {
     address = await listen(server, ctx.config.port, ctx.config.host);
+    if (metricsServer)
+      metricsAddress = await listen(metricsServer, ctx.config.metricsPort, ctx.config.metricsHost);
   } catch (err) {
+    server.close();
+    await ctx.fanout.close();
     await ctx.storage.close();
     throw err;
   }
   sweeper.start(ctx.config.sweepIntervalMs);
   ctx.hub.startHeartbeat(ctx.config.pingIntervalMs);
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  ctx.logger.info('listening', { url });
+  const url = urlOf(tls ? 'https' : 'http', address);
+  const metricsUrl = metricsAddress && `${urlOf('http', metricsAddress)}/metrics`;
+  ctx.logger.info('listening', { url, ...(metricsUrl ? { metricsUrl } : {}) });
 
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= shutdown(ctx, server, wss, sweeper);
+    closing ??= shutdown(ctx, server, wss, sweeper).finally(() => metricsServer?.close());
     return closing;
   };
-  return { url, port: address.port, sweep: () => sweeper.sweep(), close, [Symbol.asyncDispose]: close };
+  const reloadTls = async () => {
+    if (!tls) throw new RangeError('the server was started without TLS');
+    (server as unknown as TlsServer).setSecureContext(await readTlsFiles(config));
+    ctx.logger.info('tls reloaded');
+  };
+  return {
+    url,
+    port: address.port,
+    metricsUrl,
+    reloadTls,
+    sweep: () => sweeper.sweep(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 async function shutdown(

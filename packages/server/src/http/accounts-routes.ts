@@ -24,11 +24,8 @@ import { limitBody, readJson } from './body.js';
 
 /** The client address for rate limiting (used in memory only, never logged or stored). */
 function clientAddress(ctx: ServerContext, c: Context<{ Bindings: HttpBindings } & AuthEnv>): string {
-  if (ctx.config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
-    if (forwarded) return forwarded.slice(0, 64);
-  }
-  return c.env.incoming.socket.remoteAddress ?? 'unknown';
+  const peer = c.env.incoming.socket.remoteAddress ?? 'unknown';
+  return ctx.proxies.clientAddress(peer, c.req.header('x-forwarded-for'));
 }
 
 function limit(ctx: ServerContext, limiter: RateLimiter, address: string): void {

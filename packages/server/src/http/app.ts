@@ -40,9 +40,14 @@ const SECURITY_HEADERS = {
 /** Builds the Hono app for a server. */
 export function createApp(ctx: ServerContext): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
+  // Over TLS, tell browsers never to try plain HTTP here again (a downgrade would expose the bundle).
+  const headers: Record<string, string> =
+    ctx.config.tlsCertFile && ctx.config.hstsMaxAgeSeconds > 0
+      ? { ...SECURITY_HEADERS, 'strict-transport-security': `max-age=${ctx.config.hstsMaxAgeSeconds}` }
+      : SECURITY_HEADERS;
   app.use(async (c, next) => {
     await next();
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.header(k, v);
+    for (const [k, v] of Object.entries(headers)) if (!c.res.headers.has(k)) c.header(k, v);
     const route = c.req.routePath === '/*' ? 'other' : c.req.routePath;
     ctx.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
   });

@@ -3,8 +3,8 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register, startTestServer, type TestServer, TestSocket } from '../support/harness.js';
 
-async function delivered(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function delivered(metricsUrl: string | undefined): Promise<number> {
+  const text = await (await fetch(metricsUrl as string)).text();
   return Number(/^tacet_messages_delivered_total (\d+)$/m.exec(text)?.[1] ?? 0);
 }
 
@@ -31,14 +31,14 @@ describe('backpressure', () => {
     const raw = (b.ws as unknown as { _socket: Socket })._socket;
     raw.pause();
     await new Promise((r) => setTimeout(r, 500));
-    const whilePaused = await delivered(url);
+    const whilePaused = await delivered(t.server.metricsUrl);
     expect(whilePaused).toBeLessThan(total / 2);
     await new Promise((r) => setTimeout(r, 300));
-    expect(await delivered(url)).toBe(whilePaused);
+    expect(await delivered(t.server.metricsUrl)).toBe(whilePaused);
 
     raw.resume();
     await b.until(() => b.envelopes().length === total, 30_000);
-    expect(await delivered(url)).toBe(total);
+    expect(await delivered(t.server.metricsUrl)).toBe(total);
     await Promise.all([a.close(), b.close()]);
   });
 });

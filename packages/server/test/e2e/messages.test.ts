@@ -165,7 +165,7 @@ describe('retention', () => {
       await b.until((f) => f.some((x) => x.kind.case === 'queueDrained'));
       expect(b.envelopes()).toHaveLength(0);
       expect(await t.server.sweep()).toBe(1);
-      const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
+      const metrics = await (await fetch(t.server.metricsUrl as string)).text();
       expect(metrics).toMatch(/tacet_messages_expired_total 1/);
       await Promise.all([a.close(), b.close()]);
     } finally {

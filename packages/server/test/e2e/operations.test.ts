@@ -8,13 +8,13 @@ describe('operations', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tacet-ops-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('serves /healthz and Prometheus /metrics', async () => {
+  it('serves /healthz, and Prometheus /metrics on the metrics listener', async () => {
     const t = await startTestServer({ dataDir });
     const health = await fetch(`${t.server.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
     await register(t.server.url);
-    const metrics = await fetch(`${t.server.url}/metrics`);
+    const metrics = await fetch(t.server.metricsUrl as string);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     const body = await metrics.text();
     expect(body).toMatch(/^# TYPE tacet_registrations_total counter$/m);
