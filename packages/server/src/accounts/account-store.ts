@@ -18,7 +18,21 @@ export interface NewAccount {
   accountId: Uint8Array;
   credentialHash: Uint8Array;
   registrationId: number;
+  /** Registration time, ms; adapters keep only its UTC day ({@link registrationDay}). */
   createdAt: number;
+}
+
+/** One day in ms. */
+export const DAY_MS = 86_400_000;
+
+/**
+ * The start of the UTC day of `ms`: what is stored as an account's
+ * registration time. A millisecond stamp would let a seized database be
+ * matched against a network log of who registered when.
+ * @example registrationDay(Date.UTC(2026, 0, 2, 13, 45)) === Date.UTC(2026, 0, 2)
+ */
+export function registrationDay(ms: number): number {
+  return ms - (ms % DAY_MS);
 }
 
 export interface AccountStore {

@@ -24,7 +24,11 @@ export type EnqueueResult =
   | { ok: false; code: 'unknown_recipient' | 'queue_full'; failedIndexes: number[] };
 
 export interface StoredEnvelope {
-  /** Queue order; strictly increasing per device, never reused. */
+  /**
+   * Queue order: strictly increasing per device while any connection may hold
+   * a cursor. Adapters derive it from a clock, never from a lifetime counter
+   * (a seized database must not tell how much traffic a device had).
+   */
   seq: number;
   id: Uint8Array;
   content: Uint8Array;

@@ -13,6 +13,7 @@ import {
   type TempPostgresDatabase,
   tempRedisPrefix,
 } from '@tacet/testkit';
+import pg from 'pg';
 import { afterAll } from 'vitest';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
 import { spawnNode } from '../cluster/support/cluster.js';
@@ -34,18 +35,29 @@ function databaseFor(dataDir: string | undefined): Promise<TempPostgresDatabase>
   return db;
 }
 
+async function queryPostgres(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 /** The harness with `startTestServer` on PostgreSQL + Redis. */
 export function withPostgres(harness: typeof Harness): typeof Harness {
   return {
     ...harness,
     async startTestServer(overrides = {}) {
       const db = await databaseFor(overrides.dataDir);
-      return harness.startTestServer({
+      const started = await harness.startTestServer({
         storage: () => openPostgresStorage({ url: db.url, maxConnections: 4 }),
         redisUrl: redisUrl(),
         redisPrefix: tempRedisPrefix(),
         ...overrides,
       });
+      return { ...started, query: (sql) => queryPostgres(db.url, sql) };
     },
   };
 }

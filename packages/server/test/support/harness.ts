@@ -17,14 +17,28 @@ import {
   solvePow,
   toBase64Url,
 } from '@tacet/wire';
+import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { type RunningServer, type ServerConfig, startServer } from '../../src/index.js';
+import { DATABASE_FILE } from '../../src/storage/sqlite/database.js';
 
 export interface TestServer {
   server: RunningServer;
   dataDir: string;
   logs: string[];
+  /** Reads the server's stored data directly, as someone who seized it would (SQLite here; PostgreSQL in e2e-postgres). */
+  query(sql: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
+}
+
+/** Runs a read-only query on the SQLite database of `dataDir`, beside the running server. */
+export async function querySqlite(dataDir: string, sql: string): Promise<Record<string, unknown>[]> {
+  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+  try {
+    return db.prepare(sql).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
 }
 
 /** Starts a server with easy PoW and generous limits; overrides win. */
@@ -45,6 +59,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     server,
     dataDir,
     logs,
+    query: (sql) => querySqlite(dataDir, sql),
     async stop() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -3,7 +3,12 @@
  * addition are small transactions on the pool; adding a device locks the
  * account row so two concurrent additions cannot pick the same number.
  */
-import type { AccountStore, DeviceRecord, NewAccount } from '../../accounts/account-store.js';
+import {
+  type AccountStore,
+  type DeviceRecord,
+  type NewAccount,
+  registrationDay,
+} from '../../accounts/account-store.js';
 import { type PgPool, type PgQueryable, withTransaction } from './driver.js';
 
 interface DeviceRow {
@@ -20,7 +25,7 @@ export class PostgresAccountStore implements AccountStore {
     return withTransaction(this.pool, async (c) => {
       const inserted = await c.query(
         'INSERT INTO accounts (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING',
-        [a.accountId, a.createdAt],
+        [a.accountId, registrationDay(a.createdAt)],
       );
       if (inserted.rowCount === 0) return false;
       await c.query(

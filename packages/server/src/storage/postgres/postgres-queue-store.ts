@@ -89,7 +89,9 @@ export class PostgresQueueStore implements QueueStore {
            RETURNING e.account_id, e.device_id),
          per_device AS (SELECT account_id, device_id, count(*) AS n FROM deleted GROUP BY account_id, device_id),
          counted AS (
-           UPDATE devices d SET queue_length = d.queue_length - p.n FROM per_device p
+           UPDATE devices d SET queue_length = d.queue_length - p.n,
+             next_seq = CASE WHEN d.queue_length = p.n THEN 0 ELSE d.next_seq END
+           FROM per_device p
            WHERE d.account_id = p.account_id AND d.device_id = p.device_id)
          SELECT coalesce(sum(n), 0) AS n FROM per_device`,
         [now, limit, locked.rows.map((r) => r.account_id), locked.rows.map((r) => r.device_id)],

@@ -6,6 +6,13 @@
  *   (`locked`), so two batches (on this node or another) never deadlock,
  *   and sequence numbers taken from the locked row commit in order per
  *   device — a delivery cursor never skips a row that commits late;
+ * - a sequence number is the database clock in microseconds, or the locked
+ *   row's floor (`next_seq`) if that is ahead. The clock is read in the
+ *   locking scan, which PostgreSQL re-evaluates on the newest row version
+ *   after waiting for a lock, so it is read after any earlier batch of that
+ *   device committed. A device whose queue empties gets floor 0, so the
+ *   database keeps no count of its traffic (migration 002); across an empty
+ *   queue, cursor order rests on the database clock not stepping back;
  * - each enqueue is all-or-nothing: refused if a recipient device is
  *   unknown, or would be over its cap counting the rows queued before it in
  *   the batch (rows of refused sends count too: conservative near the cap);
@@ -42,12 +49,14 @@ WITH copies AS (
 acks AS (
   SELECT * FROM unnest($10::integer[], $11::bytea[], $12::integer[], $13::bytea[]) AS a(op, account_id, device_id, id)),
 locked AS MATERIALIZED (
-  SELECT d.account_id, d.device_id, d.next_seq, d.queue_length FROM devices d
+  SELECT d.account_id, d.device_id, d.next_seq, d.queue_length,
+         greatest(d.next_seq, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint) AS base_seq
+  FROM devices d
   WHERE (d.account_id, d.device_id) IN (SELECT account_id, device_id FROM copies UNION SELECT account_id, device_id FROM acks)
   ORDER BY d.account_id, d.device_id FOR UPDATE),
 planned AS (
   SELECT c.*, l.account_id IS NULL AS is_unknown,
-         l.next_seq + row_number() OVER w - 1 AS seq,
+         l.base_seq + row_number() OVER w - 1 AS seq,
          l.queue_length + row_number() OVER w - 1 >= c.max_len AS is_full
   FROM copies c LEFT JOIN locked l USING (account_id, device_id)
   WINDOW w AS (PARTITION BY c.account_id, c.device_id ORDER BY c.ord)),
@@ -73,7 +82,9 @@ next_seqs AS (
   SELECT account_id, device_id, max(seq) + 1 AS next_seq FROM accepted GROUP BY account_id, device_id),
 counted AS (
   UPDATE devices d
-  SET next_seq = greatest(d.next_seq, coalesce(s.next_seq, d.next_seq)), queue_length = d.queue_length + coalesce(c.n, 0)
+  SET next_seq = CASE WHEN d.queue_length + coalesce(c.n, 0) = 0 THEN 0
+                      ELSE greatest(d.next_seq, coalesce(s.next_seq, d.next_seq)) END,
+      queue_length = d.queue_length + coalesce(c.n, 0)
   FROM locked l LEFT JOIN changes c USING (account_id, device_id) LEFT JOIN next_seqs s USING (account_id, device_id)
   WHERE d.account_id = l.account_id AND d.device_id = l.device_id AND (c.n IS NOT NULL OR s.next_seq IS NOT NULL))
 SELECT 'i' AS kind, p.op, p.idx FROM inserted JOIN planned p USING (account_id, device_id, seq)

@@ -1,5 +1,10 @@
 /** SQLite adapter of {@link AccountStore}. */
-import type { AccountStore, DeviceRecord, NewAccount } from '../../accounts/account-store.js';
+import {
+  type AccountStore,
+  type DeviceRecord,
+  type NewAccount,
+  registrationDay,
+} from '../../accounts/account-store.js';
 import type { SqliteDatabase } from './database.js';
 import type { GroupCommitter } from './group-commit.js';
 
@@ -39,7 +44,7 @@ export class SqliteAccountStore implements AccountStore {
 
   createAccount(a: NewAccount): Promise<boolean> {
     return this.committer.run(() => {
-      if (this.insertAccount.run(a.accountId, a.createdAt).changes === 0) return false;
+      if (this.insertAccount.run(a.accountId, registrationDay(a.createdAt)).changes === 0) return false;
       this.insertDevice.run(a.accountId, 1, a.credentialHash, a.registrationId);
       return true;
     });

@@ -3,6 +3,11 @@
  * group committer (one fsync per batch); reads go straight to the database
  * and see only committed rows. Queue lengths are cached in memory (this
  * process is the only writer) so the cap check costs no COUNT per send.
+ *
+ * Sequence numbers come from the clock (microsecond-sized steps of
+ * `Date.now()`), kept strictly increasing in memory: a delivery cursor never
+ * sees one go back while this process runs, and no stored number counts how
+ * many envelopes ever passed (no AUTOINCREMENT, see migration 002).
  */
 import type {
   EnqueueRequest,
@@ -24,10 +29,14 @@ interface EnvelopeRow {
 
 /** Cached lengths kept before the cache is dropped and rebuilt lazily. */
 const MAX_CACHED_LENGTHS = 100_000;
+/** Sequence numbers per millisecond: room for bursts before they run ahead of the clock. */
+const SEQ_PER_MS = 1000;
 
 export class SqliteQueueStore implements QueueStore {
   private readonly s;
   private readonly lengths = new Map<string, number>();
+  /** The last sequence number handed out (or the highest stored at start). */
+  private lastSeq: number;
 
   constructor(
     db: SqliteDatabase,
@@ -40,7 +49,7 @@ export class SqliteQueueStore implements QueueStore {
       device: db.prepare(`SELECT 1 FROM devices WHERE ${byDevice}`).pluck(),
       count: db.prepare(`SELECT count(*) FROM envelopes WHERE ${byDevice}`).pluck(),
       insert: db.prepare(
-        'INSERT OR IGNORE INTO envelopes (account_id, device_id, id, content, server_ts, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO envelopes (seq, account_id, device_id, id, content, server_ts, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       fetch: db.prepare(
         `SELECT seq, id, content, server_ts, expires_at FROM envelopes
@@ -51,6 +60,12 @@ export class SqliteQueueStore implements QueueStore {
         'DELETE FROM envelopes WHERE seq IN (SELECT seq FROM envelopes WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)',
       ),
     };
+    this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM envelopes').pluck().get() as number;
+  }
+
+  private nextSeq(): number {
+    this.lastSeq = Math.max(this.lastSeq + 1, Date.now() * SEQ_PER_MS);
+    return this.lastSeq;
   }
 
   private length(accountId: Uint8Array, deviceId: number): number {
@@ -81,6 +96,7 @@ export class SqliteQueueStore implements QueueStore {
       let stored = 0;
       for (const c of req.copies) {
         const added = this.s.insert.run(
+          this.nextSeq(),
           c.accountId,
           c.deviceId,
           req.id,

@@ -1,5 +1,6 @@
 /** Numbered PostgreSQL migrations, applied in order, each once, each in its own transaction. */
 import { up as init } from './001-init.js';
+import { up as noTrafficCounter } from './002-no-traffic-counter.js';
 
 export interface PgMigration {
   version: number;
@@ -7,4 +8,7 @@ export interface PgMigration {
   up: string;
 }
 
-export const PG_MIGRATIONS: readonly PgMigration[] = [{ version: 1, name: 'init', up: init }];
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  { version: 1, name: 'init', up: init },
+  { version: 2, name: 'no-traffic-counter', up: noTrafficCounter },
+];
