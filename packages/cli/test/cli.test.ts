@@ -16,7 +16,18 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   server = spawn(
     process.execPath,
-    [...NODE_ARGS, 'server', '--data', join(root, 'server'), '--port', '0', '--pow-bits', '4'],
+    [
+      ...NODE_ARGS,
+      'server',
+      '--data',
+      join(root, 'server'),
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--pow-bits',
+      '4',
+    ],
     {
       stdio: ['ignore', 'pipe', 'ignore'],
     },

@@ -67,6 +67,8 @@ export interface ServerConfig {
   tlsKeyFile?: string;
   /** HSTS max-age in seconds sent over TLS; 0 sends none. Default 1 year. */
   hstsMaxAgeSeconds?: number;
+  /** How often failure counts by error code are logged (error-tally.ts). Default 60 s. */
+  errorLogIntervalMs?: number;
   /** Default 'info'. */
   logLevel?: LogLevel;
   /** Where JSON log lines go. Default stderr. */
@@ -123,6 +125,7 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     pingIntervalMs: config.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
     sweepIntervalMs: config.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
     logLevel: config.logLevel ?? 'info',
+    errorLogIntervalMs: config.errorLogIntervalMs ?? 60_000,
   };
   check(typeof r.dataDir === 'string' && r.dataDir.length > 0, 'dataDir');
   check(Number.isInteger(r.port) && r.port >= 0 && r.port <= 65535, 'port');
@@ -138,6 +141,7 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
   );
   check(Number.isInteger(r.hstsMaxAgeSeconds) && r.hstsMaxAgeSeconds >= 0, 'hstsMaxAgeSeconds');
   check(Array.isArray(r.trustProxy), 'trustProxy (a list of CIDR ranges)');
+  check(Number.isInteger(r.errorLogIntervalMs) && r.errorLogIntervalMs >= 1000, 'errorLogIntervalMs');
   check(r.pingIntervalMs >= 10 && r.sweepIntervalMs >= 10, 'pingIntervalMs / sweepIntervalMs');
   return r;
 }

@@ -2,6 +2,7 @@
 import type { PowIssuer } from './accounts/pow-issuer.js';
 import type { RateLimiter } from './accounts/rate-limiter.js';
 import type { ResolvedConfig } from './config.js';
+import type { ErrorTally } from './error-tally.js';
 import type { Fanout } from './fanout/fanout.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
@@ -15,6 +16,8 @@ export interface ServerContext {
   fanout: Fanout;
   metrics: ServerMetrics;
   logger: Logger;
+  /** Failures by error code, logged as counts (error-tally.ts). */
+  errors: ErrorTally;
   pow: PowIssuer;
   registrationLimiter: RateLimiter;
   challengeLimiter: RateLimiter;

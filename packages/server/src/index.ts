@@ -5,7 +5,7 @@
  */
 export type { AccountStore, DeviceRecord, NewAccount } from './accounts/account-store.js';
 export type { RateLimit } from './accounts/rate-limiter.js';
-export type { ServerConfig } from './config.js';
+export { type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
 export type {
   EnqueueRequest,
   EnqueueResult,
@@ -27,6 +27,7 @@ export type {
   StoredSignedPreKey,
 } from './keys/key-store.js';
 export type { LogLevel, LogSink } from './logger.js';
+export { TrustedProxies } from './net/trusted-proxies.js';
 export { type RunningServer, startServer } from './server.js';
 export { openPostgresStorage, type PostgresStorageOptions } from './storage/postgres/index.js';
 export { openSqliteStorage } from './storage/sqlite/index.js';

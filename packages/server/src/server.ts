@@ -12,6 +12,7 @@ import { RateLimiter } from './accounts/rate-limiter.js';
 import { type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { Sweeper } from './delivery/sweeper.js';
+import { ErrorTally } from './error-tally.js';
 import type { Fanout } from './fanout/fanout.js';
 import { LocalFanout } from './fanout/local/local-fanout.js';
 import { openRedisFanout } from './fanout/redis/index.js';
@@ -63,6 +64,7 @@ async function buildContext(config: ServerConfig): Promise<ServerContext> {
     fanout,
     metrics,
     logger,
+    errors: new ErrorTally(logger),
     pow: new PowIssuer(resolved.powBits, resolved.powSecret),
     registrationLimiter: new RateLimiter(resolved.registrationLimit),
     challengeLimiter: new RateLimiter(resolved.challengeLimit),
@@ -142,6 +144,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw err;
   }
   sweeper.start(ctx.config.sweepIntervalMs);
+  ctx.errors.start(ctx.config.errorLogIntervalMs);
   ctx.hub.startHeartbeat(ctx.config.pingIntervalMs);
   const url = urlOf(tls ? 'https' : 'http', address);
   const metricsUrl = metricsAddress && `${urlOf('http', metricsAddress)}/metrics`;
@@ -192,5 +195,6 @@ async function shutdown(
   wss.close();
   await ctx.fanout.close();
   await ctx.storage.close();
+  ctx.errors.stop();
   ctx.logger.info('stopped');
 }

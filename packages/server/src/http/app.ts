@@ -63,7 +63,11 @@ export function createApp(ctx: ServerContext): Hono<{ Bindings: HttpBindings }> 
   }
   app.notFound((c) => errorResponse(c, 404, ErrorCode.NotFound, 'no such route'));
   app.onError((err, c) => {
-    if (err instanceof HttpError) return errorResponse(c, err.status, err.code, err.message, err.retryAfter);
+    if (err instanceof HttpError) {
+      ctx.errors.count(err.code);
+      return errorResponse(c, err.status, err.code, err.message, err.retryAfter);
+    }
+    ctx.errors.count(ErrorCode.Internal);
     ctx.logger.error('request failed', errorFields(err));
     return errorResponse(c, 500, ErrorCode.Internal, 'internal error');
   });

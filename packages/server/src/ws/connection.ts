@@ -152,6 +152,7 @@ export class DeviceConnection implements HubConnection {
   /** Refuses a malformed frame: tells the client why, then closes this connection only. */
   private reject(code: number, err: WireError): void {
     this.ctx.metrics.framesRejected.inc();
+    this.ctx.errors.count(err.code);
     this.send(
       encodeServerFrame({ kind: { case: 'error', value: { code: err.code, message: err.message } } }),
     );

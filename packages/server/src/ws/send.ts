@@ -27,6 +27,7 @@ function refused(
   failedIndexes: number[] = [],
 ): SendOutcome {
   ctx.metrics.sendsRefused.inc({ code });
+  ctx.errors.count(code);
   return { ok: false, errorCode: code, errorMessage: message, failedIndexes };
 }
 

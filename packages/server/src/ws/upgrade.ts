@@ -39,7 +39,10 @@ export function attachWebSockets(ctx: ServerContext, server: Server): WebSocketS
     const protocols = req.headers['sec-websocket-protocol'];
     authenticate(ctx, req.headers.authorization, typeof protocols === 'string' ? protocols : undefined)
       .then((device) => {
-        if (!device) return refuse(socket, 401, 'unauthorized');
+        if (!device) {
+          ctx.errors.count('unauthorized');
+          return refuse(socket, 401, 'unauthorized');
+        }
         if (ctx.draining) return refuse(socket, 503, 'unavailable');
         wss.handleUpgrade(req, socket, head, (ws) => new DeviceConnection(ctx, ws, device).start());
       })

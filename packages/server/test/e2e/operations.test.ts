@@ -62,6 +62,22 @@ describe('operations', () => {
     for (const line of logs.split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });
 
+  it('logs each error class with a count, and nothing that identifies who failed', async () => {
+    const t = await startTestServer({ dataDir, challengeLimit: { burst: 1, perHour: 1 } });
+    const ask = () => fetch(`${t.server.url}/v1/accounts/challenge`, { method: 'POST' });
+    expect([(await ask()).status, (await ask()).status, (await ask()).status]).toEqual([200, 429, 429]);
+    const bad = await fetch(`${t.server.url}/v1/keys/count`, { headers: { authorization: 'Basic eDp5' } });
+    expect(bad.status).toBe(401);
+    await t.server.close();
+    const tallies = t.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'errors');
+    expect(tallies).toEqual([
+      expect.objectContaining({ level: 'info', code: 'rate_limited', count: 2 }),
+      expect.objectContaining({ level: 'info', code: 'unauthorized', count: 1 }),
+    ]);
+    for (const line of t.logs.filter((l) => !l.includes('"msg":"listening"')))
+      expect(line).not.toMatch(/127\.0\.0\.1|::1|eDp5/);
+  });
+
   it('refuses new work while draining', async () => {
     const t = await startTestServer({ dataDir });
     const closing = t.server.close();
