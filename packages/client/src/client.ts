@@ -28,12 +28,6 @@ import { ExpiryScheduler } from './timers/expiry-scheduler.js';
 import type { WebSocketFactory } from './transport/connection.js';
 import { randomId, toHex } from './util.js';
 
-/**
- * De-duplication ids are kept well beyond the server's longest retention
- * (7 days by default): after that no copy of the envelope can come back.
- */
-const SEEN_RETENTION_MS = 30 * 24 * 3600 * 1000;
-
 export interface TacetClientOptions {
   readonly store: ClientStore;
   /** How to open a WebSocket (Node: `nodeWebSocket` from "@tacet/client/node"; browsers: the global). */
@@ -113,7 +107,6 @@ export class TacetClient {
   static async #start(opts: TacetClientOptions, account: AccountInfo, stores: ProtocolStores) {
     const c = new TacetClient(opts, account, stores);
     await c.#scheduler.poke();
-    await opts.store.pruneSeen?.((opts.clock ?? systemClock).now() - SEEN_RETENTION_MS);
     return c;
   }
 

@@ -8,5 +8,5 @@ export {
   openSqliteStore,
   STORE_FILE,
 } from './store/sqlite/open.node.js';
-export { SqliteStore, shredExpired } from './store/sqlite/sqlite-store.node.js';
+export { shredExpired } from './store/sqlite/sqlite-rows.node.js';
 export { nodeWebSocket } from './transport/node-websocket.node.js';

@@ -7,8 +7,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchWithProfile } from '@tacet/testkit/chromium';
 import { afterAll, expect, it, vi } from 'vitest';
-import { launchWithProfile } from './support/browser.js';
 import { readRawMessage } from './support/idb-dump.js';
 import { openStorePage } from './support/store-page.js';
 
@@ -40,7 +40,7 @@ it('after expiry no file of the browser profile holds the message key or the tex
   const secret = 'PLAINTEXT-never-on-disk-7f3a';
   await page.evaluate(async (text) => {
     const { openIndexedDbStore } = (
-      globalThis as unknown as { tacetStore: typeof import('../src/store/open-store.js') }
+      globalThis as unknown as { tacetStore: typeof import('@tacet/client/indexeddb') }
     ).tacetStore;
     const s = await openIndexedDbStore({ profile: 'disk', passphrase: 'pass phrase', logN: 14 });
     const base = {

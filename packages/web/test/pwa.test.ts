@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchWithProfile } from '@tacet/testkit/chromium';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { launchWithProfile } from './support/browser.js';
 import { ensureDist } from './support/build-dist.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
 

@@ -3,9 +3,10 @@
  * the page shows progress and stays responsive; later the account opens
  * again with its passphrase (and not with another).
  */
+
+import { launchChromium } from '@tacet/testkit/chromium';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { launchChromium } from './support/browser.js';
 import { ensureDist } from './support/build-dist.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
 

@@ -3,9 +3,10 @@
  * a strict CSP, no camera/microphone/location, no referrer, no sniffing,
  * nothing loaded from another origin.
  */
+
+import { launchChromium } from '@tacet/testkit/chromium';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { launchChromium } from './support/browser.js';
 import { ensureDist } from './support/build-dist.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
 

@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { launchChromium } from '@tacet/testkit/chromium';
 import { ACCOUNT_ID_BYTES, formatAccountId } from '@tacet/wire';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { launchChromium } from './support/browser.js';
 import { ensureDist, WEB_DIR } from './support/build-dist.js';
 import { dumpContains, dumpContainsBytes, dumpIndexedDb, readRawMessage } from './support/idb-dump.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';

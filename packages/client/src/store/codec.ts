@@ -1,10 +1,16 @@
 /**
- * Storage encodings of the client's records (separate from the wire format,
- * so either can change alone). Inputs come out of authenticated sealed blobs,
- * but are still checked: a mismatch means a corrupt or foreign store.
+ * The one storage encoding of the client's sealed rows, for every adapter
+ * (SQLite, IndexedDB): what goes inside each AES-GCM blob. Separate from the
+ * wire format, so either can change alone. Every v2 plaintext starts with
+ * its format byte; the v1 layouts (which differed per adapter) are decoded
+ * only by the upgrade in legacy-upgrade.ts. Inputs come out of authenticated
+ * blobs but are still checked: a mismatch means a corrupt or foreign store.
  */
 import { ClientError } from '../errors.js';
 import type { MessageRecord, OutboxItem, RecordEntry } from './types.js';
+
+/** First byte of every v2 plaintext. */
+export const FORMAT_V2 = 2;
 
 const te = new TextEncoder();
 const td = new TextDecoder('utf-8', { fatal: true });
@@ -14,8 +20,7 @@ export function corrupt(what: string): never {
   throw new ClientError('StoreCorrupt', `stored ${what} is malformed`);
 }
 
-/** Parses a stored JSON object, or throws `StoreCorrupt`. */
-export function parseJson(bytes: Uint8Array, what: string): Record<string, unknown> {
+function parseJson(bytes: Uint8Array, what: string): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(td.decode(bytes));
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
@@ -25,38 +30,56 @@ export function parseJson(bytes: Uint8Array, what: string): Record<string, unkno
   return corrupt(what);
 }
 
-/** Key and value in one buffer: u16 key length, UTF-8 key, value. */
-export function encodeRecord(entry: RecordEntry): Uint8Array {
-  const key = te.encode(entry.key);
-  if (key.length > 0xffff) throw new RangeError('record key longer than 65535 bytes');
-  const out = new Uint8Array(2 + key.length + entry.value.length);
-  out[0] = key.length >> 8;
-  out[1] = key.length & 0xff;
-  out.set(key, 2);
-  out.set(entry.value, 2 + key.length);
+/** format byte ‖ u32 head length ‖ head ‖ tail: the frame of records and outbox items. */
+function frame(head: Uint8Array, tail: Uint8Array): Uint8Array {
+  const out = new Uint8Array(5 + head.length + tail.length);
+  out[0] = FORMAT_V2;
+  new DataView(out.buffer).setUint32(1, head.length);
+  out.set(head, 5);
+  out.set(tail, 5 + head.length);
   return out;
 }
 
+function unframe(bytes: Uint8Array, what: string): { head: Uint8Array; tail: Uint8Array } {
+  if (bytes.length < 5 || bytes[0] !== FORMAT_V2) corrupt(what);
+  const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1);
+  if (bytes.length < 5 + len) corrupt(what);
+  return { head: bytes.subarray(5, 5 + len), tail: bytes.slice(5 + len) };
+}
+
+/** A record carries its own key, so `listRecords` can return it. */
+export function encodeRecord(entry: RecordEntry): Uint8Array {
+  return frame(te.encode(entry.key), entry.value);
+}
+
 export function decodeRecord(bytes: Uint8Array): RecordEntry {
-  if (bytes.length < 2) corrupt('record');
-  const len = ((bytes[0] as number) << 8) | (bytes[1] as number);
-  if (bytes.length < 2 + len) corrupt('record');
-  return { key: td.decode(bytes.subarray(2, 2 + len)), value: bytes.slice(2 + len) };
+  const { head, tail } = unframe(bytes, 'record');
+  try {
+    return { key: td.decode(head), value: tail };
+  } catch {
+    return corrupt('record');
+  }
 }
 
-type StoredMessage = Omit<MessageRecord, 'seq' | 'id' | 'expiresAt'>;
+/** A message's sealed body: everything but id and deadline, order included (it must not sit in the clear). */
+export type StoredMessage = Omit<MessageRecord, 'id' | 'expiresAt'>;
 
-/** A message's sealed body: everything but the columns the store keeps in the clear. */
-export function encodeMessage(m: Omit<MessageRecord, 'seq'>): Uint8Array {
-  const { conversationId, direction, kind, body, sentAt, receivedAt, timerSeconds, status } = m;
-  return te.encode(
-    JSON.stringify({ conversationId, direction, kind, body, sentAt, receivedAt, timerSeconds, status }),
-  );
+const STATUSES: readonly string[] = ['pending', 'sent', 'delivered', 'received'];
+
+export function encodeMessage(m: StoredMessage): Uint8Array {
+  const { conversationId, direction, kind, body, sentAt, receivedAt, timerSeconds, status, seq } = m;
+  const json = { conversationId, direction, kind, body, sentAt, receivedAt, timerSeconds, status, seq };
+  return frame(te.encode(JSON.stringify(json)), new Uint8Array(0));
 }
 
-/** Decodes and checks a body written by `encodeMessage`. */
 export function decodeMessage(bytes: Uint8Array): StoredMessage {
-  const v = parseJson(bytes, 'message');
+  const v = parseJson(unframe(bytes, 'message').head, 'message');
+  if (!Number.isSafeInteger(v.seq)) corrupt('message');
+  return checkMessageFields(v) as unknown as StoredMessage;
+}
+
+/** The fields every stored message has had since v1. */
+export function checkMessageFields(v: Record<string, unknown>): Record<string, unknown> {
   const ok =
     typeof v.conversationId === 'string' &&
     (v.direction === 'in' || v.direction === 'out') &&
@@ -65,45 +88,36 @@ export function decodeMessage(bytes: Uint8Array): StoredMessage {
     typeof v.sentAt === 'number' &&
     typeof v.receivedAt === 'number' &&
     typeof v.timerSeconds === 'number' &&
-    ['pending', 'sent', 'delivered', 'received'].includes(v.status as string);
+    STATUSES.includes(v.status as string);
   if (!ok) corrupt('message');
-  return v as unknown as StoredMessage;
+  return v;
 }
 
-function toB64(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += String.fromCharCode(x);
-  return btoa(s);
+/** An outbox item with its queue position (sealed, like message order). */
+export interface StoredOutbox extends OutboxItem {
+  readonly ord: number;
 }
 
-function fromB64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+export function encodeOutbox(o: StoredOutbox): Uint8Array {
+  const { id, recipient, createdAt, ttlSeconds, ord } = o;
+  return frame(te.encode(JSON.stringify({ id, recipient, createdAt, ttlSeconds, ord })), o.content);
 }
 
-export function encodeOutbox(o: OutboxItem): Uint8Array {
-  const { id, recipient, createdAt, ttlSeconds } = o;
-  return te.encode(JSON.stringify({ id, recipient, createdAt, ttlSeconds, content: toB64(o.content) }));
+export function decodeOutbox(bytes: Uint8Array): StoredOutbox {
+  const { head, tail } = unframe(bytes, 'outbox item');
+  const v = checkOutboxFields(parseJson(head, 'outbox item'));
+  if (!Number.isSafeInteger(v.ord)) corrupt('outbox item');
+  return { ...(v as unknown as Omit<StoredOutbox, 'content'>), content: tail };
 }
 
-export function decodeOutbox(bytes: Uint8Array): OutboxItem {
-  const v = parseJson(bytes, 'outbox item');
+export function checkOutboxFields(v: Record<string, unknown>): Record<string, unknown> {
   const ok =
     typeof v.id === 'string' &&
     typeof v.recipient === 'string' &&
     typeof v.createdAt === 'number' &&
-    typeof v.ttlSeconds === 'number' &&
-    typeof v.content === 'string';
+    typeof v.ttlSeconds === 'number';
   if (!ok) corrupt('outbox item');
-  return {
-    id: v.id as string,
-    recipient: v.recipient as string,
-    createdAt: v.createdAt as number,
-    ttlSeconds: v.ttlSeconds as number,
-    content: fromB64(v.content as string),
-  };
+  return v;
 }
 
-export { fromB64, toB64 };
+export { parseJson };

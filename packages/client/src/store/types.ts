@@ -1,12 +1,14 @@
 /**
- * The local store port: everything a client keeps between runs. Adapters
- * (SQLite on Node, others in the browser) implement it; the SDK never sees a
- * driver. Every write goes through `apply`, one atomic batch, so decrypting a
- * message, advancing the ratchet and recording the message either all happen
- * or none does.
+ * The local store port: everything a client keeps between runs. One
+ * implementation (sealed-store.ts) over two adapters (SQLite on Node,
+ * IndexedDB in browsers), both held to one contract suite
+ * (test/store/contract). The SDK never sees a driver. Every write goes
+ * through `apply`, one atomic batch, so decrypting a message, advancing the
+ * ratchet and recording the message either all happen or none does.
  *
- * Expiry must work without the passphrase: `expiresAt` and the conversation
- * order are the only per-message facts an adapter may keep in the clear.
+ * Expiry must work without the passphrase: the deadline of an unexpired
+ * message is the only per-message fact kept in the clear. Nothing at rest
+ * counts or dates past traffic.
  */
 
 /** Where a message came from and how far its delivery got. */
@@ -64,7 +66,7 @@ export interface WriteBatch {
   deleteMessages?: readonly string[];
   putOutbox?: readonly OutboxItem[];
   deleteOutbox?: readonly string[];
-  /** Ids (envelope ids, sender+content ids) remembered for de-duplication. */
+  /** Ids (envelope ids, sender+content ids) remembered for de-duplication (the most recent 8192, see seen-ring.ts). */
   seen?: readonly string[];
 }
 
@@ -87,7 +89,5 @@ export interface ClientStore {
   deleteExpired(now: number): Promise<string[]>;
   /** Earliest pending deadline, ms, or null. */
   nextExpiry(): Promise<number | null>;
-  /** Optional: forget de-duplication ids older than `before` (ms); they cannot be redelivered by then. */
-  pruneSeen?(before: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,9 +4,9 @@
  * proof-of-work in a Web Worker, so the page stays responsive.
  */
 import { TacetClient } from '@tacet/client';
+import { deleteProfile, openIndexedDbStore, profileExists } from '@tacet/client/indexeddb';
 import type { Launcher } from '../app/service.js';
 import { solvePowInWorker } from '../pow/solve-in-worker.js';
-import { deleteProfile, openIndexedDbStore, profileExists } from '../store/open-store.js';
 import { browserWebSocket } from './browser-websocket.js';
 import { startSdkService } from './sdk-service.js';
 

@@ -3,6 +3,6 @@
  * script and run in a page of a throwaway origin. Exposes the real store on
  * `window.tacetStore`.
  */
-import { deleteProfile, openIndexedDbStore, profileExists } from '../../src/store/open-store.js';
+import { deleteProfile, openIndexedDbStore, profileExists } from '@tacet/client/indexeddb';
 
 Object.assign(globalThis, { tacetStore: { openIndexedDbStore, deleteProfile, profileExists } });

@@ -18,8 +18,10 @@ import {
   wrapDataKey,
 } from '../at-rest.js';
 import { nodeAead } from '../node-aead.node.js';
+import { SealedStore } from '../sealed-store.js';
+import type { ClientStore } from '../types.js';
 import { prepareDatabase } from './schema.node.js';
-import { SqliteStore } from './sqlite-store.node.js';
+import { SqliteRows } from './sqlite-rows.node.js';
 
 /** The file name of the client database inside a profile directory. */
 export const STORE_FILE = 'tacet.db';
@@ -47,7 +49,7 @@ export interface OpenSqliteStoreOptions {
  * @example
  * const store = await openSqliteStore({ dir: '/home/me/.local/share/tacet/alice', passphrase });
  */
-export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<SqliteStore> {
+export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<ClientStore> {
   if (opts.passphrase.length === 0) throw new ClientError('WrongPassphrase', 'the passphrase is empty');
   mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
   const file = join(opts.dir, STORE_FILE);
@@ -60,7 +62,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     const dataKey = await loadOrCreateDataKey(db, opts.passphrase, kdf, opts.logN);
     const keys = new AtRestKeys(dataKey, nodeAead);
     dataKey.fill(0);
-    return new SqliteStore(db, keys);
+    return await SealedStore.open(new SqliteRows(db), keys);
   } catch (e) {
     db.close();
     throw e;

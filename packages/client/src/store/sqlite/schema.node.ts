@@ -1,15 +1,33 @@
 /**
- * Numbered migrations for the client's SQLite file. Only random ids, HMAC
- * tags, order numbers and deadlines are stored in the clear; every other
- * byte is sealed (see ../at-rest.ts). Deadlines stay clear on purpose: a
- * reaper can shred expired messages without knowing the passphrase.
+ * The client's SQLite file: pragmas and numbered migrations. In the clear
+ * sit only random ids, HMAC tags and the deadlines of unexpired messages
+ * (so a reaper can shred them without the passphrase); every other byte is
+ * sealed (../sealed-store.ts). Tables are WITHOUT ROWID: a rowid counts the
+ * rows ever inserted, so its gaps would count expired messages.
+ *
+ * user_version 1–2 is a v1 profile (clear order numbers, a timed `seen`
+ * table): sqlite-rows.node.ts reads it once and replaces it with the v2
+ * tables (`V2_TABLES`), which needs the data key and so runs after opening.
  */
 import type Database from 'better-sqlite3';
+import { ClientError } from '../../errors.js';
 
-const MIGRATIONS: readonly string[] = [
-  // 001-init
-  `CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-   CREATE TABLE records (tag BLOB PRIMARY KEY, ns BLOB NOT NULL, value BLOB NOT NULL);
+/** The schema of v2 profiles (user_version 3). */
+export const V2_VERSION = 3;
+
+export const V2_TABLES = `
+  CREATE TABLE records (tag BLOB PRIMARY KEY, ns BLOB NOT NULL, value BLOB NOT NULL) WITHOUT ROWID;
+  CREATE INDEX records_ns ON records (ns);
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY, conv BLOB NOT NULL, expires_at INTEGER, body BLOB NOT NULL) WITHOUT ROWID;
+  CREATE INDEX messages_conv ON messages (conv);
+  CREATE INDEX messages_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL;
+  CREATE TABLE message_keys (id TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;
+  CREATE TABLE outbox (id TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;`;
+
+const V1_MIGRATIONS: readonly string[] = [
+  // 001-init (v1)
+  `CREATE TABLE records (tag BLOB PRIMARY KEY, ns BLOB NOT NULL, value BLOB NOT NULL);
    CREATE INDEX records_ns ON records (ns);
    CREATE TABLE messages (
      id TEXT PRIMARY KEY, conv BLOB NOT NULL, seq INTEGER NOT NULL,
@@ -19,22 +37,39 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE message_keys (id TEXT PRIMARY KEY, key BLOB NOT NULL);
    CREATE TABLE outbox (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, body BLOB NOT NULL);
    CREATE TABLE seen (tag BLOB PRIMARY KEY, at INTEGER NOT NULL);`,
-  // 002-seq-index: the next order number is MAX(seq); without this index every insert scanned the table.
+  // 002-seq-index (v1)
   'CREATE INDEX messages_seq ON messages (seq);',
 ];
 
-/** Opens the pragmas every connection needs, then runs pending migrations. */
+/** Sets the pragmas every connection needs and creates (or finishes migrating) the keyless schema. */
 export function prepareDatabase(db: Database.Database): void {
   // Zero freed pages, so deleted rows do not linger in the file.
   db.pragma('secure_delete = ON');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) {
+    // Freed pages go back to the file system: the file does not keep the high-water mark of past traffic.
+    db.pragma('auto_vacuum = FULL');
+  }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let i = version; i < MIGRATIONS.length; i++) {
+  if (version > V2_VERSION) {
+    throw new ClientError(
+      'StoreCorrupt',
+      'this profile was written by a newer tacet: update tacet to open it',
+    );
+  }
+  if (version === 0) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[i] as string);
+      db.exec(`CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;${V2_TABLES}`);
+      db.pragma(`user_version = ${V2_VERSION}`);
+    })();
+    return;
+  }
+  for (let i = version; i < V1_MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.exec(V1_MIGRATIONS[i] as string);
       db.pragma(`user_version = ${i + 1}`);
     })();
   }

@@ -5,18 +5,20 @@
  */
 
 import { randomBytes } from '@noble/hashes/utils.js';
+import { ClientError } from '../../errors.js';
 import {
   AtRestKeys,
-  ClientError,
   type KdfParams,
   newKdfParams,
   nobleScrypt,
   type PassphraseKdf,
   unwrapDataKey,
   wrapDataKey,
-} from '@tacet/client';
+} from '../at-rest.js';
+import { SealedStore } from '../sealed-store.js';
+import type { ClientStore } from '../types.js';
 import { done, openDatabase, req } from './idb.js';
-import { IndexedDbStore } from './indexeddb-store.js';
+import { IndexedDbRows } from './indexeddb-rows.js';
 import { IdbKeyVault, OpfsKeyVault } from './key-vault.js';
 
 /** Prefix of every tacet database name, so a profile list needs no registry. */
@@ -35,7 +37,7 @@ export interface OpenIndexedDbStoreOptions {
  * @example
  * const store = await openIndexedDbStore({ profile: 'default', passphrase });
  */
-export async function openIndexedDbStore(opts: OpenIndexedDbStoreOptions): Promise<IndexedDbStore> {
+export async function openIndexedDbStore(opts: OpenIndexedDbStoreOptions): Promise<ClientStore> {
   if (opts.passphrase.length === 0) throw new ClientError('WrongPassphrase', 'the passphrase is empty');
   const db = await openDatabase(`${DB_PREFIX}${opts.profile}`);
   try {
@@ -43,9 +45,9 @@ export async function openIndexedDbStore(opts: OpenIndexedDbStoreOptions): Promi
     const keys = new AtRestKeys(dataKey);
     dataKey.fill(0);
     const vault = (await OpfsKeyVault.open(`${DB_PREFIX}${opts.profile}`)) ?? new IdbKeyVault(db);
-    const store = new IndexedDbStore(db, keys, vault);
-    await store.collectOrphans();
-    return store;
+    const rows = new IndexedDbRows(db, vault);
+    await rows.collectOrphans();
+    return await SealedStore.open(rows, keys);
   } catch (err) {
     db.close();
     throw err;

@@ -1,0 +1,289 @@
+/**
+ * The ClientStore every adapter shares: lookup keys become HMAC tags, every
+ * value is sealed (records under the profile's data key, each message under
+ * its own random key), encoded with the one codec (codec.ts). Message and
+ * outbox order, and the de-duplication ring, are sealed state of their own,
+ * so nothing in the clear counts past traffic. The adapter below (RowStore)
+ * only keeps rows and makes a batch atomic.
+ */
+import { randomBytes } from '@noble/hashes/utils.js';
+import type { AtRestKeys } from './at-rest.js';
+import {
+  corrupt,
+  decodeMessage,
+  decodeOutbox,
+  decodeRecord,
+  encodeMessage,
+  encodeOutbox,
+  encodeRecord,
+  type StoredOutbox,
+} from './codec.js';
+import { upgradeV1 } from './legacy-upgrade.js';
+import {
+  emptyChanges,
+  type KeyedMessageRow,
+  type RowChanges,
+  type RowStore,
+  type UpgradableRows,
+} from './rows.js';
+import { SEEN_CHUNKS, SEEN_TAG_BYTES, SeenRing } from './seen-ring.js';
+import type { ClientStore, MessageRecord, OutboxItem, RecordEntry, WriteBatch } from './types.js';
+
+const te = new TextEncoder();
+
+/** The store's own records: order counter, ring head and ring chunks. */
+export const BOOK_NS = '\u0000store';
+const COUNTERS = 'counters';
+const chunkKey = (i: number) => `seen:${i}`;
+const ALL_CHUNKS: ReadonlySet<number> = new Set(Array.from({ length: SEEN_CHUNKS }, (_, i) => i));
+
+/** Fixed-size counters (8-byte next order number, 4-byte ring head): their length says nothing. */
+function encodeCounters(nextSeq: number, head: number): Uint8Array {
+  const out = new Uint8Array(12);
+  const v = new DataView(out.buffer);
+  v.setFloat64(0, nextSeq);
+  v.setUint32(8, head);
+  return out;
+}
+
+function decodeCounters(b: Uint8Array): { nextSeq: number; head: number } {
+  if (b.length !== 12) corrupt('store counters');
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const nextSeq = v.getFloat64(0);
+  if (!Number.isSafeInteger(nextSeq) || nextSeq < 1) corrupt('store counters');
+  return { nextSeq, head: v.getUint32(8) };
+}
+
+/** Runs writes one at a time: order numbers and the ring are read-modify-write state. */
+class Serial {
+  #tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#tail.then(fn, fn);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * @example
+ * const store = await SealedStore.open(new SqliteRows(db), keys);
+ * await store.apply({ putMessages: [msg], seen: ['env:ab12'] });
+ */
+export class SealedStore implements ClientStore {
+  readonly #rows: RowStore;
+  readonly #keys: AtRestKeys;
+  readonly #serial = new Serial();
+  #ring: SeenRing;
+  #nextSeq: number;
+  #closed = false;
+
+  protected constructor(rows: RowStore, keys: AtRestKeys, ring: SeenRing, nextSeq: number) {
+    this.#rows = rows;
+    this.#keys = keys;
+    this.#ring = ring;
+    this.#nextSeq = nextSeq;
+  }
+
+  /**
+   * Loads the sealed bookkeeping, creating it (at its full, final size) in a
+   * new profile; a v1 profile is upgraded first, in one atomic step.
+   */
+  static async open(rows: RowStore | UpgradableRows, keys: AtRestKeys): Promise<SealedStore> {
+    const legacy = 'readLegacy' in rows ? await rows.readLegacy() : undefined;
+    if (legacy && 'finishUpgrade' in rows) {
+      const { changes, ring, nextSeq } = upgradeV1(legacy, keys, aad);
+      const store = new SealedStore(rows, keys, ring, nextSeq);
+      store.#bookWrites(changes, ALL_CHUNKS);
+      await rows.finishUpgrade(changes);
+      return store;
+    }
+    const { ring, nextSeq, fresh } = await loadBook(rows, keys);
+    const store = new SealedStore(rows, keys, ring, nextSeq);
+    if (fresh) await store.#writeBook(ALL_CHUNKS);
+    return store;
+  }
+
+  async getRecord(ns: string, key: string): Promise<Uint8Array | undefined> {
+    const tag = this.#keys.tag(ns, key);
+    const blob = await this.#rows.getRecord(tag);
+    return blob ? decodeRecord(this.#keys.open(blob, tag)).value : undefined;
+  }
+
+  async listRecords(ns: string): Promise<RecordEntry[]> {
+    const rows = await this.#rows.listRecords(this.#keys.tag('ns', ns));
+    return rows.map((r) => decodeRecord(this.#keys.open(r.value, r.tag)));
+  }
+
+  async getMessage(id: string): Promise<MessageRecord | undefined> {
+    const r = await this.#rows.getMessage(id);
+    return r ? this.#openMessage(r) : undefined;
+  }
+
+  async listMessages(conversationId: string, now: number): Promise<MessageRecord[]> {
+    const rows = await this.#rows.listMessages(this.#keys.tag('conv', conversationId), now);
+    return rows.map((r) => this.#openMessage(r)).sort((a, b) => a.seq - b.seq);
+  }
+
+  async listOutbox(): Promise<OutboxItem[]> {
+    const rows = await this.#rows.listOutbox();
+    const items = rows.map((r) => decodeOutbox(this.#keys.open(r.body, outboxAad(r.id))));
+    items.sort((a, b) => a.createdAt - b.createdAt || a.ord - b.ord);
+    return items.map(({ ord: _, ...item }) => item);
+  }
+
+  async hasSeen(id: string): Promise<boolean> {
+    return this.#ring.has(this.#seenTag(id));
+  }
+
+  apply(batch: WriteBatch): Promise<void> {
+    this.#assertOpen();
+    return this.#serial.run(() => this.#apply(batch));
+  }
+
+  async deleteExpired(now: number): Promise<string[]> {
+    this.#assertOpen();
+    return this.#rows.deleteExpired(now);
+  }
+
+  nextExpiry(): Promise<number | null> {
+    return this.#rows.nextExpiry();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#serial.run(async () => undefined);
+    await this.#rows.close();
+    this.#keys.wipe();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new RangeError('store is closed');
+  }
+
+  #seenTag(id: string): Uint8Array {
+    return this.#keys.tag('seen', id).subarray(0, SEEN_TAG_BYTES);
+  }
+
+  async #apply(batch: WriteBatch): Promise<void> {
+    const changes = emptyChanges();
+    const seqBefore = this.#nextSeq;
+    const ringBefore = this.#ring.head;
+    const dirty = new Set<number>();
+    try {
+      for (const r of batch.records ?? []) this.#record(changes, r.ns, r.key, r.value);
+      const prepared = new Map<string, { key: Uint8Array; seq: number }>();
+      for (const m of batch.putMessages ?? []) await this.#message(changes, prepared, m);
+      for (const p of prepared.values()) p.key.fill(0);
+      changes.deleteMessages.push(...(batch.deleteMessages ?? []));
+      for (const o of batch.putOutbox ?? []) await this.#outbox(changes, o);
+      changes.deleteOutbox.push(...(batch.deleteOutbox ?? []));
+      for (const id of batch.seen ?? []) {
+        const chunk = this.#ring.add(this.#seenTag(id));
+        if (chunk >= 0) dirty.add(chunk);
+      }
+      if (this.#nextSeq !== seqBefore || dirty.size > 0) this.#bookWrites(changes, dirty);
+      await this.#rows.write(changes);
+    } catch (err) {
+      // Nothing was committed: forget the in-memory steps too (the ring reloads from the store).
+      this.#nextSeq = seqBefore;
+      if (this.#ring.head !== ringBefore || dirty.size > 0)
+        this.#ring = (await loadBook(this.#rows, this.#keys)).ring;
+      throw err;
+    }
+  }
+
+  #record(changes: RowChanges, ns: string, key: string, value: Uint8Array | null): void {
+    const tag = this.#keys.tag(ns, key);
+    if (value === null) {
+      changes.deleteRecords.push(tag);
+      return;
+    }
+    const sealed = this.#keys.seal(encodeRecord({ key, value }), tag);
+    changes.putRecords.push({ tag, ns: this.#keys.tag('ns', ns), value: sealed });
+  }
+
+  /** Seals a message under its key: the one it already has (order kept), or a fresh one (next order number). */
+  async #message(
+    changes: RowChanges,
+    prepared: Map<string, { key: Uint8Array; seq: number }>,
+    m: Omit<MessageRecord, 'seq'>,
+  ): Promise<void> {
+    let known = prepared.get(m.id);
+    let sealedKey: Uint8Array | undefined;
+    if (!known) {
+      const existing = await this.#rows.getMessage(m.id);
+      if (existing) {
+        const key = this.#keys.open(existing.sealedKey, keyAad(m.id));
+        const old = decodeMessage(this.#keys.aead.open(key, existing.row.body, te.encode(m.id)));
+        known = { key, seq: old.seq };
+      } else {
+        known = { key: randomBytes(32), seq: this.#nextSeq++ };
+        sealedKey = this.#keys.seal(known.key, keyAad(m.id));
+      }
+      prepared.set(m.id, known);
+    } else {
+      // Put twice in one batch: the later form wins, the row is written once.
+      const i = changes.putMessages.findIndex((p) => p.row.id === m.id);
+      sealedKey = changes.putMessages[i]?.sealedKey;
+      changes.putMessages.splice(i, 1);
+    }
+    const { id, expiresAt, ...rest } = m;
+    const body = this.#keys.aead.seal(known.key, encodeMessage({ ...rest, seq: known.seq }), te.encode(id));
+    const row = { id, conv: this.#keys.tag('conv', m.conversationId), expiresAt, body };
+    changes.putMessages.push(sealedKey ? { row, sealedKey } : { row });
+  }
+
+  async #outbox(changes: RowChanges, o: OutboxItem): Promise<void> {
+    // A replaced item keeps its place in the queue.
+    const existing = await this.#rows.getOutbox(o.id);
+    const ord = existing
+      ? decodeOutbox(this.#keys.open(existing.body, outboxAad(o.id))).ord
+      : this.#nextSeq++;
+    const stored: StoredOutbox = { ...o, ord };
+    changes.putOutbox.push({ id: o.id, body: this.#keys.seal(encodeOutbox(stored), outboxAad(o.id)) });
+  }
+
+  #bookWrites(changes: RowChanges, chunks: ReadonlySet<number>): void {
+    this.#record(changes, BOOK_NS, COUNTERS, encodeCounters(this.#nextSeq, this.#ring.head));
+    for (const i of chunks) this.#record(changes, BOOK_NS, chunkKey(i), this.#ring.chunk(i));
+  }
+
+  async #writeBook(chunks: ReadonlySet<number>): Promise<void> {
+    const changes = emptyChanges();
+    this.#bookWrites(changes, chunks);
+    await this.#rows.write(changes);
+  }
+
+  #openMessage(r: KeyedMessageRow): MessageRecord {
+    const key = this.#keys.open(r.sealedKey, keyAad(r.row.id));
+    const stored = decodeMessage(this.#keys.aead.open(key, r.row.body, te.encode(r.row.id)));
+    key.fill(0);
+    return { ...stored, id: r.row.id, expiresAt: r.row.expiresAt };
+  }
+}
+
+function keyAad(id: string): Uint8Array {
+  return te.encode(`key:${id}`);
+}
+
+function outboxAad(id: string): Uint8Array {
+  return te.encode(`outbox:${id}`);
+}
+
+/** AAD of each sealed part, shared with the upgrade of v1 profiles (legacy-upgrade.ts). */
+export const aad = { key: keyAad, outbox: outboxAad, message: (id: string) => te.encode(id) };
+
+async function loadBook(rows: RowStore, keys: AtRestKeys) {
+  const read = async (key: string) => {
+    const tag = keys.tag(BOOK_NS, key);
+    const blob = await rows.getRecord(tag);
+    return blob ? decodeRecord(keys.open(blob, tag)).value : undefined;
+  };
+  const counters = await read(COUNTERS);
+  if (!counters) return { ring: SeenRing.fresh(), nextSeq: 1, fresh: true };
+  const { nextSeq, head } = decodeCounters(counters);
+  const chunks = await Promise.all(Array.from({ length: SEEN_CHUNKS }, (_, i) => read(chunkKey(i))));
+  if (chunks.some((c) => c === undefined)) corrupt('de-duplication ring');
+  return { ring: SeenRing.load(chunks as Uint8Array[], head), nextSeq, fresh: false };
+}
