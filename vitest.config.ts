@@ -7,6 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source', ...defaultServerConditions], externalConditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
+    // Fault tests stop and start services (their own): `npm run test:faults`, after the suite.
+    exclude: ['**/node_modules/**', 'packages/*/test/faults/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

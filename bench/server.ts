@@ -7,7 +7,8 @@
  *   npm run bench:server          (BENCH_SCALE=0.2 for a quick run)
  *
  * Prints: messages/s end to end (closed loop, a window of unacked sends per
- * sender); p50/p99 send->receive latency at fixed offered loads (20,000/s, and 2,000/s); server
+ * sender); p50/p99 send->receive latency at fixed offered loads (20,000/s, 2,000/s, and half of
+ * tacet's measured saturation, offered to both); server
  * memory per idle connection over 10,000 idle connections; and the ratios
  * against the relay with the issue's goals.
  */
@@ -75,6 +76,10 @@ interface Figures {
   p99: number;
   lightP50: number;
   lightP99: number;
+  /** Offered rate of the half-saturation phase (half of tacet's measured msgs/s), and its latencies. */
+  halfRate: number;
+  halfP50: number;
+  halfP99: number;
   delivered: string;
   bytesPerIdle: number;
 }
@@ -90,7 +95,25 @@ function exited(child: ChildProcess): Promise<unknown> {
   return new Promise((r) => child.once('exit', r));
 }
 
-async function measure(target: ServerTarget): Promise<Figures> {
+/** Runs one fixed-rate phase split over the generators; returns its sorted latencies and how many were sent. */
+async function ratePhase(gens: ChildProcess[], perSecond: number): Promise<{ lat: number[]; sent: number }> {
+  const replies = await ask<Extract<LoadReply, { type: 'rate' }>>(
+    gens,
+    { type: 'rate', durationMs: DURATION_MS, perSecond: perSecond / GENERATORS },
+    'rate',
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  return {
+    lat: replies.flatMap((r) => r.latenciesMs).sort((a, b) => a - b),
+    sent: replies.reduce((n, r) => n + r.sent, 0),
+  };
+}
+
+/**
+ * Measures `target`. `halfRate` is the offered rate of the half-saturation
+ * phase; tacet passes nothing and uses half of its own measured throughput.
+ */
+async function measure(target: ServerTarget, halfRate?: number): Promise<Figures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tacet-bench-'));
   const startNode = () => start(target === 'tacet' ? 'tacet-node.ts' : 'relay-node.ts', [dataDir]);
   let node = startNode();
@@ -125,21 +148,13 @@ async function measure(target: ServerTarget): Promise<Figures> {
   node.send({ type: 'profile-stop' });
   await new Promise((r) => setTimeout(r, 500));
 
-  const light = await ask<Extract<LoadReply, { type: 'rate' }>>(
-    gens,
-    { type: 'rate', durationMs: DURATION_MS, perSecond: LIGHT_PER_SECOND / GENERATORS },
-    'rate',
-  );
-  await new Promise((r) => setTimeout(r, 500));
-  const perGenerator = OFFERED_PER_SECOND / GENERATORS;
-  const rt = await ask<Extract<LoadReply, { type: 'rate' }>>(
-    gens,
-    { type: 'rate', durationMs: DURATION_MS, perSecond: perGenerator },
-    'rate',
-  );
-  const lat = rt.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
-  const sent = rt.reduce((n, r) => n + r.sent, 0);
-  const lightLat = light.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const light = await ratePhase(gens, LIGHT_PER_SECOND);
+  const halfOffered = Math.round(halfRate ?? perSecond / 2);
+  const half = await ratePhase(gens, halfOffered);
+  const heavy = await ratePhase(gens, OFFERED_PER_SECOND);
+  const lat = heavy.lat;
+  const sent = heavy.sent;
+  const lightLat = light.lat;
 
   for (const g of gens) g.send({ type: 'close' });
   node.send({ type: 'close' });
@@ -152,6 +167,9 @@ async function measure(target: ServerTarget): Promise<Figures> {
     p99: percentile(lat, 99),
     lightP50: percentile(lightLat, 50),
     lightP99: percentile(lightLat, 99),
+    halfRate: halfOffered,
+    halfP50: percentile(half.lat, 50),
+    halfP99: percentile(half.lat, 99),
     delivered: `${lat.length}/${sent}`,
     bytesPerIdle: (after - before) / IDLE_CONNECTIONS,
   };
@@ -165,6 +183,7 @@ function row(name: string, f: Figures): string {
     f.p50.toFixed(2).padStart(9),
     f.p99.toFixed(2).padStart(9),
     `${f.lightP50.toFixed(2)}/${f.lightP99.toFixed(2)}`.padStart(15),
+    `${f.halfP50.toFixed(2)}/${f.halfP99.toFixed(2)}`.padStart(15),
     f.delivered.padStart(15),
     (f.bytesPerIdle / 1024).toFixed(2).padStart(12),
   ].join(' ');
@@ -180,10 +199,11 @@ console.log(
 );
 // BENCH_ONLY=tacet skips the relay (profiling); the ratios then compare against nothing.
 const only = process.env.BENCH_ONLY;
-const relay = only === 'tacet' ? await measure('tacet') : await measure('relay');
-const tacet = only === 'relay' ? relay : await measure('tacet');
+// tacet first: its measured saturation sets the half-saturation rate offered to both.
+const tacet = only === 'relay' ? await measure('relay') : await measure('tacet');
+const relay = only === 'tacet' ? tacet : await measure('relay', tacet.halfRate);
 console.log(
-  `${'target'.padEnd(22)} ${'msgs/s'.padStart(10)} ${'server µs/msg'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'light p50/p99'.padStart(15)} ${'delivered'.padStart(15)} ${'KiB/idle'.padStart(12)}`,
+  `${'target'.padEnd(22)} ${'msgs/s'.padStart(10)} ${'server µs/msg'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'light p50/p99'.padStart(15)} ${'half p50/p99'.padStart(15)} ${'delivered'.padStart(15)} ${'KiB/idle'.padStart(12)}`,
 );
 console.log(row('bare ws relay (ceiling)', relay));
 console.log(row('tacet (durable, FULL)', tacet));
@@ -201,6 +221,12 @@ console.log(
 );
 console.log(
   `p99 at ${LIGHT_PER_SECOND}/s offered: tacet ${tacet.lightP99.toFixed(2)} ms, relay ${relay.lightP99.toFixed(2)} ms`,
+);
+console.log(
+  `p99 at ${tacet.halfRate}/s offered (50% of tacet's saturation): tacet ${tacet.halfP99.toFixed(2)} ms (goal <= 10 ms: ${verdict(tacet.halfP99 <= 10)}), relay ${relay.halfP99.toFixed(2)} ms`,
+);
+console.log(
+  `p99 ratio tacet/relay at ${LIGHT_PER_SECOND}/s: ${(tacet.lightP99 / relay.lightP99).toFixed(2)}x (goal <= 3x: ${verdict(tacet.lightP99 <= 3 * relay.lightP99)})`,
 );
 console.log(
   `memory per idle connection tacet/relay: ${memoryRatio.toFixed(2)}x (goal <= 2x: ${verdict(memoryRatio <= 2)})`,

@@ -130,6 +130,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const wss = attachWebSockets(ctx, server);
   ctx.metrics.gauge('tacet_ws_connections', 'Open device connections.', () => ctx.hub.size);
+  ctx.metrics.gauge(
+    'tacet_ws_delivery_paused',
+    'Connections whose delivery waits for a client that is not reading (backpressure).',
+    () => ctx.hub.deliveryPaused,
+  );
   const sweeper = new Sweeper(ctx.storage.queue, ctx.logger, (n) => ctx.metrics.messagesExpired.inc({}, n));
   let address: AddressInfo;
   let metricsAddress: AddressInfo | undefined;

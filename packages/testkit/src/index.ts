@@ -1,6 +1,8 @@
 /** Private test helpers shared by the packages' test suites. */
 
-export { reserveServicesForRestart, useServices } from './service-guard.js';
+export { freePort } from './free-port.js';
+export { type OwnPostgres, startOwnPostgres } from './own-postgres.js';
+export { type OwnRedis, startOwnRedis } from './own-redis.js';
 export {
   createTempPostgresDatabase,
   DEFAULT_POSTGRES_ADMIN_URL,

@@ -4,7 +4,6 @@
  * runs never see each other's rows and leave nothing behind.
  */
 import pg from 'pg';
-import { useServices } from './service-guard.js';
 import { uniqueName } from './unique-name.js';
 
 /** The maintenance database tests connect to when creating and dropping theirs. */
@@ -51,20 +50,13 @@ export async function createTempPostgresDatabase(
   adminUrl = postgresAdminUrl(),
 ): Promise<TempPostgresDatabase> {
   const name = uniqueName('tacet_test');
-  // Until dropped, a fault test in another process waits before restarting PostgreSQL.
-  const release = await useServices();
-  try {
-    // The name is ours (hex suffix), never input, so quoting it is enough.
-    await admin(adminUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
-  } catch (err) {
-    release();
-    throw err;
-  }
+  // The name is ours (hex suffix), never input, so quoting it is enough.
+  await admin(adminUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
   let dropped: Promise<void> | undefined;
   const drop = () => {
     dropped ??= admin(adminUrl, async (c) => {
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    }).finally(release);
+    });
     return dropped;
   };
   return { name, url: withDatabase(adminUrl, name), drop, [Symbol.asyncDispose]: drop };

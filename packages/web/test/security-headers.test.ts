@@ -86,16 +86,28 @@ describe('web client headers', () => {
 
     const csp = await page.evaluate(async () => {
       const violations: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) =>
-        violations.push(`${e.violatedDirective} ${e.blockedURI}`),
-      );
+      // Both blocks below are reported as violations; resolves once both are in.
+      const reported = new Promise<void>((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+          const has = (d: string) => violations.some((v) => v.startsWith(d));
+          if (has('script-src') && has('connect-src')) resolve();
+        });
+      });
+      const settled = (ws: WebSocket) =>
+        new Promise((resolve) => {
+          ws.addEventListener('open', resolve);
+          ws.addEventListener('error', resolve);
+          ws.addEventListener('close', resolve);
+        });
       const s = document.createElement('script');
       s.textContent = 'globalThis.__inlineRan = true';
       document.body.append(s);
+      // Created first: a violation of its own would be reported before the other socket's.
       const wsSame = new WebSocket(`${location.origin.replace('http', 'ws')}/v1/ws`);
       // Chromium reports the block as a violation (and an error event) instead of throwing.
       const wsOther = new WebSocket('ws://192.0.2.1:9/');
-      await new Promise((r) => setTimeout(r, 300));
+      await Promise.all([reported, settled(wsSame), settled(wsOther)]);
       wsSame.close();
       wsOther.close();
       return { inlineRan: (globalThis as { __inlineRan?: boolean }).__inlineRan === true, violations };

@@ -38,6 +38,10 @@ export class DeviceConnection implements HubConnection {
     this.pump = new DeliveryPump(ctx, device, this.sink(), (err) => this.fail(err));
   }
 
+  get deliveryPaused(): boolean {
+    return this.pump.waitingForDrain;
+  }
+
   /** Wires events, joins the hub and starts delivering the stored queue. */
   start(): void {
     this.ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));

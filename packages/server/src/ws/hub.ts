@@ -10,6 +10,8 @@ import { deviceKey } from '../fanout/fanout.js';
 export interface HubConnection {
   readonly key: string;
   readonly accountHex: string;
+  /** True while delivery waits for a client that is not reading (backpressure). */
+  readonly deliveryPaused: boolean;
   /** Pings, or terminates after unanswered pings. */
   heartbeat(): void;
   /** Closes with a WebSocket close code. */
@@ -25,6 +27,13 @@ export class ConnectionHub {
   /** Live connections. */
   get size(): number {
     return this.byDevice.size;
+  }
+
+  /** Live connections whose delivery is paused for backpressure. */
+  get deliveryPaused(): number {
+    let n = 0;
+    for (const conn of this.byDevice.values()) if (conn.deliveryPaused) n++;
+    return n;
   }
 
   add(conn: HubConnection): void {

@@ -3,9 +3,10 @@
  * their prefix, and are made up for after a node's connection drops (the
  * connection is killed with CLIENT KILL; Redis itself keeps running).
  */
-import { redisUrl, tempRedisPrefix, useServices } from '@tacet/testkit';
+import { once } from 'node:events';
+import { redisUrl, tempRedisPrefix } from '@tacet/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openRedisFanout, type RedisFanout } from '../../src/fanout/redis/index.js';
 
 const opened: RedisFanout[] = [];
@@ -28,12 +29,6 @@ async function killConnection(name: string): Promise<void> {
     admin.disconnect();
   }
 }
-
-let release: () => void;
-beforeAll(async () => {
-  release = await useServices();
-});
-afterAll(() => release());
 
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((f) => f.close()));
@@ -92,8 +87,12 @@ describe('redis fan-out', () => {
     const onA = vi.fn();
     a.subscribe('aa.1', onA);
     await vi.waitFor(() => expect(onA).toHaveBeenCalledTimes(1));
+    // B's publisher, watched (not driven) to publish while it is away, before its reconnect.
+    const publisher = (b as unknown as { pub: Redis }).pub;
+    const away = once(publisher, 'reconnecting');
     await killConnection(`${prefix}pub.${b.nodeId}`);
-    await new Promise((r) => setTimeout(r, 20)); // B notices; its first reconnect is 100 ms away
+    await away;
+    expect(publisher.status).toBe('reconnecting');
     // A key nobody listens to: only B's catch-up broadcast can wake A now.
     await b.publish(['ff.9']);
     await vi.waitFor(() => expect(onA).toHaveBeenCalledTimes(2), { timeout: 5_000 });

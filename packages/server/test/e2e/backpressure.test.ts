@@ -3,10 +3,12 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register, startTestServer, type TestServer, TestSocket } from '../support/harness.js';
 
-async function delivered(metricsUrl: string | undefined): Promise<number> {
+async function metric(metricsUrl: string | undefined, name: string): Promise<number> {
   const text = await (await fetch(metricsUrl as string)).text();
-  return Number(/^tacet_messages_delivered_total (\d+)$/m.exec(text)?.[1] ?? 0);
+  return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
 }
+const delivered = (metricsUrl: string | undefined) => metric(metricsUrl, 'tacet_messages_delivered_total');
+const pausedConnections = (metricsUrl: string | undefined) => metric(metricsUrl, 'tacet_ws_delivery_paused');
 
 describe('backpressure', () => {
   let t: TestServer;
@@ -30,15 +32,19 @@ describe('backpressure', () => {
     const b = await TestSocket.open(url, bob.auth);
     const raw = (b.ws as unknown as { _socket: Socket })._socket;
     raw.pause();
-    await new Promise((r) => setTimeout(r, 500));
-    const whilePaused = await delivered(t.server.metricsUrl);
+    const metrics = t.server.metricsUrl;
+    // The server stops by itself once the socket holds the high-water mark.
+    await expect.poll(() => pausedConnections(metrics), { timeout: 30_000, interval: 20 }).toBe(1);
+    const whilePaused = await delivered(metrics);
     expect(whilePaused).toBeLessThan(total / 2);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await delivered(t.server.metricsUrl)).toBe(whilePaused);
+    // And stays stopped: nothing more is delivered while the reader does not read.
+    expect(await pausedConnections(metrics)).toBe(1);
+    expect(await delivered(metrics)).toBe(whilePaused);
 
     raw.resume();
     await b.until(() => b.envelopes().length === total, 30_000);
-    expect(await delivered(t.server.metricsUrl)).toBe(total);
+    expect(await delivered(metrics)).toBe(total);
+    expect(await pausedConnections(metrics)).toBe(0);
     await Promise.all([a.close(), b.close()]);
   });
 });

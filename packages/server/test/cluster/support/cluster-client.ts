@@ -16,7 +16,7 @@ import {
   solvePow,
 } from '@tacet/wire';
 import WebSocket from 'ws';
-import { type Cluster, startCluster } from './cluster.js';
+import { type Cluster, type ClusterServices, startCluster } from './cluster.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -219,8 +219,9 @@ export class ClusterClient {
 export async function startClusterWithClients(
   nodes: number,
   clientCount: number,
+  services?: ClusterServices,
 ): Promise<{ cluster: Cluster; clients: ClusterClient[] }> {
-  const cluster = await startCluster(nodes);
+  const cluster = await startCluster(nodes, services);
   const urls = cluster.urls();
   const created = await Promise.allSettled(
     Array.from({ length: clientCount }, (_, i) => ClusterClient.create(urls, i % nodes)),

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   createTempPostgresDatabase,
+  postgresAdminUrl,
   redisUrl,
   type TempPostgresDatabase,
   tempRedisPrefix,
@@ -33,12 +34,24 @@ export function spawnNode(config: object): Promise<ClusterNode> {
   return spawnListening(SCRIPT, JSON.stringify(config), 'cluster node');
 }
 
+/** Where a cluster's PostgreSQL and Redis are; by default the machine's (see docs/testing.md). */
+export interface ClusterServices {
+  /** Maintenance database URL of the PostgreSQL server to create the cluster's database on. */
+  postgresAdminUrl: string;
+  redisUrl: string;
+}
+
+const machineServices = (): ClusterServices => ({
+  postgresAdminUrl: postgresAdminUrl(),
+  redisUrl: redisUrl(),
+});
+
 /** Starts `n` nodes on random ports. */
-export async function startCluster(n: number): Promise<Cluster> {
-  const db = await createTempPostgresDatabase();
+export async function startCluster(n: number, services = machineServices()): Promise<Cluster> {
+  const db = await createTempPostgresDatabase(services.postgresAdminUrl);
   const redisPrefix = tempRedisPrefix();
   const powSecretHex = randomBytes(32).toString('hex');
-  const config = { postgresUrl: db.url, redisUrl: redisUrl(), redisPrefix, powSecretHex };
+  const config = { postgresUrl: db.url, redisUrl: services.redisUrl, redisPrefix, powSecretHex };
   const started = await Promise.allSettled(Array.from({ length: n }, () => spawnNode(config)));
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const stop = async () => {

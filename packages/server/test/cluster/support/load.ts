@@ -10,6 +10,8 @@ export class Load {
   readonly acked = new Map<string, ClusterClient>();
   private running = true;
   private readonly loops: Promise<void>[];
+  /** Told after every ack. */
+  private readonly onAck = new Set<() => void>();
 
   constructor(
     private readonly clients: readonly ClusterClient[],
@@ -27,7 +29,34 @@ export class Load {
       // microtasks and starve the event loop (and every test timeout).
       if (id === undefined) return;
       this.acked.set(id, to);
+      for (const listener of this.onAck) listener();
     }
+  }
+
+  /**
+   * Resolves once `more` further messages have been acked from now (the load
+   * is moving), or rejects after `timeoutMs`.
+   * @example await load.progress(20); // the cluster carries traffic again
+   */
+  progress(more: number, timeoutMs = 20_000): Promise<void> {
+    const target = this.acked.size + more;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.acked.size < target) return;
+        this.onAck.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.onAck.delete(check);
+        reject(
+          new Error(
+            `load: ${target - this.acked.size} of ${more} further acks missing after ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      this.onAck.add(check);
+    });
   }
 
   /** Acked so far. */
