@@ -10,8 +10,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { launchChromium } from '@tacet/testkit/chromium';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../packages/web/test/support/browser.js';
 import { ensureDist } from '../packages/web/test/support/build-dist.js';
 import { startTacetServer } from '../packages/web/test/support/tacet-server.js';
 import { WebPerson } from '../packages/web/test/support/web-person.js';
