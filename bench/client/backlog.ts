@@ -34,6 +34,7 @@ async function fill(dir: string, peer: string, count: number): Promise<void> {
       kind: 'text',
       id,
       sentAt: Date.now(),
+      clock: n + 1,
       body: `backlog message ${n}`,
       timerSeconds: 0,
     });

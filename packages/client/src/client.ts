@@ -18,6 +18,7 @@ import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.
 import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
 import { Network } from './messenger/network.js';
+import { compareHistory, nextClock } from './messenger/ordering.js';
 import { identityUntrusted, untrustedError } from './messenger/peer-crypto.js';
 import { type SafetyNumber, safetyNumber } from './safety-number.js';
 import { ProtocolStores } from './sessions/protocol-stores.js';
@@ -27,6 +28,15 @@ import { isValidTimer } from './timers/duration.js';
 import { ExpiryScheduler } from './timers/expiry-scheduler.js';
 import type { WebSocketFactory } from './transport/connection.js';
 import { randomId, toHex } from './util.js';
+
+type OutgoingContent = Content & { kind: 'text' | 'timer' };
+
+/** Builds an outgoing item from the current contact, the item's Lamport clock and its send time. */
+type OutgoingBuilder = (
+  peer: Contact,
+  clock: number,
+  sentAt: number,
+) => { content: OutgoingContent; contact: Contact };
 
 export interface TacetClientOptions {
   readonly store: ClientStore;
@@ -131,10 +141,15 @@ export class TacetClient {
     return contact;
   }
 
-  /** The conversation with a contact, oldest first; expired items never appear. */
+  /**
+   * The conversation with a contact in the senders' authenticated order
+   * (send time, sender, Lamport clock: messenger/ordering.ts), the same on
+   * both sides whatever order the server delivered in; expired items never appear.
+   */
   async messages(name: string): Promise<MessageRecord[]> {
     const c = await this.contacts.get(name);
-    return this.store.listMessages(c.accountId, this.#clock.now());
+    const items = await this.store.listMessages(c.accountId, this.#clock.now());
+    return items.sort((a, b) => compareHistory(a, b, this.accountId));
   }
 
   /** Whether sending to `name` is blocked by an unaccepted identity-key change. */
@@ -149,19 +164,21 @@ export class TacetClient {
       throw new ClientError('InvalidContent', `a message must have 1 to ${MAX_TEXT_LENGTH} characters`);
     }
     const c = await this.#sendable(name);
-    const id = randomId();
-    const now = this.#clock.now();
-    return this.#queue(c, { kind: 'text', id, sentAt: now, body: text, timerSeconds: c.timerSeconds });
+    return this.#queue(c.accountId, (peer, clock, sentAt) => ({
+      content: { kind: 'text', id: randomId(), sentAt, clock, body: text, timerSeconds: peer.timerSeconds },
+      contact: peer,
+    }));
   }
 
   /** Changes the conversation's timer (0 = off); the change is itself a message. */
   async setTimer(name: string, seconds: number): Promise<MessageRecord> {
     if (!isValidTimer(seconds)) throw new ClientError('InvalidDuration', 'the timer must be off or 5s..4w');
     const c = await this.#sendable(name);
-    const updated: Contact = { ...c, timerSeconds: seconds };
-    await this.store.apply({ records: this.contacts.writes(updated) });
-    const now = this.#clock.now();
-    return this.#queue(updated, { kind: 'timer', id: randomId(), sentAt: now, timerSeconds: seconds });
+    return this.#queue(c.accountId, (peer, clock, sentAt) => ({
+      content: { kind: 'timer', id: randomId(), sentAt, clock, timerSeconds: seconds },
+      // Our own change is the newest version we know: it takes effect here at once.
+      contact: { ...peer, timerSeconds: seconds, timerVersion: { clock, sentAt, by: this.accountId } },
+    }));
   }
 
   /** Starts the recipient's countdown for items now on screen. */
@@ -260,16 +277,41 @@ export class TacetClient {
     return c;
   }
 
-  async #queue(c: Contact, content: Content & { kind: 'text' | 'timer' }): Promise<MessageRecord> {
+  /**
+   * Stores an outgoing item with its outbox entry and the conversation's
+   * advanced Lamport clock in one batch, alone with the inbox (so a timer
+   * change received meanwhile is neither lost nor overwritten), then sends it.
+   */
+  async #queue(peerId: string, build: OutgoingBuilder): Promise<MessageRecord> {
+    const id = await this.#net.exclusive(async () => {
+      const peer = await this.contacts.get(peerId);
+      const clock = nextClock(peer.clock ?? 0);
+      const { content, contact } = build(peer, clock, this.#clock.now());
+      await this.store.apply({
+        ...this.#outgoing(peer.accountId, content),
+        records: this.contacts.writes({ ...contact, clock }),
+      });
+      return toHex(content.id);
+    });
+    const stored = (await this.store.getMessage(id)) as MessageRecord;
+    this.#events.emit({ type: 'message', message: stored });
+    await this.#scheduler.poke();
+    await this.#net.deliver(id);
+    return (await this.store.getMessage(id)) ?? stored;
+  }
+
+  /** The message record and outbox entry of an outgoing item. */
+  #outgoing(peerId: string, content: OutgoingContent) {
     const id = toHex(content.id);
     const now = content.sentAt;
     const message: Omit<MessageRecord, 'seq'> = {
       id,
-      conversationId: c.accountId,
+      conversationId: peerId,
       direction: 'out',
       kind: content.kind,
       body: content.kind === 'text' ? content.body : '',
       sentAt: now,
+      clock: content.clock,
       receivedAt: now,
       timerSeconds: content.timerSeconds,
       // The sender's countdown starts when sent.
@@ -278,16 +320,11 @@ export class TacetClient {
     };
     const item = {
       id,
-      recipient: c.accountId,
+      recipient: peerId,
       content: encodeContent(content),
       createdAt: now,
       ttlSeconds: 0,
     };
-    await this.store.apply({ putMessages: [message], putOutbox: [item] });
-    const stored = (await this.store.getMessage(id)) as MessageRecord;
-    this.#events.emit({ type: 'message', message: stored });
-    await this.#scheduler.poke();
-    await this.#net.deliver(id);
-    return (await this.store.getMessage(id)) ?? stored;
+    return { putMessages: [message], putOutbox: [item] };
   }
 }

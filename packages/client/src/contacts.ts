@@ -5,6 +5,7 @@
  */
 import { formatAccountId, parseAccountId } from '@tacet/wire';
 import { ClientError } from './errors.js';
+import type { SettingVersion } from './messenger/ordering.js';
 import type { ClientStore } from './store/types.js';
 import { DEFAULT_TIMER_SECONDS } from './timers/duration.js';
 
@@ -13,6 +14,10 @@ export interface Contact {
   readonly name: string;
   /** Disappearing timer of the conversation, seconds; 0 = off. */
   readonly timerSeconds: number;
+  /** Which change set `timerSeconds`; absent = nobody changed the default yet. */
+  readonly timerVersion?: SettingVersion;
+  /** The conversation's Lamport clock: the highest we sent or saw (absent = 0). */
+  readonly clock?: number;
   /** The identity key (hex) the user marked verified after comparing safety numbers. */
   readonly verifiedKey?: string;
   readonly addedAt: number;

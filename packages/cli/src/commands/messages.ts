@@ -1,6 +1,6 @@
 /** `tacet send`, `tacet receive`, `tacet timer`: the scriptable side of messaging. */
 import type { ClientEvent, MessageRecord, TacetClient } from '@tacet/client';
-import { formatDuration, parseDuration } from '@tacet/client';
+import { compareHistory, formatDuration, parseDuration } from '@tacet/client';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { type GlobalOptions, withClient } from '../session.js';
@@ -96,6 +96,8 @@ export function registerMessageCommands(program: Command, g: () => GlobalOptions
       if (!Number.isFinite(wait) || wait < 0) throw new CliError('--wait takes a number of seconds', 2);
       await withClient(g(), async (c) => {
         const got = await collect(c, wait);
+        // The senders' authenticated order, not the server's delivery order: a held-back message lands in its place.
+        got.sort((a, b) => compareHistory(a, b, c.accountId));
         for (const m of got) await printItem(c, m, o.json === true);
       });
     });

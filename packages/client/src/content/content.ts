@@ -5,6 +5,7 @@
  */
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { ClientError } from '../errors.js';
+import { MAX_LAMPORT } from '../messenger/ordering.js';
 import { isValidTimer } from '../timers/duration.js';
 
 /** Longest text a message may carry, in UTF-16 code units (about a page). */
@@ -16,13 +17,18 @@ export const CONTENT_ID_BYTES = 16;
 
 const KIND = { text: 1, timer: 2, receipt: 3 } as const;
 
-/** A decoded message content. */
+/**
+ * A decoded message content. `sentAt` is the sender's clock and `clock` the
+ * sender's Lamport clock of the conversation (messenger/ordering.ts): both
+ * are end-to-end authenticated, so they, not the server, order history and
+ * settings. Content without a clock (older clients) decodes as clock 0.
+ */
 export type Content =
-  | { kind: 'text'; id: Uint8Array; sentAt: number; body: string; timerSeconds: number }
-  | { kind: 'timer'; id: Uint8Array; sentAt: number; timerSeconds: number }
+  | { kind: 'text'; id: Uint8Array; sentAt: number; clock: number; body: string; timerSeconds: number }
+  | { kind: 'timer'; id: Uint8Array; sentAt: number; clock: number; timerSeconds: number }
   | { kind: 'receipt'; id: Uint8Array; sentAt: number; receiptIds: Uint8Array[] };
 
-/** @example encodeContent({ kind: 'text', id, sentAt: Date.now(), body: 'hi', timerSeconds: 30 }) */
+/** @example encodeContent({ kind: 'text', id, sentAt: Date.now(), clock: 1, body: 'hi', timerSeconds: 30 }) */
 export function encodeContent(c: Content): Uint8Array {
   const w = new BinaryWriter();
   w.tag(1, WireType.LengthDelimited).bytes(c.id);
@@ -31,6 +37,7 @@ export function encodeContent(c: Content): Uint8Array {
   if (c.kind === 'text') w.tag(4, WireType.LengthDelimited).string(c.body);
   if (c.kind !== 'receipt') w.tag(5, WireType.Varint).uint32(c.timerSeconds);
   if (c.kind === 'receipt') for (const id of c.receiptIds) w.tag(6, WireType.LengthDelimited).bytes(id);
+  if (c.kind !== 'receipt') w.tag(7, WireType.Varint).uint64(c.clock);
   return w.finish();
 }
 
@@ -44,6 +51,7 @@ interface Fields {
   kind?: number;
   body?: string;
   timer?: number;
+  clock?: number;
   receiptIds: Uint8Array[];
 }
 
@@ -60,7 +68,8 @@ function readFields(bytes: Uint8Array): Fields {
     else if (no === 6 && type === WireType.LengthDelimited) {
       if (f.receiptIds.length >= MAX_RECEIPT_IDS) invalid('too many receipt ids');
       f.receiptIds.push(r.bytes());
-    } else r.skip(type, no);
+    } else if (no === 7 && type === WireType.Varint) f.clock = Number(r.uint64());
+    else r.skip(type, no);
   }
   return f;
 }
@@ -77,15 +86,17 @@ export function decodeContent(bytes: Uint8Array): Content {
   const { id, sentAt } = f;
   if (!id || id.length !== CONTENT_ID_BYTES) invalid('missing or bad id');
   if (sentAt === undefined || !Number.isSafeInteger(sentAt)) invalid('missing or bad sent time');
+  const clock = f.clock ?? 0;
+  if (!(Number.isSafeInteger(clock) && clock <= MAX_LAMPORT)) invalid('clock out of range');
   if (f.kind === KIND.text) {
     if (f.body === undefined || f.body.length > MAX_TEXT_LENGTH) invalid('missing or oversized text');
     const timerSeconds = f.timer ?? 0;
     if (!isValidTimer(timerSeconds)) invalid('timer out of range');
-    return { kind: 'text', id, sentAt, body: f.body, timerSeconds };
+    return { kind: 'text', id, sentAt, clock, body: f.body, timerSeconds };
   }
   if (f.kind === KIND.timer) {
     if (f.timer === undefined || !isValidTimer(f.timer)) invalid('timer out of range');
-    return { kind: 'timer', id, sentAt, timerSeconds: f.timer };
+    return { kind: 'timer', id, sentAt, clock, timerSeconds: f.timer };
   }
   if (f.kind === KIND.receipt) {
     if (f.receiptIds.some((x) => x.length !== CONTENT_ID_BYTES)) invalid('bad receipt id');

@@ -16,6 +16,7 @@ import type { ClientStore, MessageRecord, OutboxItem, WriteBatch } from '../stor
 import { DEFAULT_TIMER_SECONDS } from '../timers/duration.js';
 import type { IncomingEnvelope } from '../transport/connection.js';
 import { fromHex, randomId, toHex } from '../util.js';
+import { compareVersions, DEFAULT_VERSION } from './ordering.js';
 import { decryptEnvelope, type IdentityDirectory, identityUntrusted } from './peer-crypto.js';
 
 /** Receipts may sit on the server for a day; after that nobody waits for them. */
@@ -195,11 +196,7 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
     }
     return { contact, events };
   }
-  // A text carries the sender's timer; a different one updates ours, as a timer change would.
-  const next =
-    contact.timerSeconds === content.timerSeconds
-      ? contact
-      : { ...contact, timerSeconds: content.timerSeconds };
+  const next = advanceConversation(contact, content);
   const item: Omit<MessageRecord, 'seq'> = {
     // A fresh local id: a peer must not be able to overwrite our items by reusing ids.
     id: toHex(randomId()),
@@ -208,6 +205,7 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
     kind: content.kind,
     body: content.kind === 'text' ? content.body : '',
     sentAt: content.sentAt,
+    clock: content.clock,
     receivedAt: ctx.now,
     timerSeconds: content.timerSeconds,
     expiresAt: null,
@@ -217,4 +215,22 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
   events.push({ type: 'message', message: { ...item, seq: 0 } });
   ctx.batch.putOutbox.push(addReceipt(ctx.pendingReceipts, contact.accountId, content.id, ctx.now));
   return { contact: next, events };
+}
+
+/**
+ * The conversation after a peer's text or timer change: its Lamport clock
+ * moves up to the content's, and a timer change takes effect only if its
+ * version is newer than the one in force. An older change (held back by the
+ * server, or concurrent and losing the tie-break) is kept in history but
+ * changes nothing. A text's own timer is only that message's lifetime: it
+ * never changes the conversation's timer.
+ */
+function advanceConversation(contact: Contact, content: Content & { kind: 'text' | 'timer' }): Contact {
+  const clock = Math.max(contact.clock ?? 0, content.clock);
+  let next = clock === (contact.clock ?? 0) ? contact : { ...contact, clock };
+  if (content.kind !== 'timer') return next;
+  const version = { clock: content.clock, sentAt: content.sentAt, by: contact.accountId };
+  if (compareVersions(version, contact.timerVersion ?? DEFAULT_VERSION) > 0)
+    next = { ...next, timerSeconds: content.timerSeconds, timerVersion: version };
+  return next;
 }

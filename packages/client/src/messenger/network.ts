@@ -76,6 +76,14 @@ export class Network {
     });
   }
 
+  /**
+   * Runs `fn` alone with the inbox: a read-modify-write of a conversation
+   * (its clock, its timer) cannot interleave with a batch of received messages.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#lock.run(fn);
+  }
+
   /** Opens the connection; when that fails, keeps retrying with backoff in the background. */
   connect(): Promise<void> {
     if (this.#conn?.isOpen) return Promise.resolve();

@@ -67,8 +67,19 @@ export type StoredMessage = Omit<MessageRecord, 'id' | 'expiresAt'>;
 const STATUSES: readonly string[] = ['pending', 'sent', 'delivered', 'received'];
 
 export function encodeMessage(m: StoredMessage): Uint8Array {
-  const { conversationId, direction, kind, body, sentAt, receivedAt, timerSeconds, status, seq } = m;
-  const json = { conversationId, direction, kind, body, sentAt, receivedAt, timerSeconds, status, seq };
+  const { conversationId, direction, kind, body, sentAt, clock, receivedAt, timerSeconds, status, seq } = m;
+  const json = {
+    conversationId,
+    direction,
+    kind,
+    body,
+    sentAt,
+    clock,
+    receivedAt,
+    timerSeconds,
+    status,
+    seq,
+  };
   return frame(te.encode(JSON.stringify(json)), new Uint8Array(0));
 }
 
@@ -86,6 +97,7 @@ export function checkMessageFields(v: Record<string, unknown>): Record<string, u
     (v.kind === 'text' || v.kind === 'timer') &&
     typeof v.body === 'string' &&
     typeof v.sentAt === 'number' &&
+    (v.clock === undefined || typeof v.clock === 'number') &&
     typeof v.receivedAt === 'number' &&
     typeof v.timerSeconds === 'number' &&
     STATUSES.includes(v.status as string);

@@ -27,8 +27,13 @@ export interface MessageRecord {
   readonly kind: MessageKind;
   /** Text for `text`; empty for `timer`. */
   readonly body: string;
-  /** Sender's clock, ms since the epoch. */
+  /** Sender's clock, ms since the epoch (from the encrypted content): history is ordered by it. */
   readonly sentAt: number;
+  /**
+   * Sender's Lamport clock of the conversation (messenger/ordering.ts): breaks
+   * ties of `sentAt` per sender. Absent on items stored before it existed (0).
+   */
+  readonly clock?: number;
   /** Local clock when stored, ms. */
   readonly receivedAt: number;
   /** The disappearing timer that applies to this item, seconds; 0 = off. For `timer` items, the new value. */

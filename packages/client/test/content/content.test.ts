@@ -1,3 +1,4 @@
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeContent, encodeContent } from '../../src/content/content.js';
@@ -21,26 +22,51 @@ function rejectsOnlyWithClientError(decode: (b: Uint8Array) => unknown) {
 
 describe('message content', () => {
   it('round-trips texts, timer changes and receipts', () => {
-    const text = { kind: 'text', id, sentAt: 1_700_000_000_123, body: 'héllo 👋', timerSeconds: 30 } as const;
+    const text = {
+      kind: 'text',
+      id,
+      sentAt: 1_700_000_000_123,
+      clock: 41,
+      body: 'héllo 👋',
+      timerSeconds: 30,
+    } as const;
     expect(decodeContent(encodeContent(text))).toEqual(text);
-    const timer = { kind: 'timer', id, sentAt: 5, timerSeconds: 0 } as const;
+    const timer = { kind: 'timer', id, sentAt: 5, clock: 2 ** 52, timerSeconds: 0 } as const;
     expect(decodeContent(encodeContent(timer))).toEqual(timer);
     const receipt = { kind: 'receipt' as const, id, sentAt: 5, receiptIds: [id, new Uint8Array(16)] };
     expect(decodeContent(encodeContent(receipt))).toEqual(receipt);
   });
 
   it('rejects out-of-range timers, bad ids and random bytes with a typed error', () => {
-    const bad = encodeContent({ kind: 'timer', id, sentAt: 5, timerSeconds: 3 });
+    const bad = encodeContent({ kind: 'timer', id, sentAt: 5, clock: 1, timerSeconds: 3 });
     expect(() => decodeContent(bad)).toThrow(ClientError);
     const shortId = encodeContent({
       kind: 'text',
       id: id.subarray(0, 8),
       sentAt: 1,
+      clock: 1,
       body: 'x',
       timerSeconds: 30,
     });
     expect(() => decodeContent(shortId)).toThrow(/bad id/);
+    const runaway = encodeContent({ kind: 'timer', id, sentAt: 5, clock: 2 ** 52 + 2, timerSeconds: 60 });
+    expect(() => decodeContent(runaway)).toThrow(/clock out of range/);
     rejectsOnlyWithClientError(decodeContent);
+  });
+
+  it('decodes content from clients that predate the clock as clock 0', () => {
+    // Fields 1-5 only, as the first content schema wrote them: id, sentAt, kind=timer, timer.
+    const w = new BinaryWriter();
+    w.tag(1, WireType.LengthDelimited).bytes(id).tag(2, WireType.Varint).uint64(9);
+    w.tag(3, WireType.Varint).uint32(2).tag(5, WireType.Varint).uint32(3600);
+    const withoutClock = w.finish();
+    expect(decodeContent(withoutClock)).toEqual({
+      kind: 'timer',
+      id,
+      sentAt: 9,
+      clock: 0,
+      timerSeconds: 3600,
+    });
   });
 
   it('pads to fixed buckets and strips the padding again', () => {

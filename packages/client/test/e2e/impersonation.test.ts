@@ -31,7 +31,14 @@ describe('first contact', { timeout: 60_000 }, () => {
     const api = new HttpApi(h.server.url, mallory.client.account);
     const now = Date.now();
     const forged = pad(
-      encodeContent({ kind: 'text', id: randomId(), sentAt: now, body: 'it is me, alice', timerSeconds: 0 }),
+      encodeContent({
+        kind: 'text',
+        id: randomId(),
+        sentAt: now,
+        clock: 1,
+        body: 'it is me, alice',
+        timerSeconds: 0,
+      }),
     );
     const envelopes = await encryptForPeer(
       stores,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServer, startServer } from '@tacet/server';
+import { type RunningServer, type ServerConfig, startServer } from '@tacet/server';
 import { type ClientEvent, TacetClient } from '../../src/index.js';
 import { nodeWebSocket, openSqliteStore } from '../../src/index.node.js';
 
@@ -19,9 +19,10 @@ export class Harness {
     return d;
   }
 
-  async startServer(): Promise<RunningServer> {
+  async startServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
     if (!this.serverDir) this.serverDir = this.tempDir('server');
     this.server = await startServer({
+      ...overrides,
       dataDir: this.serverDir,
       port: this.port,
       powBits: 4,
@@ -52,11 +53,11 @@ export class Harness {
    * Starts the server and registers alice and bob, each in the other's
    * contacts, both connected: the opening of most two-person tests.
    */
-  async startConnectedPair(): Promise<{
+  async startConnectedPair(overrides: Partial<ServerConfig> = {}): Promise<{
     alice: { client: TacetClient; dir: string; events: ClientEvent[] };
     bob: { client: TacetClient; dir: string; events: ClientEvent[] };
   }> {
-    await this.startServer();
+    await this.startServer(overrides);
     const alice = await this.register('alice');
     const bob = await this.register('bob');
     await alice.client.addContact(bob.client.accountId, 'bob');
