@@ -10,6 +10,16 @@
  *
  * Key handles (KeyObjects) are cached per key array (see key-cache.ts):
  * importing raw keys costs more than the X25519 operation itself.
+ *
+ * @NOTE No KeyGenJob, no key export. On Node 20 (20.20.2 seen), exporting a
+ * key as JWK holds the key's mutex while it allocates strings; if that
+ * allocation runs a GC whose weak callback destroys the KeyGenJob that made
+ * the key (generateKeyPairSync), ~KeyGenJob waits for the same mutex and the
+ * main thread hangs for good at 0% CPU, within thousands of keys. So private
+ * keys are 32 random bytes imported as a handle, and every public key is
+ * X25519(k, 9) computed through that handle: the only node:crypto objects
+ * that touch our keys are imports and stateless Diffie-Hellman
+ * (test/kat/crypto-keygen-soak.test.ts, `npm run soak:keys`).
  */
 import {
   createCipheriv,
@@ -19,7 +29,6 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  generateKeyPairSync,
   hkdfSync,
   type KeyObject,
   randomFillSync,
@@ -47,16 +56,6 @@ function joined(a: Buffer, b: Buffer): Uint8Array {
 
 const b64url = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-/**
- * Decodes base64url into a fresh, unpooled array and wipes the decoding
- * buffer (Buffer.from may hand out a slice of a shared pool).
- */
-function fromB64url(text: string): Uint8Array {
-  const decoded = Buffer.from(text, 'base64url');
-  const out = new Uint8Array(decoded);
-  decoded.fill(0);
-  return out;
-}
 
 /**
  * JWK import needs an `x` for a private OKP key but ignores it; 32 zero bytes
@@ -80,24 +79,33 @@ function importX25519Public(publicKey: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(publicKey) }, format: 'jwk' });
 }
 
+/** u = 9, the Curve25519 base point (RFC 7748 §4.1), as a key handle. */
+let basePoint: KeyObject | undefined;
+
+/**
+ * The public key of a private key handle: X25519(k, 9) (RFC 7748 §6.1), by
+ * the same stateless Diffie-Hellman as every agreement, so no key is ever
+ * exported (see the module note). The result is canonical (u < p, bit 255
+ * clear), as libsignal's are.
+ */
+function publicKeyOf(handle: KeyObject): Uint8Array {
+  basePoint ??= importX25519Public(Uint8Array.of(9, ...new Uint8Array(31)));
+  return view(diffieHellman({ privateKey: handle, publicKey: basePoint }));
+}
+
 function x25519Generate(): { privateKey: Uint8Array; publicKey: Uint8Array } {
-  const pair = generateKeyPairSync('x25519');
-  const jwk = pair.privateKey.export({ format: 'jwk' });
-  const raw = fromB64url(jwk.d as string);
-  // OpenSSL clamps when it multiplies, so the handle of the unclamped seed is
-  // the same key; we return the clamped bytes, as libsignal stores them (§1).
-  const privateKey = clampPrivateKey(raw);
-  raw.fill(0);
-  const publicKey = fromB64url(jwk.x as string);
-  x25519Private.set(privateKey, pair.privateKey);
-  x25519Public.set(publicKey, pair.publicKey);
+  // Clamped before import: the stored bytes are the key's canonical form, as libsignal keeps them (§1).
+  const seed = randomFillSync(new Uint8Array(32));
+  const privateKey = clampPrivateKey(seed);
+  seed.fill(0);
+  const handle = x25519Private.get(privateKey, importX25519Private);
+  const publicKey = publicKeyOf(handle);
+  // The handle of the public key is not cached: our own public key is rarely an agreement's peer key.
   return { privateKey, publicKey };
 }
 
 function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
-  const handle = x25519Private.get(privateKey, importX25519Private);
-  const jwk = createPublicKey(handle).export({ format: 'jwk' });
-  return fromB64url(jwk.x as string);
+  return publicKeyOf(x25519Private.get(privateKey, importX25519Private));
 }
 
 function x25519Agree(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {

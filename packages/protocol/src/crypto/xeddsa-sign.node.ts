@@ -21,14 +21,7 @@
  * valid nonce is used (§2 deviation 2 notes verifiers cannot tell), so
  * deterministic known-answer vectors apply to the noble backend alone.
  */
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  type KeyObject,
-  randomBytes,
-  sign,
-} from 'node:crypto';
+import { createHash, createPrivateKey, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { KeyCache } from './key-cache.js';
 import { bytesToNumberLE, clampedKey, ED25519_L, numberToBytesLE } from './xeddsa.js';
@@ -71,8 +64,9 @@ function getProcessKey(): ProcessKey {
   a[0] = (a[0] as number) & 0xf8;
   a[31] = ((a[31] as number) & 0x7f) | 0x40;
   const scalar = bytesToNumberLE(a) % ED25519_L;
-  const jwk = createPublicKey(handle).export({ format: 'jwk' });
-  const publicKey = new Uint8Array(Buffer.from(jwk.x as string, 'base64url'));
+  // A′ from the seed by noble (RFC 8032 §5.1.5), not by exporting the handle: node:crypto
+  // key exports can deadlock on Node 20 (node-backend.node.ts, module note).
+  const publicKey = ed25519.getPublicKey(seed);
   seed.fill(0);
   expanded.fill(0);
   der.fill(0);
