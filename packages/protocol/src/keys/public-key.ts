@@ -30,6 +30,12 @@ export class PublicKey {
    * ignores bytes after the 33rd (spec §1); tacet refuses them, since no
    * honest encoder writes them and a key field is then exactly what it
    * claims to be.
+   *
+   * @NOTE Also stricter than libsignal: u must be canonical (bit 255 clear,
+   * u < p = 2^255 − 19). X25519 ignores bit 255 and reduces u mod p, so a
+   * replayed PreKey message with a re-encoded base key would otherwise look
+   * like a new session and be delivered twice (issue 9 item 5); libsignal
+   * only ever produces canonical keys, so interop is unchanged.
    */
   static deserialize(bytes: Uint8Array): PublicKey {
     if (!(bytes instanceof Uint8Array))
@@ -39,7 +45,9 @@ export class PublicKey {
     if (bytes.length !== EC_PUBLIC_KEY_LENGTH) {
       throw new ProtocolError('InvalidKey', `bad public key length ${bytes.length}`);
     }
-    return new PublicKey(bytes.slice(1));
+    const u = bytes.slice(1);
+    if (!isCanonicalU(u)) throw new ProtocolError('InvalidKey', 'non-canonical X25519 public key');
+    return new PublicKey(u);
   }
 
   /** Wraps a raw 32-byte u-coordinate (from our own key generation); misuse throws RangeError. */
@@ -81,4 +89,13 @@ export class PublicKey {
     }
     return 0;
   }
+}
+
+/** u < 2^255 − 19 with bit 255 clear: the only encoding of each X25519 u-coordinate (RFC 7748 §5). */
+function isCanonicalU(u: Uint8Array): boolean {
+  const top = u[31] as number;
+  if (top > 0x7f) return false;
+  if (top < 0x7f) return true;
+  for (let i = 30; i >= 1; i--) if (u[i] !== 0xff) return true;
+  return (u[0] as number) < 0xed;
 }

@@ -40,6 +40,17 @@ describe('PublicKey', () => {
     expectCode(() => PublicKey.deserialize(Uint8Array.of(...bytes, 0)), 'InvalidKey');
   });
 
+  it('refuses non-canonical u (bit 255 set, or u ≥ p) and accepts p − 1', () => {
+    const bytes = KeyPair.generate().publicKey.serialize();
+    const high = bytes.slice();
+    high[32] = (high[32] as number) | 0x80;
+    expectCode(() => PublicKey.deserialize(high), 'InvalidKey');
+    const withU = (low: number) => Uint8Array.of(5, low, ...new Uint8Array(30).fill(0xff), 0x7f);
+    for (const low of [0xed, 0xee, 0xf6, 0xff])
+      expectCode(() => PublicKey.deserialize(withU(low)), 'InvalidKey');
+    expect(PublicKey.deserialize(withU(0xec)).bytes[0]).toBe(0xec);
+  });
+
   it('serialize() returns a copy the caller cannot use to alter the key', () => {
     const pub = KeyPair.generate().publicKey;
     const s = pub.serialize();
