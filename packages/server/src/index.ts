@@ -30,5 +30,5 @@ export type { LogLevel, LogSink } from './logger.js';
 export { TrustedProxies } from './net/trusted-proxies.js';
 export { type RunningServer, startServer } from './server.js';
 export { openPostgresStorage, type PostgresStorageOptions } from './storage/postgres/index.js';
-export { openSqliteStorage } from './storage/sqlite/index.js';
-export type { Storage } from './storage/storage.js';
+export { BackupError, backupSqlite, openSqliteStorage, restoreSqlite } from './storage/sqlite/index.js';
+export type { Storage, StorageStats } from './storage/storage.js';

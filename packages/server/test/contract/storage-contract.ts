@@ -169,6 +169,22 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       expect(await s.queue.queueLength(b, 1)).toBe(1);
     });
 
+    it('counts accounts, devices and queued envelopes for the operator', async () => {
+      const before = await s.stats();
+      const [a, b] = [await account(), await account()];
+      await s.accounts.addDevice(b, id16(), 2, 8);
+      expect(await s.queue.enqueue(send([a, b]), 100)).toEqual({ ok: true, stored: 2 });
+      const after = await s.stats();
+      expect(after).toMatchObject({
+        accounts: before.accounts + 2,
+        devices: before.devices + 3,
+        queuedEnvelopes: before.queuedEnvelopes + 2,
+      });
+      expect(after.bytesOnDisk).toBeGreaterThan(0);
+      expect(await s.accounts.deleteAccount(a)).toBe(true);
+      expect((await s.stats()).queuedEnvelopes).toBe(before.queuedEnvelopes + 1);
+    });
+
     it('stores a resend with the same id once', async () => {
       const a = await account();
       const req = send([a]);

@@ -4,7 +4,7 @@
  * lock, so nodes starting together do not race), and one group committer
  * for queue writes. See docs/scaling.md.
  */
-import type { Storage } from '../storage.js';
+import type { Storage, StorageStats } from '../storage.js';
 import { createPool, type PgPool } from './driver.js';
 import { PgGroupCommitter } from './group-commit.js';
 import { migrate } from './migrate.js';
@@ -38,6 +38,19 @@ class PostgresStorage implements Storage {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+
+  async stats(): Promise<StorageStats> {
+    const { rows } = await this.pool.query(
+      'SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM devices) AS devices, (SELECT count(*) FROM envelopes) AS queued, pg_database_size(current_database()) AS bytes',
+    );
+    const r = rows[0] as Record<string, string>;
+    return {
+      accounts: Number(r.accounts),
+      devices: Number(r.devices),
+      queuedEnvelopes: Number(r.queued),
+      bytesOnDisk: Number(r.bytes),
+    };
   }
 
   async close(): Promise<void> {

@@ -3,14 +3,17 @@
  * group committer shared by every store so all writes batch together, and
  * a WAL truncator that deletions wake so deleted envelopes leave the WAL soon.
  */
-import type { Storage } from '../storage.js';
+import { existsSync, statSync } from 'node:fs';
+import type { Storage, StorageStats } from '../storage.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { GroupCommitter } from './group-commit.js';
+import { removePidFile, writePidFile } from './pid-file.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteQueueStore } from './sqlite-queue-store.js';
 import { WalTruncator } from './wal-truncator.js';
 
+export { BackupError, backupSqlite, restoreSqlite } from './backup.js';
 export { DATABASE_FILE } from './database.js';
 
 class SqliteStorage implements Storage {
@@ -21,7 +24,11 @@ class SqliteStorage implements Storage {
   private readonly committer: GroupCommitter;
   private readonly wal: WalTruncator;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly dataDir: string,
+  ) {
+    writePidFile(dataDir);
     this.committer = new GroupCommitter(db, (n) => this.onCommit?.(n));
     this.wal = new WalTruncator(db);
     const deleted = () => this.wal.schedule();
@@ -34,10 +41,21 @@ class SqliteStorage implements Storage {
     this.db.prepare('SELECT 1').get();
   }
 
+  async stats(): Promise<StorageStats> {
+    const row = this.db
+      .prepare(
+        'SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM devices) AS devices, (SELECT count(*) FROM envelopes) AS queuedEnvelopes',
+      )
+      .get() as Omit<StorageStats, 'bytesOnDisk'>;
+    const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+    return { ...row, bytesOnDisk: size(this.db.name) + size(`${this.db.name}-wal`) };
+  }
+
   async close(): Promise<void> {
     this.committer.close();
     this.wal.close();
     if (!this.db.open) return;
+    removePidFile(this.dataDir);
     // Fold the WAL back and truncate it so deleted envelopes do not linger there.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
@@ -49,5 +67,5 @@ class SqliteStorage implements Storage {
  * @example const storage = await openSqliteStorage('/var/lib/tacet')
  */
 export async function openSqliteStorage(dataDir: string): Promise<Storage> {
-  return new SqliteStorage(openDatabase(dataDir));
+  return new SqliteStorage(openDatabase(dataDir), dataDir);
 }
