@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { report } from './cli-error.js';
 import { registerAccountCommands } from './commands/account.js';
+import { registerAdminCommands } from './commands/admin.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerContactCommands } from './commands/contacts.js';
 import { registerMessageCommands } from './commands/messages.js';
@@ -25,6 +26,7 @@ program
 
 const g = (): GlobalOptions => program.opts<GlobalOptions>();
 registerServerCommand(program);
+registerAdminCommands(program);
 registerAccountCommands(program, g);
 registerContactCommands(program, g);
 registerMessageCommands(program, g);

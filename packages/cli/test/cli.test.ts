@@ -1,43 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_ARGS, tacet, tacetInPty, until } from './support/run.js';
+import { startTacetServer, tacet, tacetInPty, until } from './support/run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tacet-cli-'));
 const alice = join(root, 'alice');
 const bob = join(root, 'bob');
-let server: ChildProcess;
+let server: Awaited<ReturnType<typeof startTacetServer>>;
 let url = '';
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  server = spawn(
-    process.execPath,
-    [
-      ...NODE_ARGS,
-      'server',
-      '--data',
-      join(root, 'server'),
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--pow-bits',
-      '4',
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  let out = '';
-  server.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  await until(() => /listening on (http:\S+)/.test(out), 20_000, 'tacet server');
-  url = (/listening on (http:\S+)/.exec(out) as RegExpExecArray)[1] as string;
+  server = await startTacetServer(join(root, 'server'));
+  url = server.url;
   for (const [name, dir] of [
     ['alice', alice],
     ['bob', bob],
@@ -53,8 +30,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  server?.kill('SIGTERM');
-  await new Promise((r) => server?.once('exit', r));
+  await server?.stop();
   rmSync(root, { recursive: true, force: true });
 });
 

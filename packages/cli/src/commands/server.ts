@@ -4,35 +4,22 @@
  * SQLite unless PostgreSQL is configured, serving the web client when one is
  * bundled. SIGHUP re-reads the TLS certificate; SIGINT/SIGTERM drain and stop.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { loadSettings, toServerConfig } from '../config/load-settings.js';
+import { toServerConfig } from '../config/load-settings.js';
 import { printSettings } from '../config/print-settings.js';
+import { loadServerSettings, type ServerOptions } from '../config/server-options.js';
 import { SERVER_SETTINGS } from '../config/server-settings.js';
-import { serverDataDir } from '../paths.js';
-
-/**
- * The built web client: next to the installed package (`web/`, put there by
- * `npm pack`, see scripts/bundle-web.mjs) or packages/web/dist in a checkout.
- */
-export function bundledWebDir(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const dir of [resolve(here, '..', '..', 'web'), resolve(here, '..', '..', '..', 'web', 'dist')])
-    if (existsSync(join(dir, 'index.html'))) return dir;
-  return undefined;
-}
-
-type ServerOptions = Record<string, string | undefined> & { config?: string; printConfig?: boolean };
+import { registerBackupCommands } from './server-backup.js';
 
 const repeatable = (value: string, previous?: string) => (previous ? `${previous},${value}` : value);
 
 export function registerServerCommand(program: Command): void {
-  const cmd = program
-    .command('server')
-    .description('run a tacet server (see docs/operations.md for every setting)')
+  const server = program.command('server').description('run, back up or restore a tacet server');
+  registerBackupCommands(server);
+  const cmd = server
+    .command('run', { isDefault: true })
+    .description('run a tacet server (the default; see docs/operations.md for every setting)')
     .option('--config <file>', 'TOML config file (env TACET_CONFIG)')
     .option('--print-config', 'print the effective configuration, without secrets, and exit');
   for (const s of SERVER_SETTINGS) {
@@ -42,13 +29,7 @@ export function registerServerCommand(program: Command): void {
     else cmd.option(`--${s.flag} <value>`, help);
   }
   cmd.action(async (o: ServerOptions) => {
-    const file = o.config ?? process.env.TACET_CONFIG;
-    const loaded = loadSettings({
-      flags: o,
-      env: process.env,
-      ...(file ? { file } : {}),
-      defaults: { data_dir: serverDataDir(), web_dir: bundledWebDir() },
-    });
+    const loaded = loadServerSettings(o);
     if (o.printConfig) {
       process.stdout.write(printSettings(loaded));
       return;

@@ -61,3 +61,39 @@ export async function until(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A `tacet server` child process on free ports with easy proof-of-work; `stop()` sends SIGTERM and waits. */
+export async function startTacetServer(dataDir: string, extra: string[] = []) {
+  const child = spawn(
+    process.execPath,
+    [
+      ...NODE_ARGS,
+      'server',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--pow-bits',
+      '4',
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
+  await until(() => /listening on (https?:\S+)/.test(out), 20_000, 'tacet server');
+  const url = (/listening on (https?:\S+)/.exec(out) as RegExpExecArray)[1] as string;
+  return {
+    child,
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
