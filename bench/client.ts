@@ -1,37 +1,80 @@
 /**
- * `npm run bench:client`: how fast a client works through a backlog on
- * reconnect (issue 4, deliverable 6). A real server holds 10,000 queued
- * messages for an offline device; we time the client from connect until all
- * are decrypted, stored (encrypted at rest, one transaction each), acked and
- * answered with delivery receipts. Beside it, in the same run: the bare
- * protocol decrypt rate (in-memory stores, no I/O). The ratio shows what
- * storage and delivery cost. `--count N` changes the backlog size.
+ * `npm run bench:client`: what a client costs, each figure beside a baseline
+ * measured in the same run (issue 10, item 4).
  *
- * Runs the TypeScript sources: re-runs itself with the "source" condition.
+ * - Backlog: a real server holds N queued messages for an offline device;
+ *   the client is timed from connect until all are decrypted, stored
+ *   (encrypted at rest), acked and answered with receipts. Baseline: bare
+ *   ratchet decrypt + sealed-sender unseal (the crypto no client can skip),
+ *   measured before and after. Goal: >= 0.35 of it.
+ * - Live: sender and receiver in processes of their own, 20 and 100 msg/s:
+ *   CPU per sent and per received message (goal <= 1.5 ms each at 20 msg/s),
+ *   store commits per message, and send-to-displayed p50/p99 (goal p99 <= 25 ms
+ *   at 100 msg/s). Baseline: the bare crypto's cost per message, from the
+ *   backlog baseline's rate.
+ *
+ * Flags: --count N (backlog size, default 10000), --live-count N (messages
+ * per live run at 20 msg/s, default 200; 100 msg/s runs 2.5 times as many),
+ * --only backlog|live. Runs the TypeScript sources: re-runs itself with the
+ * "source" condition. Add --cpu-prof to profile (the live peers too).
  */
 
 import { rerunWithSource } from './rerun-with-source.js';
 
 if (!rerunWithSource(import.meta.url)) await main();
 
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--count');
-  const count = i > 0 ? Number(process.argv[i + 1]) : 10_000;
+  const count = Number(flag('--count') ?? 10_000);
+  const liveCount = Number(flag('--live-count') ?? 200);
+  const only = flag('--only');
   const { bareDecryptRate } = await import('./client/bare-decrypt.js');
   const { backlogRate } = await import('./client/backlog.js');
-  console.log(`client backlog benchmark: ${count} messages; node ${process.version}`);
-  const bareBefore = await bareDecryptRate(count);
-  const client = await backlogRate(count);
-  // Measured on both sides of the client run: on a shared machine the spread shows the noise.
-  const bareAfter = await bareDecryptRate(count);
-  const bare = (bareBefore + bareAfter) / 2;
-  console.log(
-    `bare protocol decrypt (in-memory stores):   ${bare.toFixed(0)} msgs/s` +
-      ` (before ${bareBefore.toFixed(0)}, after ${bareAfter.toFixed(0)})`,
-  );
-  console.log(
-    `client backlog on reconnect (store + acks): ${client.rate.toFixed(0)} msgs/s` +
-      ` (${(client.ms / 1000).toFixed(1)} s for ${count}; queue filled in ${(client.fillMs / 1000).toFixed(1)} s)`,
-  );
-  console.log(`ratio client / bare protocol: ${(client.rate / bare).toFixed(3)}`);
+  const { startPair } = await import('./client/pair.js');
+  const { livePeers } = await import('./client/live.js');
+  console.log(`client benchmark: backlog ${count}, live ${liveCount}; node ${process.version}`);
+  const bareBefore = await bareDecryptRate(Math.min(count, 5000));
+  if (only !== 'live') {
+    const client = await backlogRate(count);
+    // Measured on both sides of the client run: on a shared machine the spread shows the noise.
+    const bareAfter = await bareDecryptRate(Math.min(count, 5000));
+    const bare = (bareBefore + bareAfter) / 2;
+    console.log(
+      `bare ratchet decrypt + sealed-sender unseal: ${bare.toFixed(0)} msgs/s` +
+        ` (before ${bareBefore.toFixed(0)}, after ${bareAfter.toFixed(0)})`,
+    );
+    console.log(
+      `client backlog on reconnect (store + acks + receipts): ${client.rate.toFixed(0)} msgs/s` +
+        ` (${(client.ms / 1000).toFixed(1)} s for ${count}; queue filled in ${(client.fillMs / 1000).toFixed(1)} s)`,
+    );
+    console.log(`ratio client / bare: ${(client.rate / bare).toFixed(3)} (goal >= 0.35)`);
+  }
+  if (only === 'backlog') return;
+  const pair = await startPair(10_000);
+  try {
+    const peers = await livePeers(pair);
+    await peers.run(20, 40, 'warm-up');
+    const bareUs = 1e6 / bareBefore;
+    console.log(`live (bare crypto per received message: ${bareUs.toFixed(0)} µs)`);
+    for (const [rate, n] of [
+      [20, liveCount],
+      [100, Math.round(liveCount * 2.5)],
+    ] as const) {
+      const r = await peers.run(rate, n, `run-${rate}`);
+      console.log(
+        `  ${rate} msg/s x ${n}: CPU per message sender ${r.senderCpuUs.toFixed(0)} µs,` +
+          ` receiver ${r.receiverCpuUs.toFixed(0)} µs (goal <= 1500 each at 20/s);` +
+          ` commits per message sender ${r.senderCommits.toFixed(2)}, receiver ${r.receiverCommits.toFixed(2)};` +
+          ` send->displayed p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms` +
+          (rate === 100 ? ' (goal p99 <= 25)' : ''),
+      );
+    }
+    await peers.close();
+  } finally {
+    await pair.close();
+  }
 }

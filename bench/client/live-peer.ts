@@ -1,0 +1,139 @@
+/**
+ * One side of the live benchmark, in a process of its own so that its CPU
+ * time (process.cpuUsage) is its own: opens a registered profile, connects,
+ * and follows the parent's commands over IPC. The sender sends at a fixed
+ * rate with its wall-clock send time (sub-ms) in the text; the receiver
+ * notes, at each "message" event (the moment a UI can display it), how long
+ * ago that was. Every store commit is counted.
+ */
+import { TacetClient } from '../../packages/client/src/index.js';
+import { nodeWebSocket, openSqliteStore } from '../../packages/client/src/index.node.js';
+import type { ClientStore, WriteBatch } from '../../packages/client/src/store/types.js';
+
+export type PeerCommand =
+  | { cmd: 'open'; dir: string }
+  | { cmd: 'start' }
+  | { cmd: 'send'; peer: string; rate: number; count: number; tag: string }
+  | { cmd: 'expect'; count: number; tag: string }
+  | { cmd: 'stop' }
+  | { cmd: 'close' };
+
+export type PeerReply =
+  | { reply: 'ready' }
+  | { reply: 'started' }
+  | { reply: 'sent'; delivered: number }
+  | { reply: 'received'; latenciesMs: number[] }
+  | { reply: 'stopped'; cpuMicros: number; commits: number }
+  | { reply: 'closed' };
+
+const wallNow = () => performance.timeOrigin + performance.now();
+
+/** Counts commits without changing them. */
+function counting(store: ClientStore): { store: ClientStore; commits: () => number } {
+  let n = 0;
+  const apply = store.apply.bind(store);
+  store.apply = (b: WriteBatch) => {
+    n++;
+    return apply(b);
+  };
+  return { store, commits: () => n };
+}
+
+let client: TacetClient | undefined;
+let commits = () => 0;
+let cpuAt = process.cpuUsage();
+let commitsAt = 0;
+const reply = (r: PeerReply) => process.send?.(r);
+
+/** Resolves when `n` events of this run's `tag` have been seen by `pick`. */
+function waitFor(
+  c: TacetClient,
+  n: number,
+  pick: (e: Parameters<Parameters<TacetClient['on']>[0]>[0]) => boolean,
+) {
+  return new Promise<void>((resolve) => {
+    let seen = 0;
+    if (n === 0) return resolve();
+    const off = c.on((e) => {
+      if (pick(e) && ++seen === n) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+async function sendAll(c: TacetClient, cmd: Extract<PeerCommand, { cmd: 'send' }>): Promise<void> {
+  const ids = new Set<string>();
+  const delivered = new Set<string>();
+  let allSent = false;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => {
+    done = r;
+  });
+  const check = () => {
+    if (allSent && [...ids].every((id) => delivered.has(id))) done();
+  };
+  const off = c.on((e) => {
+    if (e.type === 'updated' && e.message.status === 'delivered') {
+      delivered.add(e.message.id);
+      check();
+    }
+  });
+  const start = performance.now();
+  const sends: Promise<unknown>[] = [];
+  for (let n = 0; n < cmd.count; n++) {
+    const due = start + (n * 1000) / cmd.rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const body = JSON.stringify({ tag: cmd.tag, at: wallNow() });
+    sends.push(c.send(cmd.peer, body).then((m) => ids.add(m.id)));
+  }
+  await Promise.all(sends);
+  allSent = true;
+  check();
+  await finished;
+  off();
+  reply({ reply: 'sent', delivered: ids.size });
+}
+
+async function expect(c: TacetClient, cmd: Extract<PeerCommand, { cmd: 'expect' }>): Promise<void> {
+  const latencies: number[] = [];
+  await waitFor(c, cmd.count, (e) => {
+    if (e.type !== 'message' || e.message.direction !== 'in') return false;
+    const { tag, at } = JSON.parse(e.message.body) as { tag: string; at: number };
+    if (tag !== cmd.tag) return false;
+    latencies.push(wallNow() - at);
+    return true;
+  });
+  reply({ reply: 'received', latenciesMs: latencies });
+}
+
+process.on('message', (m: PeerCommand) => {
+  void (async () => {
+    if (m.cmd === 'open') {
+      const counted = counting(await openSqliteStore({ dir: m.dir, passphrase: 'bench', logN: 14 }));
+      commits = counted.commits;
+      client = await TacetClient.open({ store: counted.store, webSocket: nodeWebSocket });
+      await client.connect();
+      await client.waitForDrain();
+      reply({ reply: 'ready' });
+    } else if (m.cmd === 'start') {
+      cpuAt = process.cpuUsage();
+      commitsAt = commits();
+      reply({ reply: 'started' });
+    } else if (m.cmd === 'send') await sendAll(client as TacetClient, m);
+    else if (m.cmd === 'expect') await expect(client as TacetClient, m);
+    else if (m.cmd === 'stop') {
+      const used = process.cpuUsage(cpuAt);
+      reply({ reply: 'stopped', cpuMicros: used.user + used.system, commits: commits() - commitsAt });
+    } else if (m.cmd === 'close') {
+      await client?.close();
+      reply({ reply: 'closed' });
+      process.disconnect();
+    }
+  })().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+});
