@@ -1,6 +1,7 @@
 /** Everything a request or connection handler needs, built once per server. */
 import type { PowIssuer } from './accounts/pow-issuer.js';
 import type { RateLimiter } from './accounts/rate-limiter.js';
+import type { SenderCertificateIssuer } from './certificates/sender-certificate-issuer.js';
 import type { ResolvedConfig } from './config.js';
 import type { ErrorTally } from './error-tally.js';
 import type { Fanout } from './fanout/fanout.js';
@@ -13,6 +14,8 @@ import type { ConnectionHub } from './ws/hub.js';
 export interface ServerContext {
   config: ResolvedConfig;
   storage: Storage;
+  /** Signs sender certificates; holds the trust root clients pin. */
+  certificates: SenderCertificateIssuer;
   fanout: Fanout;
   metrics: ServerMetrics;
   logger: Logger;

@@ -5,6 +5,16 @@
  */
 export type { AccountStore, DeviceRecord, NewAccount } from './accounts/account-store.js';
 export type { RateLimit } from './accounts/rate-limiter.js';
+export type {
+  CertificateKeyStore,
+  ServerKeyRow,
+  TrustRootRow,
+} from './certificates/certificate-key-store.js';
+export {
+  type CertificateSubject,
+  rotateServerCertificateKey,
+  SenderCertificateIssuer,
+} from './certificates/sender-certificate-issuer.js';
 export { type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
 export type {
   EnqueueRequest,

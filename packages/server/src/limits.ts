@@ -37,3 +37,5 @@ export const SHUTDOWN_GRACE_MS = 5_000;
 export const DEFAULT_MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
 /** How long an attachment upload credential stays valid: long enough for a slow 100 MiB upload with resumes. */
 export const ATTACHMENT_UPLOAD_TTL_MS = 60 * 60_000;
+/** Lifetime of a sender certificate: a day, as Signal's; a client refreshes at half of it. */
+export const SENDER_CERTIFICATE_LIFETIME_MS = 24 * 3600 * 1000;

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { PowIssuer } from './accounts/pow-issuer.js';
 import { RateLimiter } from './accounts/rate-limiter.js';
+import { SenderCertificateIssuer } from './certificates/sender-certificate-issuer.js';
 import { type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { Sweeper } from './delivery/sweeper.js';
@@ -52,7 +53,9 @@ async function buildContext(config: ServerConfig): Promise<ServerContext> {
   const metrics = new ServerMetrics();
   storage.onCommit = (n) => metrics.commitBatch.observe(n);
   let fanout: Fanout;
+  let certificates: SenderCertificateIssuer;
   try {
+    certificates = await SenderCertificateIssuer.open(storage.certificates);
     fanout = await openFanout(resolved, logger);
   } catch (err) {
     await storage.close();
@@ -61,6 +64,7 @@ async function buildContext(config: ServerConfig): Promise<ServerContext> {
   return {
     config: resolved,
     storage,
+    certificates,
     fanout,
     metrics,
     logger,

@@ -17,7 +17,7 @@ import {
   SIGNATURE_BYTES,
 } from './limits.js';
 import { POW_MAX_CHALLENGE_LENGTH } from './pow.js';
-import { array, bytes, int, object, optional, str, type Validator } from './schema.js';
+import { array, boundedBytes, bytes, int, object, optional, str, type Validator } from './schema.js';
 
 const U32 = 0xffffffff;
 
@@ -68,12 +68,51 @@ export type RegisterRequest = ReturnType<typeof RegisterRequest>;
 export const LinkDeviceRequest = object({ registrationId: int(1, MAX_REGISTRATION_ID) });
 export type LinkDeviceRequest = ReturnType<typeof LinkDeviceRequest>;
 
-/** `POST /v1/accounts` (and `POST /v1/devices`) response. Keep `credential` secret: it is the device's password. */
+/**
+ * `POST /v1/accounts` (and `POST /v1/devices`) response. Keep `credential`
+ * secret: it is the device's password. `trustRoot` is the public key every
+ * sender certificate of this server chains to; the client pins it.
+ */
 export interface RegisterResponse {
   accountId: string;
   deviceId: number;
   credential: string;
+  trustRoot: string;
 }
+
+/** Validator of {@link RegisterResponse} for clients. */
+export const RegisterResponseSchema = object({
+  accountId: str(64),
+  deviceId: int(1, 255),
+  credential: str(256),
+  trustRoot: ecPublicKey,
+});
+
+/** `GET /v1/certificate/trust-root` response, for profiles made before the root was pinned at registration. */
+export interface TrustRootResponse {
+  trustRoot: string;
+}
+
+/** Validator of {@link TrustRootResponse} for clients. */
+export const TrustRootResponseSchema = object({ trustRoot: ecPublicKey });
+
+/** Largest sender certificate a client accepts from its server (a real one is about 250 bytes). */
+export const MAX_SENDER_CERTIFICATE_BYTES = 1024;
+
+/**
+ * `GET /v1/certificate/delivery` response (authenticated): a libsignal
+ * SenderCertificate for the calling device, and its expiry (ms since the epoch).
+ */
+export interface SenderCertificateResponse {
+  certificate: string;
+  expires: number;
+}
+
+/** Validator of {@link SenderCertificateResponse} for clients. */
+export const SenderCertificateResponseSchema = object({
+  certificate: boundedBytes(MAX_SENDER_CERTIFICATE_BYTES),
+  expires: int(0, Number.MAX_SAFE_INTEGER),
+});
 
 const PreKey = object({ keyId: int(0, U32), publicKey: ecPublicKey });
 const SignedPreKey = object({

@@ -24,14 +24,20 @@ export {
   type KyberPreKey,
   kemPublicKey,
   LinkDeviceRequest,
+  MAX_SENDER_CERTIFICATE_BYTES,
   type PreKey,
   type PreKeyBundleResponse,
   type PreKeyCountResponse,
   type PreKeyJson,
   RegisterRequest,
   type RegisterResponse,
+  RegisterResponseSchema,
+  type SenderCertificateResponse,
+  SenderCertificateResponseSchema,
   type SignedPreKey,
   type SignedPreKeyJson,
+  type TrustRootResponse,
+  TrustRootResponseSchema,
 } from './api.js';
 export { fromBase64Url, toBase64Url } from './base64.js';
 export { ErrorCode, isErrorCode, RETRYABLE_CODES, WireError } from './errors.js';
@@ -46,4 +52,14 @@ export {
   solvePow,
   solvePowAsync,
 } from './pow.js';
-export { array, bytes, int, object, optional, parseJson, str, type Validator } from './schema.js';
+export {
+  array,
+  boundedBytes,
+  bytes,
+  int,
+  object,
+  optional,
+  parseJson,
+  str,
+  type Validator,
+} from './schema.js';

@@ -43,6 +43,17 @@ export function bytes(length: number): Validator<Uint8Array> {
   };
 }
 
+/** Base64url bytes of 1 to `maxLength` decoded bytes. */
+export function boundedBytes(maxLength: number): Validator<Uint8Array> {
+  return (v, path) => {
+    if (typeof v !== 'string' || v.length > Math.ceil((maxLength * 4) / 3))
+      fail(path, `must be at most ${maxLength} bytes`);
+    const out = fromBase64Url(v, path);
+    if (out.length === 0 || out.length > maxLength) fail(path, `must be 1 to ${maxLength} bytes`);
+    return out;
+  };
+}
+
 /** An array of at most `max` items, each checked by `item`. */
 export function array<T>(max: number, item: Validator<T>): Validator<T[]> {
   return (v, path) => {

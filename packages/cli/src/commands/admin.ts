@@ -1,8 +1,9 @@
 /**
  * `tacet admin`: the operator's view of a server's data, opened directly
  * (a data directory or a PostgreSQL URL, from the same settings as
- * `tacet server`): counts of what is stored, and deleting an account. It
- * works while the server runs; counts only, never identifiers.
+ * `tacet server`): counts of what is stored, deleting an account, and
+ * rotating the sender-certificate key. It works while the server runs;
+ * counts only, never identifiers.
  */
 import type { Storage } from '@tacet/server';
 import { parseAccountId } from '@tacet/wire';
@@ -71,5 +72,16 @@ export function registerAdminCommands(program: Command): void {
       const deleted = await withStorage(opts(), (s) => s.accounts.deleteAccount(accountId));
       if (!deleted) throw new CliError('no such account on this server', 1);
       process.stderr.write('account deleted\n');
+    });
+
+  admin
+    .command('rotate-sender-key')
+    .description(
+      'make a new sender-certificate key signed by the trust root; certificates issued before stay valid until they expire (a day)',
+    )
+    .action(async () => {
+      const server = await import('@tacet/server');
+      const keyId = await withStorage(opts(), (s) => server.rotateServerCertificateKey(s.certificates));
+      process.stderr.write(`new sender-certificate key ${keyId}: the server signs with it from now on\n`);
     });
 }

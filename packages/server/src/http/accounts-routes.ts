@@ -13,6 +13,7 @@ import {
   MAX_SMALL_BODY_BYTES,
   RegisterRequest,
   type RegisterResponse,
+  toBase64Url,
 } from '@tacet/wire';
 import { type Context, Hono } from 'hono';
 import { newCredential } from '../accounts/credentials.js';
@@ -67,7 +68,12 @@ export function accountRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings
     });
     if (!created) throw new HttpError(500, ErrorCode.Internal);
     ctx.metrics.registrations.inc();
-    const body: RegisterResponse = { accountId: formatAccountId(accountId), deviceId: 1, credential };
+    const body: RegisterResponse = {
+      accountId: formatAccountId(accountId),
+      deviceId: 1,
+      credential,
+      trustRoot: toBase64Url(ctx.certificates.trustRoot.serialize()),
+    };
     return c.json(body, 201);
   });
 
@@ -88,7 +94,12 @@ export function accountRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings
         `an account has at most ${MAX_DEVICES_PER_ACCOUNT} devices`,
       );
     }
-    const body: RegisterResponse = { accountId: formatAccountId(me.accountId), deviceId, credential };
+    const body: RegisterResponse = {
+      accountId: formatAccountId(me.accountId),
+      deviceId,
+      credential,
+      trustRoot: toBase64Url(ctx.certificates.trustRoot.serialize()),
+    };
     return c.json(body, 201);
   });
 

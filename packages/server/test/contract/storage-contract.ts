@@ -263,6 +263,26 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       expect((await s.queue.enqueue(send([a]), 100)).ok).toBe(false);
     });
 
+    it('keeps the first trust root and the newest server-certificate key', async () => {
+      const root = { publicKey: ec(), privateKey: id16() };
+      expect(await s.certificates.latestServerKey()).toBeUndefined();
+      const stored = await s.certificates.initTrustRoot(root);
+      expect(bytes(stored.publicKey)).toBe(bytes(root.publicKey));
+      expect(bytes(stored.privateKey)).toBe(bytes(root.privateKey));
+      // A second node (or a second start) with a root of its own gets the first one back.
+      const again = await s.certificates.initTrustRoot({ publicKey: ec(), privateKey: id16() });
+      expect(bytes(again.publicKey)).toBe(bytes(root.publicKey));
+      const k1 = { keyId: 1, privateKey: id16(), certificate: sig() };
+      const k2 = { keyId: 0xfffffff0, privateKey: id16(), certificate: sig() };
+      expect(await s.certificates.addServerKey(k1)).toBe(true);
+      expect(await s.certificates.addServerKey({ ...k1, privateKey: id16() })).toBe(false);
+      expect(await s.certificates.addServerKey(k2)).toBe(true);
+      const latest = await s.certificates.latestServerKey();
+      expect(latest?.keyId).toBe(0xfffffff0);
+      expect(bytes(latest?.privateKey ?? new Uint8Array())).toBe(bytes(k2.privateKey));
+      expect(bytes(latest?.certificate ?? new Uint8Array())).toBe(bytes(k2.certificate));
+    });
+
     it('commits many concurrent sends, all durable when they resolve', async () => {
       const a = await account();
       const results = await Promise.all(

@@ -9,6 +9,7 @@ import { createPool, type PgPool } from './driver.js';
 import { PgGroupCommitter } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { PostgresAccountStore } from './postgres-account-store.js';
+import { PostgresCertificateKeyStore } from './postgres-certificate-key-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresQueueStore } from './postgres-queue-store.js';
 
@@ -26,6 +27,7 @@ class PostgresStorage implements Storage {
   readonly accounts: PostgresAccountStore;
   readonly keys: PostgresKeyStore;
   readonly queue: PostgresQueueStore;
+  readonly certificates: PostgresCertificateKeyStore;
   onCommit?: (batchSize: number) => void;
   private readonly committer: PgGroupCommitter;
 
@@ -34,6 +36,7 @@ class PostgresStorage implements Storage {
     this.accounts = new PostgresAccountStore(pool);
     this.keys = new PostgresKeyStore(pool);
     this.queue = new PostgresQueueStore(pool, this.committer);
+    this.certificates = new PostgresCertificateKeyStore(pool);
   }
 
   async ping(): Promise<void> {

@@ -9,6 +9,7 @@ import { openDatabase, type SqliteDatabase } from './database.js';
 import { GroupCommitter } from './group-commit.js';
 import { removePidFile, writePidFile } from './pid-file.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
+import { SqliteCertificateKeyStore } from './sqlite-certificate-key-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteQueueStore } from './sqlite-queue-store.js';
 import { WalTruncator } from './wal-truncator.js';
@@ -20,6 +21,7 @@ class SqliteStorage implements Storage {
   readonly accounts: SqliteAccountStore;
   readonly keys: SqliteKeyStore;
   readonly queue: SqliteQueueStore;
+  readonly certificates: SqliteCertificateKeyStore;
   onCommit?: (batchSize: number) => void;
   private readonly committer: GroupCommitter;
   private readonly wal: WalTruncator;
@@ -35,6 +37,7 @@ class SqliteStorage implements Storage {
     this.accounts = new SqliteAccountStore(db, this.committer, deleted);
     this.keys = new SqliteKeyStore(db, this.committer);
     this.queue = new SqliteQueueStore(db, this.committer, deleted);
+    this.certificates = new SqliteCertificateKeyStore(db, this.committer);
   }
 
   async ping(): Promise<void> {

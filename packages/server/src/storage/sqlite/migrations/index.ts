@@ -1,6 +1,7 @@
 /** Numbered migrations, applied in order, each once, each in its own transaction. */
 import { up as init } from './001-init.js';
 import { up as noTrafficCounter } from './002-no-traffic-counter.js';
+import { up as senderCertificates } from './003-sender-certificates.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'init', up: init },
   { version: 2, name: 'no-traffic-counter', up: noTrafficCounter },
+  { version: 3, name: 'sender-certificates', up: senderCertificates },
 ];
