@@ -123,3 +123,10 @@ export const MAX_PREKEY_SIGNAL_MESSAGE_LENGTH = MAX_SIGNAL_MESSAGE_LENGTH + 4096
 export const KEM_PREPARED_CACHE_SIZE = 16;
 /** KEM public keys remembered as used once, so a second use prepares them. */
 export const KEM_SEEN_KEYS_SIZE = 256;
+
+/**
+ * A DecryptionErrorMessage holds a 33-byte key and two varints (about 50
+ * bytes); a PlaintextContent wraps one. Anything far larger is not one, and
+ * is refused before parsing.
+ */
+export const MAX_PLAINTEXT_CONTENT_LENGTH = 1024;

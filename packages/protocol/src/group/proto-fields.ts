@@ -9,8 +9,11 @@
 import { ProtocolError, type ProtocolErrorCode } from '../errors.js';
 import { ProtobufReader, WireType } from '../wire/protobuf.js';
 
-/** How a field is encoded: a uint32 varint, bytes (or string / embedded message), or fixed64. */
-export type FieldKind = 'uint32' | 'bytes' | 'fixed64' | 'repeated-bytes';
+/**
+ * How a field is encoded: a uint32 varint, a uint64 varint that must fit a
+ * JS number (timestamps in ms), bytes (or string / embedded message), or fixed64.
+ */
+export type FieldKind = 'uint32' | 'uint53' | 'bytes' | 'fixed64' | 'repeated-bytes';
 
 /** Field number → kind. */
 export type FieldSpec = Readonly<Record<number, FieldKind>>;
@@ -30,6 +33,7 @@ export type Fields = Map<number, number | bigint | Uint8Array | Uint8Array[]>;
 
 const WIRE_TYPE_OF: Record<FieldKind, WireType> = {
   uint32: WireType.Varint,
+  uint53: WireType.Varint,
   bytes: WireType.LengthDelimited,
   'repeated-bytes': WireType.LengthDelimited,
   fixed64: WireType.Fixed64,
@@ -68,12 +72,16 @@ function readAll(bytes: Uint8Array, spec: FieldSpec, options: DecodeOptions): Fi
       continue;
     }
     if (fields.has(field)) fail(options, `field ${field} appears twice`);
-    fields.set(
-      field,
-      kind === 'uint32' ? reader.uint32() : kind === 'bytes' ? reader.bytes() : reader.fixed64(),
-    );
+    fields.set(field, readOne(reader, kind));
   }
   return fields;
+}
+
+function readOne(reader: ProtobufReader, kind: Exclude<FieldKind, 'repeated-bytes'>) {
+  if (kind === 'uint32') return reader.uint32();
+  // varint() refuses values above 2^53 − 1 rather than rounding them.
+  if (kind === 'uint53') return reader.varint();
+  return kind === 'bytes' ? reader.bytes() : reader.fixed64();
 }
 
 function appendRepeated(fields: Fields, field: number, value: Uint8Array, options: DecodeOptions): void {
@@ -89,7 +97,7 @@ export function fail(options: DecodeOptions, message: string): never {
   throw new ProtocolError(options.code, `${options.what}: ${message}`);
 }
 
-/** A required uint32 field. */
+/** A required uint32 (or uint53) field. */
 export function requireUint32(fields: Fields, field: number, options: DecodeOptions): number {
   const v = fields.get(field);
   if (typeof v !== 'number') fail(options, `missing field ${field}`);

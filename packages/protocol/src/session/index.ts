@@ -1,6 +1,6 @@
 /**
  * Sessions barrel: 1:1 sessions of version 4 (PQXDH + Double Ratchet), their
- * wire messages, records and store ports.
+ * wire messages (and the plaintext decryption-error answer), records and store ports.
  */
 export { ProtocolAddress } from './address.js';
 export {
@@ -8,6 +8,12 @@ export {
   CiphertextMessageType,
   type SessionCiphertextType,
 } from './ciphertext-message.js';
+export { type DecryptableType, DecryptionErrorMessage } from './decryption-error-message.js';
+export {
+  extractDecryptionErrorMessage,
+  PLAINTEXT_CONTENT_IDENTIFIER,
+  PlaintextContent,
+} from './plaintext-content.js';
 export { signalDecryptPreKey } from './prekey-decrypt.js';
 export { PreKeySignalMessage } from './prekey-signal-message.js';
 export { processPreKeyBundle } from './process-bundle.js';

@@ -180,6 +180,40 @@ describe('versions and replays', () => {
   });
 });
 
+describe('a re-encoded base key (issue 9 item 5)', () => {
+  /** The PreKey message with bit 255 of its base key set: X25519 reads the same key. */
+  function topBitFlipped(wire: Wire): Wire {
+    const at = indexOf(wire.bytes, PreKeySignalMessage.deserialize(wire.bytes).baseKey) + 32;
+    const bytes = wire.bytes.slice();
+    bytes[at] = (bytes[at] as number) | 0x80;
+    return { type: wire.type, bytes };
+  }
+
+  it('without a one-time prekey, the copy is refused by tacet, not accepted as a second session', async () => {
+    const sender = new LibsignalPeer('sender');
+    const tacet = new TacetPeer('tacet-receiver');
+    const libsignal = new LibsignalPeer('libsignal-receiver');
+    for (const r of [tacet, libsignal]) await sender.startSession(r, await r.bundle(false));
+    const toTacet = await sender.encrypt(te.encode('first'), tacet);
+    const toLibsignal = await sender.encrypt(te.encode('first'), libsignal);
+    expect(PreKeySignalMessage.deserialize(toTacet.bytes).preKeyId).toBeUndefined();
+    expect(new TextDecoder().decode(await tacet.decrypt(toTacet, sender))).toBe('first');
+    await libsignal.decrypt(toLibsignal, sender);
+    const before = tacet.party.stores.sessions.records.get('sender.1')?.serialize();
+
+    // The attack: libsignal takes the copy for a new session and delivers "first" again.
+    expect(new TextDecoder().decode(await libsignal.decrypt(topBitFlipped(toLibsignal), sender))).toBe(
+      'first',
+    );
+    const refused = await tacet.decrypt(topBitFlipped(toTacet), sender).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProtocolError);
+    expect((refused as ProtocolError).code).toBe('InvalidKey');
+    expect(tacet.party.stores.sessions.records.get('sender.1')?.serialize()).toEqual(before);
+    // The unchanged copy is what it always was: a duplicate.
+    expect(await failureOf(tacet.decrypt(toTacet, sender))).toBe('duplicate');
+  });
+});
+
 describe('bundles', () => {
   async function badBundle(field: 'signedPreKey' | 'kyberPreKey') {
     const bob = new LibsignalPeer('bob');
