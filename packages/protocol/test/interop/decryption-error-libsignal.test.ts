@@ -85,7 +85,7 @@ describe('each side reads the other', () => {
   });
 
   it('tacet reads libsignal DecryptionErrorMessage and PlaintextContent', async () => {
-    const [first] = await originals(PAIRINGS[0][1]);
+    const [first] = await originals((PAIRINGS[0] as (typeof PAIRINGS)[number])[1]);
     const theirs = S.DecryptionErrorMessage.forOriginal(buf((first as Wire).bytes), 3, TS, 4);
     const ours = DecryptionErrorMessage.deserialize(u8(theirs.serialize()));
     expect([ours.timestamp, ours.deviceId]).toEqual([TS, 4]);
