@@ -8,7 +8,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     // Fault tests stop and start services (their own): `npm run test:faults`, after the suite.
-    exclude: ['**/node_modules/**', 'packages/*/test/faults/**'],
+    // The install test packs and installs the workspaces: `npm run test:install`.
+    exclude: ['**/node_modules/**', 'packages/*/test/faults/**', 'packages/*/test/install/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
