@@ -4,6 +4,7 @@
  * only wires them, maps errors to one clear line and an exit code, and
  * exits once the command's own work is done.
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { report } from './cli-error.js';
 import { registerAccountCommands } from './commands/account.js';
@@ -16,10 +17,16 @@ import { profileDir } from './paths.js';
 import { runReaper } from './reaper.js';
 import type { GlobalOptions } from './session.js';
 
+// package.json sits one level above both src/bin.ts and dist/bin.js.
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command();
 program
   .name('tacet')
   .description('private messaging that leaves nothing behind')
+  .version(version, '-V, --version', 'print the tacet version')
   .option('--profile <dir>', 'profile directory (default $TACET_HOME or $XDG_DATA_HOME/tacet/profile)')
   .showHelpAfterError()
   .configureOutput({ outputError: (s, write) => write(s) });

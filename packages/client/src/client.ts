@@ -314,8 +314,8 @@ export class TacetClient {
       clock: content.clock,
       receivedAt: now,
       timerSeconds: content.timerSeconds,
-      // The sender's countdown starts when sent.
-      expiresAt: content.timerSeconds > 0 ? now + content.timerSeconds * 1000 : null,
+      // The sender's countdown starts when the server has it (✓, messenger/network.ts), not while it waits offline.
+      expiresAt: null,
       status: 'pending',
     };
     const item = {

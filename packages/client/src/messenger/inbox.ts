@@ -14,6 +14,7 @@ import type { ClientEvent } from '../events.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord, OutboxItem, WriteBatch } from '../store/types.js';
 import { DEFAULT_TIMER_SECONDS } from '../timers/duration.js';
+import { startSenderCountdown } from '../timers/sender-countdown.js';
 import type { IncomingEnvelope } from '../transport/connection.js';
 import { fromHex, randomId, toHex } from '../util.js';
 import { compareVersions, DEFAULT_VERSION } from './ordering.js';
@@ -190,7 +191,7 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
       const m = await ctx.store.getMessage(toHex(id));
       if (m?.direction !== 'out' || m.conversationId !== contact.accountId || m.status === 'delivered')
         continue;
-      const updated = { ...m, status: 'delivered' as const };
+      const updated = startSenderCountdown({ ...m, status: 'delivered' as const }, ctx.now);
       ctx.batch.putMessages.push(updated);
       events.push({ type: 'updated', message: updated });
     }

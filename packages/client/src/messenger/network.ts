@@ -16,6 +16,7 @@ import type { ClientEvent } from '../events.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, OutboxItem } from '../store/types.js';
 import type { Clock } from '../timers/clock.js';
+import { startSenderCountdown } from '../timers/sender-countdown.js';
 import { Connection, type WebSocketFactory } from '../transport/connection.js';
 import { explainRefusal, HttpApi, wsLogin } from '../transport/http-api.js';
 import { fromHex, Mutex } from '../util.js';
@@ -224,9 +225,13 @@ export class Network {
     });
     await conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes });
     const m = await this.#o.store.getMessage(item.id);
-    const sent = m && m.status === 'pending' ? { ...m, status: 'sent' as const } : undefined;
+    const sent =
+      m && m.status === 'pending'
+        ? startSenderCountdown({ ...m, status: 'sent' as const }, this.#o.clock.now())
+        : undefined;
     await this.#o.store.apply({ deleteOutbox: [item.id], putMessages: sent ? [sent] : [] });
     if (sent) this.#o.emit({ type: 'updated', message: sent });
+    if (sent?.expiresAt != null) this.#o.onStored();
   }
 
   /** A bundle came with a different identity key: remember it, block sending, tell the UI. */

@@ -1,0 +1,109 @@
+/**
+ * Drawing the chat screen in plain ANSI, top to bottom: a header naming the
+ * open conversation, a key-change warning when there is one, the messages
+ * (wrapped to the terminal width), a notice line, the status line (always
+ * present: connection state and unread counts) and the input line.
+ */
+import { type Contact, formatDuration, formatRemaining, type MessageRecord } from '@tacet/client';
+
+const ESC = '\x1b[';
+const MARK: Record<MessageRecord['status'], string> = {
+  pending: '…',
+  sent: '✓',
+  delivered: '✓✓',
+  received: '',
+};
+
+export type ConnectionView = 'connecting' | 'online' | 'reconnecting';
+
+const CONNECTION_TEXT: Record<ConnectionView, string> = {
+  connecting: '○ connecting…',
+  online: '● online',
+  reconnecting: '✗ offline · reconnecting…',
+};
+
+export interface ChatState {
+  contacts: Contact[];
+  /** The open conversation; null when there are no contacts yet. */
+  current: Contact | null;
+  messages: MessageRecord[];
+  /** Unread incoming messages per conversation (account id), shown on the status line. */
+  unread: Map<string, number>;
+  untrusted: boolean;
+  connection: ConnectionView;
+  /** One line: the outcome of the last command, or an error. */
+  notice: string;
+  /** Whether the notice is about the connection (cleared once it is back). */
+  noticeIsNetwork: boolean;
+  /** Lines printed by /help or /contacts below the messages, until the next line is entered. */
+  info: string[];
+  input: string;
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 5);
+}
+
+/** Cuts `text` into pieces of at most `width` characters, at line breaks too. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    const chars = [...para];
+    if (chars.length === 0) out.push('');
+    for (let i = 0; i < chars.length; i += width) out.push(chars.slice(i, i + width).join(''));
+  }
+  return out;
+}
+
+function messageLines(s: ChatState, m: MessageRecord, now: number, cols: number): string[] {
+  const who = m.direction === 'out' ? 'you' : (s.current?.name ?? '?');
+  if (m.kind === 'timer')
+    return [`${ESC}2m— ${who} set the disappearing timer to ${formatDuration(m.timerSeconds)} —${ESC}0m`];
+  const left = m.expiresAt === null ? '' : ` ${ESC}33m⏱ ${formatRemaining(m.expiresAt - now)}${ESC}0m`;
+  const mark = m.direction === 'out' ? ` ${ESC}32m${MARK[m.status]}${ESC}0m` : '';
+  const prefix = `${clock(m.sentAt)} ${who}: `;
+  const width = Math.max(10, cols - prefix.length - 1);
+  const pieces = wrap(m.body, width);
+  const lines = pieces.map((p, i) =>
+    i === 0
+      ? `${ESC}2m${clock(m.sentAt)}${ESC}0m ${ESC}1m${who}:${ESC}0m ${p}`
+      : `${' '.repeat(prefix.length)}${p}`,
+  );
+  lines[lines.length - 1] += `${mark}${left}`;
+  return lines;
+}
+
+/** The status line: connection state first, then who has unread messages. */
+export function statusLine(s: ChatState): string {
+  const names = new Map(s.contacts.map((c) => [c.accountId, c.name]));
+  const unread = [...s.unread].filter(([, n]) => n > 0).map(([id, n]) => `${names.get(id) ?? id} ${n}`);
+  const tail = unread.length > 0 ? ` · unread: ${unread.join(', ')}` : '';
+  return ` ${CONNECTION_TEXT[s.connection]}${tail} · /help `;
+}
+
+export function render(s: ChatState): void {
+  const rows = process.stdout.rows || 24;
+  const cols = process.stdout.columns || 80;
+  const now = Date.now();
+  const c = s.current;
+  const title = c ? `${c.name} · timer ${formatDuration(c.timerSeconds)}` : 'no conversation open';
+  const head = `${ESC}7m tacet · ${title} ${ESC}0m`;
+  const warn =
+    c && s.untrusted
+      ? [
+          `${ESC}41;97m ⚠ ${c.name}'s safety number has changed. Compare it (tacet safety-number ${c.name}), then type /accept ${ESC}0m`,
+        ]
+      : [];
+  const room = Math.max(1, rows - 4 - warn.length);
+  const placeholder = c ? [] : ['no contacts yet: quit and add one with tacet add ID NAME'];
+  const all = [
+    ...placeholder,
+    ...s.messages.flatMap((m) => messageLines(s, m, now, cols)),
+    ...s.info.map((l) => `${ESC}36m${l}${ESC}0m`),
+  ];
+  const out = [head, ...warn, ...all.slice(-room)];
+  while (out.length < rows - 3) out.push('');
+  const prompt = c ? `${c.name}> ` : '> ';
+  out.push(`${ESC}2m${s.notice}${ESC}0m`, `${ESC}7m${statusLine(s)}${ESC}0m`, `${prompt}${s.input}`);
+  process.stdout.write(`${ESC}H${out.map((l) => `${l}${ESC}K`).join('\r\n')}`);
+}

@@ -1,0 +1,193 @@
+/**
+ * One full-screen chat session for every conversation, unlocked once: the
+ * open conversation on screen, the others counted on the status line as
+ * their messages arrive. Typed lines go through parseLine (commands.ts);
+ * sends run in the background so a message waiting for the server never
+ * blocks the keyboard or /quit. An incoming message's countdown starts when
+ * it is drawn, so only the open conversation's messages start theirs.
+ */
+import {
+  ClientError,
+  type ClientEvent,
+  type Contact,
+  formatDuration,
+  parseDuration,
+  type TacetClient,
+} from '@tacet/client';
+import { CliError } from '../cli-error.js';
+import { type ChatCommand, HELP, parseLine } from './commands.js';
+import { type ChatState, render } from './render.js';
+import { takeTerminal } from './terminal.js';
+
+function newState(contacts: Contact[], current: Contact | null): ChatState {
+  return {
+    contacts,
+    current,
+    messages: [],
+    unread: new Map(),
+    untrusted: false,
+    connection: 'connecting',
+    notice: 'type a message and press Enter · /help lists the commands',
+    noticeIsNetwork: false,
+    info: [],
+    input: '',
+  };
+}
+
+/** Incoming items not yet displayed count as unread when the session opens. */
+async function initialUnread(c: TacetClient, s: ChatState): Promise<void> {
+  for (const contact of s.contacts) {
+    if (contact.accountId === s.current?.accountId) continue;
+    const items = await c.messages(contact.accountId);
+    const n = items.filter((m) => m.direction === 'in' && m.kind === 'text' && m.expiresAt === null).length;
+    if (n > 0) s.unread.set(contact.accountId, n);
+  }
+}
+
+/** Re-reads the open conversation and draws it; items drawn for the first time start their countdown. */
+async function reload(c: TacetClient, s: ChatState): Promise<void> {
+  s.contacts = await c.contacts.list();
+  const open = s.current;
+  if (!open) return render(s);
+  s.current = (await c.contacts.byId(open.accountId)) ?? open;
+  s.messages = await c.messages(open.accountId);
+  s.untrusted = await c.isUntrusted(open.accountId);
+  render(s);
+  const unseen = s.messages.filter((m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0);
+  if (unseen.length === 0) return;
+  await c.markDisplayed(unseen.map((m) => m.id));
+  s.messages = await c.messages(open.accountId);
+  render(s);
+}
+
+function say(s: ChatState, notice: string, network = false): void {
+  s.notice = notice;
+  s.noticeIsNetwork = network;
+}
+
+function sendInBackground(c: TacetClient, s: ChatState, to: Contact, text: string, redraw: () => void) {
+  const elsewhere = to.accountId !== s.current?.accountId;
+  c.send(to.accountId, text).then(
+    () => {
+      if (elsewhere) say(s, `sent to ${to.name} ✓`);
+      redraw();
+    },
+    (e: Error) => {
+      const network = e instanceof ClientError && (e.is('ServerUnreachable') || e.is('Timeout'));
+      say(s, e.message, network);
+      redraw();
+    },
+  );
+}
+
+async function contactsInfo(c: TacetClient, s: ChatState): Promise<string[]> {
+  if (s.contacts.length === 0) return ['no contacts yet; add one with: tacet add ID NAME'];
+  const lines: string[] = [];
+  for (const k of s.contacts) {
+    const n = s.unread.get(k.accountId) ?? 0;
+    const open = k.accountId === s.current?.accountId ? ' (open)' : '';
+    const flag = (await c.isUntrusted(k.accountId)) ? ' · SAFETY NUMBER CHANGED' : '';
+    lines.push(
+      `${k.name}${open} · timer ${formatDuration(k.timerSeconds)}${n ? ` · ${n} unread` : ''}${flag}`,
+    );
+  }
+  return lines;
+}
+
+/** Carries out one entered line (quit is handled before this, at the keyboard). */
+async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: () => void): Promise<void> {
+  s.info = [];
+  switch (cmd.kind) {
+    case 'none':
+    case 'quit':
+      return;
+    case 'refused':
+      return say(s, cmd.message);
+    case 'help':
+      s.info = [...HELP];
+      return say(s, '');
+    case 'contacts':
+      s.info = await contactsInfo(c, s);
+      return say(s, '');
+    case 'switch': {
+      const to = await c.contacts.get(cmd.to);
+      s.current = to;
+      s.unread.delete(to.accountId);
+      s.messages = [];
+      return say(s, `conversation with ${to.name}`);
+    }
+    case 'accept': {
+      if (!s.current) return say(s, 'no conversation open; /switch name first');
+      await c.acceptIdentity(s.current.accountId);
+      s.untrusted = false;
+      return say(s, `accepted ${s.current.name}'s new safety number`);
+    }
+    case 'timer': {
+      if (!s.current) return say(s, 'no conversation open; /switch name first');
+      const seconds = parseDuration(cmd.duration);
+      await c.setTimer(s.current.accountId, seconds);
+      return say(s, `timer set to ${formatDuration(seconds)}`);
+    }
+    case 'send': {
+      const to = cmd.to === undefined ? s.current : await c.contacts.get(cmd.to);
+      if (!to) return say(s, 'no conversation open; /switch name or @name text');
+      sendInBackground(c, s, to, cmd.text, redraw);
+      return say(s, '');
+    }
+  }
+}
+
+/** Runs the session until /quit or Ctrl-C; `first` names the conversation to open (default: the first contact). */
+export async function runChatSession(c: TacetClient, first?: string): Promise<void> {
+  if (!process.stdin.isTTY)
+    throw new CliError('tacet chat needs a terminal; use send and receive in scripts', 2);
+  const contacts = await c.contacts.list();
+  const current = first !== undefined ? await c.contacts.get(first) : (contacts[0] ?? null);
+  const s = newState(contacts, current);
+  await initialUnread(c, s);
+
+  let busy = Promise.resolve();
+  const refresh = () => {
+    busy = busy.then(() => reload(c, s)).catch((e: Error) => say(s, e.message));
+  };
+  const off = c.on((e: ClientEvent) => {
+    if (e.type === 'connection') {
+      s.connection = e.state === 'open' ? 'online' : 'reconnecting';
+      if (e.state === 'open' && s.noticeIsNetwork) say(s, '');
+    }
+    if (e.type === 'error') say(s, e.error.message);
+    if (e.type === 'message' && e.message.direction === 'in' && e.message.kind === 'text') {
+      const from = e.message.conversationId;
+      if (from !== s.current?.accountId) s.unread.set(from, (s.unread.get(from) ?? 0) + 1);
+    }
+    refresh();
+  });
+
+  await new Promise<void>((done) => {
+    const quit = () => {
+      clearInterval(ticker);
+      off();
+      term.leave();
+      done();
+    };
+    const term = takeTerminal((str, key) => {
+      if (key.ctrl && (key.name === 'c' || key.name === 'd')) return quit();
+      if (key.name === 'return' || key.name === 'enter') {
+        const cmd = parseLine(s.input);
+        s.input = '';
+        if (cmd.kind === 'quit') return quit();
+        busy = busy.then(() => perform(c, s, cmd, refresh)).catch((e: Error) => say(s, e.message));
+        refresh();
+      } else if (key.name === 'backspace') s.input = [...s.input].slice(0, -1).join('');
+      else if (str && !key.ctrl && str >= ' ') s.input += str;
+      render(s);
+    });
+    const ticker = setInterval(() => render(s), 1000);
+    refresh();
+    c.connect().catch((e: Error) => {
+      say(s, `${e.message} (retrying)`, true);
+      s.connection = 'reconnecting';
+      render(s);
+    });
+  });
+}
