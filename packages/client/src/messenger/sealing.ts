@@ -70,7 +70,7 @@ export async function seal(
   const identity = await stores.identities.getIdentityKeyPair();
   const cert = certificate(identity, self.accountId, self.deviceId, now);
   const usmc = UnidentifiedSenderMessageContent.create(ct, cert, ContentHint.Default, null);
-  return sealedSenderEncrypt(usmc, address, stores.identities);
+  return sealedSenderEncrypt(usmc, address, stores.identities, stores.staticSecrets);
 }
 
 /** Certificates already checked (a peer reuses one for a day): two signature checks saved per message. */
@@ -89,7 +89,7 @@ function validCertificate(cert: SenderCertificate, now: number): boolean {
 
 /** Opens a sealed envelope: the claimed sender, and the inner message with its type. */
 export async function unseal(stores: ProtocolStores, bytes: Uint8Array, now: number) {
-  const usmc = await sealedSenderDecryptToUsmc(bytes, stores.identities);
+  const usmc = await sealedSenderDecryptToUsmc(bytes, stores.identities, stores.staticSecrets);
   const cert = usmc.senderCertificate;
   if (!validCertificate(cert, now)) {
     throw new ProtocolError(

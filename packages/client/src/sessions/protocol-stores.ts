@@ -22,6 +22,7 @@ import {
   PublicKey,
   SessionRecord,
   SignedPreKeyRecord,
+  StaticSecrets,
 } from '@tacet/protocol';
 import type { ClientStore } from '../store/types.js';
 
@@ -41,10 +42,24 @@ const u32 = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8
 const readU32 = (b: Uint8Array) =>
   (((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0)) >>> 0;
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Staged read-through/write-back view of the protocol records. */
 export class ProtocolStores implements PreKeyStores {
   readonly #store: ClientStore;
   readonly #staged = new Map<string, Write>();
+  /**
+   * Keys parsed from their record bytes, reused while the bytes stay the
+   * same: a parsed key keeps its imported native handle, so our own private
+   * key and a peer's public key are imported once, not once per message.
+   */
+  readonly #parsed = new Map<string, { bytes: Uint8Array; value: unknown }>();
+  /** Sealed sender's static–static agreement per peer identity, computed once (not per envelope). */
+  readonly staticSecrets = new StaticSecrets();
 
   constructor(store: ClientStore) {
     this.#store = store;
@@ -59,6 +74,22 @@ export class ProtocolStores implements PreKeyStores {
   /** Committed records of a namespace (staged writes not included). */
   listStored(ns: string) {
     return this.#store.listRecords(ns);
+  }
+
+  /** `parse(bytes)`, or the value it gave for these very bytes before. */
+  #parse<T>(ns: string, key: string, bytes: Uint8Array, parse: (b: Uint8Array) => T): T {
+    const k = sk(ns, key);
+    const hit = this.#parsed.get(k);
+    if (hit && sameBytes(hit.bytes, bytes)) return hit.value as T;
+    const value = parse(bytes);
+    // Bounded by the records it is asked for: ours, and one key per peer.
+    if (this.#parsed.size >= 4096) this.#parsed.clear();
+    this.#parsed.set(k, { bytes: bytes.slice(), value });
+    return value;
+  }
+
+  #publicKey(ns: string, name: string, bytes: Uint8Array): PublicKey {
+    return this.#parse(ns, name, bytes, PublicKey.deserialize);
   }
 
   set(ns: string, key: string, value: Uint8Array | null): void {
@@ -110,7 +141,7 @@ export class ProtocolStores implements PreKeyStores {
     getIdentityKeyPair: async () => {
       const v = await this.get(NS.self, 'identity-key-pair');
       if (!v) throw new ProtocolError('InvalidKey', 'this profile has no identity key yet');
-      return IdentityKeyPair.deserialize(v);
+      return this.#parse(NS.self, 'identity-key-pair', v, IdentityKeyPair.deserialize);
     },
     getLocalRegistrationId: async () =>
       readU32((await this.get(NS.self, 'registration-id')) ?? new Uint8Array(4)),
@@ -122,7 +153,7 @@ export class ProtocolStores implements PreKeyStores {
         this.set(NS.trusted, a.name, bytes);
         return IdentityChange.NewOrUnchanged;
       }
-      return PublicKey.deserialize(old).equals(key)
+      return this.#publicKey(NS.identity, a.name, old).equals(key)
         ? IdentityChange.NewOrUnchanged
         : IdentityChange.ReplacedExisting;
     },
@@ -130,11 +161,11 @@ export class ProtocolStores implements PreKeyStores {
       // Receiving from a changed key is allowed (and reported); sending to one is not.
       if (direction === Direction.Receiving) return true;
       const trusted = await this.get(NS.trusted, a.name);
-      return !trusted || PublicKey.deserialize(trusted).equals(key);
+      return !trusted || this.#publicKey(NS.trusted, a.name, trusted).equals(key);
     },
     getIdentity: async (a: ProtocolAddress) => {
       const v = await this.get(NS.identity, a.name);
-      return v ? PublicKey.deserialize(v) : null;
+      return v ? this.#publicKey(NS.identity, a.name, v) : null;
     },
   };
 

@@ -19,6 +19,7 @@ import {
   type StoredOutbox,
 } from './codec.js';
 import { upgradeV1 } from './legacy-upgrade.js';
+import { RecordCache } from './record-cache.js';
 import {
   emptyChanges,
   type KeyedMessageRow,
@@ -73,6 +74,7 @@ export class SealedStore implements ClientStore {
   readonly #rows: RowStore;
   readonly #keys: AtRestKeys;
   readonly #serial = new Serial();
+  readonly #cache = new RecordCache();
   #ring: SeenRing;
   #nextSeq: number;
   #closed = false;
@@ -104,9 +106,14 @@ export class SealedStore implements ClientStore {
   }
 
   async getRecord(ns: string, key: string): Promise<Uint8Array | undefined> {
+    const cached = this.#cache.get(ns, key);
+    if (cached !== undefined) return cached ?? undefined;
+    const epoch = this.#cache.epoch;
     const tag = this.#keys.tag(ns, key);
     const blob = await this.#rows.getRecord(tag);
-    return blob ? decodeRecord(this.#keys.open(blob, tag)).value : undefined;
+    const value = blob ? decodeRecord(this.#keys.open(blob, tag)).value : undefined;
+    this.#cache.fill(ns, key, value, epoch);
+    return value;
   }
 
   async listRecords(ns: string): Promise<RecordEntry[]> {
@@ -154,6 +161,7 @@ export class SealedStore implements ClientStore {
     this.#closed = true;
     await this.#serial.run(async () => undefined);
     await this.#rows.close();
+    this.#cache.wipe();
     this.#keys.wipe();
   }
 
@@ -184,7 +192,9 @@ export class SealedStore implements ClientStore {
       }
       if (this.#nextSeq !== seqBefore || dirty.size > 0) this.#bookWrites(changes, dirty);
       await this.#rows.write(changes);
+      this.#cache.committed(batch.records ?? []);
     } catch (err) {
+      this.#cache.forget(batch.records ?? []);
       // Nothing was committed: forget the in-memory steps too (the ring reloads from the store).
       this.#nextSeq = seqBefore;
       if (this.#ring.head !== ringBefore || dirty.size > 0)

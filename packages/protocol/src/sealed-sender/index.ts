@@ -44,6 +44,7 @@ export {
 export { SenderCertificate, type SenderCertificateFields } from './sender-certificate.js';
 export { ServerCertificate } from './server-certificate.js';
 export { SERVICE_ID_LENGTH, serviceIdFromFixedWidth, serviceIdToFixedWidth } from './service-id.js';
+export { StaticSecrets } from './static-secrets.js';
 export {
   ContentHint,
   type SealedContentType,

@@ -11,6 +11,7 @@ import type { ProtocolAddress } from '../session/address.js';
 import type { IdentityKeyStore } from '../session/stores.js';
 import { sealedSenderDecryptV1, sealedSenderEncryptV1 } from './sealed-sender-v1.js';
 import { sealedSenderV2Decrypt } from './sealed-sender-v2.js';
+import type { StaticSecrets } from './static-secrets.js';
 import { UnidentifiedSenderMessageContent } from './unidentified-sender-message-content.js';
 
 /** The part of the IdentityKeyStore sealed sender needs. */
@@ -19,6 +20,7 @@ export type SealedSenderIdentityStore = Pick<IdentityKeyStore, 'getIdentityKeyPa
 /**
  * Seals `usmc` to `address`, using the identity key the store holds for it
  * (NoSession when it holds none, as libsignal's "session not found").
+ * `secrets` (optional) remembers the static–static agreement per peer.
  *
  * @example
  * const envelope = await sealedSenderEncrypt(usmc, bob, identityStore);
@@ -27,12 +29,18 @@ export async function sealedSenderEncrypt(
   usmc: UnidentifiedSenderMessageContent,
   address: ProtocolAddress,
   identityStore: SealedSenderIdentityStore,
+  secrets?: StaticSecrets,
 ): Promise<Uint8Array> {
   const recipient = await identityStore.getIdentity(address);
   if (recipient === null) {
     throw new ProtocolError('NoSession', `no identity key for ${address.name}.${address.deviceId}`);
   }
-  return sealedSenderEncryptV1(usmc.serialize(), recipient, await identityStore.getIdentityKeyPair());
+  return sealedSenderEncryptV1(
+    usmc.serialize(),
+    recipient,
+    await identityStore.getIdentityKeyPair(),
+    secrets,
+  );
 }
 
 /**
@@ -48,20 +56,22 @@ export async function sealedSenderEncrypt(
 export async function sealedSenderDecryptToUsmc(
   bytes: Uint8Array,
   identityStore: Pick<SealedSenderIdentityStore, 'getIdentityKeyPair'>,
+  secrets?: StaticSecrets,
 ): Promise<UnidentifiedSenderMessageContent> {
-  return openToUsmc(bytes, await identityStore.getIdentityKeyPair());
+  return openToUsmc(bytes, await identityStore.getIdentityKeyPair(), secrets);
 }
 
 /** The synchronous core of sealedSenderDecryptToUsmc (v1, or a v2 received message), for callers holding the key pair. */
 export function openToUsmc(
   bytes: Uint8Array,
   ownIdentity: IdentityKeyPair,
+  secrets?: StaticSecrets,
 ): UnidentifiedSenderMessageContent {
   // v2 binds the certificate's key through its sender AT instead (spec §8.4).
   if (bytes instanceof Uint8Array && bytes.length > 0 && (bytes[0] as number) >> 4 === 2) {
     return sealedSenderV2Decrypt(bytes, ownIdentity);
   }
-  const opened = sealedSenderDecryptV1(bytes, ownIdentity);
+  const opened = sealedSenderDecryptV1(bytes, ownIdentity, secrets);
   const usmc = UnidentifiedSenderMessageContent.deserialize(opened.usmc);
   // Whoever holds a certificate could otherwise seal it under a different key.
   if (!usmc.senderCertificate.identityKey.equals(opened.senderIdentityKey)) {

@@ -17,6 +17,7 @@ import { type DecodeOptions, decodeFields, fail, requireBytes } from '../group/p
 import { type IdentityKeyPair, KeyPair, PublicKey } from '../keys/index.js';
 import { EC_PUBLIC_KEY_LENGTH, SEALED_SENDER_MAX_LENGTH } from '../limits.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
+import type { StaticSecrets } from './static-secrets.js';
 
 /** Version byte of a v1 envelope: (1 << 4) | 1. */
 export const SEALED_SENDER_V1_VERSION_BYTE = 0x11;
@@ -71,11 +72,13 @@ export function sealedSenderEncryptV1(
   usmc: Uint8Array,
   recipient: PublicKey,
   sender: IdentityKeyPair,
+  secrets?: StaticSecrets,
 ): Uint8Array {
   const ephemeral = KeyPair.generate();
   const eph = ephemeralKeys(recipient, ephemeral.publicKey, ephemeral.privateKey.agree(recipient));
   const encryptedStatic = seal(eph, sender.publicKey.serialize());
-  const stat = staticKeys(eph.chainKey, encryptedStatic, sender.privateKey.agree(recipient));
+  const shared = secrets ? secrets.agree(sender, recipient) : sender.privateKey.agree(recipient);
+  const stat = staticKeys(eph.chainKey, encryptedStatic, shared);
   const encryptedMessage = seal(stat, usmc);
   zeroize(eph.chainKey, eph.cipherKey, eph.macKey, stat.chainKey, stat.cipherKey, stat.macKey);
   ephemeral.privateKey.zeroize();
@@ -100,8 +103,13 @@ export interface OpenedSealedSender {
  *
  * @example
  * const { senderIdentityKey, usmc } = sealedSenderDecryptV1(envelope, ownIdentity);
+ * `secrets` (optional) remembers the static–static agreement per peer (static-secrets.ts).
  */
-export function sealedSenderDecryptV1(bytes: Uint8Array, recipient: IdentityKeyPair): OpenedSealedSender {
+export function sealedSenderDecryptV1(
+  bytes: Uint8Array,
+  recipient: IdentityKeyPair,
+  secrets?: StaticSecrets,
+): OpenedSealedSender {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('sealed sender message must be a Uint8Array');
   if (bytes.length === 0) fail(DECODE, 'empty');
   if (bytes.length > SEALED_SENDER_MAX_LENGTH) fail(DECODE, 'too long');
@@ -118,7 +126,10 @@ export function sealedSenderDecryptV1(bytes: Uint8Array, recipient: IdentityKeyP
   const eph = ephemeralKeys(recipient.publicKey, ephemeral, recipient.privateKey.agree(ephemeral));
   const staticBytes = open(eph, encryptedStatic, 'static key');
   const senderIdentityKey = PublicKey.deserialize(staticBytes);
-  const stat = staticKeys(eph.chainKey, encryptedStatic, recipient.privateKey.agree(senderIdentityKey));
+  const shared = secrets
+    ? secrets.agree(recipient, senderIdentityKey)
+    : recipient.privateKey.agree(senderIdentityKey);
+  const stat = staticKeys(eph.chainKey, encryptedStatic, shared);
   const usmc = open(stat, encryptedMessage, 'message');
   zeroize(eph.chainKey, eph.cipherKey, eph.macKey, stat.chainKey, stat.cipherKey, stat.macKey);
   return { senderIdentityKey, usmc };

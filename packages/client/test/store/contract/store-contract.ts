@@ -145,6 +145,35 @@ export const storeContract: Record<string, ContractCase> = {
     await t.close();
   },
 
+  async 'reads see every commit: records read once (cached) change, vanish and appear'(h) {
+    const s = await h.open('a', PASS);
+    const v = (b: number) => new Uint8Array([b]);
+    await s.apply({ records: [{ ns: 'self', key: 'devices:p', value: v(1) }] });
+    equal(await s.getRecord('self', 'devices:p'), v(1), 'first read');
+    equal(await s.getRecord('untrusted', 'p'), undefined, 'absent, read once');
+    const copy = (await s.getRecord('self', 'devices:p')) as Uint8Array;
+    copy[0] = 99; // a caller scribbling on what it got changes nothing stored
+    equal(await s.getRecord('self', 'devices:p'), v(1), 'not aliased');
+    await s.apply({
+      records: [
+        { ns: 'self', key: 'devices:p', value: v(2) },
+        { ns: 'untrusted', key: 'p', value: v(1) },
+      ],
+    });
+    equal(await s.getRecord('self', 'devices:p'), v(2), 'changed');
+    equal(await s.getRecord('untrusted', 'p'), v(1), 'appeared');
+    const pending = s.getRecord('self', 'devices:p'); // in flight while the next commit lands
+    const write = s.apply({ records: [{ ns: 'self', key: 'devices:p', value: null }] });
+    await Promise.all([pending, write]);
+    equal(await s.getRecord('self', 'devices:p'), undefined, 'deleted');
+    await s.apply({ records: [{ ns: 'self', key: 'devices:p', value: v(3) }] });
+    await s.close();
+    const t = await h.open('a', PASS);
+    equal(await t.getRecord('self', 'devices:p'), v(3), 'on disk as read');
+    equal(await t.getRecord('untrusted', 'p'), v(1), 'flag on disk');
+    await t.close();
+  },
+
   async 'refuses a wrong passphrase with WrongPassphrase'(h) {
     await (await h.open('a', PASS)).close();
     equal(

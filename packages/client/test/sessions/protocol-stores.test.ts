@@ -1,0 +1,62 @@
+/**
+ * Parsed keys in ProtocolStores are reused only while their record is
+ * unchanged: our identity key pair is parsed (and its private key imported)
+ * once, and a peer's new identity key, staged or committed, replaces the old
+ * one at once for every lookup that decides trust.
+ */
+import { Direction, IdentityKeyPair, ProtocolAddress } from '@tacet/protocol';
+import { describe, expect, it } from 'vitest';
+import { NS, ProtocolStores } from '../../src/sessions/protocol-stores.js';
+import type { ClientStore, WriteBatch } from '../../src/store/types.js';
+
+/** Just the record half of a ClientStore, in memory. */
+function recordStore(): ClientStore {
+  const records = new Map<string, Uint8Array>();
+  const k = (ns: string, key: string) => `${ns}/${key}`;
+  return {
+    getRecord: async (ns, key) => records.get(k(ns, key))?.slice(),
+    apply: async (b: WriteBatch) => {
+      for (const r of b.records ?? []) {
+        if (r.value) records.set(k(r.ns, r.key), r.value.slice());
+        else records.delete(k(r.ns, r.key));
+      }
+    },
+  } as ClientStore;
+}
+
+describe('ProtocolStores parsed keys', () => {
+  it('parses our identity key pair once, and again only when its record changes', async () => {
+    const store = recordStore();
+    const stores = new ProtocolStores(store);
+    const first = IdentityKeyPair.generate();
+    await store.apply({ records: [{ ns: NS.self, key: 'identity-key-pair', value: first.serialize() }] });
+    const a = await stores.identities.getIdentityKeyPair();
+    expect(await stores.identities.getIdentityKeyPair()).toBe(a);
+    const second = IdentityKeyPair.generate();
+    await store.apply({ records: [{ ns: NS.self, key: 'identity-key-pair', value: second.serialize() }] });
+    const b = await stores.identities.getIdentityKeyPair();
+    expect(b.publicKey.equals(second.publicKey)).toBe(true);
+  });
+
+  it("sees a peer's changed identity key at once, staged and committed", async () => {
+    const store = recordStore();
+    const stores = new ProtocolStores(store);
+    const peer = new ProtocolAddress('peer', 1);
+    const oldKey = IdentityKeyPair.generate().publicKey;
+    const newKey = IdentityKeyPair.generate().publicKey;
+    await stores.identities.saveIdentity(peer, oldKey);
+    await store.apply({ records: stores.takeWrites() });
+    expect((await stores.identities.getIdentity(peer))?.equals(oldKey)).toBe(true);
+    expect(await stores.identities.isTrustedIdentity(peer, oldKey, Direction.Sending)).toBe(true);
+    await stores.identities.saveIdentity(peer, newKey);
+    expect((await stores.identities.getIdentity(peer))?.equals(newKey)).toBe(true);
+    await store.apply({ records: stores.takeWrites() });
+    expect((await stores.identities.getIdentity(peer))?.equals(newKey)).toBe(true);
+    // Trust stays with the accepted key until the user accepts the new one.
+    expect(await stores.identities.isTrustedIdentity(peer, newKey, Direction.Sending)).toBe(false);
+    await stores.acceptIdentity('peer');
+    await store.apply({ records: stores.takeWrites() });
+    expect(await stores.identities.isTrustedIdentity(peer, newKey, Direction.Sending)).toBe(true);
+    expect(await stores.identities.isTrustedIdentity(peer, oldKey, Direction.Sending)).toBe(false);
+  });
+});

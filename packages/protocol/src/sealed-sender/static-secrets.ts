@@ -1,0 +1,44 @@
+/**
+ * The static–static agreement of sealed sender v1 (spec §8.3, layer 2:
+ * DH(our identity, their identity)) depends only on the two identity keys,
+ * so a client that opens or seals many envelopes with the same peers computes
+ * it once per peer instead of once per envelope. The ephemeral agreement is
+ * never cached: it is new in every envelope. Optional: callers that pass no
+ * cache get libsignal's exact per-envelope work.
+ *
+ * Holds shared secrets in memory as long as it lives; they are no more
+ * secret than the identity private key the caller holds anyway.
+ */
+import type { IdentityKeyPair, PublicKey } from '../keys/index.js';
+
+/** Peers remembered; one 32-byte secret each. */
+const CAPACITY = 1024;
+
+const keyOf = (k: PublicKey) => String.fromCharCode(...k.serialize());
+
+/**
+ * @example
+ * const secrets = new StaticSecrets();
+ * const usmc = await sealedSenderDecryptToUsmc(envelope, identityStore, secrets);
+ */
+export class StaticSecrets {
+  readonly #entries = new Map<string, Uint8Array>();
+
+  /** DH(own private, peer), computed on the first call for this pair of keys. */
+  agree(own: IdentityKeyPair, peer: PublicKey): Uint8Array {
+    const k = `${keyOf(own.publicKey)}${keyOf(peer)}`;
+    let secret = this.#entries.get(k);
+    if (secret === undefined) {
+      secret = own.privateKey.agree(peer);
+      if (this.#entries.size >= CAPACITY) this.wipe();
+      this.#entries.set(k, secret);
+    }
+    return secret;
+  }
+
+  /** Overwrites and forgets every secret. */
+  wipe(): void {
+    for (const s of this.#entries.values()) s.fill(0);
+    this.#entries.clear();
+  }
+}
