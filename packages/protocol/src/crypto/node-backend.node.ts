@@ -26,7 +26,6 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
-  createPrivateKey,
   createPublicKey,
   diffieHellman,
   hkdfSync,
@@ -34,10 +33,12 @@ import {
   randomFillSync,
   verify,
 } from 'node:crypto';
+import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { ProtocolError } from '../errors.js';
 import { KeyCache } from './key-cache.js';
 import { clampPrivateKey, rejectLowOrder } from './noble-backend.js';
 import type { Primitives } from './primitives.js';
+import { importX25519Private } from './x25519-import.node.js';
 import { ED25519_L, montgomeryToEdwardsBytes, signatureScalar, xeddsaVerifyNoble } from './xeddsa.js';
 import { xeddsaSignNode } from './xeddsa-sign.node.js';
 
@@ -57,23 +58,8 @@ function joined(a: Buffer, b: Buffer): Uint8Array {
 const b64url = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 
-/**
- * JWK import needs an `x` for a private OKP key but ignores it; 32 zero bytes
- * will do. @NOTE JWK is about 4x faster to import than PKCS#8 DER here, at the
- * cost of a base64 string of the key that JS cannot wipe; the key handle is
- * cached, so that happens once per key.
- */
-const DUMMY_X = b64url(new Uint8Array(32));
-
 const x25519Private = new KeyCache<KeyObject>();
 const x25519Public = new KeyCache<KeyObject>();
-
-function importX25519Private(privateKey: Uint8Array): KeyObject {
-  return createPrivateKey({
-    key: { kty: 'OKP', crv: 'X25519', d: b64url(privateKey), x: DUMMY_X },
-    format: 'jwk',
-  });
-}
 
 function importX25519Public(publicKey: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(publicKey) }, format: 'jwk' });
@@ -124,18 +110,33 @@ function x25519Agree(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array 
   return rejectLowOrder(view(shared));
 }
 
-/** Ed25519 handles for a u-coordinate, one per sign bit, built on first use (null: no such point). */
-const edwardsKeys = new KeyCache<Array<KeyObject | null | undefined>>();
+/**
+ * The canonical encodings of the eight points of order dividing 8. OpenSSL
+ * 3.5 (Node 24) refuses a small-order A or R in Ed25519 verify; OpenSSL 3.0
+ * (Node 20) and libsignal do not, so those go to the noble code (§2).
+ */
+const SMALL_ORDER = ED25519_TORSION_SUBGROUP.map((hex) => Buffer.from(hex, 'hex'));
 
-function edwardsKey(publicKey: Uint8Array, sign: number): KeyObject | null {
+function isSmallOrder(encoding: Uint8Array): boolean {
+  return SMALL_ORDER.some((t) => t.equals(encoding));
+}
+
+/**
+ * Ed25519 handles for a u-coordinate, one per sign bit, built on first use:
+ * null when no such point exists, 'small-order' when the point has order
+ * dividing 8 (u = 0 among them, where libsignal ignores the sign bit).
+ */
+type EdwardsSlot = KeyObject | null | 'small-order' | undefined;
+const edwardsKeys = new KeyCache<EdwardsSlot[]>();
+
+function edwardsKey(publicKey: Uint8Array, sign: number): Exclude<EdwardsSlot, undefined> {
   const slots = edwardsKeys.get(publicKey, () => [undefined, undefined]);
   let key = slots[sign];
   if (key === undefined) {
     const aBytes = montgomeryToEdwardsBytes(publicKey, sign);
-    key =
-      aBytes === undefined
-        ? null
-        : createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(aBytes) }, format: 'jwk' });
+    if (aBytes === undefined) key = null;
+    else if (isSmallOrder(aBytes)) key = 'small-order';
+    else key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(aBytes) }, format: 'jwk' });
     slots[sign] = key;
   }
   return key;
@@ -146,30 +147,23 @@ function edwardsKey(publicKey: Uint8Array, sign: number): KeyObject | null {
  * hashes R ‖ A-as-given ‖ M and compares the encoding of sB − hA with R byte
  * for byte: exactly §2 once we hand it the canonical encoding of A (y < p,
  * the sign bit as decoded, cleared at x = 0) and s < L with bit 511 cleared.
- * The remaining cases (u = 0, where libsignal ignores the sign bit, and
- * non-canonical s in [L, 2^253), which libsignal accepts and OpenSSL refuses)
- * go through the noble implementation of §2.
+ * The remaining cases go through the noble implementation of §2:
+ * non-canonical s in [L, 2^253), which libsignal accepts and OpenSSL refuses,
+ * and a small-order A or R, which OpenSSL 3.5 refuses (see SMALL_ORDER).
  */
 function xeddsaVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   const s = signatureScalar(signature);
   if (s === undefined) return false;
-  if (s >= ED25519_L || isZeroU(publicKey)) return xeddsaVerifyNoble(publicKey, message, signature);
+  if (s >= ED25519_L || isSmallOrder(signature.subarray(0, 32))) {
+    return xeddsaVerifyNoble(publicKey, message, signature);
+  }
   const key = edwardsKey(publicKey, (signature[63] as number) >> 7);
   if (key === null) return false;
+  if (key === 'small-order') return xeddsaVerifyNoble(publicKey, message, signature);
   const plain = signature.slice();
   plain[63] = (plain[63] as number) & 0x7f;
   return verify(null, message, key, plain);
-}
-
-/** u ≡ 0 (mod p) after clearing bit 255: u = 0 or u = p. */
-function isZeroU(u: Uint8Array): boolean {
-  let acc = 0;
-  for (let i = 1; i < 31; i++) acc |= (u[i] as number) ^ 0xff;
-  const isP = acc === 0 && u[0] === 0xed && ((u[31] as number) & 0x7f) === 0x7f;
-  let zero = (u[31] as number) & 0x7f;
-  for (let i = 0; i < 31; i++) zero |= u[i] as number;
-  return zero === 0 || isP;
 }
 
 function aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {

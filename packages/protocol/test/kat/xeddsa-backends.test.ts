@@ -5,6 +5,7 @@
  * both sign bits, small-order R values, and s at and around L and 2^253.
  */
 import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../src/crypto/bytes.js';
 import { nobleBackend } from '../../src/crypto/noble-backend.js';
@@ -76,6 +77,24 @@ describe('XEdDSA verify: node:crypto agrees with the §2 reference on edge cases
       expect(answers).toEqual(variants.map((v) => nobleBackend.xeddsaVerify(publicKey, message, v)));
       expect(answers).toEqual([true, s + ED25519_L < 1n << 253n, false]);
     }
+  });
+});
+
+describe('XEdDSA verify: a small-order R under an ordinary key', () => {
+  // OpenSSL 3.5 (Node 24) refuses a small-order R (or A) in Ed25519 verify;
+  // libsignal, OpenSSL 3.0 and §2 compare sB − hA with R and accept.
+  it('R = identity with s = h·a verifies on both backends', () => {
+    const Point = ed25519.Point;
+    let a = 0x1234_5678_9abc_def0n;
+    if (((Point.BASE.multiply(a).toBytes()[31] as number) & 0x80) !== 0) a = ED25519_L - a;
+    const aPoint = Point.BASE.multiply(a);
+    const y = aPoint.toAffine().y;
+    const u = numberToBytesLE(Fp.mul(Fp.add(1n, y), Fp.inv(Fp.sub(1n, y))), 32);
+    const r = Point.ZERO.toBytes();
+    const h = bytesToNumberLE(sha512(Uint8Array.from([...r, ...aPoint.toBytes(), ...message]))) % ED25519_L;
+    const sig = signature(r, (h * a) % ED25519_L, 0);
+    expect(nobleBackend.xeddsaVerify(u, message, sig)).toBe(true);
+    expect(nodeBackend.xeddsaVerify(u, message, sig)).toBe(true);
   });
 });
 
