@@ -41,6 +41,8 @@ export interface RunningServer extends AsyncDisposable {
   reloadTls(): Promise<void>;
   /** Expired-message sweep now (tests, operators); resolves how many were deleted. */
   sweep(): Promise<number>;
+  /** Attachment sweep now (past their deadline, or abandoned uploads); resolves how many were deleted. */
+  sweepAttachments(): Promise<number>;
   /** Graceful shutdown; idempotent. */
   close(): Promise<void>;
 }
@@ -140,6 +142,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     () => ctx.hub.deliveryPaused,
   );
   const sweeper = new Sweeper(ctx.storage.queue, ctx.logger, (n) => ctx.metrics.messagesExpired.inc({}, n));
+  const attachmentSweeper = new Sweeper(
+    ctx.storage.attachments,
+    ctx.logger,
+    () => {},
+    'expired attachments deleted',
+  );
   let address: AddressInfo;
   let metricsAddress: AddressInfo | undefined;
   try {
@@ -153,6 +161,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw err;
   }
   sweeper.start(ctx.config.sweepIntervalMs);
+  attachmentSweeper.start(ctx.config.sweepIntervalMs);
   ctx.errors.start(ctx.config.errorLogIntervalMs);
   ctx.hub.startHeartbeat(ctx.config.pingIntervalMs);
   const url = urlOf(tls ? 'https' : 'http', address);
@@ -161,7 +170,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= shutdown(ctx, server, wss, sweeper).finally(() => metricsServer?.close());
+    closing ??= shutdown(ctx, server, wss, [sweeper, attachmentSweeper]).finally(() =>
+      metricsServer?.close(),
+    );
     return closing;
   };
   const reloadTls = async () => {
@@ -175,6 +186,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     metricsUrl,
     reloadTls,
     sweep: () => sweeper.sweep(),
+    sweepAttachments: () => attachmentSweeper.sweep(),
     close,
     [Symbol.asyncDispose]: close,
   };
@@ -184,7 +196,7 @@ async function shutdown(
   ctx: ServerContext,
   server: Server,
   wss: ReturnType<typeof attachWebSockets>,
-  sweeper: Sweeper,
+  sweepers: Sweeper[],
 ): Promise<void> {
   ctx.draining = true;
   ctx.logger.info('shutting down');
@@ -197,7 +209,7 @@ async function shutdown(
     for (const ws of wss.clients) ws.terminate();
   }, SHUTDOWN_GRACE_MS);
   await ctx.hub.drainAll();
-  await sweeper.stop();
+  for (const s of sweepers) await s.stop();
   await stopped;
   clearInterval(idle);
   clearTimeout(grace);

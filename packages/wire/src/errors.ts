@@ -31,6 +31,8 @@ export const ErrorCode = {
   KeysMissing: 'keys_missing',
   /** Too many devices or prekeys for this account. */
   LimitExceeded: 'limit_exceeded',
+  /** An upload piece does not start where the server's copy ends; ask for the offset and resume there. */
+  UploadOffset: 'upload_offset',
   /** The server is shutting down or its storage is unavailable; retry. */
   Unavailable: 'unavailable',
   /** Something failed inside the server; nothing more is revealed. */

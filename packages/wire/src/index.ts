@@ -39,6 +39,15 @@ export {
   type TrustRootResponse,
   TrustRootResponseSchema,
 } from './api.js';
+export {
+  ATTACHMENT_ID_BYTES,
+  CreateAttachmentRequest,
+  type CreateAttachmentResponse,
+  MAX_ATTACHMENT_PIECE_BYTES,
+  MAX_ATTACHMENT_RECIPIENTS,
+  UPLOAD_OFFSET_HEADER,
+  type UploadStatusResponse,
+} from './attachments.js';
 export { fromBase64Url, toBase64Url } from './base64.js';
 export { ErrorCode, isErrorCode, RETRYABLE_CODES, WireError } from './errors.js';
 export { decodeClientFrame, decodeServerFrame, encodeClientFrame, encodeServerFrame } from './frames.js';

@@ -1,6 +1,6 @@
 /**
- * Retention sweeper: deletes envelopes whose retention ended, in bounded
- * batches so a large sweep never holds the write lock for long.
+ * Retention sweeper: deletes envelopes (or attachments) whose retention
+ * ended, in bounded batches so a large sweep never holds the write lock for long.
  */
 
 import { SWEEP_BATCH } from '../limits.js';
@@ -13,9 +13,11 @@ export class Sweeper {
   private running: Promise<number> | undefined;
 
   constructor(
-    private readonly queue: QueueStore,
+    private readonly queue: Pick<QueueStore, 'deleteExpired'>,
     private readonly logger: Logger,
     private readonly onDeleted: (n: number) => void,
+    /** Log line of a sweep that deleted something. */
+    private readonly what = 'expired messages deleted',
   ) {}
 
   start(intervalMs: number): void {
@@ -52,7 +54,7 @@ export class Sweeper {
     }
     if (total > 0) {
       this.onDeleted(total);
-      this.logger.info('expired messages deleted', { count: total });
+      this.logger.info(this.what, { count: total });
     }
     return total;
   }

@@ -11,6 +11,7 @@ import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { errorFields } from '../logger.js';
 import { accountRoutes } from './accounts-routes.js';
+import { attachmentRoutes } from './attachments-routes.js';
 import { certificateRoutes } from './certificate-routes.js';
 import { keyRoutes } from './keys-routes.js';
 import { opsRoutes } from './ops-routes.js';
@@ -60,6 +61,7 @@ export function createApp(ctx: ServerContext): Hono<{ Bindings: HttpBindings }> 
   app.route('/', accountRoutes(ctx));
   app.route('/', keyRoutes(ctx));
   app.route('/', certificateRoutes(ctx));
+  app.route('/', attachmentRoutes(ctx));
   if (ctx.config.staticDir) {
     app.use('/*', serveStatic({ root: relative(process.cwd(), ctx.config.staticDir) || '.' }));
   }

@@ -3,6 +3,7 @@
  * closed together. `openSqliteStorage` (storage/sqlite) is the default.
  */
 import type { AccountStore } from '../accounts/account-store.js';
+import type { AttachmentStore } from '../attachments/attachment-store.js';
 import type { CertificateKeyStore } from '../certificates/certificate-key-store.js';
 import type { QueueStore } from '../delivery/queue-store.js';
 import type { KeyStore } from '../keys/key-store.js';
@@ -23,6 +24,7 @@ export interface Storage {
   readonly queue: QueueStore;
   /** Keys behind sender certificates. */
   readonly certificates: CertificateKeyStore;
+  readonly attachments: AttachmentStore;
   /** Resolves when the backing store answers; rejects when it is unavailable. */
   ping(): Promise<void>;
   /** Counts of what is stored. */

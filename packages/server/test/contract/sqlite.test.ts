@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
+import { describeAttachmentContract } from './attachment-contract.js';
 import { describeStorageContract } from './storage-contract.js';
 
 describeStorageContract('sqlite', async () => {
@@ -10,6 +11,26 @@ describeStorageContract('sqlite', async () => {
   const storage = await openSqliteStorage(dir);
   return {
     storage,
+    async cleanup() {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+/** Whether any file under `dir` holds `needle`. */
+function filesContain(dir: string, needle: Uint8Array): boolean {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .some((e) => readFileSync(join(e.parentPath, e.name)).includes(Buffer.from(needle)));
+}
+
+describeAttachmentContract('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
+  const storage = await openSqliteStorage(dir);
+  return {
+    storage,
+    scanStore: (needle) => filesContain(dir, needle),
     async cleanup() {
       await storage.close();
       rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { createPool, type PgPool } from './driver.js';
 import { PgGroupCommitter } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { PostgresAccountStore } from './postgres-account-store.js';
+import { PostgresAttachmentStore } from './postgres-attachment-store.js';
 import { PostgresCertificateKeyStore } from './postgres-certificate-key-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresQueueStore } from './postgres-queue-store.js';
@@ -28,6 +29,7 @@ class PostgresStorage implements Storage {
   readonly keys: PostgresKeyStore;
   readonly queue: PostgresQueueStore;
   readonly certificates: PostgresCertificateKeyStore;
+  readonly attachments: PostgresAttachmentStore;
   onCommit?: (batchSize: number) => void;
   private readonly committer: PgGroupCommitter;
 
@@ -37,6 +39,7 @@ class PostgresStorage implements Storage {
     this.keys = new PostgresKeyStore(pool);
     this.queue = new PostgresQueueStore(pool, this.committer);
     this.certificates = new PostgresCertificateKeyStore(pool);
+    this.attachments = new PostgresAttachmentStore(pool);
   }
 
   async ping(): Promise<void> {

@@ -9,6 +9,7 @@ import { openDatabase, type SqliteDatabase } from './database.js';
 import { GroupCommitter } from './group-commit.js';
 import { removePidFile, writePidFile } from './pid-file.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
+import { SqliteAttachmentStore } from './sqlite-attachment-store.js';
 import { SqliteCertificateKeyStore } from './sqlite-certificate-key-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteQueueStore } from './sqlite-queue-store.js';
@@ -22,6 +23,7 @@ class SqliteStorage implements Storage {
   readonly keys: SqliteKeyStore;
   readonly queue: SqliteQueueStore;
   readonly certificates: SqliteCertificateKeyStore;
+  readonly attachments: SqliteAttachmentStore;
   onCommit?: (batchSize: number) => void;
   private readonly committer: GroupCommitter;
   private readonly wal: WalTruncator;
@@ -38,6 +40,7 @@ class SqliteStorage implements Storage {
     this.keys = new SqliteKeyStore(db, this.committer);
     this.queue = new SqliteQueueStore(db, this.committer, deleted);
     this.certificates = new SqliteCertificateKeyStore(db, this.committer);
+    this.attachments = new SqliteAttachmentStore(db, dataDir, this.committer, deleted);
   }
 
   async ping(): Promise<void> {
