@@ -20,7 +20,12 @@ export type ProtocolErrorCode =
   | 'InvalidCertificate'
   | 'SealedSenderSelfSend'
   /** Scannable safety numbers of different versions cannot be compared (spec §7). */
-  | 'FingerprintVersionMismatch';
+  | 'FingerprintVersionMismatch'
+  /**
+   * The peer (or a stored session) does not run the post-quantum ratchet
+   * (SPQR), which tacet requires for every new session: no downgrade.
+   */
+  | 'PqRatchetRequired';
 
 /**
  * @example

@@ -34,9 +34,20 @@ export interface MessageKeys {
   iv: Uint8Array;
 }
 
-/** §3 step 6: HKDF(salt ∅, secrets, PQXDH_INFO, 64) split as root ‖ chain. */
-export function deriveMasterKeys(secrets: Uint8Array): RootAndChain {
-  return split64(primitives.hkdfSha256(secrets, undefined, PQXDH_INFO, 64));
+/** The PQXDH output: root and first chain key, plus SPQR's initial key. */
+export interface MasterKeys extends RootAndChain {
+  /** Bytes 64..96 of the PQXDH HKDF output: SPQR's authentication key (libsignal ≥ 0.92). */
+  pqrKey: Uint8Array;
+}
+
+/**
+ * §3 step 6: HKDF(salt ∅, secrets, PQXDH_INFO, 96) split as root ‖ chain ‖
+ * SPQR key. HKDF output is prefix-stable, so root and chain are the same 64
+ * bytes a pre-SPQR session derived.
+ */
+export function deriveMasterKeys(secrets: Uint8Array): MasterKeys {
+  const okm = primitives.hkdfSha256(secrets, undefined, PQXDH_INFO, 96);
+  return { ...split64(okm), pqrKey: okm.slice(64, 96) };
 }
 
 /** §4.1 KDF_RK: HKDF(salt = root key, ikm = DH output, "WhisperRatchet", 64). */
@@ -54,9 +65,13 @@ export function nextChainKey(chainKey: Uint8Array): Uint8Array {
   return primitives.hmacSha256(chainKey, CHAIN_STEP_INPUT);
 }
 
-/** §4.1 message keys: HKDF(salt ∅, seed, "WhisperMessageKeys", 80) as key ‖ mac ‖ iv. */
-export function messageKeys(seed: Uint8Array): MessageKeys {
-  const okm = primitives.hkdfSha256(seed, undefined, MESSAGE_KEYS_INFO, 80);
+/**
+ * §4.1 message keys: HKDF(salt, seed, "WhisperMessageKeys", 80) as key ‖ mac ‖ iv.
+ * The salt is the SPQR chain key of the message (the triple ratchet's mix of
+ * the PQ ratchet into every message key); classic sessions have none (salt ∅).
+ */
+export function messageKeys(seed: Uint8Array, pqKey?: Uint8Array): MessageKeys {
+  const okm = primitives.hkdfSha256(seed, pqKey, MESSAGE_KEYS_INFO, 80);
   return { cipherKey: okm.subarray(0, 32), macKey: okm.subarray(32, 64), iv: okm.subarray(64, 80) };
 }
 

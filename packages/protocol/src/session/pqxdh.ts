@@ -8,7 +8,7 @@
  */
 import { concatBytes, zeroize } from '../crypto/index.js';
 import type { PrivateKey, PublicKey } from '../keys/index.js';
-import { deriveMasterKeys, PQXDH_PREFIX, type RootAndChain } from './kdf.js';
+import { deriveMasterKeys, type MasterKeys, PQXDH_PREFIX } from './kdf.js';
 
 /** Alice's view: her private keys and Bob's public keys. */
 export interface InitiatorInputs {
@@ -31,7 +31,7 @@ export interface ResponderInputs {
 }
 
 /** Alice's side of §3 step 4–6. */
-export function initiatorMasterKeys(i: InitiatorInputs): RootAndChain {
+export function initiatorMasterKeys(i: InitiatorInputs): MasterKeys {
   const parts = [
     i.ourIdentity.agree(i.theirSignedPreKey),
     i.ourBase.agree(i.theirIdentity),
@@ -43,7 +43,7 @@ export function initiatorMasterKeys(i: InitiatorInputs): RootAndChain {
 }
 
 /** Bob's side of §3 "Bob" step 3: the same byte string, computed from the other ends. */
-export function responderMasterKeys(i: ResponderInputs): RootAndChain {
+export function responderMasterKeys(i: ResponderInputs): MasterKeys {
   const parts = [
     i.ourSignedPreKey.agree(i.theirIdentity),
     i.ourIdentity.agree(i.theirBaseKey),
@@ -53,7 +53,7 @@ export function responderMasterKeys(i: ResponderInputs): RootAndChain {
   return derive(parts, i.kemSharedSecret);
 }
 
-function derive(dhParts: Uint8Array[], kemSharedSecret: Uint8Array): RootAndChain {
+function derive(dhParts: Uint8Array[], kemSharedSecret: Uint8Array): MasterKeys {
   // The KEM secret always comes last.
   const secrets = concatBytes(PQXDH_PREFIX, ...dhParts, kemSharedSecret);
   const keys = deriveMasterKeys(secrets);

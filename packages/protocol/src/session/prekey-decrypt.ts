@@ -9,13 +9,14 @@ import { ProtocolError } from '../errors.js';
 import { kemDecapsulate, PublicKey } from '../keys/index.js';
 // One call at a time per session record: interleaved calls would reuse message keys.
 import { withRecordLock } from '../record-lock.js';
+import { initialPqRatchet } from '../spqr/ratchet.js';
 import type { ProtocolAddress } from './address.js';
 import { responderMasterKeys } from './pqxdh.js';
 import { PreKeySignalMessage } from './prekey-signal-message.js';
 import { commitDecryption, decryptWithState } from './ratchet-receive.js';
 import { requireTrusted, saveAll } from './session-cipher.js';
 import { SessionRecord } from './session-record.js';
-import { SESSION_VERSION, type SessionState } from './session-state.js';
+import { bytesEqual, SESSION_VERSION, type SessionState } from './session-state.js';
 import { Direction, type PreKeyStores } from './stores.js';
 
 /**
@@ -78,6 +79,7 @@ async function newResponderState(
   const oneTime =
     message.preKeyId === undefined ? undefined : await stores.preKeys.getPreKey(message.preKeyId);
   const ourIdentity = await stores.identities.getIdentityKeyPair();
+  const localIdentityKey = ourIdentity.publicKey.serialize();
   const kemSharedSecret = kemDecapsulate(kyber.keyPair.secretKey, message.kyberCiphertext);
   const master = responderMasterKeys({
     ourIdentity: ourIdentity.privateKey,
@@ -89,7 +91,7 @@ async function newResponderState(
   });
   return {
     version: SESSION_VERSION,
-    localIdentityKey: ourIdentity.publicKey.serialize(),
+    localIdentityKey,
     remoteIdentityKey: message.identityKey,
     rootKey: master.rootKey,
     previousCounter: 0,
@@ -105,5 +107,9 @@ async function newResponderState(
     localRegistrationId: await stores.identities.getLocalRegistrationId(),
     remoteRegistrationId: message.registrationId,
     aliceBaseKey: message.baseKey,
+    pqRatchet:
+      stores.legacyClassicRatchet === true
+        ? undefined
+        : initialPqRatchet(master.pqrKey, false, bytesEqual(localIdentityKey, message.identityKey)),
   };
 }

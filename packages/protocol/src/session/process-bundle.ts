@@ -11,11 +11,12 @@ import { ProtocolError } from '../errors.js';
 import { type IdentityKeyPair, kemEncapsulate, type PreKeyBundle, PrivateKey } from '../keys/index.js';
 // One call at a time per session record: interleaved calls would reuse message keys.
 import { withRecordLock } from '../record-lock.js';
+import { initialPqRatchet } from '../spqr/ratchet.js';
 import type { ProtocolAddress } from './address.js';
 import { rootStep } from './kdf.js';
 import { initiatorMasterKeys } from './pqxdh.js';
 import { SessionRecord } from './session-record.js';
-import { SESSION_VERSION, type SessionState } from './session-state.js';
+import { bytesEqual, SESSION_VERSION, type SessionState } from './session-state.js';
 import { Direction, type SessionStores } from './stores.js';
 
 /**
@@ -49,6 +50,7 @@ export async function processPreKeyBundle(
       await identities.getIdentityKeyPair(),
       await identities.getLocalRegistrationId(),
       now,
+      stores.legacyClassicRatchet !== true,
     );
     const record = (await sessions.getSession(address)) ?? new SessionRecord();
     record.promoteState(state);
@@ -74,6 +76,7 @@ function initiatorState(
   ourIdentity: IdentityKeyPair,
   localRegistrationId: number,
   now: number,
+  withPqRatchet: boolean,
 ): SessionState {
   const spk = bundle.signedPreKey;
   const base = PrivateKey.generate();
@@ -91,10 +94,12 @@ function initiatorState(
   const sending = rootStep(master.rootKey, primitives.x25519Agree(ratchet.privateKey, spk.publicKey.bytes));
   const baseKey = base.getPublicKey().serialize();
   base.zeroize();
+  const localIdentityKey = ourIdentity.publicKey.serialize();
+  const remoteIdentityKey = bundle.identityKey.serialize();
   return {
     version: SESSION_VERSION,
-    localIdentityKey: ourIdentity.publicKey.serialize(),
-    remoteIdentityKey: bundle.identityKey.serialize(),
+    localIdentityKey,
+    remoteIdentityKey,
     rootKey: sending.rootKey,
     previousCounter: 0,
     senderChain: {
@@ -117,5 +122,8 @@ function initiatorState(
     localRegistrationId,
     remoteRegistrationId: bundle.registrationId,
     aliceBaseKey: baseKey,
+    pqRatchet: withPqRatchet
+      ? initialPqRatchet(master.pqrKey, true, bytesEqual(localIdentityKey, remoteIdentityKey))
+      : undefined,
   };
 }

@@ -12,6 +12,7 @@ import {
   MAX_RECEIVER_CHAINS,
   MAX_SELF_FORWARD_JUMPS,
 } from '../limits.js';
+import { type PqRatchetState, pqRecv } from '../spqr/ratchet.js';
 import { messageKeys, messageSeed, nextChainKey, type RootAndChain, rootStep } from './kdf.js';
 import { findReceiverChain, isSelfSession, type ReceiverChain, type SessionState } from './session-state.js';
 import { computeMac, type SignalMessage } from './signal-message.js';
@@ -25,6 +26,8 @@ export interface PendingDecryption {
   readonly advance: ChainAdvance;
   /** Set when the message started a new receiving chain (a DH ratchet step). */
   readonly step: RatchetStep | undefined;
+  /** The SPQR state after this message (undefined for a classic session). */
+  readonly pqRatchet: PqRatchetState | undefined;
 }
 
 /** Where the message key came from, and how the chain moves if we commit. */
@@ -50,18 +53,22 @@ export function decryptWithState(state: SessionState, message: SignalMessage): P
     chain = step.chain;
   }
   const advance = advanceChain(chain, message.counter, isSelfSession(state));
-  const keys = messageKeys(advance.seed);
+  // As libsignal: the Double Ratchet's checks first, then the PQ ratchet, then the MAC.
+  // A classic session ignores field 5, as a pre-SPQR libsignal does.
+  const pq = state.pqRatchet === undefined ? undefined : pqRecv(state.pqRatchet, message.pqRatchet);
+  const keys = messageKeys(advance.seed, pq?.key);
   const mac = computeMac(keys.macKey, state.remoteIdentityKey, state.localIdentityKey, message.macInput);
   if (!constantTimeEqual(mac, message.mac)) throw new ProtocolError('InvalidMessage', 'bad MAC');
   const plaintext = primitives.aes256CbcDecrypt(keys.cipherKey, keys.iv, message.ciphertext);
   zeroize(keys.cipherKey, keys.macKey, keys.iv);
-  return { plaintext, state, chain, counter: message.counter, advance, step };
+  return { plaintext, state, chain, counter: message.counter, advance, step, pqRatchet: pq?.state };
 }
 
 /** Applies a verified decryption to its state. */
 export function commitDecryption(p: PendingDecryption): void {
   if (p.step !== undefined) completeRatchetStep(p.state, p.step);
   applyAdvance(p.chain, p.counter, p.advance);
+  p.state.pqRatchet = p.pqRatchet;
   // A reply proves the peer has the session: stop sending PreKey messages.
   p.state.pendingPreKey = undefined;
 }

@@ -7,6 +7,7 @@
 import { primitives, zeroize } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import { MAX_COUNTER } from '../limits.js';
+import { type PqRatchetState, pqSend } from '../spqr/ratchet.js';
 import { messageKeys, messageSeed, nextChainKey } from './kdf.js';
 import { PreKeySignalMessage } from './prekey-signal-message.js';
 import type { SessionState } from './session-state.js';
@@ -16,13 +17,17 @@ import { SignalMessage } from './signal-message.js';
 export interface PendingEncryption {
   readonly message: SignalMessage | PreKeySignalMessage;
   readonly state: SessionState;
+  /** The SPQR state after this message (undefined for a classic session). */
+  readonly pqRatchet: PqRatchetState | undefined;
 }
 
 /** Encrypts `plaintext` with the state's sending chain without mutating the state. */
 export function encryptWithState(state: SessionState, plaintext: Uint8Array): PendingEncryption {
   const chain = state.senderChain;
   if (chain.index >= MAX_COUNTER) throw new ProtocolError('InvalidMessage', 'sending chain exhausted');
-  const keys = messageKeys(messageSeed(chain.chainKey));
+  // The PQ ratchet's key of this message salts its message keys (the triple ratchet).
+  const pq = state.pqRatchet === undefined ? undefined : pqSend(state.pqRatchet);
+  const keys = messageKeys(messageSeed(chain.chainKey), pq?.key);
   const ciphertext = primitives.aes256CbcEncrypt(keys.cipherKey, keys.iv, plaintext);
   const signal = SignalMessage.create({
     messageVersion: state.version,
@@ -33,6 +38,7 @@ export function encryptWithState(state: SessionState, plaintext: Uint8Array): Pe
     counter: chain.index,
     previousCounter: state.previousCounter,
     ciphertext,
+    pqRatchet: pq?.message,
   });
   const pending = state.pendingPreKey;
   const message =
@@ -50,7 +56,7 @@ export function encryptWithState(state: SessionState, plaintext: Uint8Array): Pe
           message: signal,
         });
   zeroize(keys.cipherKey, keys.macKey, keys.iv);
-  return { message, state };
+  return { message, state, pqRatchet: pq?.state };
 }
 
 /** Moves the sending chain past the key `encryptWithState` used. */
@@ -58,4 +64,5 @@ export function commitEncryption(p: PendingEncryption): void {
   const chain = p.state.senderChain;
   chain.chainKey = nextChainKey(chain.chainKey);
   chain.index += 1;
+  p.state.pqRatchet = p.pqRatchet;
 }

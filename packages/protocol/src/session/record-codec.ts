@@ -1,14 +1,18 @@
 /**
  * tacet's storage schema for session records (not a wire format, and not
- * libsignal's storage.proto). Versioned by field 1 of the outer message;
+ * libsignal's storage.proto). Versioned by field 1 of the outer message:
+ * schema 2 (written since SPQR) adds State field 12, the SPQR state
+ * (spqr/state-codec.ts); schema 1 records, written before it, still decode,
+ * as classic sessions without a post-quantum ratchet (docs/spqr.md);
  * decoding is strict (strict-reader.ts): unknown fields, wrong wire types,
  * repeated singular fields, wrong key lengths, missing fields and counts
  * beyond the protocol limits are all refused with ProtocolError('InvalidMessage').
  *
- *   SessionRecord   { 1 schema uint32 = 1; 2 current State; 3 archived State (repeated) }
+ *   SessionRecord   { 1 schema uint32 = 2 (or 1); 2 current State; 3 archived State (repeated) }
  *   State           { 1 version; 2 local_identity(33); 3 remote_identity(33); 4 root_key(32);
  *                     5 previous_counter; 6 sender SenderChain; 7 receiver ReceiverChain (rep.);
- *                     8 pending PendingPreKey; 9 local_reg_id; 10 remote_reg_id; 11 alice_base_key(33) }
+ *                     8 pending PendingPreKey; 9 local_reg_id; 10 remote_reg_id; 11 alice_base_key(33);
+ *                     12 pq_ratchet PqRatchet (schema 2 only; absent for a classic session) }
  *   SenderChain     { 1 ratchet_public(32); 2 ratchet_private(32); 3 chain_key(32); 4 index }
  *   ReceiverChain   { 1 ratchet_public(32); 2 chain_key(32); 3 index; 4 skipped Skipped (rep.) }
  *   Skipped         { 1 counter; 2 seed(32) }
@@ -17,13 +21,16 @@
  */
 import { ProtocolError } from '../errors.js';
 import { ARCHIVED_STATES_MAX_LENGTH, MAX_MESSAGE_KEYS, MAX_RECEIVER_CHAINS } from '../limits.js';
+import { decodePqRatchet, encodePqRatchet } from '../spqr/state-codec.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
 import type { PendingPreKey, ReceiverChain, SenderChain, SessionState } from './session-state.js';
 import { SESSION_VERSION } from './session-state.js';
 import { readStrict } from './strict-reader.js';
 
-/** The storage schema version this code writes and reads. */
-export const SESSION_RECORD_SCHEMA = 1;
+/** The storage schema version this code writes. */
+export const SESSION_RECORD_SCHEMA = 2;
+/** Records written before SPQR: no State field 12. */
+export const SESSION_RECORD_SCHEMA_CLASSIC = 1;
 
 const KEM_CIPHERTEXT_SERIALIZED = 1569;
 
@@ -41,12 +48,13 @@ export function decodeSessionRecord(bytes: Uint8Array): { current?: SessionState
     throw new TypeError('SessionRecord.deserialize: bytes must be a Uint8Array');
   const f = readStrict(bytes, 'SessionRecord', { 1: 'uint32', 2: 'bytes', 3: 'bytes[]' });
   const schema = f.optionalUint(1);
-  if (schema !== SESSION_RECORD_SCHEMA) {
+  if (schema !== SESSION_RECORD_SCHEMA && schema !== SESSION_RECORD_SCHEMA_CLASSIC) {
     throw new ProtocolError('InvalidMessage', `SessionRecord: unknown schema ${schema}`);
   }
-  const archived = f.repeated(3, ARCHIVED_STATES_MAX_LENGTH).map(decodeState);
+  const decode = (b: Uint8Array) => decodeState(b, schema);
+  const archived = f.repeated(3, ARCHIVED_STATES_MAX_LENGTH).map(decode);
   const current = f.optionalBytes(2);
-  return current === undefined ? { archived } : { current: decodeState(current), archived };
+  return current === undefined ? { archived } : { current: decode(current), archived };
 }
 
 function encodeState(s: SessionState): Uint8Array {
@@ -59,11 +67,9 @@ function encodeState(s: SessionState): Uint8Array {
     .bytes(6, encodeSender(s.senderChain));
   for (const chain of s.receiverChains) w.bytes(7, encodeReceiver(chain));
   if (s.pendingPreKey !== undefined) w.bytes(8, encodePending(s.pendingPreKey));
-  return w
-    .uint32(9, s.localRegistrationId)
-    .uint32(10, s.remoteRegistrationId)
-    .bytes(11, s.aliceBaseKey)
-    .finish();
+  w.uint32(9, s.localRegistrationId).uint32(10, s.remoteRegistrationId).bytes(11, s.aliceBaseKey);
+  if (s.pqRatchet !== undefined) w.bytes(12, encodePqRatchet(s.pqRatchet));
+  return w.finish();
 }
 
 const STATE_SCHEMA = {
@@ -79,9 +85,15 @@ const STATE_SCHEMA = {
   10: 'uint32',
   11: 'bytes',
 } as const;
+const STATE_SCHEMA_V2 = { ...STATE_SCHEMA, 12: 'bytes' } as const;
 
-function decodeState(bytes: Uint8Array): SessionState {
-  const f = readStrict(bytes, 'SessionState', STATE_SCHEMA);
+function decodeState(bytes: Uint8Array, schema: number): SessionState {
+  const f = readStrict(
+    bytes,
+    'SessionState',
+    schema === SESSION_RECORD_SCHEMA ? STATE_SCHEMA_V2 : STATE_SCHEMA,
+  );
+  const pq = f.optionalBytes(12);
   if (f.uint(1) !== SESSION_VERSION) f.fail(`unsupported session version ${f.uint(1)}`);
   const sender = f.optionalBytes(6) ?? f.fail('missing sender chain');
   const pending = f.optionalBytes(8);
@@ -97,6 +109,7 @@ function decodeState(bytes: Uint8Array): SessionState {
     localRegistrationId: f.uint(9),
     remoteRegistrationId: f.uint(10),
     aliceBaseKey: f.bytes(11, 33),
+    pqRatchet: pq === undefined ? undefined : decodePqRatchet(pq),
   };
 }
 

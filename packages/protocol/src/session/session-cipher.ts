@@ -48,6 +48,13 @@ export async function signalEncrypt(
     if (pending !== undefined && now - pending.timestamp > MAX_UNACKNOWLEDGED_SESSION_AGE_MS) {
       throw noSession(address, 'unacknowledged session expired');
     }
+    if (state.pqRatchet === undefined && stores.legacyClassicRatchet !== true) {
+      // A classic session stored before SPQR: it still decrypts what is in
+      // flight, but new messages need a new session from a fresh bundle.
+      throw new ProtocolError('PqRatchetRequired', `session with ${address} has no post-quantum ratchet`, {
+        address: `${address}`,
+      });
+    }
     const encrypted = encryptWithState(state, plaintext);
     await requireTrusted(stores.identities, address, state, Direction.Sending);
     commitEncryption(encrypted);
@@ -120,6 +127,8 @@ function decryptAgainstRecord(
     }
   }
   if (firstError === undefined) throw noSession(address);
+  // A peer that does not run SPQR gets the typed refusal, not a generic failure.
+  if (firstError instanceof ProtocolError && firstError.is('PqRatchetRequired')) throw firstError;
   throw new ProtocolError('InvalidMessage', 'invalid Whisper message: decryption failed', {
     cause: firstError instanceof ProtocolError ? firstError.code : undefined,
   });

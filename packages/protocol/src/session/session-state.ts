@@ -7,6 +7,8 @@
  * persistence.
  */
 
+import type { PqRatchetState } from '../spqr/ratchet.js';
+
 /** Session version 4: PQXDH with a Kyber prekey, then the Double Ratchet. */
 export const SESSION_VERSION = 4;
 
@@ -59,6 +61,12 @@ export interface SessionState {
   remoteRegistrationId: number;
   /** Serialized (33-byte) base key of the initiator; identifies the session on PreKey messages. */
   aliceBaseKey: Uint8Array;
+  /**
+   * The SPQR (post-quantum ratchet) state. Undefined only for a classic
+   * session: one stored before SPQR (record schema 1), or one made on purpose
+   * for a pre-SPQR libsignal peer (SessionStores.legacyClassicRatchet).
+   */
+  pqRatchet: PqRatchetState | undefined;
 }
 
 /** Byte equality for public values (keys, ids); not for secrets. */

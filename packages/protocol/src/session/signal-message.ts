@@ -1,8 +1,11 @@
 /**
  * SignalMessage, the type-2 wire message (specs/signal-protocol.md §5.1–5.2):
  * `versionByte ‖ protobuf{1 ratchet_key, 2 counter, 3 previous_counter,
- * 4 ciphertext} ‖ MAC(8)`. Parsing is strict and bounded; the MAC itself is
- * checked by the ratchet, which owns the keys.
+ * 4 ciphertext, 5 pq_ratchet} ‖ MAC(8)`. Field 5 carries the SPQR payload
+ * (docs/spqr.md) and is written only when non-empty, as libsignal 0.103 does;
+ * field 6 (libsignal's optional address binding) and later fields are skipped.
+ * Parsing is strict and bounded; the MAC itself is checked by the ratchet,
+ * which owns the keys.
  */
 import { primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
@@ -27,6 +30,8 @@ export interface SignalMessageFields {
   counter: number;
   previousCounter: number;
   ciphertext: Uint8Array;
+  /** The SPQR payload (field 5); empty for a classic session. */
+  pqRatchet?: Uint8Array;
 }
 
 /** `HMAC(macKey, ser(IK_sender) ‖ ser(IK_receiver) ‖ versionByte ‖ protobuf)[0..8]` (§4.2). */
@@ -77,17 +82,21 @@ export class SignalMessage {
     readonly counter: number,
     readonly previousCounter: number,
     readonly ciphertext: Uint8Array,
+    /** The SPQR payload of field 5, empty when absent. */
+    readonly pqRatchet: Uint8Array,
     private readonly bytes: Uint8Array,
   ) {}
 
   /** Encodes and MACs a message; fields go in tag order, zeros included, as libsignal does. */
   static create(f: SignalMessageFields): SignalMessage {
-    const proto = new ProtobufWriter()
+    const writer = new ProtobufWriter()
       .bytes(1, serializePublic(f.ratchetKey))
       .uint32(2, f.counter)
       .uint32(3, f.previousCounter)
-      .bytes(4, f.ciphertext)
-      .finish();
+      .bytes(4, f.ciphertext);
+    const pqRatchet = f.pqRatchet ?? EMPTY;
+    if (pqRatchet.length > 0) writer.bytes(5, pqRatchet);
+    const proto = writer.finish();
     const bytes = new Uint8Array(1 + proto.length + MAC_LENGTH);
     bytes[0] = (f.messageVersion << 4) | CURRENT_MESSAGE_VERSION;
     bytes.set(proto, 1);
@@ -99,6 +108,7 @@ export class SignalMessage {
       f.counter,
       f.previousCounter,
       f.ciphertext,
+      pqRatchet,
       bytes,
     );
   }
@@ -120,6 +130,7 @@ export class SignalMessage {
       fields.counter,
       fields.previousCounter,
       fields.ciphertext,
+      fields.pqRatchet,
       bytes,
     );
   }
@@ -144,7 +155,10 @@ interface ParsedFields {
   counter: number;
   previousCounter: number;
   ciphertext: Uint8Array;
+  pqRatchet: Uint8Array;
 }
+
+const EMPTY = new Uint8Array(0);
 
 function readFields(proto: Uint8Array): ParsedFields {
   const r = new ProtobufReader(proto);
@@ -152,8 +166,14 @@ function readFields(proto: Uint8Array): ParsedFields {
   let counter: number | undefined;
   let previousCounter = 0;
   let ciphertext: Uint8Array | undefined;
+  let pqRatchet: Uint8Array = EMPTY;
   while (!r.done()) {
     const { field, wireType } = r.tag();
+    if (field === 5) {
+      expectWireType(field, wireType, WireType.LengthDelimited);
+      pqRatchet = r.bytes();
+      continue;
+    }
     if (field > 4) {
       r.skip(wireType);
       continue;
@@ -167,7 +187,7 @@ function readFields(proto: Uint8Array): ParsedFields {
   if (ratchetKey === undefined || counter === undefined || ciphertext === undefined) {
     throw new ProtocolError('InvalidMessage', 'SignalMessage: missing required field');
   }
-  return { ratchetKey, counter, previousCounter, ciphertext };
+  return { ratchetKey, counter, previousCounter, ciphertext, pqRatchet };
 }
 
 /** A known field with the wrong wire type is malformed, as in every protobuf decoder. */

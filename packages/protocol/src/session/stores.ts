@@ -71,6 +71,15 @@ export interface KyberPreKeyStore {
 export interface SessionStores {
   sessions: SessionStore;
   identities: IdentityKeyStore;
+  /**
+   * Interop with pre-SPQR libsignal (≤ 0.91) only; never set by tacet clients.
+   * When true, new sessions run the classic Double Ratchet without the
+   * post-quantum ratchet, and classic sessions may send. When absent, every
+   * new session runs SPQR, a peer without it is refused with
+   * ProtocolError('PqRatchetRequired'), and a classic session stored before
+   * SPQR still decrypts but refuses to send until a new session replaces it.
+   */
+  legacyClassicRatchet?: boolean;
 }
 
 /** What decrypting a PreKeySignalMessage needs in addition. */

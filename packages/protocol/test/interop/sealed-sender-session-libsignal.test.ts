@@ -29,6 +29,8 @@ function setup() {
   const trustRoot = server.trustRoot.publicKey;
   const libTrustRoot = S.PublicKey.deserialize(buf(trustRoot.serialize()));
   const tacet = createTacetParty(ALICE_UUID, 1);
+  // 0.72.1 predates SPQR (spqr-sealed-sender-libsignal-0103.test.ts covers SPQR sessions).
+  tacet.stores.legacyClassicRatchet = true;
   const lib = new LibsignalParty(BOB_UUID, 1);
   const tacetCert = makeSenderCertificate(server, tacet.identity.publicKey, { expiration: NOW + DAY });
   const libIdentity = PublicKey.deserialize(u8(lib.identity.publicKey.serialize()));

@@ -35,23 +35,27 @@ async function skipAhead(sender: TacetPeer, to: Peer, n: number, keys = true): P
   state.senderChain.index += n;
 }
 
-/** A tacet sender with acknowledged sessions to a tacet and a libsignal receiver. */
-async function senderAndReceivers(): Promise<{ sender: TacetPeer; receivers: Peer[] }> {
-  const sender = new TacetPeer('sender');
-  const receivers: Peer[] = [new TacetPeer('tacet'), new LibsignalPeer('libsignal')];
-  for (const r of receivers) {
+/**
+ * Tacet senders with acknowledged sessions to a tacet receiver (SPQR) and to a
+ * libsignal 0.72.1 receiver (classic ratchet, which that version speaks).
+ */
+async function senderAndReceivers(): Promise<Array<{ sender: TacetPeer; r: Peer }>> {
+  const pairs: Array<{ sender: TacetPeer; r: Peer }> = [
+    { sender: new TacetPeer('sender'), r: new TacetPeer('tacet') },
+    { sender: new TacetPeer('sender', undefined, { classic: true }), r: new LibsignalPeer('libsignal') },
+  ];
+  for (const { sender, r } of pairs) {
     await sender.startSession(r, await r.bundle(false));
     await r.decrypt(await sender.encrypt(te.encode('hi'), r), sender);
     await sender.decrypt(await r.encrypt(te.encode('ack'), sender), r);
     await r.decrypt(await sender.encrypt(te.encode('chain at index 0'), r), sender);
   }
-  return { sender, receivers };
+  return pairs;
 }
 
 describe('forward jumps', () => {
   it('a jump of 25 001 fails in both implementations', async () => {
-    const { sender, receivers } = await senderAndReceivers();
-    for (const r of receivers) {
+    for (const { sender, r } of await senderAndReceivers()) {
       await skipAhead(sender, r, 25_001, false);
       const tooFar = await sender.encrypt(te.encode('too far'), r);
       expect(await failureOf(r.decrypt(tooFar, sender))).toBe('invalid');
@@ -60,8 +64,7 @@ describe('forward jumps', () => {
 
   // libsignal needs ~5 s for this jump (tacet ~70 ms): the one slow interop case here.
   it('a jump of 25 000 passes and keeps the newest 2 000 skipped keys, in both', async () => {
-    const { sender, receivers } = await senderAndReceivers();
-    for (const r of receivers) {
+    for (const { sender, r } of await senderAndReceivers()) {
       // The receiving chain stands at index 1; the last message (25 001) jumps exactly 25 000,
       // and of the skipped 1..25 000 only 23 001..25 000 are kept.
       await skipAhead(sender, r, 22_999);
@@ -76,8 +79,9 @@ describe('forward jumps', () => {
   }, 120_000);
 
   it('a counter of 2^32 − 1 is refused before deriving anything', async () => {
-    const { sender, receivers } = await senderAndReceivers();
-    const tacet = receivers[0] as TacetPeer;
+    const [first] = await senderAndReceivers();
+    const { sender } = first as { sender: TacetPeer };
+    const tacet = (first as { r: Peer }).r as TacetPeer;
     const state = (await sender.party.stores.sessions.getSession(tacet.address))?.current;
     if (state === undefined) throw new Error('no session');
     const forged = SignalMessage.create({
@@ -117,7 +121,7 @@ describe('forward jumps', () => {
 describe('receiving chains', () => {
   it('a held message decrypts while its chain is among the last 5, in both implementations', async () => {
     for (const receiverImpl of ['tacet', 'libsignal'] as const) {
-      const alice = new TacetPeer('alice');
+      const alice = new TacetPeer('alice', undefined, { classic: receiverImpl === 'libsignal' });
       const bob: Peer = receiverImpl === 'tacet' ? new TacetPeer('bob') : new LibsignalPeer('bob');
       await alice.startSession(bob, await bob.bundle(false));
       await bob.decrypt(await alice.encrypt(te.encode('hello'), bob), alice);

@@ -76,8 +76,12 @@ describe('SessionRecord strict decoding', () => {
     const withUnknown = new Uint8Array([...bytes, ...new ProtobufWriter().uint32(9, 1).finish()]);
     expect(invalid(withUnknown)).toBe('InvalidMessage');
     const otherSchema = new Uint8Array(bytes);
-    otherSchema[1] = 2;
+    otherSchema[1] = 3;
     expect(invalid(otherSchema)).toBe('InvalidMessage');
+    // A schema-1 (pre-SPQR) record never carries an SPQR state.
+    const classicWithPq = new Uint8Array(bytes);
+    classicWithPq[1] = 1;
+    expect(invalid(classicWithPq)).toBe('InvalidMessage');
     for (const cut of [1, 3, 10, bytes.length - 1])
       expect(invalid(bytes.subarray(0, cut))).toBe('InvalidMessage');
     expect(invalid(new Uint8Array([...bytes, 0x00]))).toBe('InvalidMessage');
@@ -87,10 +91,10 @@ describe('SessionRecord strict decoding', () => {
   it('refuses more archived states than the limit', async () => {
     const state = SessionRecord.deserialize(await sample()).current;
     if (state === undefined) throw new Error('no state');
-    // A record with one archived state is `08 01` followed by one field-3 entry; repeat the entry.
+    // A record with one archived state is `08 02` followed by one field-3 entry; repeat the entry.
     const entry = new SessionRecord(undefined, [state]).serialize().subarray(2);
     const withArchived = (n: number) =>
-      new Uint8Array([0x08, 0x01, ...Array.from({ length: n }, () => [...entry]).flat()]);
+      new Uint8Array([0x08, 0x02, ...Array.from({ length: n }, () => [...entry]).flat()]);
     expect(SessionRecord.deserialize(withArchived(40)).archived.length).toBe(40);
     expect(invalid(withArchived(41))).toBe('InvalidMessage');
   });

@@ -4,6 +4,7 @@
  * tacet↔tacet).
  */
 import * as S from '@signalapp/libsignal-client';
+import * as L from 'libsignal-client-0103';
 import {
   type IdentityKeyPair,
   type PreKeyBundle,
@@ -38,11 +39,14 @@ export class TacetPeer implements Peer {
   readonly impl = 'tacet';
   readonly party: TacetParty;
   readonly address: ProtocolAddress;
+  /** `classic`: run the pre-SPQR Double Ratchet, for libsignal 0.72.1 peers only. */
   constructor(
     readonly name: string,
     identity?: IdentityKeyPair,
+    options: { classic?: boolean } = {},
   ) {
     this.party = createTacetParty(name, 1, identity);
+    if (options.classic === true) this.party.stores.legacyClassicRatchet = true;
     this.address = this.party.address;
   }
   bundle(oneTime: boolean): Promise<PreKeyBundle> {
@@ -90,10 +94,19 @@ export class LibsignalPeer implements Peer {
   }
 }
 
-/** Every ordered pairing the interop suites run: initiator first. */
+/**
+ * Every ordered pairing the 0.72.1 interop suites run: initiator first. libsignal
+ * 0.72.1 predates SPQR, so the tacet side runs the classic ratchet there.
+ */
 export const PAIRINGS: Array<[string, () => [Peer, Peer]]> = [
-  ['tacet → libsignal', () => [new TacetPeer('alice'), new LibsignalPeer('bob')]],
-  ['libsignal → tacet', () => [new LibsignalPeer('alice'), new TacetPeer('bob')]],
+  [
+    'tacet → libsignal',
+    () => [new TacetPeer('alice', undefined, { classic: true }), new LibsignalPeer('bob')],
+  ],
+  [
+    'libsignal → tacet',
+    () => [new LibsignalPeer('alice'), new TacetPeer('bob', undefined, { classic: true })],
+  ],
   ['tacet → tacet', () => [new TacetPeer('alice'), new TacetPeer('bob')]],
 ];
 
@@ -110,6 +123,11 @@ export function failureKind(e: unknown): FailureKind {
   if (e instanceof S.LibSignalErrorBase) {
     if (e.code === S.ErrorCode.DuplicatedMessage) return 'duplicate';
     if (e.code === S.ErrorCode.UntrustedIdentity) return 'untrusted';
+    return 'invalid';
+  }
+  if (e instanceof L.LibSignalErrorBase) {
+    if (e.code === L.ErrorCode.DuplicatedMessage) return 'duplicate';
+    if (e.code === L.ErrorCode.UntrustedIdentity) return 'untrusted';
     return 'invalid';
   }
   throw e;
