@@ -32,6 +32,8 @@ export interface InboxBatch {
   /** Contacts created or changed in this batch (not yet in the store). */
   readonly contacts: Map<string, Contact>;
   readonly untrusted: Set<string>;
+  /** Content ids to acknowledge, per sender: one receipt per sender per batch (receiptWrites). */
+  readonly receipts: Map<string, Uint8Array[]>;
   /** Per-batch read cache: stored contact and stored "untrusted" flag of each sender. */
   readonly known: Map<string, { contact: Contact | undefined; flagged: boolean }>;
 }
@@ -44,6 +46,7 @@ export function newInboxBatch(): InboxBatch {
     seen: new Set(),
     contacts: new Map(),
     untrusted: new Set(),
+    receipts: new Map(),
     known: new Map(),
   };
 }
@@ -58,10 +61,34 @@ export function toWriteBatch(
   return {
     records: [...protocolWrites, ...b.records, ...contactWrites],
     putMessages: b.putMessages,
-    // A receipt grows with every message of the batch: only its last form is written.
-    putOutbox: [...new Map(b.putOutbox.map((o) => [o.id, o])).values()],
+    putOutbox: b.putOutbox,
     seen: [...b.seen],
   };
+}
+
+/**
+ * The batch's receipts, added to `b.putOutbox`: per sender, the ids join the
+ * receipt still waiting in the outbox (decoded and encoded once per batch,
+ * not once per message), and what does not fit starts new ones.
+ */
+export function receiptWrites(b: InboxBatch, pending: Map<string, OutboxItem>, now: number): void {
+  for (const [peer, ids] of b.receipts) {
+    const open = pending.get(peer);
+    let current = open ? (decodeReceiptIds(open) ?? []) : [];
+    let id = open ? fromHex(open.id) : randomId();
+    let rest = ids;
+    for (;;) {
+      const room = MAX_RECEIPT_IDS - current.length;
+      const all = [...current, ...rest.slice(0, room)];
+      rest = rest.slice(room);
+      const item = receiptItem(peer, all, now, id);
+      b.putOutbox.push(item);
+      pending.set(peer, item);
+      if (rest.length === 0) break;
+      current = [];
+      id = randomId();
+    }
+  }
 }
 
 export interface InboxContext {
@@ -71,8 +98,6 @@ export interface InboxContext {
   readonly directory: IdentityDirectory;
   readonly contacts: Contacts;
   readonly now: number;
-  /** Receipts stored but not yet taken by the outbox, per peer: new ids join them. */
-  readonly pendingReceipts: Map<string, OutboxItem>;
   readonly batch: InboxBatch;
 }
 
@@ -82,32 +107,10 @@ export interface InboxResult {
   readonly events: ClientEvent[];
 }
 
-/** A receipt for `ids`, queued for `peer`. */
-export function receiptItem(peer: string, ids: Uint8Array[], now: number): OutboxItem {
-  const id = randomId();
+/** A receipt for `ids`, queued for `peer` (as outbox item `id`, new by default). */
+export function receiptItem(peer: string, ids: Uint8Array[], now: number, id = randomId()): OutboxItem {
   const content = encodeContent({ kind: 'receipt', id, sentAt: now, receiptIds: ids });
   return { id: toHex(id), recipient: peer, content, createdAt: now, ttlSeconds: RECEIPT_TTL_SECONDS };
-}
-
-/**
- * The receipt to store for a newly received `contentId`: the peer's pending
- * receipt grown by one id (one receipt answers a whole backlog), or a new one.
- */
-export function addReceipt(
-  pending: Map<string, OutboxItem>,
-  peer: string,
-  contentId: Uint8Array,
-  now: number,
-): OutboxItem {
-  const open = pending.get(peer);
-  const ids = open ? [...(decodeReceiptIds(open) ?? []), contentId] : [contentId];
-  let item: OutboxItem;
-  if (open && ids.length <= MAX_RECEIPT_IDS) {
-    const content = encodeContent({ kind: 'receipt', id: fromHex(open.id), sentAt: now, receiptIds: ids });
-    item = { ...open, content };
-  } else item = receiptItem(peer, [contentId], now);
-  pending.set(peer, item);
-  return item;
 }
 
 function decodeReceiptIds(item: OutboxItem): Uint8Array[] | undefined {
@@ -214,7 +217,9 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
   };
   ctx.batch.putMessages.push(item);
   events.push({ type: 'message', message: { ...item, seq: 0 } });
-  ctx.batch.putOutbox.push(addReceipt(ctx.pendingReceipts, contact.accountId, content.id, ctx.now));
+  const ids = ctx.batch.receipts.get(contact.accountId);
+  if (ids) ids.push(content.id);
+  else ctx.batch.receipts.set(contact.accountId, [content.id]);
   return { contact: next, events };
 }
 

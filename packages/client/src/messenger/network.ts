@@ -103,6 +103,7 @@ export class Network {
     if (this.#closing) throw new ClientError('Closed', 'the client is closed');
     const url = `${this.#o.account.serverUrl.replace(/^http/, 'ws')}/v1/ws`;
     this.#drained = false;
+    this.#inbox.startBacklog();
     // A refused handshake closes the socket before `open` resolves, while `conn` is not yet bound.
     const opened: { conn?: Connection } = {};
     const conn = await Connection.open(url, wsLogin(this.#o.account), this.#o.webSocket, {
@@ -250,6 +251,7 @@ export class Network {
 
   async #onDrained(): Promise<void> {
     // "Drained" means processed: wait for the envelopes that came before it.
+    this.#inbox.endBacklog();
     await this.#inbox.idle();
     this.#drained = true;
     this.#o.emit({ type: 'drained' });
@@ -260,6 +262,7 @@ export class Network {
     if (this.#conn !== conn) return;
     this.#conn = null;
     this.#drained = false;
+    this.#inbox.endBacklog(); // nothing more comes on this connection: no group waits for it
     if (this.#closing) return;
     this.#o.emit({ type: 'connection', state: 'reconnecting', reason });
     this.#scheduleReconnect();

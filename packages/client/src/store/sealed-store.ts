@@ -75,6 +75,8 @@ export class SealedStore implements ClientStore {
   readonly #keys: AtRestKeys;
   readonly #serial = new Serial();
   readonly #cache = new RecordCache();
+  /** Tags `hasSeen` computed, kept for the `apply` that records the same ids (one HMAC per id, not two). */
+  readonly #seenTags = new Map<string, Uint8Array>();
   #ring: SeenRing;
   #nextSeq: number;
   #closed = false;
@@ -139,7 +141,10 @@ export class SealedStore implements ClientStore {
   }
 
   async hasSeen(id: string): Promise<boolean> {
-    return this.#ring.has(this.#seenTag(id));
+    const tag = this.#seenTag(id);
+    if (this.#seenTags.size >= 4096) this.#seenTags.clear();
+    this.#seenTags.set(id, tag);
+    return this.#ring.has(tag);
   }
 
   apply(batch: WriteBatch): Promise<void> {
@@ -162,6 +167,7 @@ export class SealedStore implements ClientStore {
     await this.#serial.run(async () => undefined);
     await this.#rows.close();
     this.#cache.wipe();
+    this.#seenTags.clear();
     this.#keys.wipe();
   }
 
@@ -170,6 +176,11 @@ export class SealedStore implements ClientStore {
   }
 
   #seenTag(id: string): Uint8Array {
+    const known = this.#seenTags.get(id);
+    if (known) {
+      this.#seenTags.delete(id);
+      return known;
+    }
     return this.#keys.tag('seen', id).subarray(0, SEEN_TAG_BYTES);
   }
 
