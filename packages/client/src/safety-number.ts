@@ -1,5 +1,5 @@
 /**
- * Safety numbers (specs/signal-protocol.md §7): 60 digits both people see,
+ * Safety numbers (docs/protocol.md §7): 60 digits both people see,
  * derived from both identity keys and account ids, that match only if
  * nobody substituted a key. The construction is the protocol package's
  * Fingerprint; tacet uses version 2 with the 16 raw account-id bytes as

@@ -19,7 +19,7 @@ export type ProtocolErrorCode =
   | 'InvalidSenderKeySession'
   | 'InvalidCertificate'
   | 'SealedSenderSelfSend'
-  /** Scannable safety numbers of different versions cannot be compared (spec §7). */
+  /** Scannable safety numbers of different versions cannot be compared (docs/protocol.md §7). */
   | 'FingerprintVersionMismatch'
   /**
    * The peer (or a stored session) does not run the post-quantum ratchet

@@ -3,7 +3,7 @@
  * (frame and body sizes, key counts) live in @tacet/wire so clients see them.
  */
 
-/** Default and maximum retention of a queued message: DESIGN.md, "Delivery semantics". */
+/** Default and maximum retention of a queued message: docs/design.md, "Delivery semantics". */
 export const DEFAULT_MAX_RETENTION_SECONDS = 7 * 24 * 3600;
 /** Messages waiting for one device; beyond this sends fail with queue_full. */
 export const DEFAULT_MAX_QUEUE_LENGTH = 10_000;

@@ -1,5 +1,5 @@
 /**
- * Structured JSON logs, one object per line. By policy (DESIGN.md,
+ * Structured JSON logs, one object per line. By policy (docs/design.md,
  * "Metadata") no account id, IP address or message content is ever passed to
  * the logger: callers log events and counts only.
  */

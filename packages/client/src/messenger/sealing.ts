@@ -1,5 +1,5 @@
 /**
- * Sealed sender (specs/signal-protocol.md §8) for every 1:1 message: the
+ * Sealed sender (docs/protocol.md §8) for every 1:1 message: the
  * server sees only the recipient, never who sent it. tacet's server issues
  * no sender certificates, so each client issues its own: its identity key
  * signs a server certificate for itself, which signs the sender certificate.

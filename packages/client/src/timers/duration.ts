@@ -4,7 +4,7 @@
  */
 import { ClientError } from '../errors.js';
 
-/** New conversations start with a 30-second timer (DESIGN.md, disappearing messages). */
+/** New conversations start with a 30-second timer (docs/design.md, disappearing messages). */
 export const DEFAULT_TIMER_SECONDS = 30;
 /** Shortest allowed timer: shorter ones expire before a person can read them. */
 export const MIN_TIMER_SECONDS = 5;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { safetyNumber } from '../../src/safety-number.js';
 
-// Vector: specs/signal-protocol.md, Appendix "Fingerprint" (reproduced by libsignal 0.72.1).
+// Vector: docs/protocol.md, Appendix "Fingerprint" (reproduced by libsignal 0.72.1).
 const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 const key = (b: number) => new Uint8Array([0x05, ...new Uint8Array(32).fill(b)]);
 const te = new TextEncoder();

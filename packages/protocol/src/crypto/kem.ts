@@ -2,7 +2,7 @@
  * Raw KEM operations for the two key types tacet accepts: Kyber1024 round 3
  * (type 0x08, what libsignal 0.72.1 emits and accepts) and ML-KEM-1024
  * (type 0x0A, tacet-to-tacet only). Round 3 is built on @noble/post-quantum's
- * FIPS 203 implementation exactly as specs/signal-protocol.md §3.1 says; the
+ * FIPS 203 implementation exactly as docs/protocol.md §3.1 says; the
  * CPA layer and key layout are shared, only the hashing around it differs.
  *
  * Keys and ciphertexts here are bare (no type prefix); src/keys adds the prefix.
@@ -72,7 +72,7 @@ export function kemGenerateRaw(_type: KemType): { publicKey: Uint8Array; secretK
 }
 
 /**
- * @NOTE Spec deviation (policy B, stricter than libsignal): round 3 has no input
+ * @NOTE Spec deviation (docs/protocol.md §10 B, stricter than libsignal): round 3 has no input
  * checks, but @noble/post-quantum applies FIPS 203's public-key modulus check
  * (and the secret-key hash check on decapsulation) to both types. Keys that
  * fail them cannot come from honest key generation; they are refused with

@@ -29,9 +29,9 @@ function isAllZero(bytes: Uint8Array): boolean {
 }
 
 /**
- * @NOTE Spec deviation (policy A, stricter than libsignal): an all-zero X25519
+ * @NOTE Spec deviation (docs/protocol.md §10 A, stricter than libsignal): an all-zero X25519
  * output, i.e. a low-order peer key, is refused with InvalidKey. libsignal
- * proceeds with 32 zero bytes (spec notation, "DH"); only a malicious peer can
+ * proceeds with 32 zero bytes (docs/protocol.md notation, "DH"); only a malicious peer can
  * send such a key, and refusing it is harmless with honest ones.
  */
 export function rejectLowOrder(shared: Uint8Array): Uint8Array {

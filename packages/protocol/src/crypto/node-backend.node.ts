@@ -1,6 +1,6 @@
 /**
  * The native backend for Node: node:crypto (OpenSSL) for hashes, HMAC, HKDF,
- * AES, X25519 and, where it provably agrees with specs/signal-protocol.md §2,
+ * AES, X25519 and, where it provably agrees with docs/protocol.md §2,
  * XEdDSA verification. Selected through the `#crypto-backend` import
  * condition, so browser builds never see this file.
  *

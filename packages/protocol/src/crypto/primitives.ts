@@ -39,7 +39,7 @@ export interface Primitives {
   /** Raw 32-byte X25519 output; throws ProtocolError('InvalidKey') on a low-order point. */
   x25519Agree(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array;
 
-  /** XEdDSA as libsignal computes it (specs/signal-protocol.md §2); `random` is 64 bytes. */
+  /** XEdDSA as libsignal computes it (docs/protocol.md §2); `random` is 64 bytes. */
   xeddsaSign(privateKey: Uint8Array, message: Uint8Array, random: Uint8Array): Uint8Array;
   /** `publicKey` is the raw 32-byte u-coordinate; a bad signature returns false. */
   xeddsaVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;

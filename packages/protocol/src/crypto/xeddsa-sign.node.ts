@@ -1,5 +1,5 @@
 /**
- * XEdDSA signing for the node:crypto backend (specs/signal-protocol.md §2),
+ * XEdDSA signing for the node:crypto backend (docs/protocol.md §2),
  * with the expensive nonce point r·B computed by OpenSSL instead of
  * pure-JS Edwards arithmetic — about 5x faster, which sender keys need
  * (one signature per group message).

@@ -1,5 +1,5 @@
 /**
- * XEdDSA exactly as libsignal 0.72.1 computes it (specs/signal-protocol.md §2),
+ * XEdDSA exactly as libsignal 0.72.1 computes it (docs/protocol.md §2),
  * on @noble/curves Edwards arithmetic. Both backends sign here (node:crypto
  * cannot sign with an X25519 scalar); the node backend verifies here whenever
  * its native fast path could disagree with §2.

@@ -1,5 +1,5 @@
 /**
- * The 60-digit safety number people read aloud (specs/signal-protocol.md §7):
+ * The 60-digit safety number people read aloud (docs/protocol.md §7):
  * 30 digits per side from the first 30 bytes of its hash, the smaller string first.
  */
 

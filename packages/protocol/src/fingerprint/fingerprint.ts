@@ -1,5 +1,5 @@
 /**
- * Safety numbers (specs/signal-protocol.md §7): an iterated SHA-512 over
+ * Safety numbers (docs/protocol.md §7): an iterated SHA-512 over
  * each side's identity key and identifier, shown as 60 digits and encoded
  * for QR codes as a protobuf. Owns the hash chain; the two presentations
  * live in displayable.ts and scannable.ts.

@@ -1,5 +1,5 @@
 /**
- * The QR-code form of a safety number (specs/signal-protocol.md §7): proto2
+ * The QR-code form of a safety number (docs/protocol.md §7): proto2
  * `CombinedFingerprints {1 version, 2 local {1 content}, 3 remote {1 content}}`
  * with 32 bytes of each side's hash, 74 bytes in all. Parsing of scanned
  * bytes is strict and bounded (ProtocolError('InvalidMessage')).

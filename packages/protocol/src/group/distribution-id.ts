@@ -1,7 +1,7 @@
 /**
  * Distribution ids: the UUID naming one sender-key chain set (one group, as
  * one sender sees it). The API takes the textual form, as libsignal's does;
- * the wire carries the 16 raw bytes in textual order (spec §6, SKDM tag 1).
+ * the wire carries the 16 raw bytes in textual order (docs/protocol.md §6, SKDM tag 1).
  */
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 /**
  * The group entry points, in libsignal's shape: process a distribution
- * message, encrypt to our own chain, decrypt from a member's chain (spec §6).
+ * message, encrypt to our own chain, decrypt from a member's chain (docs/protocol.md §6).
  * Each call loads one SenderKeyRecord, computes, and saves it back only when
  * the operation succeeded, one call at a time per record (../record-lock.ts);
  * the state, key and codec work is delegated to the modules beside this one.
@@ -137,7 +137,7 @@ async function decryptLocked(
   return plaintext;
 }
 
-/** Spec §6 decrypt order: version, signature, iteration (old / jump), then the cipher. */
+/** docs/protocol.md §6 decrypt order: version, signature, iteration (old / jump), then the cipher. */
 function decryptWithState(state: SenderKeyState, message: SenderKeyMessage): Uint8Array {
   if (message.messageVersion !== state.messageVersion) {
     throw new ProtocolError('InvalidMessage', 'sender key message version does not match its state');

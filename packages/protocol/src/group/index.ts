@@ -1,5 +1,5 @@
 /**
- * Group messaging with sender keys (spec §6), byte-compatible with libsignal
+ * Group messaging with sender keys (docs/protocol.md §6), byte-compatible with libsignal
  * 0.72.1: distribution messages, group encrypt/decrypt, records and stores.
  */
 export {

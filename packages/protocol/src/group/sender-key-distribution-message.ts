@@ -1,5 +1,5 @@
 /**
- * SenderKeyDistributionMessage (spec §6 "SKDM"): `0x33 ‖ protobuf{1
+ * SenderKeyDistributionMessage (docs/protocol.md §6 "SKDM"): `0x33 ‖ protobuf{1
  * distribution_uuid, 2 chain_id, 3 iteration, 4 chain_key, 5 signing_key}`,
  * unsigned — it is only ever sent inside a 1:1 encrypted message. This module
  * owns the codec and `create`; processing lives in group-session.ts.
@@ -23,7 +23,7 @@ import { checkSenderKeyVersion, SENDER_KEY_VERSION, SENDER_KEY_VERSION_BYTE } fr
 
 const DECODE: DecodeOptions = { what: 'SenderKeyDistributionMessage', code: 'InvalidMessage' };
 const SKDM_FIELDS = { 1: 'bytes', 2: 'uint32', 3: 'uint32', 4: 'bytes', 5: 'bytes' } as const;
-/** libsignal's length floor for this message (spec §6 parser rules). */
+/** libsignal's length floor for this message (docs/protocol.md §6 parser rules). */
 const MIN_LENGTH = 65;
 const CHAIN_KEY_LENGTH = 32;
 
@@ -68,7 +68,7 @@ export class SenderKeyDistributionMessage implements SenderKeyDistributionFields
    * the chain on first use (random 31-bit chain id, random chain key,
    * iteration 0, fresh signing key pair). Later calls return the CURRENT
    * iteration and chain key, so a member added later cannot read earlier
-   * messages (spec §6 "Creating an SKDM").
+   * messages (docs/protocol.md §6 "Creating an SKDM").
    */
   static async create(
     ownAddress: ProtocolAddress,
@@ -139,7 +139,7 @@ export class SenderKeyDistributionMessage implements SenderKeyDistributionFields
   }
 }
 
-/** A fresh chain of our own (spec §6): the chain id is a random u32 shifted right by one. */
+/** A fresh chain of our own (docs/protocol.md §6): the chain id is a random u32 shifted right by one. */
 function newOwnState(): SenderKeyState {
   const random = primitives.randomBytes(4);
   const chainId =

@@ -1,8 +1,8 @@
 /**
- * Sender-key chain and message keys (spec §6, "Keys"). The chain step is the
+ * Sender-key chain and message keys (docs/protocol.md §6, "Keys"). The chain step is the
  * same HMAC pair as the 1:1 ratchet, but the message keys come from
  * HKDF "WhisperGroup" and are laid out IV FIRST, then the AES key — the
- * reverse of the 1:1 order (spec pitfall 8).
+ * reverse of the 1:1 order (docs/protocol.md §9, pitfall 8).
  */
 import { primitives } from '../crypto/index.js';
 

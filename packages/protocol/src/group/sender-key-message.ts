@@ -1,5 +1,5 @@
 /**
- * SenderKeyMessage, the wire form of one group message (spec §6 "SKM"):
+ * SenderKeyMessage, the wire form of one group message (docs/protocol.md §6 "SKM"):
  * `0x33 ‖ protobuf{1 distribution_uuid, 2 chain_id, 3 iteration, 4 ciphertext}
  * ‖ XEdDSA signature(64)` by the chain's signing key over everything before it.
  * This module owns the codec and the signature; keys and state live elsewhere.
@@ -12,12 +12,12 @@ import { distributionIdFromBytes, distributionIdToBytes } from './distribution-i
 import { type DecodeOptions, decodeFields, requireBytes, requireUint32 } from './proto-fields.js';
 import { checkSenderKeyVersion, SENDER_KEY_VERSION, SENDER_KEY_VERSION_BYTE } from './sender-key-version.js';
 
-/** CiphertextMessageType of a sender-key message (spec §5.4). */
+/** CiphertextMessageType of a sender-key message (docs/protocol.md §5.4). */
 export const SENDER_KEY_MESSAGE_TYPE = 7;
 
 const DECODE: DecodeOptions = { what: 'SenderKeyMessage', code: 'InvalidMessage' };
 const SKM_FIELDS = { 1: 'bytes', 2: 'uint32', 3: 'uint32', 4: 'bytes' } as const;
-/** Version byte + empty protobuf + signature (spec §6). */
+/** Version byte + empty protobuf + signature (docs/protocol.md §6). */
 const MIN_LENGTH = 1 + SIGNATURE_LENGTH;
 
 /** The authenticated contents of a SenderKeyMessage. */

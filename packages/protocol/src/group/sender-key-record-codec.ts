@@ -1,6 +1,6 @@
 /**
  * tacet's storage schema for SenderKeyRecord (storage only, never on the wire;
- * spec §5.7 keeps wire and storage schemas apart):
+ * docs/protocol.md §5.7 keeps wire and storage schemas apart):
  *
  *   SenderKeyRecord { 1 format uint32 (= 1); 2 repeated SenderKeyState }
  *   SenderKeyState  { 1 message_version uint32; 2 chain_id uint32;

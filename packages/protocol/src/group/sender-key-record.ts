@@ -1,6 +1,6 @@
 /**
  * SenderKeyRecord: every chain we hold for one (sender, distribution id), newest
- * first, at most SENDER_KEY_MAX_STATES (spec §6 "Record rules"). Storage bytes
+ * first, at most SENDER_KEY_MAX_STATES (docs/protocol.md §6 "Record rules"). Storage bytes
  * are tacet's own schema (sender-key-record-codec.ts), not libsignal's.
  */
 import type { PrivateKey, PublicKey } from '../keys/index.js';

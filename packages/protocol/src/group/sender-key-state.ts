@@ -6,14 +6,14 @@
  * Receiving is two-phase: `prepareReceive` derives the key without touching
  * the state, and the returned `commit` applies the change only once the
  * message has been authenticated and decrypted. A failed message therefore
- * never advances a chain or consumes a skipped key (spec §4.4 "work on a copy").
+ * never advances a chain or consumes a skipped key (docs/protocol.md §4.4 "work on a copy").
  */
 import { ProtocolError } from '../errors.js';
 import type { PrivateKey, PublicKey } from '../keys/index.js';
 import { SENDER_KEY_MAX_FORWARD_JUMPS, SENDER_KEY_MAX_MESSAGE_KEYS } from '../limits.js';
 import { nextSenderChainKey, senderMessageSeed } from './sender-key-keys.js';
 
-/** Highest iteration a chain can reach; advancing past it is an error (spec §6). */
+/** Highest iteration a chain can reach; advancing past it is an error (docs/protocol.md §6). */
 export const MAX_ITERATION = 0xffff_ffff;
 
 /** The message-key seed of one iteration and how to make its use permanent. */

@@ -1,5 +1,5 @@
 /**
- * The sender-key message version (spec §5.1): the byte is
+ * The sender-key message version (docs/protocol.md §5.1): the byte is
  * `(messageVersion << 4) | currentVersion` = 0x33. Parsers read only the high
  * nibble, and sender keys accept exactly 3.
  */

@@ -1,6 +1,6 @@
 /**
  * The long-term identity key pair and its storage encoding, the protobuf
- * `{1: public (33), 2: private (32)}` of 69 bytes (specs/signal-protocol.md §1).
+ * `{1: public (33), 2: private (32)}` of 69 bytes (docs/protocol.md §1).
  */
 import { ProtocolError } from '../errors.js';
 import { ProtobufReader, ProtobufWriter, WireType } from '../wire/protobuf.js';

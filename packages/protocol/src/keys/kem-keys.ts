@@ -1,5 +1,5 @@
 /**
- * KEM keys with their type byte (specs/signal-protocol.md §1, §3.1):
+ * KEM keys with their type byte (docs/protocol.md §1, §3.1):
  * 0x08 Kyber1024 round 3 (libsignal) or 0x0A ML-KEM-1024 (tacet only). Every
  * other type byte is refused with ProtocolError('InvalidKey'); there is no
  * fallback to a session without a KEM.

@@ -1,5 +1,5 @@
 /**
- * The prekey bundle an initiator fetches for a peer device (spec §3). The
+ * The prekey bundle an initiator fetches for a peer device (docs/protocol.md §3). The
  * Kyber prekey is required: tacet never falls back to a classic X3DH session.
  */
 import type { KEMPublicKey } from './kem-keys.js';

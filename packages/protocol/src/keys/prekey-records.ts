@@ -3,7 +3,7 @@
  * written by either implementation reads in the other:
  * - PreKeyRecord: `{1 id, 2 public (33), 3 private (32)}`;
  * - SignedPreKeyRecord and KyberPreKeyRecord: `{1 id, 2 public, 3 private,
- *   4 signature, 5 timestamp fixed64}` (specs/signal-protocol.md §9), with
+ *   4 signature, 5 timestamp fixed64}` (docs/protocol.md §9), with
  *   the KEM keys in their typed forms (1569 / 3169 bytes).
  * The schema is proto3: zero ids, timestamps and empty signatures are left
  * out when writing and read back as defaults, exactly as libsignal does.
@@ -97,7 +97,7 @@ export class PreKeyRecord {
 }
 
 /**
- * An EC prekey signed by the identity key over its 33-byte encoding (spec §1).
+ * An EC prekey signed by the identity key over its 33-byte encoding (docs/protocol.md §1).
  *
  * @example
  * const spk = SignedPreKeyRecord.generate(7, identity, Date.now());
@@ -138,7 +138,7 @@ export class SignedPreKeyRecord {
 }
 
 /**
- * A KEM prekey signed by the identity key over its 1569-byte typed encoding (spec §1).
+ * A KEM prekey signed by the identity key over its 1569-byte typed encoding (docs/protocol.md §1).
  *
  * @example
  * const kyber = KyberPreKeyRecord.generate(9, identity, Date.now());

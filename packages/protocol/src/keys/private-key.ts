@@ -1,6 +1,6 @@
 /**
  * Curve25519 private keys: 32 raw bytes, clamped on import as libsignal does
- * (specs/signal-protocol.md §1), plus the key pair that holds one.
+ * (docs/protocol.md §1), plus the key pair that holds one.
  */
 import { primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
@@ -58,7 +58,7 @@ export class PrivateKey {
     return primitives.x25519Agree(this.scalar, theirs.bytes);
   }
 
-  /** A 64-byte XEdDSA signature with fresh randomness (spec §2). */
+  /** A 64-byte XEdDSA signature with fresh randomness (docs/protocol.md §2). */
   sign(message: Uint8Array): Uint8Array {
     if (!(message instanceof Uint8Array)) throw new TypeError('sign: message must be a Uint8Array');
     const random = primitives.randomBytes(64);

@@ -1,5 +1,5 @@
 /**
- * Curve25519 public keys in libsignal's encoding (specs/signal-protocol.md §1):
+ * Curve25519 public keys in libsignal's encoding (docs/protocol.md §1):
  * `0x05 ‖ u` on the wire, the raw 32-byte u-coordinate inside. Used for
  * identity keys, prekeys, base keys, ratchet keys and sender-key signing keys.
  */
@@ -26,8 +26,8 @@ export class PublicKey {
    * Parses `0x05 ‖ u`. Throws ProtocolError('InvalidKey') on any other type
    * byte or length.
    *
-   * @NOTE Spec deviation (policy C, stricter than libsignal): libsignal
-   * ignores bytes after the 33rd (spec §1); tacet refuses them, since no
+   * @NOTE Spec deviation (docs/protocol.md §10 C, stricter than libsignal): libsignal
+   * ignores bytes after the 33rd (docs/protocol.md §1); tacet refuses them, since no
    * honest encoder writes them and a key field is then exactly what it
    * claims to be.
    *
@@ -68,7 +68,7 @@ export class PublicKey {
     return this.serialized.slice();
   }
 
-  /** XEdDSA verification as libsignal does it (spec §2); a bad signature returns false. */
+  /** XEdDSA verification as libsignal does it (docs/protocol.md §2); a bad signature returns false. */
   verifySignature(message: Uint8Array, signature: Uint8Array): boolean {
     if (!(message instanceof Uint8Array) || !(signature instanceof Uint8Array)) {
       throw new TypeError('verifySignature: message and signature must be Uint8Arrays');

@@ -1,5 +1,5 @@
 /**
- * Sealed sender (spec §8), byte-compatible with libsignal 0.72.1: server and
+ * Sealed sender (docs/protocol.md §8), byte-compatible with libsignal 0.72.1: server and
  * sender certificates, UnidentifiedSenderMessageContent, the v1 envelope, v2
  * multi-recipient messages (encrypt, server-side split, decrypt), and the
  * store-facing encrypt/decrypt calls.

@@ -1,5 +1,5 @@
 /**
- * Sealed sender around 1:1 messages (spec §8.3), libsignal's
+ * Sealed sender around 1:1 messages (docs/protocol.md §8.3), libsignal's
  * `sealedSenderEncryptMessage` / `sealedSenderDecryptMessage`: the 1:1
  * ciphertext travels inside a USMC inside a v1 envelope. Decryption checks,
  * in order, the sealed key against the certificate (sealed-sender-usmc.ts),
@@ -24,7 +24,7 @@ export interface SealedSenderDecryptionResult {
   readonly deviceId: number;
 }
 
-/** Who we are, to refuse our own messages reflected back (spec §8.3 step 3). */
+/** Who we are, to refuse our own messages reflected back (docs/protocol.md §8.3 step 3). */
 export interface SealedSenderLocalAddress {
   readonly uuid: string;
   readonly e164: string | null;

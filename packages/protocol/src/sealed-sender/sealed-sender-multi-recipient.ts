@@ -1,5 +1,5 @@
 /**
- * libsignal's `sealedSenderMultiRecipientEncrypt` (spec §8.4): seal one USMC
+ * libsignal's `sealedSenderMultiRecipientEncrypt` (docs/protocol.md §8.4): seal one USMC
  * for every device of many recipients at once. Recipient identity keys come
  * from the identity store and registration ids from the existing sessions
  * (SSv2 needs a session with every device); devices of one service id are

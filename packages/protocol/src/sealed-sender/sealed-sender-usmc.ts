@@ -1,6 +1,6 @@
 /**
  * Store-facing sealed-sender calls at the USMC layer, in libsignal's shape
- * (spec §8.3, §9 "Sealed sender calls"): seal a USMC to a recipient whose
+ * (docs/protocol.md §8.3, §9 "Sealed sender calls"): seal a USMC to a recipient whose
  * identity key is in the store, and open an envelope back to a USMC whose
  * certificate key matches the sealed static key. Certificate validation
  * against the trust root and 1:1 decryption happen in sealed-sender-message.ts.
@@ -46,7 +46,7 @@ export async function sealedSenderEncrypt(
 /**
  * Opens an envelope to its USMC. The sender certificate is parsed and bound
  * to the sealed static key, but NOT validated against a trust root: callers
- * that stop here (sender-key messages, spec §8.3 step 4) must call
+ * that stop here (sender-key messages, docs/protocol.md §8.3 step 4) must call
  * `usmc.senderCertificate.validate(trustRoot, now)` themselves.
  *
  * @example
@@ -67,7 +67,7 @@ export function openToUsmc(
   ownIdentity: IdentityKeyPair,
   secrets?: StaticSecrets,
 ): UnidentifiedSenderMessageContent {
-  // v2 binds the certificate's key through its sender AT instead (spec §8.4).
+  // v2 binds the certificate's key through its sender AT instead (docs/protocol.md §8.4).
   if (bytes instanceof Uint8Array && bytes.length > 0 && (bytes[0] as number) >> 4 === 2) {
     return sealedSenderV2Decrypt(bytes, ownIdentity);
   }

@@ -1,5 +1,5 @@
 /**
- * The sealed-sender v1 envelope (spec §8.3): `0x11 ‖ protobuf{1 ephemeral
+ * The sealed-sender v1 envelope (docs/protocol.md §8.3): `0x11 ‖ protobuf{1 ephemeral
  * public (33), 2 encrypted static, 3 encrypted message}`. Two layers:
  *
  * 1. ephemeral: HKDF(salt "UnidentifiedDelivery" ‖ ser(R) ‖ ser(E), DH(E, R), ∅, 96)

@@ -1,5 +1,5 @@
 /**
- * The sealed sender v2 sent format (spec §8.4), as a client writes it and a
+ * The sealed sender v2 sent format (docs/protocol.md §8.4), as a client writes it and a
  * server splits it:
  *
  *   0x23 ‖ varint n ‖ n × ( serviceId(17) ‖ devices ‖ C(32) ‖ AT(16) )  ‖ E(32) ‖ payload
@@ -22,9 +22,9 @@ import {
 } from './sealed-sender-v2.js';
 import { SERVICE_ID_LENGTH, serviceIdFromFixedWidth, serviceIdToFixedWidth } from './service-id.js';
 
-/** Largest device id SSv2 can carry (spec §8.4: 1..127). */
+/** Largest device id SSv2 can carry (docs/protocol.md §8.4: 1..127). */
 export const V2_MAX_DEVICE_ID = 127;
-/** Registration ids are 14-bit in SSv2 (spec §5.6). */
+/** Registration ids are 14-bit in SSv2 (docs/protocol.md §5.6). */
 export const V2_MAX_REGISTRATION_ID = 0x3fff;
 const MORE_DEVICES = 0x8000;
 const TAG_LENGTH = 16;

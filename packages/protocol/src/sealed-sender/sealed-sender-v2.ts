@@ -1,5 +1,5 @@
 /**
- * Sealed sender v2 (spec §8.4): one USMC encrypted once for many recipients.
+ * Sealed sender v2 (docs/protocol.md §8.4): one USMC encrypted once for many recipients.
  *
  *   M  = 32 random bytes;  E = clamp(HKDF(∅, M, "…: r (2023-08)"));  K = HKDF(∅, M, "…: K")
  *   per recipient identity R:

@@ -1,5 +1,5 @@
 /**
- * SenderCertificate (spec §8.1): who sent a sealed-sender message — account
+ * SenderCertificate (docs/protocol.md §8.1): who sent a sealed-sender message — account
  * uuid, optional E.164, device, identity key, expiry — signed by a server
  * certificate's key. Inner fields are written in tag order 1…6 as libsignal
  * does; `expires` is fixed64 milliseconds since the epoch.
@@ -113,7 +113,7 @@ export class SenderCertificate implements SenderCertificateFields {
   /**
    * True iff the server certificate validates against `trustRoot`, the
    * server key signed this certificate, and `validationTime` (ms) is not
-   * after the expiry (spec §8.1).
+   * after the expiry (docs/protocol.md §8.1).
    */
   validate(trustRoot: PublicKey, validationTime: number): boolean {
     if (!this.signer.validate(trustRoot)) return false;

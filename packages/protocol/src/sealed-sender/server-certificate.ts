@@ -1,5 +1,5 @@
 /**
- * ServerCertificate (spec §8.1): the service's sealed-sender signing key,
+ * ServerCertificate (docs/protocol.md §8.1): the service's sealed-sender signing key,
  * signed by the trust root. Outer `{1 certificate, 2 signature(64)}` over an
  * inner `{1 id uint32, 2 key bytes(33)}`. This module owns the codec and
  * its validation; sender certificates build on it.

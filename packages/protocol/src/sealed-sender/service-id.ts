@@ -1,5 +1,5 @@
 /**
- * Service ids in sealed sender v2's fixed-width binary form (spec §8.4):
+ * Service ids in sealed sender v2's fixed-width binary form (docs/protocol.md §8.4):
  * 17 bytes, a kind byte (0x00 ACI, 0x01 PNI) then the 16 UUID bytes. The
  * textual form is the bare UUID for an ACI and "PNI:<uuid>" for a PNI, as
  * libsignal spells them.

@@ -1,5 +1,5 @@
 /**
- * The static–static agreement of sealed sender v1 (spec §8.3, layer 2:
+ * The static–static agreement of sealed sender v1 (docs/protocol.md §8.3, layer 2:
  * DH(our identity, their identity)) depends only on the two identity keys,
  * so a client that opens or seals many envelopes with the same peers computes
  * it once per peer instead of once per envelope. The ephemeral agreement is

@@ -1,10 +1,10 @@
 /**
  * UnidentifiedSenderMessageContent, the plaintext inside a sealed-sender
- * envelope (spec §8.2): `{1 type, 2 senderCertificate, 3 content,
+ * envelope (docs/protocol.md §8.2): `{1 type, 2 senderCertificate, 3 content,
  * 4 contentHint (omitted when 0), 5 groupId (omitted when empty)}`.
  *
  * ⚠ Inside sealed sender a PreKey message is type 1, not CiphertextMessageType
- * 3 (spec §5.4, pitfall 7). This class speaks CiphertextMessageType in its
+ * 3 (docs/protocol.md §5.4, pitfall 7). This class speaks CiphertextMessageType in its
  * API and translates at the codec boundary only.
  */
 

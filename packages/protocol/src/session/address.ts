@@ -1,5 +1,5 @@
 /**
- * The address of one device of one account (specs/signal-protocol.md §5.8).
+ * The address of one device of one account (docs/protocol.md §5.8).
  * Stores key their records by it; `toString()` is the conventional
  * `name.deviceId` form.
  */

@@ -1,6 +1,6 @@
 /**
  * The result of `signalEncrypt`: a typed, serialized message
- * (specs/signal-protocol.md §5.4). Type numbers are CiphertextMessageType's,
+ * (docs/protocol.md §5.4). Type numbers are CiphertextMessageType's,
  * not sealed sender's (where PreKey is 1).
  */
 

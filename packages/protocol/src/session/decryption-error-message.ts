@@ -1,6 +1,6 @@
 /**
  * DecryptionErrorMessage, a recipient's "I could not decrypt your message"
- * (specs/signal-protocol.md §5.5; docs/retry-receipts.md for its use): a proto2
+ * (docs/protocol.md §5.5; docs/retry-receipts.md for its use): a proto2
  * message `{1 ratchetKey bytes (optional), 2 timestamp uint64 ms, 3 deviceId
  * uint32}`, byte-compatible with libsignal 0.72.1. It travels unencrypted
  * inside a PlaintextContent (plaintext-content.ts), itself sealed.

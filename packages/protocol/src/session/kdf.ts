@@ -1,5 +1,5 @@
 /**
- * Key derivation of session version 4 (specs/signal-protocol.md §3 step 6 and
+ * Key derivation of session version 4 (docs/protocol.md §3 step 6 and
  * §4.1): the PQXDH master secret, the root step, the chain step and the
  * per-message keys. Labels are verbatim; every function is pure and delegates
  * HMAC/HKDF to the crypto backend.
@@ -8,7 +8,7 @@ import { primitives } from '../crypto/index.js';
 
 const encoder = new TextEncoder();
 
-/** HKDF info of a v4 (PQXDH) session's master secret (46 bytes; the spec's "47" is a miscount). */
+/** HKDF info of a v4 (PQXDH) session's master secret (46 bytes). */
 export const PQXDH_INFO = encoder.encode('WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024');
 /** HKDF info of the root (DH ratchet) step. */
 export const ROOT_INFO = encoder.encode('WhisperRatchet');

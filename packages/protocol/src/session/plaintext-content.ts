@@ -1,5 +1,5 @@
 /**
- * PlaintextContent, CiphertextMessageType 8 (specs/signal-protocol.md §5.5):
+ * PlaintextContent, CiphertextMessageType 8 (docs/protocol.md §5.5):
  * `0xC0 ‖ Content ‖ 0x80`, where Content is Signal's content protobuf with
  * only field 8, a DecryptionErrorMessage, and 0x80 is the padding boundary.
  * It is never encrypted by a session (the session is what failed), so it is

@@ -1,5 +1,5 @@
 /**
- * The PQXDH key agreement of session version 4 (specs/signal-protocol.md §3):
+ * The PQXDH key agreement of session version 4 (docs/protocol.md §3):
  * both sides build the same secret string
  * `0xFF×32 ‖ DH1 ‖ DH2 ‖ DH3 [‖ DH4] ‖ SS` and derive root and chain key from
  * it. Long-lived keys arrive as key objects, so the crypto backend can reuse

@@ -1,6 +1,6 @@
 /**
  * The responder's half of PQXDH and the PreKey-message entry point
- * (specs/signal-protocol.md §3 "Bob", §4.6): reuse the state this base key
+ * (docs/protocol.md §3 "Bob", §4.6): reuse the state this base key
  * already created, or build a new one from our prekeys, then decrypt the
  * embedded SignalMessage against it alone. Prekeys are consumed and anything
  * is stored only after the MAC verifies.

@@ -1,6 +1,6 @@
 /**
  * PreKeySignalMessage, the type-3 wire message an initiator sends until the
- * first reply (specs/signal-protocol.md §5.3): `versionByte ‖ protobuf`, no
+ * first reply (docs/protocol.md §5.3): `versionByte ‖ protobuf`, no
  * outer MAC. The embedded SignalMessage carries the MAC; the responder checks
  * no signature. Parsing is strict: version 4 only, and the Kyber fields are
  * required, so a PreKey message can never set up a classic X3DH session.

@@ -1,5 +1,5 @@
 /**
- * The initiator's half of PQXDH (specs/signal-protocol.md §3 "Alice"): check
+ * The initiator's half of PQXDH (docs/protocol.md §3 "Alice"): check
  * trust and both prekey signatures, encapsulate to the Kyber prekey, derive
  * the first root and chains, and store a session that sends PreKey messages
  * until Bob replies. A bundle without a Kyber prekey is refused: tacet never

@@ -1,6 +1,6 @@
 /**
  * Receiving side of the Double Ratchet for one candidate state
- * (specs/signal-protocol.md §4.4). Decryption is computed without touching the
+ * (docs/protocol.md §4.4). Decryption is computed without touching the
  * state; only after the MAC verifies and the plaintext decrypts does the caller
  * run `commitDecryption()`, so a forged or corrupted message leaves nothing behind.
  */

@@ -1,5 +1,5 @@
 /**
- * Sending side of the Double Ratchet (specs/signal-protocol.md §4.3): derive
+ * Sending side of the Double Ratchet (docs/protocol.md §4.3): derive
  * the next message key from the sending chain, encrypt, MAC, and wrap in a
  * PreKeySignalMessage while the session is unacknowledged. Like the receiving
  * side, the state moves only when the caller commits.

@@ -1,6 +1,6 @@
 /**
  * The public 1:1 encrypt/decrypt entry points for established sessions
- * (specs/signal-protocol.md §4.3, §4.6). Each call loads the record, computes
+ * (docs/protocol.md §4.3, §4.6). Each call loads the record, computes
  * on it without side effects, checks identity trust, and only then commits
  * the state change and saves identity and record. A failed call stores nothing.
  */

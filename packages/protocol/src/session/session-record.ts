@@ -1,7 +1,7 @@
 /**
  * A SessionRecord: the current session state with a peer device plus up to
  * ARCHIVED_STATES_MAX_LENGTH earlier ones, most recent first
- * (specs/signal-protocol.md §4.6). Serialization is tacet's own storage schema
+ * (docs/protocol.md §4.6). Serialization is tacet's own storage schema
  * (record-codec.ts), separate from the wire formats.
  */
 import { ARCHIVED_STATES_MAX_LENGTH } from '../limits.js';

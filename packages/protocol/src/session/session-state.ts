@@ -1,5 +1,5 @@
 /**
- * The in-memory shape of one session state (specs/signal-protocol.md §3, §4):
+ * The in-memory shape of one session state (docs/protocol.md §3, §4):
  * root key, one sending chain, up to MAX_RECEIVER_CHAINS receiving chains with
  * their skipped message-key seeds, and the pending-prekey data an initiator
  * repeats until the first reply. Keys are kept as raw bytes so the ratchet's

@@ -1,5 +1,5 @@
 /**
- * SignalMessage, the type-2 wire message (specs/signal-protocol.md §5.1–5.2):
+ * SignalMessage, the type-2 wire message (docs/protocol.md §5.1–5.2):
  * `versionByte ‖ protobuf{1 ratchet_key, 2 counter, 3 previous_counter,
  * 4 ciphertext, 5 pq_ratchet} ‖ MAC(8)`. Field 5 carries the SPQR payload
  * (docs/spqr.md) and is written only when non-empty, as libsignal 0.103 does;

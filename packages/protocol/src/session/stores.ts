@@ -1,6 +1,6 @@
 /**
  * Store ports the session layer consumes, shaped like libsignal's
- * (specs/signal-protocol.md §9 "Stores"): every method is async and persists
+ * (docs/protocol.md §9 "Stores"): every method is async and persists
  * records, never live objects it could mutate later. The session code reads
  * a record, computes on it, and saves it back only when an operation succeeds.
  */

@@ -1,5 +1,5 @@
 /**
- * Fuzzing the retry-receipt decoders (spec §5.5) with random and mutated
+ * Fuzzing the retry-receipt decoders (docs/protocol.md §5.5) with random and mutated
  * inputs: only ProtocolError may escape, and whatever decodes re-encodes to
  * the bytes it came from.
  */

@@ -1,5 +1,5 @@
 /**
- * Retry receipts against libsignal 0.72.1 (spec §5.5), both directions:
+ * Retry receipts against libsignal 0.72.1 (docs/protocol.md §5.5), both directions:
  * DecryptionErrorMessage.forOriginal over real PreKey and Whisper messages
  * from either implementation gives the same bytes in both; each side reads
  * the other's DecryptionErrorMessage and PlaintextContent; and a

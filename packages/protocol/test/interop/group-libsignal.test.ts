@@ -1,6 +1,6 @@
 /**
  * Sender keys against @signalapp/libsignal-client 0.72.1, both directions
- * (spec §6, §9 (c)): distribution message, then 100 group messages delivered
+ * (docs/protocol.md §6, §9 (c)): distribution message, then 100 group messages delivered
  * out of order with losses and duplicates; tampered signatures are refused
  * by both sides.
  */

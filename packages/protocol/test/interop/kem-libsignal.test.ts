@@ -1,7 +1,7 @@
 /**
  * Kyber1024 r3 keys and KEM against libsignal 0.72.1. libsignal's JS API has
  * no encapsulate/decapsulate, so the KEM is exercised through a real PQXDH
- * session (specs/signal-protocol.md §3, §9):
+ * session (docs/protocol.md §3, §9):
  * - a tacet-generated Kyber prekey, injected into libsignal-Bob through a
  *   hand-built KyberPreKeyRecord, lets libsignal-Alice encapsulate and
  *   libsignal-Bob decapsulate (our keys are valid round-3 keys);
@@ -89,7 +89,7 @@ class KyberPreKeys extends S.KyberPreKeyStore {
   async markKyberPreKeyUsed() {}
 }
 
-/** Fields of a PreKeySignalMessage and its inner SignalMessage (spec §5.2, §5.3). */
+/** Fields of a PreKeySignalMessage and its inner SignalMessage (docs/protocol.md §5.2, §5.3). */
 function parsePreKeyMessage(bytes: Uint8Array) {
   const fields = new Map<number, Uint8Array>();
   const r = new ProtobufReader(bytes.subarray(1));

@@ -1,7 +1,7 @@
 /**
  * Key and record encodings against @signalapp/libsignal-client 0.72.1: what
  * one side serializes, the other reads back to the same bytes and the same
- * keys (specs/signal-protocol.md §1, §9).
+ * keys (docs/protocol.md §1, §9).
  */
 import * as S from '@signalapp/libsignal-client';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Sealed sender v1 against @signalapp/libsignal-client 0.72.1 (spec §8, §9 (d)):
+ * Sealed sender v1 against @signalapp/libsignal-client 0.72.1 (docs/protocol.md §8, §9 (d)):
  * certificates issued by either side validate on the other, and envelopes
  * sealed by either side open on the other down to the USMC, carrying a
  * sender-key message that the receiver then decrypts.

@@ -1,6 +1,6 @@
 /**
- * Sealed sender around real 1:1 sessions, against libsignal 0.72.1 (spec
- * §8.3): each side initiates (PreKey content, sealed type 1), the other
+ * Sealed sender around real 1:1 sessions, against libsignal 0.72.1
+ * (docs/protocol.md §8.3): each side initiates (PreKey content, sealed type 1), the other
  * replies (Whisper content, type 2), and both refuse self-sends, expired
  * certificates and foreign trust roots.
  */

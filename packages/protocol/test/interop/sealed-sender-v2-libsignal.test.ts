@@ -1,5 +1,5 @@
 /**
- * Sealed sender v2 (multi-recipient, spec §8.4) against libsignal 0.72.1:
+ * Sealed sender v2 (multi-recipient, docs/protocol.md §8.4) against libsignal 0.72.1:
  * each side encrypts a sender-key message once for several recipients with
  * sessions, the other side's parser agrees on recipients, registration ids,
  * exclusions and the per-recipient split, and every recipient decrypts.

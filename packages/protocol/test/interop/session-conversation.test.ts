@@ -1,6 +1,6 @@
 /**
  * A 200-message conversation against libsignal 0.72.1 in every pairing
- * (specs/signal-protocol.md §4): random bursts both ways, reordering inside a
+ * (docs/protocol.md §4): random bursts both ways, reordering inside a
  * window, lost messages, replays that must be reported as duplicates, and
  * both peers restarting the session from a fresh bundle mid-conversation, so
  * PreKey messages arrive while an old session exists and old in-flight

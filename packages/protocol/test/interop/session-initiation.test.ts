@@ -1,6 +1,6 @@
 /**
  * PQXDH initiation against libsignal 0.72.1 in both directions, with and
- * without a one-time prekey (specs/signal-protocol.md §3): the first message
+ * without a one-time prekey (docs/protocol.md §3): the first message
  * decrypts on the other side, PreKey messages repeat until the first reply,
  * prekeys are consumed only by a new session, and the reply ends the PreKey
  * phase.

@@ -1,5 +1,5 @@
 /**
- * tacet rejects what libsignal 0.72.1 rejects (specs/signal-protocol.md
+ * tacet rejects what libsignal 0.72.1 rejects (docs/protocol.md
  * §3–§5): every single-bit flip of a SignalMessage and of a PreKey message,
  * bad bundle signatures, unknown versions and replays; and a rejected message
  * leaves the stored session untouched. Each tampered message goes to a tacet

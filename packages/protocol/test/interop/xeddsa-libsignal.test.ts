@@ -1,7 +1,7 @@
 /**
  * XEdDSA interop with @signalapp/libsignal-client 0.72.1, both directions and
  * both backends: 200 random keys and messages each way, and a single-bit
- * tamper of every signature rejected by both sides (specs/signal-protocol.md §2).
+ * tamper of every signature rejected by both sides (docs/protocol.md §2).
  */
 import * as S from '@signalapp/libsignal-client';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * KDF known answers from specs/signal-protocol.md, appendix (values that
+ * KDF known answers from docs/protocol.md, appendix (values that
  * libsignal's own `hkdf` reproduced), run against every backend.
  */
 import { describe, expect, it } from 'vitest';

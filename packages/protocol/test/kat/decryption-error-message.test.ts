@@ -1,5 +1,5 @@
 /**
- * DecryptionErrorMessage and PlaintextContent layouts (spec §5.5). The
+ * DecryptionErrorMessage and PlaintextContent layouts (docs/protocol.md §5.5). The
  * vectors were produced by libsignal 0.72.1 (`DecryptionErrorMessage
  * .deserialize(...).serialize()` and `PlaintextContent.from(...)`); the
  * interop suite checks the same codecs against live libsignal objects.

@@ -1,5 +1,5 @@
 /**
- * Safety numbers against the appendix vectors of specs/signal-protocol.md
+ * Safety numbers against the appendix vectors of docs/protocol.md
  * (which libsignal reproduced), plus the comparison rules of §7.
  */
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ const key = (byte: number) => PublicKey.deserialize(Uint8Array.of(5, ...new Uint
 const local = key(0x11);
 const remote = key(0x22);
 
-describe('safety number vectors (spec appendix)', () => {
+describe('safety number vectors (docs/protocol.md appendix)', () => {
   const e164 = Fingerprint.create({
     version: 2,
     localIdentifier: utf8('+14152222222'),

@@ -1,6 +1,6 @@
 /**
- * Known answers for sender keys. Vectors: specs/signal-protocol.md, appendix
- * ("Chain key CK = 00 01 02 … 1f", "WhisperGroup"); byte layouts: spec §6.
+ * Known answers for sender keys. Vectors: docs/protocol.md, appendix
+ * ("Chain key CK = 00 01 02 … 1f", "WhisperGroup"); byte layouts: docs/protocol.md §6.
  */
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/crypto/index.js';
@@ -15,7 +15,7 @@ import {
 const CK = Uint8Array.from({ length: 32 }, (_, i) => i);
 const DIST = '01020304-0506-0708-090a-0b0c0d0e0f10';
 
-describe('sender-key key derivation (spec appendix)', () => {
+describe('sender-key key derivation (docs/protocol.md appendix)', () => {
   it('derives seed and next chain key with HMAC 0x01 / 0x02', () => {
     expect(toHex(senderMessageSeed(CK))).toBe(
       '9b4c8120a4823a95f47cde17a244f4507244ee6e3957d1fab9fa29b44d3829b7',
@@ -32,7 +32,7 @@ describe('sender-key key derivation (spec appendix)', () => {
   });
 });
 
-describe('sender-key wire layout (spec §6)', () => {
+describe('sender-key wire layout (docs/protocol.md §6)', () => {
   it('refuses oversized messages before parsing them (limits.ts)', () => {
     const huge = new Uint8Array(SENDER_KEY_MESSAGE_MAX_LENGTH + 1);
     huge[0] = 0x33;

@@ -6,7 +6,7 @@
  * The KAT's randomness comes from NIST's AES-256-CTR DRBG seeded with `seed`:
  * key generation draws d then z, encapsulation draws the 32 bytes it hashes
  * into m. Seeded key generation differs from ML-KEM's (G(d) vs G(d‖4),
- * specs/signal-protocol.md §3.1) and is not reproducible on an ML-KEM
+ * docs/protocol.md §3.1) and is not reproducible on an ML-KEM
  * library, so the vectors check z, encapsulation and decapsulation.
  */
 

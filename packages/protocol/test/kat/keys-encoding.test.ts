@@ -1,5 +1,5 @@
 /**
- * Key encodings (specs/signal-protocol.md §1): 0x05 ‖ u public keys, clamped
+ * Key encodings (docs/protocol.md §1): 0x05 ‖ u public keys, clamped
  * private keys, the 69-byte identity key pair, and what must be refused.
  */
 import { describe, expect, it } from 'vitest';

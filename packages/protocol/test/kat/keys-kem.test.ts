@@ -1,5 +1,5 @@
 /**
- * KEM keys and operations (specs/signal-protocol.md §1, §3.1): both accepted
+ * KEM keys and operations (docs/protocol.md §1, §3.1): both accepted
  * types round-trip, the secret agrees, tampering gives an unrelated secret
  * (implicit rejection), and every other type byte is refused.
  */

@@ -1,6 +1,6 @@
 /**
  * Prekey records in libsignal's storage layout: exact field layout, round
- * trips, signatures over the typed encodings (spec §1), refusal of broken records.
+ * trips, signatures over the typed encodings (docs/protocol.md §1), refusal of broken records.
  */
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/crypto/bytes.js';

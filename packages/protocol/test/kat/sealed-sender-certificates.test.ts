@@ -1,5 +1,5 @@
 /**
- * Certificate layouts and validation rules (spec §8.1): inner fields in tag
+ * Certificate layouts and validation rules (docs/protocol.md §8.1): inner fields in tag
  * order, expires as fixed64, validation = trust root ∧ server signature ∧
  * not expired ∧ key id not revoked.
  */

@@ -1,5 +1,5 @@
 /**
- * Known answers for the session KDFs, from specs/signal-protocol.md
+ * Known answers for the session KDFs, from docs/protocol.md
  * "Appendix: test vectors" (values reproduced by libsignal 0.72.1's S.hkdf and
  * by an independent implementation that interoperated with it), plus a
  * cross-check against libsignal's exported HKDF for random inputs.
@@ -19,7 +19,7 @@ import {
 
 const fill = (byte: number, n: number) => new Uint8Array(n).fill(byte);
 
-describe('session KDF vectors (spec appendix)', () => {
+describe('session KDF vectors (docs/protocol.md appendix)', () => {
   it('root step: HKDF(salt 11×32, ikm 22×32, "WhisperRatchet", 64)', () => {
     const { rootKey, chainKey } = rootStep(fill(0x11, 32), fill(0x22, 32));
     expect(toHex(rootKey)).toBe('9daeaa1e8c7e8b788d4bc90ec8c2a5b992b4b505d14e74ca049ddb4f9e8ed91b');
@@ -43,7 +43,7 @@ describe('session KDF vectors (spec appendix)', () => {
     const { rootKey, chainKey } = deriveMasterKeys(ikm);
     expect(toHex(rootKey)).toBe('e6df49faf3129ab4bb4d108713077920ce094ecd8f25e9dd75118deda6f0a368');
     expect(toHex(chainKey)).toBe('35fa2e275313a80bf07172e571ee35584af297311b43fb51fc2f5b4bad9adf7f');
-    // @NOTE The spec calls this label 47 bytes; it is 46, and the vector above confirms the text.
+    // @NOTE 46 bytes (docs/protocol.md §3, step 5); the vector above confirms the text.
     expect(new TextDecoder().decode(PQXDH_INFO)).toBe('WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The Double Ratchet's limits (specs/signal-protocol.md §4.4–4.5), checked on
+ * The Double Ratchet's limits (docs/protocol.md §4.4–4.5), checked on
  * tacet and, where the behaviour is observable, on libsignal 0.72.1 receiving
  * the same kind of traffic: forward jump 25 000, 2 000 stored skipped keys,
  * 5 receiving chains, 40 archived states, 30-day unacknowledged sessions, and

@@ -1,5 +1,5 @@
 /**
- * Identity trust (specs/signal-protocol.md §3, §4.3): every entry point asks
+ * Identity trust (docs/protocol.md §3, §4.3): every entry point asks
  * the IdentityKeyStore, fails with ProtocolError('UntrustedIdentity') when the
  * answer is no, and then leaves sessions, identities and prekeys untouched.
  */

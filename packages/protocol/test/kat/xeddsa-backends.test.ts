@@ -1,6 +1,6 @@
 /**
  * The native XEdDSA verifier must answer exactly as the noble implementation
- * of specs/signal-protocol.md §2 on the edge cases where OpenSSL's Ed25519
+ * of docs/protocol.md §2 on the edge cases where OpenSSL's Ed25519
  * and libsignal could part ways: low-order and non-canonical public keys,
  * both sign bits, small-order R values, and s at and around L and 2^253.
  */

@@ -1,5 +1,5 @@
 /**
- * XEdDSA as libsignal computes it (specs/signal-protocol.md §2): the two
+ * XEdDSA as libsignal computes it (docs/protocol.md §2): the two
  * appendix vectors (libsignal verified both), single-bit tampering, and the
  * edge cases where libsignal differs from textbook Ed25519 (sign bit in bit
  * 511, non-canonical s < 2^253 accepted, u reduced mod p, u = p − 1 refused).

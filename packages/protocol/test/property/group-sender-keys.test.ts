@@ -1,7 +1,7 @@
 /**
  * Behaviour of sender-key chains a group member relies on: any delivery
  * order decrypts every message exactly once, limits match libsignal
- * (spec §4.5, §6), failures leave the stored chain untouched, and record
+ * (docs/protocol.md §4.5, §6), failures leave the stored chain untouched, and record
  * rules (no rewind, replacement, at most 5 states) hold.
  */
 import fc from 'fast-check';
@@ -71,7 +71,7 @@ describe('concurrent calls', () => {
   });
 });
 
-describe('limits (spec §4.5)', () => {
+describe('limits (docs/protocol.md §4.5)', () => {
   it('accepts a jump of 25 000 and refuses 25 001', async () => {
     const { aliceStore, bobStore, skdm } = await groupPair();
     expect(
@@ -144,7 +144,7 @@ describe('failures change nothing', () => {
   });
 });
 
-describe('record rules (spec §6)', () => {
+describe('record rules (docs/protocol.md §6)', () => {
   it('treats upper- and lower-case spellings of a distribution id as one chain', async () => {
     const { aliceStore, bobStore } = await groupPair();
     const upper = DIST.toUpperCase();

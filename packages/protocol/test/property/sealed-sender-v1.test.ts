@@ -1,5 +1,5 @@
 /**
- * Sealed-sender v1 envelopes (spec §8.3): what is sealed opens only for its
+ * Sealed-sender v1 envelopes (docs/protocol.md §8.3): what is sealed opens only for its
  * recipient, any changed bit is refused, and a certificate cannot be sealed
  * under somebody else's identity key.
  */
@@ -47,7 +47,7 @@ describe('sealed sender v1 envelope', () => {
     const usmc = UnidentifiedSenderMessageContent.create(content(new Uint8Array(20)), cert, 0, null);
     const envelope = sealedSenderEncryptV1(usmc.serialize(), bob.publicKey, alice);
     for (let i = 0; i < envelope.length; i++) {
-      // the low nibble of the version byte is ignored, as libsignal does (spec §5.1)
+      // the low nibble of the version byte is ignored, as libsignal does (docs/protocol.md §5.1)
       if (i === 0) continue;
       for (let bit = 0; bit < 8; bit += 3) {
         const bad = envelope.slice();

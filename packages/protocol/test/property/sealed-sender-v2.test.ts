@@ -1,5 +1,5 @@
 /**
- * Sealed sender v2 between tacet devices (spec §8.4): devices of one account
+ * Sealed sender v2 between tacet devices (docs/protocol.md §8.4): devices of one account
  * share one entry (bit 15 chains them), every device opens the same received
  * message, and missing sessions or disagreeing identity keys are refused.
  */

@@ -1,6 +1,6 @@
 /**
  * Properties of the Double Ratchet under reordering and loss
- * (specs/signal-protocol.md §4): for any schedule of bursts in either
+ * (docs/protocol.md §4): for any schedule of bursts in either
  * direction, any delay (reordering) and any set of lost messages, every
  * delivered message decrypts to what was sent, exactly once; a replay is a
  * DuplicatedMessage; and a corrupted message changes nothing stored.

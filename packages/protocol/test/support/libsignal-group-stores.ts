@@ -17,7 +17,7 @@ export function u8(buffer: Uint8Array): Uint8Array {
   return new Uint8Array(buffer);
 }
 
-/** libsignal's SenderKeyStore keeping serialized records, like the spec's §9 recipe. */
+/** libsignal's SenderKeyStore keeping serialized records, like the recipe of docs/protocol.md §9. */
 export class LibsignalSenderKeyStore extends S.SenderKeyStore {
   private readonly records = new Map<string, Uint8Array>();
 

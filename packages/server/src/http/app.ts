@@ -28,7 +28,7 @@ function errorResponse(
   return c.json(body, status as 400, headers);
 }
 
-/** Security headers on every response (DESIGN.md, "Metadata"). */
+/** Security headers on every response (docs/design.md, "Metadata"). */
 const SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",

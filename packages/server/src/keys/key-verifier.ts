@@ -1,7 +1,7 @@
 /**
  * Checks an upload's keys with the protocol package: every key parses, and
  * every signed prekey (EC and Kyber) carries a valid XEdDSA signature by the
- * identity key over its full serialized form (type byte included, spec §1).
+ * identity key over its full serialized form (type byte included, docs/protocol.md §1).
  * A bad upload is refused whole, with the field that failed.
  */
 import { KEMPublicKey, PublicKey } from '@tacet/protocol';

@@ -1,5 +1,5 @@
 /**
- * Metadata stripping before encryption (DESIGN.md, "Metadata": a photo's GPS
+ * Metadata stripping before encryption (docs/design.md, "Metadata": a photo's GPS
  * tag has unmasked sources). JPEG, PNG and WebP are recognised by their
  * bytes, not by name; they lose every metadata block, and their orientation
  * is applied by re-encoding where the platform can (an {@link Orienter}),
