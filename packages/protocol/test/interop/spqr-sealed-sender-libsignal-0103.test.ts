@@ -1,5 +1,5 @@
 /**
- * Sealed sender v1 around SPQR sessions with libsignal 0.103 (spec §8.3):
+ * Sealed sender v1 around SPQR sessions with libsignal 0.103 (docs/protocol.md §8.3):
  * each side initiates (PreKey content, sealed type 1) and the other replies
  * (Whisper content, type 2), for a conversation long enough that the SPQR
  * braid completes an epoch inside sealed envelopes. The names are ServiceId
