@@ -13,23 +13,27 @@ import {
   type PowSolver,
   registerAccount,
 } from './account/register.js';
+import type { AttachmentSink } from './attachments/download.js';
+import { AttachmentTransfers, type OutgoingFile } from './attachments/transfers.js';
+import type { TransferProgress } from './attachments/upload.js';
 import { type Contact, Contacts } from './contacts.js';
 import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.js';
 import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
 import { Network } from './messenger/network.js';
 import { compareHistory, nextClock } from './messenger/ordering.js';
-import { identityUntrusted, untrustedError } from './messenger/peer-crypto.js';
+import { deviceIds, identityUntrusted, untrustedError } from './messenger/peer-crypto.js';
 import { type SafetyNumber, safetyNumber } from './safety-number.js';
 import { ProtocolStores } from './sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord } from './store/types.js';
 import { type Clock, systemClock } from './timers/clock.js';
 import { isValidTimer } from './timers/duration.js';
 import { ExpiryScheduler } from './timers/expiry-scheduler.js';
+import { AttachmentApi } from './transport/attachment-api.js';
 import type { WebSocketFactory } from './transport/connection.js';
 import { randomId, toHex } from './util.js';
 
-type OutgoingContent = Content & { kind: 'text' | 'timer' };
+type OutgoingContent = Content & { kind: 'text' | 'timer' | 'attachment' };
 
 /** Builds an outgoing item from the current contact, the item's Lamport clock and its send time. */
 type OutgoingBuilder = (
@@ -43,6 +47,17 @@ export interface TacetClientOptions {
   /** How to open a WebSocket (Node: `nodeWebSocket` from "@tacet/client/node"; browsers: the global). */
   readonly webSocket: WebSocketFactory;
   readonly clock?: Clock;
+  /** Removes a saved attachment copy when its message expires (Node: `shredFile` from "@tacet/client/node"). */
+  readonly shredFile?: (location: string) => Promise<void>;
+}
+
+/** Options of {@link TacetClient.sendFile}. */
+export interface SendFileOptions {
+  readonly caption?: string;
+  /** Upload progress in ciphertext bytes. */
+  readonly onProgress?: TransferProgress;
+  /** Latest time the server keeps the blob, ms (default: until fetched, or its retention cap). */
+  readonly deleteAt?: number;
 }
 
 /**
@@ -61,6 +76,7 @@ export class TacetClient {
   readonly #events = new Emitter();
   readonly #scheduler: ExpiryScheduler;
   readonly #net: Network;
+  readonly #files: AttachmentTransfers;
 
   private constructor(opts: TacetClientOptions, account: AccountInfo, stores: ProtocolStores) {
     this.store = opts.store;
@@ -71,9 +87,19 @@ export class TacetClient {
     this.#scheduler = new ExpiryScheduler({
       store: this.store,
       clock: this.#clock,
-      onExpired: (ids) => this.#events.emit({ type: 'expired', ids }),
+      onExpired: (ids) => {
+        this.#events.emit({ type: 'expired', ids });
+        void this.#files
+          .shredExpired(ids)
+          .catch((error: Error) => this.#events.emit({ type: 'error', error }));
+      },
       onError: (error) => this.#events.emit({ type: 'error', error: error as Error }),
     });
+    this.#files = new AttachmentTransfers(
+      new AttachmentApi(account.serverUrl, account),
+      this.store,
+      opts.shredFile,
+    );
     this.#net = new Network({
       store: this.store,
       stores,
@@ -168,6 +194,58 @@ export class TacetClient {
       content: { kind: 'text', id: randomId(), sentAt, clock, body: text, timerSeconds: peer.timerSeconds },
       contact: peer,
     }));
+  }
+
+  /**
+   * Encrypts and uploads a file, then sends its pointer (with an optional
+   * caption) like a text. Strip metadata first (prepareFile in "@tacet/client/node").
+   * Throws AttachmentTooLarge before any upload when the server's cap is smaller.
+   */
+  async sendFile(name: string, file: OutgoingFile, opts: SendFileOptions = {}): Promise<MessageRecord> {
+    const caption = opts.caption ?? '';
+    if (caption.length > MAX_TEXT_LENGTH)
+      throw new ClientError('InvalidContent', `a caption may have at most ${MAX_TEXT_LENGTH} characters`);
+    const c = await this.#sendable(name);
+    let devices = await deviceIds(this.#stores, c.accountId);
+    if (devices.length === 0) {
+      await this.#startSession(c);
+      devices = await deviceIds(this.#stores, c.accountId);
+    }
+    const pointer = await this.#files.upload(
+      file,
+      Math.max(1, devices.length),
+      opts.onProgress,
+      opts.deleteAt,
+    );
+    return this.#queue(c.accountId, (peer, clock, sentAt) => ({
+      content: {
+        kind: 'attachment',
+        id: randomId(),
+        sentAt,
+        clock,
+        body: caption,
+        timerSeconds: peer.timerSeconds,
+        pointer,
+      },
+      contact: peer,
+    }));
+  }
+
+  /**
+   * Downloads, checks and decrypts a received attachment into `sink`; resolves
+   * where it went. A tampered blob throws AttachmentCorrupt and the sink is aborted.
+   */
+  async saveAttachment(
+    messageId: string,
+    sink: AttachmentSink,
+    onProgress?: TransferProgress,
+  ): Promise<string> {
+    const m = await this.store.getMessage(messageId);
+    if (!m) {
+      await sink.abort();
+      throw new ClientError('AttachmentUnavailable', 'that message is gone (expired?)');
+    }
+    return this.#files.save(m, sink, onProgress);
   }
 
   /** Changes the conversation's timer (0 = off); the change is itself a message. */
@@ -309,7 +387,8 @@ export class TacetClient {
       conversationId: peerId,
       direction: 'out',
       kind: content.kind,
-      body: content.kind === 'text' ? content.body : '',
+      body: content.kind === 'timer' ? '' : content.body,
+      ...(content.kind === 'attachment' ? { attachment: content.pointer } : {}),
       sentAt: now,
       clock: content.clock,
       receivedAt: now,

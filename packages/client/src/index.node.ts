@@ -2,6 +2,9 @@
  * @tacet/client/node — Node-only adapters: the SQLite store, native scrypt,
  * and a WebSocket factory on `ws`.
  */
+
+export { nodeFileSink, readFileChunks, safeFileName, shredFile } from './attachments/node-file.node.js';
+export { prepareFile } from './attachments/prepare-file.node.js';
 export {
   nodeScrypt,
   type OpenSqliteStoreOptions,

@@ -6,7 +6,11 @@
  * native scrypt, `ws`) and "@tacet/client/indexeddb" (browsers).
  */
 export type { AccountInfo, PowProgress, PowSolver } from './account/register.js';
-export { TacetClient, type TacetClientOptions } from './client.js';
+export type { AttachmentSink } from './attachments/download.js';
+export type { AttachmentPointer } from './attachments/pointer.js';
+export type { OutgoingFile } from './attachments/transfers.js';
+export type { TransferProgress } from './attachments/upload.js';
+export { type SendFileOptions, TacetClient, type TacetClientOptions } from './client.js';
 export { type Contact, canonicalAccountId } from './contacts.js';
 export { MAX_TEXT_LENGTH } from './content/content.js';
 export * from './errors.js';

@@ -1,9 +1,11 @@
 /**
  * The plaintext inside every encrypted message (our own schema, protobuf
- * wire format): a text, a timer change or a delivery receipt. Decoding
+ * wire format): a text, a timer change, a delivery receipt, or an
+ * attachment (its pointer, with an optional caption). Decoding
  * outside bytes is strict and bounded and throws ClientError('InvalidContent').
  */
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { type AttachmentPointer, decodePointer, encodePointer } from '../attachments/pointer.js';
 import { ClientError } from '../errors.js';
 import { MAX_LAMPORT } from '../messenger/ordering.js';
 import { isValidTimer } from '../timers/duration.js';
@@ -15,7 +17,7 @@ export const MAX_RECEIPT_IDS = 256;
 /** Bytes in a content id (same as the wire's send id). */
 export const CONTENT_ID_BYTES = 16;
 
-const KIND = { text: 1, timer: 2, receipt: 3 } as const;
+const KIND = { text: 1, timer: 2, receipt: 3, attachment: 4 } as const;
 
 /**
  * A decoded message content. `sentAt` is the sender's clock and `clock` the
@@ -26,7 +28,17 @@ const KIND = { text: 1, timer: 2, receipt: 3 } as const;
 export type Content =
   | { kind: 'text'; id: Uint8Array; sentAt: number; clock: number; body: string; timerSeconds: number }
   | { kind: 'timer'; id: Uint8Array; sentAt: number; clock: number; timerSeconds: number }
-  | { kind: 'receipt'; id: Uint8Array; sentAt: number; receiptIds: Uint8Array[] };
+  | { kind: 'receipt'; id: Uint8Array; sentAt: number; receiptIds: Uint8Array[] }
+  | {
+      kind: 'attachment';
+      id: Uint8Array;
+      sentAt: number;
+      clock: number;
+      /** The caption; may be empty. */
+      body: string;
+      timerSeconds: number;
+      pointer: AttachmentPointer;
+    };
 
 /** @example encodeContent({ kind: 'text', id, sentAt: Date.now(), clock: 1, body: 'hi', timerSeconds: 30 }) */
 export function encodeContent(c: Content): Uint8Array {
@@ -34,10 +46,11 @@ export function encodeContent(c: Content): Uint8Array {
   w.tag(1, WireType.LengthDelimited).bytes(c.id);
   w.tag(2, WireType.Varint).uint64(c.sentAt);
   w.tag(3, WireType.Varint).uint32(KIND[c.kind]);
-  if (c.kind === 'text') w.tag(4, WireType.LengthDelimited).string(c.body);
+  if (c.kind === 'text' || c.kind === 'attachment') w.tag(4, WireType.LengthDelimited).string(c.body);
   if (c.kind !== 'receipt') w.tag(5, WireType.Varint).uint32(c.timerSeconds);
   if (c.kind === 'receipt') for (const id of c.receiptIds) w.tag(6, WireType.LengthDelimited).bytes(id);
   if (c.kind !== 'receipt') w.tag(7, WireType.Varint).uint64(c.clock);
+  if (c.kind === 'attachment') w.tag(8, WireType.LengthDelimited).bytes(encodePointer(c.pointer));
   return w.finish();
 }
 
@@ -52,6 +65,7 @@ interface Fields {
   body?: string;
   timer?: number;
   clock?: number;
+  pointer?: Uint8Array;
   receiptIds: Uint8Array[];
 }
 
@@ -69,6 +83,7 @@ function readFields(bytes: Uint8Array): Fields {
       if (f.receiptIds.length >= MAX_RECEIPT_IDS) invalid('too many receipt ids');
       f.receiptIds.push(r.bytes());
     } else if (no === 7 && type === WireType.Varint) f.clock = Number(r.uint64());
+    else if (no === 8 && type === WireType.LengthDelimited) f.pointer = r.bytes();
     else r.skip(type, no);
   }
   return f;
@@ -97,6 +112,14 @@ export function decodeContent(bytes: Uint8Array): Content {
   if (f.kind === KIND.timer) {
     if (f.timer === undefined || !isValidTimer(f.timer)) invalid('timer out of range');
     return { kind: 'timer', id, sentAt, clock, timerSeconds: f.timer };
+  }
+  if (f.kind === KIND.attachment) {
+    const body = f.body ?? '';
+    if (body.length > MAX_TEXT_LENGTH) invalid('oversized caption');
+    const timerSeconds = f.timer ?? 0;
+    if (!isValidTimer(timerSeconds)) invalid('timer out of range');
+    if (!f.pointer) invalid('attachment without pointer');
+    return { kind: 'attachment', id, sentAt, clock, body, timerSeconds, pointer: decodePointer(f.pointer) };
   }
   if (f.kind === KIND.receipt) {
     if (f.receiptIds.some((x) => x.length !== CONTENT_ID_BYTES)) invalid('bad receipt id');

@@ -207,7 +207,8 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
     conversationId: contact.accountId,
     direction: 'in',
     kind: content.kind,
-    body: content.kind === 'text' ? content.body : '',
+    body: content.kind === 'timer' ? '' : content.body,
+    ...(content.kind === 'attachment' ? { attachment: content.pointer } : {}),
     sentAt: content.sentAt,
     clock: content.clock,
     receivedAt: ctx.now,
@@ -231,7 +232,10 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
  * changes nothing. A text's own timer is only that message's lifetime: it
  * never changes the conversation's timer.
  */
-function advanceConversation(contact: Contact, content: Content & { kind: 'text' | 'timer' }): Contact {
+function advanceConversation(
+  contact: Contact,
+  content: Content & { kind: 'text' | 'timer' | 'attachment' },
+): Contact {
   const clock = Math.max(contact.clock ?? 0, content.clock);
   let next = clock === (contact.clock ?? 0) ? contact : { ...contact, clock };
   if (content.kind !== 'timer') return next;

@@ -64,7 +64,7 @@ function toBundle(identityKey: PublicKey, d: DeviceBundleJson): PreKeyBundle {
   };
 }
 
-async function deviceIds(stores: ProtocolStores, peer: string): Promise<number[]> {
+export async function deviceIds(stores: ProtocolStores, peer: string): Promise<number[]> {
   const v = await stores.get(NS.self, `devices:${peer}`);
   return v ? (JSON.parse(td.decode(v)) as number[]) : [];
 }

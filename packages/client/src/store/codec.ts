@@ -6,6 +6,7 @@
  * only by the upgrade in legacy-upgrade.ts. Inputs come out of authenticated
  * blobs but are still checked: a mismatch means a corrupt or foreign store.
  */
+import { decodePointer, encodePointer } from '../attachments/pointer.js';
 import { ClientError } from '../errors.js';
 import type { MessageRecord, OutboxItem, RecordEntry } from './types.js';
 
@@ -68,7 +69,7 @@ const STATUSES: readonly string[] = ['pending', 'sent', 'delivered', 'received']
 
 export function encodeMessage(m: StoredMessage): Uint8Array {
   const { conversationId, direction, kind, body, sentAt, clock, receivedAt, timerSeconds, status, seq } = m;
-  const json = {
+  const json: Record<string, unknown> = {
     conversationId,
     direction,
     kind,
@@ -80,13 +81,24 @@ export function encodeMessage(m: StoredMessage): Uint8Array {
     status,
     seq,
   };
-  return frame(te.encode(JSON.stringify(json)), new Uint8Array(0));
+  // The pointer (with its key) rides in the sealed tail, in its own codec.
+  return frame(
+    te.encode(JSON.stringify(json)),
+    m.attachment ? encodePointer(m.attachment) : new Uint8Array(0),
+  );
 }
 
 export function decodeMessage(bytes: Uint8Array): StoredMessage {
-  const v = parseJson(unframe(bytes, 'message').head, 'message');
+  const { head, tail } = unframe(bytes, 'message');
+  const v = parseJson(head, 'message');
   if (!Number.isSafeInteger(v.seq)) corrupt('message');
-  return checkMessageFields(v) as unknown as StoredMessage;
+  const m = checkMessageFields(v) as unknown as StoredMessage;
+  if (m.kind !== 'attachment') return m;
+  try {
+    return { ...m, attachment: decodePointer(tail) };
+  } catch {
+    return corrupt('message');
+  }
 }
 
 /** The fields every stored message has had since v1. */
@@ -94,7 +106,7 @@ export function checkMessageFields(v: Record<string, unknown>): Record<string, u
   const ok =
     typeof v.conversationId === 'string' &&
     (v.direction === 'in' || v.direction === 'out') &&
-    (v.kind === 'text' || v.kind === 'timer') &&
+    (v.kind === 'text' || v.kind === 'timer' || v.kind === 'attachment') &&
     typeof v.body === 'string' &&
     typeof v.sentAt === 'number' &&
     (v.clock === undefined || typeof v.clock === 'number') &&

@@ -10,12 +10,13 @@
  * message is the only per-message fact kept in the clear. Nothing at rest
  * counts or dates past traffic.
  */
+import type { AttachmentPointer } from '../attachments/pointer.js';
 
 /** Where a message came from and how far its delivery got. */
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'received';
 
 /** What kind of conversation item a message is. */
-export type MessageKind = 'text' | 'timer';
+export type MessageKind = 'text' | 'timer' | 'attachment';
 
 /** One conversation item, as the user sees it. */
 export interface MessageRecord {
@@ -25,8 +26,10 @@ export interface MessageRecord {
   readonly conversationId: string;
   readonly direction: 'in' | 'out';
   readonly kind: MessageKind;
-  /** Text for `text`; empty for `timer`. */
+  /** Text for `text`, the caption for `attachment`; empty for `timer`. */
   readonly body: string;
+  /** For `attachment`: the pointer (id, key, digest, name, size...), shredded with the message. */
+  readonly attachment?: AttachmentPointer;
   /** Sender's clock, ms since the epoch (from the encrypted content): history is ordered by it. */
   readonly sentAt: number;
   /**

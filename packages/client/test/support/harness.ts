@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, type ServerConfig, startServer } from '@tacet/server';
 import { type ClientEvent, TacetClient } from '../../src/index.js';
-import { nodeWebSocket, openSqliteStore } from '../../src/index.node.js';
+import { nodeWebSocket, openSqliteStore, shredFile } from '../../src/index.node.js';
 
 /** Temp dirs, a real server on a random port, and real clients on real SQLite profiles. */
 export class Harness {
   readonly dirs: string[] = [];
   readonly clients = new Set<TacetClient>();
+  readonly #disposers: Array<() => Promise<void>> = [];
   server!: RunningServer;
   serverDir = '';
   port = 0;
@@ -35,13 +36,17 @@ export class Harness {
     return this.server;
   }
 
-  async register(name: string): Promise<{ client: TacetClient; dir: string; events: ClientEvent[] }> {
+  async register(
+    name: string,
+    serverUrl?: string,
+  ): Promise<{ client: TacetClient; dir: string; events: ClientEvent[] }> {
     const dir = this.tempDir(name);
     const store = await openSqliteStore({ dir, passphrase: `pw-${name}`, logN: 14 });
     const client = await TacetClient.register({
       store,
       webSocket: nodeWebSocket,
-      serverUrl: this.server.url,
+      serverUrl: serverUrl ?? this.server.url,
+      shredFile,
     });
     this.clients.add(client);
     const events: ClientEvent[] = [];
@@ -53,13 +58,18 @@ export class Harness {
    * Starts the server and registers alice and bob, each in the other's
    * contacts, both connected: the opening of most two-person tests.
    */
-  async startConnectedPair(overrides: Partial<ServerConfig> = {}): Promise<{
+  async startConnectedPair(
+    overrides: Partial<ServerConfig> = {},
+    /** Where the clients reach the server (a proxy in front of it); default the server itself. */
+    serverUrl?: (server: RunningServer) => Promise<string>,
+  ): Promise<{
     alice: { client: TacetClient; dir: string; events: ClientEvent[] };
     bob: { client: TacetClient; dir: string; events: ClientEvent[] };
   }> {
     await this.startServer(overrides);
-    const alice = await this.register('alice');
-    const bob = await this.register('bob');
+    const url = serverUrl ? await serverUrl(this.server) : undefined;
+    const alice = await this.register('alice', url);
+    const bob = await this.register('bob', url);
     await alice.client.addContact(bob.client.accountId, 'bob');
     await bob.client.addContact(alice.client.accountId, 'alice');
     await alice.client.connect();
@@ -69,7 +79,7 @@ export class Harness {
 
   async reopen(dir: string, name: string): Promise<{ client: TacetClient; events: ClientEvent[] }> {
     const store = await openSqliteStore({ dir, passphrase: `pw-${name}` });
-    const client = await TacetClient.open({ store, webSocket: nodeWebSocket });
+    const client = await TacetClient.open({ store, webSocket: nodeWebSocket, shredFile });
     this.clients.add(client);
     const events: ClientEvent[] = [];
     client.on((e) => events.push(e));
@@ -81,7 +91,13 @@ export class Harness {
     await c.close();
   }
 
+  /** Runs `f` at dispose, before the server stops (a proxy in front of it). */
+  onDispose(f: () => Promise<void>): void {
+    this.#disposers.push(f);
+  }
+
   async dispose(): Promise<void> {
+    for (const f of this.#disposers.splice(0)) await f();
     for (const c of this.clients) await c.close().catch(() => undefined);
     this.clients.clear();
     await this.server?.close();

@@ -1,0 +1,90 @@
+/**
+ * The client's attachment work: uploading a prepared file into a pointer,
+ * saving a received one through a sink (and remembering where it went),
+ * and shredding saved copies when their message expires. The saved
+ * location is a sealed record beside the message, so it goes when the
+ * message goes; the platform's `shredFile` removes the file itself (Node:
+ * zeroed and unlinked; browsers: the OPFS entry removed, object URLs revoked).
+ */
+import { ClientError } from '../errors.js';
+import type { ClientStore, MessageRecord } from '../store/types.js';
+import type { AttachmentApi } from '../transport/attachment-api.js';
+import { type AttachmentSink, downloadAttachment } from './download.js';
+import { type AttachmentPointer, MAX_FILE_NAME_LENGTH } from './pointer.js';
+import { type TransferProgress, uploadAttachment } from './upload.js';
+
+/** A file ready to send: metadata already stripped (prepare-file), read in chunks. */
+export interface OutgoingFile {
+  readonly size: number;
+  readonly chunks: () => AsyncIterable<Uint8Array>;
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly thumbnail?: Uint8Array;
+}
+
+/** Record namespace of saved copies: message id -> location. */
+const SAVED_NS = 'attachment-file';
+const te = new TextEncoder();
+const td = new TextDecoder();
+
+export class AttachmentTransfers {
+  constructor(
+    private readonly api: AttachmentApi,
+    private readonly store: ClientStore,
+    private readonly shredFile?: (location: string) => Promise<void>,
+  ) {}
+
+  async upload(
+    file: OutgoingFile,
+    recipients: number,
+    onProgress?: TransferProgress,
+    deleteAt?: number,
+  ): Promise<AttachmentPointer> {
+    const blob = await uploadAttachment(this.api, file.chunks(), file.size, {
+      recipients,
+      ...(deleteAt !== undefined ? { deleteAt } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+    return {
+      ...blob,
+      size: file.size,
+      contentType: file.contentType.slice(0, 127),
+      fileName: file.fileName.slice(0, MAX_FILE_NAME_LENGTH),
+      ...(file.width && file.height ? { width: file.width, height: file.height } : {}),
+      ...(file.thumbnail ? { thumbnail: file.thumbnail } : {}),
+    };
+  }
+
+  /** Downloads the message's attachment into `sink`; resolves (and remembers) its location. */
+  async save(m: MessageRecord, sink: AttachmentSink, onProgress?: TransferProgress): Promise<string> {
+    if (!m.attachment) {
+      await sink.abort();
+      throw new ClientError('InvalidContent', 'that message has no attachment');
+    }
+    const location = await downloadAttachment(this.api, m.attachment, sink, onProgress);
+    await this.store.apply({ records: [{ ns: SAVED_NS, key: m.id, value: te.encode(location) }] });
+    // Expired while downloading: shred at once rather than leave it to the next sweep.
+    if (!(await this.store.getMessage(m.id))) await this.shred([m.id], [location]);
+    return location;
+  }
+
+  /** Shreds the saved copies of expired messages. */
+  async shredExpired(ids: readonly string[]): Promise<void> {
+    const found: string[] = [];
+    const locations: string[] = [];
+    for (const id of ids) {
+      const v = await this.store.getRecord(SAVED_NS, id);
+      if (!v) continue;
+      found.push(id);
+      locations.push(td.decode(v));
+    }
+    if (found.length > 0) await this.shred(found, locations);
+  }
+
+  private async shred(ids: readonly string[], locations: readonly string[]): Promise<void> {
+    for (const l of locations) await this.shredFile?.(l);
+    await this.store.apply({ records: ids.map((key) => ({ ns: SAVED_NS, key, value: null })) });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Uploads one file as an encrypted attachment: a fresh key and IV, the
+ * Signal blob format streamed (attachment-cipher.ts), sent in pieces so
+ * memory stays at one piece whatever the file size. A piece that fails (a
+ * dropped connection, a server restart) is resumed from the offset the
+ * server reports rather than sent again whole. Progress counts plaintext
+ * bytes encrypted and acknowledged by the server.
+ */
+import { toBase64Url } from '@tacet/wire';
+import { ClientError } from '../errors.js';
+import type { AttachmentApi } from '../transport/attachment-api.js';
+import { encryptAttachment, newAttachmentSecrets } from './attachment-cipher.js';
+import { attachmentCiphertextLength } from './padding.js';
+import { ATTACHMENT_ID_BYTES } from './pointer.js';
+
+/** Bytes per upload PUT: one in memory at a time. */
+const PIECE_BYTES = 4 * 1024 * 1024;
+/** Attempts per piece before the upload fails. */
+const PIECE_ATTEMPTS = 5;
+
+/** Called with bytes done and the total (ciphertext bytes for uploads and downloads). */
+export type TransferProgress = (done: number, total: number) => void;
+
+export interface UploadOptions {
+  /** Recipient devices that must fetch it before the server deletes it. */
+  readonly recipients: number;
+  /** When the server must delete it at the latest (a disappearing message's deadline), ms. */
+  readonly deleteAt?: number;
+  readonly onProgress?: TransferProgress;
+}
+
+/** What the pointer needs from an upload. */
+export interface UploadedBlob {
+  readonly id: Uint8Array;
+  readonly key: Uint8Array;
+  readonly digest: Uint8Array;
+}
+
+/** Collects the stream into pieces of `size` bytes (the last one shorter). */
+async function* pieces(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let buf = new Uint8Array(size);
+  let fill = 0;
+  for await (const chunk of chunks) {
+    for (let i = 0; i < chunk.length; ) {
+      const n = Math.min(size - fill, chunk.length - i);
+      buf.set(chunk.subarray(i, i + n), fill);
+      fill += n;
+      i += n;
+      if (fill === size) {
+        yield buf;
+        buf = new Uint8Array(size);
+        fill = 0;
+      }
+    }
+  }
+  if (fill > 0) yield buf.subarray(0, fill);
+}
+
+function fromId(id: string): Uint8Array {
+  const bytes = Uint8Array.from(atob(id.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  if (bytes.length !== ATTACHMENT_ID_BYTES || toBase64Url(bytes) !== id)
+    throw new ClientError('ServerError', 'the server sent a malformed attachment id');
+  return bytes;
+}
+
+/**
+ * Encrypts and uploads exactly `size` bytes of `source`.
+ * Throws ClientError('AttachmentTooLarge') before sending anything if the server's cap is smaller.
+ * @example const blob = await uploadAttachment(api, fileChunks, size, { recipients: 2 })
+ */
+export async function uploadAttachment(
+  api: AttachmentApi,
+  source: AsyncIterable<Uint8Array>,
+  size: number,
+  opts: UploadOptions,
+): Promise<UploadedBlob> {
+  const total = attachmentCiphertextLength(size);
+  const slot = await api.create({
+    size: total,
+    recipients: opts.recipients,
+    ...(opts.deleteAt !== undefined ? { deleteAt: opts.deleteAt } : {}),
+  });
+  const id = fromId(slot.id);
+  const { key, iv } = newAttachmentSecrets();
+  const { chunks, result } = encryptAttachment(source, size, key, iv);
+  let offset = 0;
+  opts.onProgress?.(0, total);
+  for await (const piece of pieces(chunks, Math.min(PIECE_BYTES, slot.maxPieceBytes))) {
+    offset = await sendPiece(api, slot, offset, piece);
+    opts.onProgress?.(offset, total);
+  }
+  if (offset !== total) throw new ClientError('ServerError', 'the upload ended short of its size');
+  return { id, key, digest: result.digest() };
+}
+
+/** Sends one piece starting at `start`, resuming from the server's offset after a failure. */
+async function sendPiece(
+  api: AttachmentApi,
+  slot: Parameters<AttachmentApi['put']>[0],
+  start: number,
+  piece: Uint8Array,
+): Promise<number> {
+  const end = start + piece.length;
+  let at = start;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < PIECE_ATTEMPTS; attempt++) {
+    try {
+      const st = await api.put(slot, at, piece.subarray(at - start));
+      if (st.offset === end) return end;
+      if (st.offset < start || st.offset > end) break;
+      at = st.offset;
+    } catch (e) {
+      if (e instanceof ClientError && e.code !== 'ServerUnreachable' && e.data.status !== 503) throw e;
+      lastError = e;
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      const st = await api.status(slot).catch(() => undefined);
+      if (st && st.offset >= start && st.offset <= end) at = st.offset;
+      if (st?.offset === end) return end;
+    }
+  }
+  throw lastError instanceof ClientError
+    ? lastError
+    : new ClientError('ServerError', 'the server lost part of the upload; send the file again');
+}
