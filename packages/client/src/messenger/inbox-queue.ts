@@ -14,6 +14,7 @@ import type { Connection, IncomingEnvelope } from '../transport/connection.js';
 import type { Mutex } from '../util.js';
 import { newInboxBatch, receiptWrites, receiveEnvelope, toWriteBatch } from './inbox.js';
 import type { IdentityDirectory } from './peer-crypto.js';
+import type { RetryLimiter } from './retry.js';
 
 /** Envelopes per transaction: big enough to amortize a commit, small enough to ack promptly. */
 const GROUP = 256;
@@ -33,6 +34,7 @@ export interface InboxQueueOptions {
   readonly clock: Clock;
   readonly lock: Mutex;
   readonly pendingReceipts: Map<string, OutboxItem>;
+  readonly retries: RetryLimiter;
   readonly emit: (e: ClientEvent) => void;
   /** A group was committed: deadlines and receipts may be new. */
   readonly afterCommit: (hadEvents: boolean) => void;
@@ -111,6 +113,7 @@ export class InboxQueue {
       directory: o.directory,
       contacts: o.contacts,
       now: o.clock.now(),
+      retries: o.retries,
       batch,
     };
     const events: ClientEvent[] = [];

@@ -19,6 +19,7 @@ import type { IncomingEnvelope } from '../transport/connection.js';
 import { fromHex, randomId, toHex } from '../util.js';
 import { compareVersions, DEFAULT_VERSION } from './ordering.js';
 import { decryptEnvelope, type IdentityDirectory, identityUntrusted } from './peer-crypto.js';
+import { onRetryRequest, type RetryLimiter, type RetryRequest, retryItemFor } from './retry.js';
 
 /** Receipts may sit on the server for a day; after that nobody waits for them. */
 const RECEIPT_TTL_SECONDS = 24 * 3600;
@@ -28,6 +29,8 @@ export interface InboxBatch {
   readonly records: Array<{ ns: string; key: string; value: Uint8Array | null }>;
   readonly putMessages: Array<Omit<MessageRecord, 'seq'>>;
   readonly putOutbox: OutboxItem[];
+  /** Retry receipts (retry.ts): queued after this batch's delivery receipts, so a peer learns first what did arrive. */
+  readonly retryItems: OutboxItem[];
   readonly seen: Set<string>;
   /** Contacts created or changed in this batch (not yet in the store). */
   readonly contacts: Map<string, Contact>;
@@ -43,6 +46,7 @@ export function newInboxBatch(): InboxBatch {
     records: [],
     putMessages: [],
     putOutbox: [],
+    retryItems: [],
     seen: new Set(),
     contacts: new Map(),
     untrusted: new Set(),
@@ -61,7 +65,7 @@ export function toWriteBatch(
   return {
     records: [...protocolWrites, ...b.records, ...contactWrites],
     putMessages: b.putMessages,
-    putOutbox: b.putOutbox,
+    putOutbox: [...b.putOutbox, ...b.retryItems],
     seen: [...b.seen],
   };
 }
@@ -98,6 +102,8 @@ export interface InboxContext {
   readonly directory: IdentityDirectory;
   readonly contacts: Contacts;
   readonly now: number;
+  /** Limits the retry receipts this client sends for messages it cannot decrypt. */
+  readonly retries: RetryLimiter;
   readonly batch: InboxBatch;
 }
 
@@ -128,10 +134,10 @@ export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope):
   if (await seen(ctx, envKey)) return { ack: true, events: [] };
   const mark = ctx.stores.checkpoint();
   let opened: Awaited<ReturnType<typeof decryptEnvelope>>;
-  let content: Content;
+  let content: Content | undefined;
   try {
     opened = await decryptEnvelope(ctx.stores, ctx.directory, env.content, ctx.now);
-    content = decodeContent(unpad(opened.plaintext));
+    if (!('request' in opened)) content = decodeContent(unpad(opened.plaintext));
   } catch (e) {
     ctx.stores.restore(mark);
     if (e instanceof ProtocolError && e.is('DuplicatedMessage')) return { ack: true, events: [] };
@@ -139,13 +145,19 @@ export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope):
     if (e instanceof ClientError && e.is('ImpersonatedSender'))
       return { ack: true, events: [{ type: 'error', error: e }] };
     if (e instanceof ProtocolError || (e instanceof ClientError && e.is('InvalidContent'))) {
-      // It can never be read; keeping it would block the queue forever.
+      // It can never be read; keeping it would block the queue forever. Its sender is asked to resend.
+      const retry = retryItemFor(e, ctx.retries, env.serverTimestamp, ctx.now);
+      if (retry) ctx.batch.retryItems.push(retry);
       const error = new Error(`dropped an unreadable message: ${e.message}`);
       return { ack: true, events: [{ type: 'error', error }] };
     }
     throw e;
   }
-  return collectContent(ctx, envKey, opened.sender, content);
+  if (content === undefined) {
+    ctx.batch.seen.add(envKey);
+    return { ack: true, events: await onRetryRequest(ctx, opened as RetryRequest) };
+  }
+  return collectContent(ctx, envKey, (opened as { sender: string }).sender, content);
 }
 
 async function storedFacts(ctx: InboxContext, sender: string) {

@@ -21,7 +21,14 @@ import { Connection, type WebSocketFactory } from '../transport/connection.js';
 import { explainRefusal, HttpApi, wsLogin } from '../transport/http-api.js';
 import { fromHex, Mutex } from '../util.js';
 import { InboxQueue } from './inbox-queue.js';
-import { encryptForPeer, httpDirectory, keyChangeWrites, startSessions } from './peer-crypto.js';
+import {
+  encryptForPeer,
+  httpDirectory,
+  type IdentityDirectory,
+  keyChangeWrites,
+  startSessions,
+} from './peer-crypto.js';
+import { isRetryItem, RetryLimiter, sealRetryItem } from './retry.js';
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
@@ -49,6 +56,7 @@ export class Network {
   readonly #background = new Set<Promise<unknown>>();
   readonly #pendingReceipts = new Map<string, OutboxItem>();
   readonly #inbox: InboxQueue;
+  readonly #directory: IdentityDirectory;
   #conn: Connection | null = null;
   #connecting: Promise<void> | null = null;
   #drained = false;
@@ -61,10 +69,12 @@ export class Network {
   constructor(o: NetworkOptions) {
     this.#o = o;
     this.#api = new HttpApi(o.account.serverUrl, o.account);
+    this.#directory = httpDirectory(this.#api);
     this.#inbox = new InboxQueue({
       store: o.store,
       stores: o.stores,
-      directory: httpDirectory(this.#api),
+      directory: this.#directory,
+      retries: new RetryLimiter(),
       contacts: o.contacts,
       clock: o.clock,
       lock: this.#lock,
@@ -205,15 +215,18 @@ export class Network {
       try {
         const self = this.#o.account;
         const name = contact?.name ?? item.recipient;
-        const env = await encryptForPeer(
-          this.#o.stores,
-          this.#api,
-          self,
-          item.recipient,
-          name,
-          pad(item.content),
-          this.#o.clock.now(),
-        );
+        const now = this.#o.clock.now();
+        const env = isRetryItem(item)
+          ? await sealRetryItem(this.#o.stores, this.#directory, self, item, now)
+          : await encryptForPeer(
+              this.#o.stores,
+              this.#api,
+              self,
+              item.recipient,
+              name,
+              pad(item.content),
+              now,
+            );
         // The ratchet step is committed before the bytes leave: a chain key is never used twice.
         await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
         return env;
@@ -224,7 +237,9 @@ export class Network {
         throw e;
       }
     });
-    await conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes });
+    // A retry receipt with no one left to seal it to is dropped, not sent empty.
+    if (envelopes.length > 0)
+      await conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes });
     const m = await this.#o.store.getMessage(item.id);
     const sent =
       m && m.status === 'pending'

@@ -7,6 +7,7 @@
 import {
   CiphertextMessageType,
   KEMPublicKey,
+  PlaintextContent,
   type PreKeyBundle,
   ProtocolAddress,
   ProtocolError,
@@ -28,7 +29,11 @@ import {
 import { ClientError } from '../errors.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { HttpApi } from '../transport/http-api.js';
+import { type RetryRequest, withRetryTarget } from './retry.js';
 import { seal, unseal } from './sealing.js';
+
+/** CiphertextMessageType of a retry receipt's plaintext content. */
+const PLAINTEXT_CONTENT_TYPE = 8;
 
 const td = new TextDecoder();
 const te = new TextEncoder();
@@ -192,13 +197,17 @@ async function checkFirstContact(
   );
 }
 
-/** Opens and decrypts one sealed envelope; returns who sent it and the padded plaintext. */
+/**
+ * Opens and decrypts one sealed envelope; returns who sent it and the padded
+ * plaintext, or the retry receipt it carries. A failed decryption throws its
+ * ProtocolError with the retry target attached (retry.ts answers it).
+ */
 export async function decryptEnvelope(
   stores: ProtocolStores,
   directory: IdentityDirectory,
   content: Uint8Array,
   now: number,
-) {
+): Promise<{ sender: string; senderDevice: number; plaintext: Uint8Array } | RetryRequest> {
   const opened = await unseal(stores, content, now);
   let sender: string;
   try {
@@ -209,11 +218,20 @@ export async function decryptEnvelope(
   if (opened.deviceId < 1)
     throw new ProtocolError('InvalidCertificate', 'sender certificate names no device');
   await checkFirstContact(stores, directory, sender, opened.identityKey);
+  if (opened.type === PLAINTEXT_CONTENT_TYPE) {
+    const request = PlaintextContent.deserialize(opened.body).decryptionErrorMessage();
+    return { sender, senderDevice: opened.deviceId, identityKey: opened.identityKey, request };
+  }
   const address = new ProtocolAddress(sender, opened.deviceId);
-  const plaintext =
-    opened.type === CiphertextMessageType.PreKey
-      ? await signalDecryptPreKey(opened.body, address, stores)
-      : await signalDecrypt(opened.body, address, stores);
+  let plaintext: Uint8Array;
+  try {
+    plaintext =
+      opened.type === CiphertextMessageType.PreKey
+        ? await signalDecryptPreKey(opened.body, address, stores)
+        : await signalDecrypt(opened.body, address, stores);
+  } catch (e) {
+    throw withRetryTarget(e, { sender, deviceId: opened.deviceId, type: opened.type, body: opened.body });
+  }
   // The session that decrypted it must belong to the identity the envelope was sealed with.
   const sessionKey = await stores.identities.getIdentity(address);
   if (!sessionKey?.equals(opened.identityKey)) {

@@ -9,15 +9,16 @@
  * with that very identity, which is what authenticates the sender.
  */
 import {
-  type CiphertextMessage,
   ContentHint,
   type IdentityKeyPair,
   type ProtocolAddress,
   ProtocolError,
+  type SealedSenderIdentityStore,
   SenderCertificate,
   ServerCertificate,
   sealedSenderDecryptToUsmc,
   sealedSenderEncrypt,
+  type TypedCiphertext,
   UnidentifiedSenderMessageContent,
 } from '@tacet/protocol';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
@@ -59,18 +60,22 @@ function certificate(
   return cert;
 }
 
-/** Seals a session ciphertext for `address` (whose identity key the store holds). */
+/**
+ * Seals a session ciphertext (or a retry receipt's plaintext content) for
+ * `address`, whose identity key `identities` holds (by default the store).
+ */
 export async function seal(
   stores: ProtocolStores,
   self: { accountId: string; deviceId: number },
   address: ProtocolAddress,
-  ct: CiphertextMessage,
+  ct: TypedCiphertext,
   now: number,
+  identities: SealedSenderIdentityStore = stores.identities,
 ): Promise<Uint8Array> {
   const identity = await stores.identities.getIdentityKeyPair();
   const cert = certificate(identity, self.accountId, self.deviceId, now);
   const usmc = UnidentifiedSenderMessageContent.create(ct, cert, ContentHint.Default, null);
-  return sealedSenderEncrypt(usmc, address, stores.identities, stores.staticSecrets);
+  return sealedSenderEncrypt(usmc, address, identities, stores.staticSecrets);
 }
 
 /** Certificates already checked (a peer reuses one for a day): two signature checks saved per message. */
@@ -97,7 +102,8 @@ export async function unseal(stores: ProtocolStores, bytes: Uint8Array, now: num
       'sender certificate is expired or not signed by its sender',
     );
   }
-  if (usmc.msgType !== 2 && usmc.msgType !== 3) {
+  // 8: a retry receipt's plaintext content (retry.ts).
+  if (usmc.msgType !== 2 && usmc.msgType !== 3 && usmc.msgType !== 8) {
     throw new ProtocolError('InvalidMessage', `unexpected sealed message type ${usmc.msgType}`);
   }
   return {
