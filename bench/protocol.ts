@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: tacet's protocol core against libsignal 0.72.1 in one
- * process (issue 2, deliverable 4). Prints sessions/s, 140-byte messages/s
- * (one direction, alternating) and sender-key messages/s, each with the
- * ratio tacet / libsignal and the goal it is held to.
+ * `npm run bench`: tacet's protocol core against libsignal in one process
+ * (issue 2, deliverable 4; issue 16, deliverable 4). Prints sessions/s,
+ * 140-byte messages/s (one direction, alternating) and sender-key
+ * messages/s, each with the ratio tacet / libsignal and the goal it is held
+ * to: against 0.72.1 with the classic ratchet on both sides (what 0.72.1
+ * speaks), and against 0.103 with SPQR on both sides.
  *
  * The benchmark measures the TypeScript sources, so it re-runs itself with
  * the "source" export condition when started without it.
@@ -17,6 +19,7 @@ if (!rerunWithSource(import.meta.url, ['--expose-gc'])) await main();
 async function main(): Promise<void> {
   const { compare } = await import('./protocol/measure.js');
   const s = await import('./protocol/sessions.js');
+  const s103 = await import('./protocol/sessions-0103.js');
   const { primitives } = await import('../packages/protocol/src/index.js');
   const quick = process.argv.includes('--quick');
   const timing = { durationMs: quick ? 1000 : 4000 };
@@ -38,18 +41,38 @@ async function main(): Promise<void> {
     const r = await compare({ tacet: await tacet(), libsignal: await lib() }, timing);
     report(label, goal, r.tacet, r.libsignal);
   };
-  await run('(a) sessions (bundle->msg->decrypt)', 0.5, s.tacetSessionSetup, s.libsignalSessionSetup);
+  console.log('vs libsignal 0.72.1, classic Double Ratchet on both sides:');
+  await run(
+    '(a) sessions (bundle->msg->decrypt)',
+    0.5,
+    () => s.tacetSessionSetup(true),
+    s.libsignalSessionSetup,
+  );
   await run(
     '(b) 140 B messages, one direction',
     3,
-    () => s.tacetMessages(false),
+    () => s.tacetMessages(false, false, true),
     () => s.libsignalMessages(false),
   );
   await run(
     '(b) 140 B messages, alternating',
     1,
-    () => s.tacetMessages(true),
+    () => s.tacetMessages(true, false, true),
     () => s.libsignalMessages(true),
+  );
+  console.log('vs libsignal 0.103, SPQR (post-quantum ratchet) on both sides:');
+  await run('(d) sessions, SPQR', 0.5, () => s.tacetSessionSetup(), s103.libsignal0103SessionSetup);
+  await run(
+    '(d) 140 B messages, one direction, SPQR',
+    2,
+    () => s.tacetMessages(false),
+    () => s103.libsignal0103Messages(false),
+  );
+  await run(
+    '(d) 140 B messages, alternating, SPQR',
+    1,
+    () => s.tacetMessages(true),
+    () => s103.libsignal0103Messages(true),
   );
   if (process.argv.includes('--serialized')) {
     // Informational: stores that keep serialized records, as database-backed ones do.
@@ -57,13 +80,13 @@ async function main(): Promise<void> {
     await run(
       label,
       0,
-      () => s.tacetMessages(false, true),
+      () => s.tacetMessages(false, true, true),
       () => s.libsignalMessages(false, true),
     );
     await run(
       '(b) alternating, byte stores',
       0,
-      () => s.tacetMessages(true, true),
+      () => s.tacetMessages(true, true, true),
       () => s.libsignalMessages(true, true),
     );
   }

@@ -1,8 +1,10 @@
 /**
- * 1:1 session benchmarks, tacet vs libsignal 0.72.1 with equivalent in-memory
+ * 1:1 session benchmarks, tacet vs libsignal with equivalent in-memory
  * stores (both keep record objects, like libsignal's TestStores): session
  * setup (bundle -> first message -> decrypt) and 140-byte messages, one
- * direction and alternating (a DH ratchet step every message).
+ * direction and alternating (a DH ratchet step every message). `classic`
+ * runs tacet without SPQR, the protocol libsignal 0.72.1 speaks; the
+ * libsignal 0.103 contenders (SPQR on both sides) are in sessions-0103.ts.
  */
 import * as S from '@signalapp/libsignal-client';
 import {
@@ -27,13 +29,15 @@ const plaintext = new Uint8Array(PLAINTEXT_LENGTH).fill(0x61);
 const plaintextBuffer = Buffer.alloc(PLAINTEXT_LENGTH, 0x61);
 
 /** Session setup: a new initiator each time, against one responder with a last-resort Kyber key. */
-export async function tacetSessionSetup(): Promise<Op> {
+export async function tacetSessionSetup(classic = false): Promise<Op> {
   const bob = createTacetParty('bob');
+  if (classic) bob.stores.legacyClassicRatchet = true;
   const bundle: PreKeyBundle = await bob.bundle({ oneTime: false });
   let n = 0;
   return async () => {
     const address = ProtocolAddress.new(`alice-${n++}`, 1);
     const alice = createInMemoryStores(IdentityKeyPair.generate(), 1234);
+    if (classic) alice.legacyClassicRatchet = true;
     await processPreKeyBundle(bundle, bob.address, alice, Date.now());
     const first = await signalEncrypt(plaintext, bob.address, alice, Date.now());
     await signalDecryptPreKey(first.serialize(), address, bob.stores);
@@ -53,9 +57,13 @@ export async function libsignalSessionSetup(): Promise<Op> {
 }
 
 /** Two tacet devices with an acknowledged session. */
-async function tacetPair() {
+async function tacetPair(classic: boolean) {
   const alice = createTacetParty('alice');
   const bob = createTacetParty('bob');
+  if (classic) {
+    alice.stores.legacyClassicRatchet = true;
+    bob.stores.legacyClassicRatchet = true;
+  }
   await processPreKeyBundle(await bob.bundle({ oneTime: false }), bob.address, alice.stores, Date.now());
   await signalDecryptPreKey(
     (await signalEncrypt(plaintext, bob.address, alice.stores)).serialize(),
@@ -124,8 +132,8 @@ class LibsignalBytesSessionStore extends S.SessionStore {
  * One message: encrypt at one end, decrypt at the other; `alternate` swaps
  * ends every message; `serialized` makes both session stores keep bytes.
  */
-export async function tacetMessages(alternate: boolean, serialized = false): Promise<Op> {
-  const pair = await tacetPair();
+export async function tacetMessages(alternate: boolean, serialized = false, classic = false): Promise<Op> {
+  const pair = await tacetPair(classic);
   const end = (p: typeof pair.alice): TacetEnd => ({
     address: p.address,
     stores: serialized
