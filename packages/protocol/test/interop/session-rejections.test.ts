@@ -195,7 +195,8 @@ describe('a re-encoded base key (issue 9 item 5)', () => {
 
   it('without a one-time prekey, the copy is refused by tacet, not accepted as a second session', async () => {
     const sender = new LibsignalPeer('sender');
-    const tacet = new TacetPeer('tacet-receiver');
+    // libsignal 0.72.1 predates SPQR: the tacet receiver runs the classic ratchet.
+    const tacet = new TacetPeer('tacet-receiver', undefined, { classic: true });
     const libsignal = new LibsignalPeer('libsignal-receiver');
     for (const r of [tacet, libsignal]) await sender.startSession(r, await r.bundle(false));
     const toTacet = await sender.encrypt(te.encode('first'), tacet);
@@ -215,6 +216,20 @@ describe('a re-encoded base key (issue 9 item 5)', () => {
     expect(tacet.party.stores.sessions.records.get('sender.1')?.serialize()).toEqual(before);
     // The unchanged copy is what it always was: a duplicate.
     expect(await failureOf(tacet.decrypt(toTacet, sender))).toBe('duplicate');
+  });
+
+  it('the same between two tacet devices (SPQR sessions)', async () => {
+    const sender = new TacetPeer('sender');
+    const tacet = new TacetPeer('tacet-receiver');
+    await sender.startSession(tacet, await tacet.bundle(false));
+    const first = await sender.encrypt(te.encode('first'), tacet);
+    expect(PreKeySignalMessage.deserialize(first.bytes).preKeyId).toBeUndefined();
+    await tacet.decrypt(first, sender);
+    const before = tacet.party.stores.sessions.records.get('sender.1')?.serialize();
+    const refused = await tacet.decrypt(topBitFlipped(first), sender).catch((e: unknown) => e);
+    expect((refused as ProtocolError).code).toBe('InvalidKey');
+    expect(tacet.party.stores.sessions.records.get('sender.1')?.serialize()).toEqual(before);
+    expect(await failureOf(tacet.decrypt(first, sender))).toBe('duplicate');
   });
 });
 
