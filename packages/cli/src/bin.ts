@@ -12,6 +12,7 @@ import { registerAdminCommands } from './commands/admin.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerContactCommands } from './commands/contacts.js';
 import { registerMessageCommands } from './commands/messages.js';
+import { registerSendFileCommand } from './commands/send-file.js';
 import { registerServerCommand } from './commands/server.js';
 import { profileDir } from './paths.js';
 import { runReaper } from './reaper.js';
@@ -37,6 +38,7 @@ registerAdminCommands(program);
 registerAccountCommands(program, g);
 registerContactCommands(program, g);
 registerMessageCommands(program, g);
+registerSendFileCommand(program, g);
 registerChatCommand(program, g);
 program.command('reap', { hidden: true }).action(() => runReaper(profileDir(g().profile)));
 

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClientStore, TacetClient } from '@tacet/client';
-import { nodeWebSocket, openSqliteStore, STORE_FILE } from '@tacet/client/node';
+import { nodeWebSocket, openSqliteStore, STORE_FILE, shredFile } from '@tacet/client/node';
 import { CliError } from './cli-error.js';
 import { profileDir } from './paths.js';
 import { passphrase } from './prompt.js';
@@ -48,7 +48,7 @@ export async function withClient<T>(
   const { dir, store } = await openStore(g);
   let client: TacetClient;
   try {
-    client = await TacetClient.open({ store, webSocket: nodeWebSocket });
+    client = await TacetClient.open({ store, webSocket: nodeWebSocket, shredFile });
   } catch (e) {
     await store.close();
     throw e;

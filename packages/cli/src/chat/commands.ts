@@ -10,6 +10,7 @@ export type ChatCommand =
   | { kind: 'send'; to?: string; text: string }
   | { kind: 'switch'; to: string }
   | { kind: 'timer'; duration: string }
+  | { kind: 'file'; path: string }
   | { kind: 'accept' }
   | { kind: 'contacts' }
   | { kind: 'help' }
@@ -23,6 +24,7 @@ export const HELP: readonly string[] = [
   '/switch name       open the conversation with name (also: @name)',
   '/contacts          list conversations with unread counts',
   '/timer 5m          set the disappearing timer (30s, 5m, 1d, 4w or off)',
+  '/file PATH         send a file or photo (photos lose their metadata first)',
   '/accept            accept a changed safety number (compare it first)',
   '//text             send a message that starts with /',
   '/help              this list',
@@ -58,6 +60,10 @@ function command(name: string, arg: string): ChatCommand {
     case 'timer': {
       const bad = needs(arg, '/timer 5m (or off)');
       return bad ? refuse(bad) : { kind: 'timer', duration: arg };
+    }
+    case 'file': {
+      const bad = needs(arg, '/file PATH');
+      return bad ? refuse(bad) : { kind: 'file', path: arg };
     }
     default:
       return refuse(UNKNOWN);

@@ -5,6 +5,7 @@
  * present: connection state and unread counts) and the input line.
  */
 import { type Contact, formatDuration, formatRemaining, type MessageRecord } from '@tacet/client';
+import { formatSize } from '../attachments/format-size.js';
 
 const ESC = '\x1b[';
 const MARK: Record<MessageRecord['status'], string> = {
@@ -63,7 +64,8 @@ function messageLines(s: ChatState, m: MessageRecord, now: number, cols: number)
   const mark = m.direction === 'out' ? ` ${ESC}32m${MARK[m.status]}${ESC}0m` : '';
   const prefix = `${clock(m.sentAt)} ${who}: `;
   const width = Math.max(10, cols - prefix.length - 1);
-  const pieces = wrap(m.body, width);
+  const file = m.attachment ? `📎 ${m.attachment.fileName} (${formatSize(m.attachment.size)})` : '';
+  const pieces = wrap(file && m.body ? `${file} ${m.body}` : file || m.body, width);
   const lines = pieces.map((p, i) =>
     i === 0
       ? `${ESC}2m${clock(m.sentAt)}${ESC}0m ${ESC}1m${who}:${ESC}0m ${p}`

@@ -17,6 +17,7 @@ import {
 import { CliError } from '../cli-error.js';
 import { type ChatCommand, HELP, parseLine } from './commands.js';
 import { type ChatState, render } from './render.js';
+import { sendChatFile } from './send-file.js';
 import { takeTerminal } from './terminal.js';
 
 function newState(contacts: Contact[], current: Contact | null): ChatState {
@@ -80,6 +81,16 @@ function sendInBackground(c: TacetClient, s: ChatState, to: Contact, text: strin
   );
 }
 
+function sendFileInBackground(c: TacetClient, s: ChatState, to: Contact, path: string, redraw: () => void) {
+  sendChatFile(c, to, path, (notice) => {
+    say(s, notice);
+    redraw();
+  }).catch((e: Error) => {
+    say(s, e.message, e instanceof ClientError && (e.is('ServerUnreachable') || e.is('Timeout')));
+    redraw();
+  });
+}
+
 async function contactsInfo(c: TacetClient, s: ChatState): Promise<string[]> {
   if (s.contacts.length === 0) return ['no contacts yet; add one with: tacet add ID NAME'];
   const lines: string[] = [];
@@ -128,6 +139,11 @@ async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: (
       await c.setTimer(s.current.accountId, seconds);
       return say(s, `timer set to ${formatDuration(seconds)}`);
     }
+    case 'file': {
+      if (!s.current) return say(s, 'no conversation open; /switch name first');
+      sendFileInBackground(c, s, s.current, cmd.path, redraw);
+      return say(s, `sending ${cmd.path}…`);
+    }
     case 'send': {
       const to = cmd.to === undefined ? s.current : await c.contacts.get(cmd.to);
       if (!to) return say(s, 'no conversation open; /switch name or @name text');
@@ -156,7 +172,7 @@ export async function runChatSession(c: TacetClient, first?: string): Promise<vo
       if (e.state === 'open' && s.noticeIsNetwork) say(s, '');
     }
     if (e.type === 'error') say(s, e.error.message);
-    if (e.type === 'message' && e.message.direction === 'in' && e.message.kind === 'text') {
+    if (e.type === 'message' && e.message.direction === 'in' && e.message.kind !== 'timer') {
       const from = e.message.conversationId;
       if (from !== s.current?.accountId) s.unread.set(from, (s.unread.get(from) ?? 0) + 1);
     }

@@ -1,7 +1,11 @@
 /** `tacet send`, `tacet receive`, `tacet timer`: the scriptable side of messaging. */
+import { resolve } from 'node:path';
 import type { ClientEvent, MessageRecord, TacetClient } from '@tacet/client';
 import { compareHistory, formatDuration, parseDuration } from '@tacet/client';
 import type { Command } from 'commander';
+import { formatSize } from '../attachments/format-size.js';
+import { progressBar } from '../attachments/progress-bar.js';
+import { saveReceived } from '../attachments/save-received.js';
 import { CliError } from '../cli-error.js';
 import { type GlobalOptions, withClient } from '../session.js';
 
@@ -12,8 +16,33 @@ async function senderName(c: TacetClient, id: string): Promise<string> {
   return (await c.contacts.byId(id))?.name ?? id;
 }
 
+/** Where `receive --save` puts files, and the profile directory for its private temporary files. */
+interface SaveTo {
+  dir: string;
+  profile: string;
+}
+
+/** Saves an attachment and prints its line: JSON {from, file, name, size, sha256} or a sentence. */
+async function printSaved(c: TacetClient, m: MessageRecord, json: boolean, to: SaveTo): Promise<void> {
+  const a = m.attachment;
+  if (!a) return;
+  await c.markDisplayed([m.id]);
+  const from = await senderName(c, m.conversationId);
+  const bar = json ? undefined : progressBar(`receiving ${a.fileName}`);
+  const saved = await saveReceived(c, m, to.dir, to.profile, (d, t) => bar?.update(d, t));
+  bar?.done();
+  if (json) {
+    const line = { from, file: saved.file, name: a.fileName, size: a.size, sha256: saved.sha256 };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  } else {
+    const caption = m.body ? `: ${m.body}` : '';
+    process.stdout.write(`${from} sent ${a.fileName} (${formatSize(a.size)})${caption} -> ${saved.file}\n`);
+  }
+}
+
 /** Prints one item; its countdown starts now (the recipient's "displayed"). */
-async function printItem(c: TacetClient, m: MessageRecord, json: boolean): Promise<void> {
+async function printItem(c: TacetClient, m: MessageRecord, json: boolean, save?: SaveTo): Promise<void> {
+  if (m.kind === 'attachment' && save) return printSaved(c, m, json, save);
   const [shown] = await c.markDisplayed([m.id]);
   const expiresAt = shown?.expiresAt ?? m.expiresAt;
   const secondsLeft = expiresAt === null ? null : Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
@@ -26,13 +55,15 @@ async function printItem(c: TacetClient, m: MessageRecord, json: boolean): Promi
       body: m.body,
       sentAt: new Date(m.sentAt).toISOString(),
       secondsLeft,
+      ...(m.attachment ? { name: m.attachment.fileName, size: m.attachment.size } : {}),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   } else if (m.kind === 'timer') {
     process.stdout.write(`${from} set the disappearing timer to ${formatDuration(m.timerSeconds)}\n`);
   } else {
     const left = secondsLeft === null ? '' : ` (disappears in ${secondsLeft}s)`;
-    process.stdout.write(`${from}: ${m.body}${left}\n`);
+    const file = m.attachment ? `[file ${m.attachment.fileName}, ${formatSize(m.attachment.size)}] ` : '';
+    process.stdout.write(`${from}: ${file}${m.body}${left}\n`);
   }
 }
 
@@ -91,14 +122,16 @@ export function registerMessageCommands(program: Command, g: () => GlobalOptions
     .description('take every message waiting on the server, print it, exit')
     .option('--wait <seconds>', 'if nothing is waiting, wait this long for the first message', '0')
     .option('--json', 'one JSON object per line')
-    .action(async (o: { wait: string; json?: boolean }) => {
+    .option('--save <dir>', 'save received files into this folder (checked before they appear there)')
+    .action(async (o: { wait: string; json?: boolean; save?: string }) => {
       const wait = Number(o.wait);
       if (!Number.isFinite(wait) || wait < 0) throw new CliError('--wait takes a number of seconds', 2);
-      await withClient(g(), async (c) => {
+      await withClient(g(), async (c, profile) => {
+        const save = o.save === undefined ? undefined : { dir: resolve(o.save), profile };
         const got = await collect(c, wait);
         // The senders' authenticated order, not the server's delivery order: a held-back message lands in its place.
         got.sort((a, b) => compareHistory(a, b, c.accountId));
-        for (const m of got) await printItem(c, m, o.json === true);
+        for (const m of got) await printItem(c, m, o.json === true, save);
       });
     });
 
