@@ -20,6 +20,7 @@ const CODES: Partial<Record<ClientError['code'], number>> = {
   NotRegistered: 2,
   AlreadyRegistered: 2,
   UnknownContact: 2,
+  NoSuchAccount: 2,
   DuplicateContact: 2,
   InvalidName: 2,
   InvalidAccountId: 2,

@@ -75,6 +75,12 @@ describe('tacet (scriptable)', { timeout: 60_000 }, () => {
     const a = await tacet(['--profile', alice, 'safety-number', 'bob']);
     const b = await tacet(['--profile', bob, 'safety-number', 'alice']);
     expect(a.code, a.stderr).toBe(0);
+    // Signal's layout, as on the web: 3 rows of 4 groups of 5 digits.
+    expect(a.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^(\d{5} ){3}\d{5}$/),
+      expect.stringMatching(/^(\d{5} ){3}\d{5}$/),
+      expect.stringMatching(/^(\d{5} ){3}\d{5}$/),
+    ]);
     const digits = a.stdout.replace(/\s/g, '');
     expect(digits).toMatch(/^\d{60}$/);
     expect(b.stdout.replace(/\s/g, '')).toBe(digits);

@@ -159,12 +159,54 @@ export class TacetClient {
     return this.#stores.identities.getIdentityKeyPair();
   }
 
+  /**
+   * Adds a contact after asking the server that the account exists (without
+   * claiming a prekey), so a mistyped or deleted id is refused here instead of
+   * leaving a first message stuck in "sending".
+   */
   async addContact(accountId: string, name: string): Promise<Contact> {
     const { contact, writes } = await this.contacts.prepareAdd(accountId, name, this.#clock.now());
     if (contact.accountId === this.accountId)
-      throw new ClientError('InvalidAccountId', 'that is your own id');
+      throw new ClientError(
+        'InvalidAccountId',
+        'that is your own id; add the id of the person you want to talk to',
+      );
+    if (!(await this.#net.accountExists(contact.accountId))) {
+      throw new ClientError(
+        'NoSuchAccount',
+        `no such account: nobody on this server has the id ${contact.accountId}; check it with the person`,
+      );
+    }
     await this.store.apply({ records: writes });
     return contact;
+  }
+
+  /** Gives a contact a new local name. */
+  async renameContact(nameOrId: string, name: string): Promise<Contact> {
+    const { contact, writes } = await this.contacts.prepareRename(nameOrId, name);
+    await this.store.apply({ records: writes });
+    return contact;
+  }
+
+  /**
+   * Forgets a contact and shreds the conversation: every message (row and
+   * key) and every unsent item to them go in one batch. Emits `expired` with
+   * the shredded ids so screens drop them.
+   */
+  async deleteContact(nameOrId: string): Promise<void> {
+    const ids = await this.#net.exclusive(async () => {
+      const c = await this.contacts.get(nameOrId);
+      const messages = await this.store.listMessages(c.accountId, 0); // 0: expired-but-unreaped ones too
+      const outbox = (await this.store.listOutbox()).filter((o) => o.recipient === c.accountId);
+      await this.store.apply({
+        // The pinned identity key and any unaccepted change stay: re-adding must not launder a key change.
+        records: this.contacts.removals(c),
+        deleteMessages: messages.map((m) => m.id),
+        deleteOutbox: outbox.map((o) => o.id),
+      });
+      return messages.map((m) => m.id);
+    });
+    this.#events.emit({ type: 'expired', ids });
   }
 
   /**

@@ -33,11 +33,25 @@ export function canonicalAccountId(text: string): string {
   try {
     return formatAccountId(parseAccountId(text));
   } catch (e) {
-    throw new ClientError('InvalidAccountId', `"${text}" is not a tacet id: ${(e as Error).message}`);
+    // The parser's own words ("check character is wrong") mean nothing to a person; say what to do.
+    throw new ClientError(
+      'InvalidAccountId',
+      `"${text}" is not a tacet id: it looks mistyped (an id is 27 letters and digits; the last one checks the others). Copy it again from the person`,
+      { reason: (e as Error).message },
+    );
   }
 }
 
 const NAME_RE = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
+
+function checkName(name: string): void {
+  if (!NAME_RE.test(name)) {
+    throw new ClientError(
+      'InvalidName',
+      `"${name}" is not a usable name: start with a letter or digit; then letters, digits, space, . _ - (64 at most)`,
+    );
+  }
+}
 
 /** Reads contacts and prepares their writes (the caller applies them). */
 export class Contacts {
@@ -81,27 +95,48 @@ export class Contacts {
   /** Validates a new contact and returns it with the writes that store it. */
   async prepareAdd(accountIdText: string, name: string, now: number) {
     const accountId = canonicalAccountId(accountIdText);
-    if (!NAME_RE.test(name)) {
+    checkName(name);
+    const old = await this.byId(accountId);
+    // Adding a known id again used to rename it silently; renaming is its own, explicit step.
+    if (old) {
       throw new ClientError(
-        'InvalidName',
-        `"${name}" is not a usable name: letters, digits, space, . _ - (max 64)`,
+        'DuplicateContact',
+        `that id is already in your contacts as "${old.name}"; rename it instead (tacet rename ${old.name} NEWNAME)`,
       );
     }
-    const clash = await this.#store.getRecord(NS_NAME, name.toLowerCase());
-    if (clash && td.decode(clash) !== accountId) {
-      throw new ClientError('DuplicateContact', `the name "${name}" is already taken by another contact`);
-    }
-    const old = await this.byId(accountId);
-    const contact: Contact = old
-      ? { ...old, name }
-      : { accountId, name, timerSeconds: DEFAULT_TIMER_SECONDS, addedAt: now };
+    await this.#nameFree(name, accountId);
+    const contact: Contact = { accountId, name, timerSeconds: DEFAULT_TIMER_SECONDS, addedAt: now };
+    return { contact, writes: this.writes(contact) };
+  }
+
+  /** Validates a new name for an existing contact and returns the writes that rename it. */
+  async prepareRename(nameOrId: string, name: string) {
+    const old = await this.get(nameOrId);
+    checkName(name);
+    await this.#nameFree(name, old.accountId);
+    const contact: Contact = { ...old, name };
     const writes = [
-      ...(old && old.name.toLowerCase() !== name.toLowerCase()
+      ...(old.name.toLowerCase() !== name.toLowerCase()
         ? [{ ns: NS_NAME, key: old.name.toLowerCase(), value: null }]
         : []),
       ...this.writes(contact),
     ];
     return { contact, writes };
+  }
+
+  /** The writes that forget a contact (its messages are the caller's to delete). */
+  removals(c: Contact) {
+    return [
+      { ns: NS_CONTACT, key: c.accountId, value: null },
+      { ns: NS_NAME, key: c.name.toLowerCase(), value: null },
+    ];
+  }
+
+  async #nameFree(name: string, accountId: string): Promise<void> {
+    const clash = await this.#store.getRecord(NS_NAME, name.toLowerCase());
+    if (clash && td.decode(clash) !== accountId) {
+      throw new ClientError('DuplicateContact', `the name "${name}" is already taken by another contact`);
+    }
   }
 
   /** Record writes that store `c` (name index included). */

@@ -10,6 +10,7 @@ export type ClientErrorCode =
   | 'NotRegistered'
   | 'AlreadyRegistered'
   | 'UnknownContact'
+  | 'NoSuchAccount'
   | 'DuplicateContact'
   | 'InvalidName'
   | 'InvalidAccountId'

@@ -16,6 +16,7 @@ export { MAX_TEXT_LENGTH } from './content/content.js';
 export * from './errors.js';
 export type { ClientEvent, ClientListener } from './events.js';
 export { compareHistory, type SettingVersion } from './messenger/ordering.js';
+export { safetyNumberRows } from './safety-number.js';
 export type { KdfParams, PassphraseKdf } from './store/at-rest.js';
 export type * from './store/types.js';
 export * from './timers/index.js';

@@ -32,3 +32,13 @@ export function safetyNumber(
   });
   return { digits: fp.displayable.toString(), scannable: fp.scannable.serialize() };
 }
+
+/**
+ * The one layout every screen uses, Signal's: 12 groups of 5 digits in
+ * 3 rows of 4, read left to right, so two people compare them the same way.
+ * @example safetyNumberRows(digits).map((row) => row.join(' ')).join('\n')
+ */
+export function safetyNumberRows(digits: string): string[][] {
+  const groups = digits.match(/.{1,5}/g) ?? [];
+  return [groups.slice(0, 4), groups.slice(4, 8), groups.slice(8, 12)];
+}

@@ -78,7 +78,7 @@ it('registers, then unlocks only with the passphrase', async () => {
   await page.getByRole('button', { name: 'Unlock' }).click();
   await page
     .getByRole('alert')
-    .getByText(/wrong passphrase/i)
+    .getByText('That passphrase is not right. Check it and try again.')
     .waitFor({ timeout: 20_000 });
   await page.getByLabel('Passphrase', { exact: true }).fill('a long passphrase');
   await page.getByRole('button', { name: 'Unlock' }).click();

@@ -1,6 +1,6 @@
 /** `tacet add`, `tacet contacts`, `tacet safety-number`, `tacet verify`. */
 import type { Contact, TacetClient } from '@tacet/client';
-import { formatDuration } from '@tacet/client';
+import { formatDuration, safetyNumberRows } from '@tacet/client';
 import type { Command } from 'commander';
 import { terminalQr } from '../qr.js';
 import { type GlobalOptions, withClient } from '../session.js';
@@ -21,6 +21,29 @@ export function registerContactCommands(program: Command, g: () => GlobalOptions
       await withClient(g(), async (c) => {
         const contact = await c.addContact(id, name);
         process.stdout.write(`added ${contact.name} (${contact.accountId})\n`);
+      });
+    });
+
+  program
+    .command('rename')
+    .description('give a contact a new name')
+    .argument('<name>', 'their current name (or id)')
+    .argument('<new-name>')
+    .action(async (name: string, newName: string) => {
+      await withClient(g(), async (c) => {
+        const contact = await c.renameContact(name, newName);
+        process.stdout.write(`${name} is now ${contact.name}\n`);
+      });
+    });
+
+  program
+    .command('remove')
+    .description('delete a contact and shred your conversation with them')
+    .argument('<name>')
+    .action(async (name: string) => {
+      await withClient(g(), async (c) => {
+        await c.deleteContact(name);
+        process.stdout.write(`removed ${name}; the conversation was shredded\n`);
       });
     });
 
@@ -47,8 +70,11 @@ export function registerContactCommands(program: Command, g: () => GlobalOptions
     .action(async (name: string) => {
       await withClient(g(), async (c) => {
         const sn = await c.safetyNumber(name);
-        const groups = sn.digits.match(/.{5}/g) ?? [];
-        process.stdout.write(`${groups.slice(0, 6).join(' ')}\n${groups.slice(6).join(' ')}\n`);
+        process.stdout.write(
+          `${safetyNumberRows(sn.digits)
+            .map((row) => row.join(' '))
+            .join('\n')}\n`,
+        );
         if (sn.changed)
           process.stderr.write(`${name}'s safety number has CHANGED since you last accepted it.\n`);
         if (process.stdout.isTTY || process.env.TACET_QR) process.stdout.write(await terminalQr(sn.digits));

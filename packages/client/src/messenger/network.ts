@@ -308,6 +308,17 @@ export class Network {
     });
   }
 
+  /** Whether the server has an account with this id (the identity lookup: consumes no prekey). */
+  async accountExists(accountId: string): Promise<boolean> {
+    try {
+      await this.#api.identityKey(accountId);
+      return true;
+    } catch (e) {
+      if (e instanceof ClientError && e.data.code === 'not_found') return false;
+      throw e;
+    }
+  }
+
   /** Tops up one-time prekeys and rotates the signed prekey when due. */
   upkeep(): Promise<void> {
     return runUpkeep(this.#o.stores, this.#o.store, this.#api, this.#lock, this.#o.clock.now());

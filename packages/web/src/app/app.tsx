@@ -25,7 +25,12 @@ export function App({ launcher }: { launcher: Launcher }) {
       {service ? (
         <MainScreen service={service} />
       ) : hasAccount === null ? null : (
-        <Welcome launcher={launcher} hasAccount={hasAccount} onOpen={setService} />
+        <Welcome
+          launcher={launcher}
+          hasAccount={hasAccount}
+          onOpen={setService}
+          onWiped={() => setHasAccount(false)}
+        />
       )}
     </>
   );

@@ -1,6 +1,7 @@
 /** The list of conversations and the form that adds a contact by id. */
 import { useState } from 'preact/hooks';
 import { formatTimer } from './format.js';
+import { humanError } from './human-error.js';
 import { TimerIcon } from './icons.js';
 import type { ChatService, ContactView } from './service.js';
 
@@ -9,8 +10,8 @@ export interface ChatListProps {
   service: ChatService;
   contacts: readonly ContactView[];
   selected: string | null;
-  /** Conversations with new incoming items. */
-  unread: ReadonlySet<string>;
+  /** Unread incoming messages per conversation. */
+  unread: ReadonlyMap<string, number>;
   onSelect: (id: string) => void;
 }
 
@@ -27,7 +28,7 @@ function AddContact({ service, onAdded }: { service: ChatService; onAdded: (id: 
       setId('');
       setName('');
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(humanError(err));
     }
   };
   return (
@@ -77,9 +78,10 @@ export function ChatList({ service, contacts, selected, unread, onSelect }: Chat
               data-contact={c.name}
             >
               <span class="name">{c.name}</span>
-              {unread.has(c.id) && (
-                <span class="badge new" data-testid="unread">
-                  new
+              {(unread.get(c.id) ?? 0) > 0 && (
+                <span class="badge new" data-testid="unread" title="unread messages">
+                  {unread.get(c.id)}
+                  <span class="visually-hidden"> unread</span>
                 </span>
               )}
               {c.verified && (

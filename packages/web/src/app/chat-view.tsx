@@ -5,6 +5,8 @@
  */
 import type { MessageRecord } from '@tacet/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { Composer } from './composer.js';
+import { ContactActions } from './contact-actions.js';
 import { formatTimer, TIMER_CHOICES } from './format.js';
 import { MessageItem } from './message-item.js';
 import { SafetyDialog } from './safety-dialog.js';
@@ -62,48 +64,6 @@ function KeyChangeWarning({ service, contact }: ChatViewProps) {
   );
 }
 
-function Composer({ service, contact }: ChatViewProps) {
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    if (!text.trim()) return;
-    setError(null);
-    try {
-      await service.send(contact.id, text);
-      setText('');
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  };
-  return (
-    <form class="composer" onSubmit={submit}>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      <label class="visually-hidden" for="composer-input">
-        Message to {contact.name}
-      </label>
-      <input
-        id="composer-input"
-        name="message"
-        autoComplete="off"
-        maxLength={4000}
-        value={text}
-        onInput={(e) => setText(e.currentTarget.value)}
-        placeholder={
-          contact.identityChanged ? 'Sending paused: safety number changed' : `Message ${contact.name}`
-        }
-      />
-      <button type="submit" disabled={contact.identityChanged}>
-        Send
-      </button>
-    </form>
-  );
-}
-
 /** @example <ChatView service={s} contact={c} /> */
 export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?: () => void }) {
   const now = useNow();
@@ -150,6 +110,7 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
         <button type="button" onClick={() => setShowSafety(true)}>
           Safety number
         </button>
+        <ContactActions service={service} contact={contact} onDeleted={onBack} />
       </header>
       {contact.identityChanged && <KeyChangeWarning service={service} contact={contact} />}
       <ol

@@ -37,8 +37,3 @@ export const TIMER_CHOICES: readonly number[] = [
 export function formatClock(ms: number): string {
   return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
-
-/** 60 digits as 12 groups of 5, the way people read them out. */
-export function groupDigits(digits: string): string[] {
-  return digits.match(/.{1,5}/g) ?? [];
-}

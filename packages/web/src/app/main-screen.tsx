@@ -4,7 +4,10 @@ import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
 import { IdDialog } from './id-dialog.js';
 import type { ChatService, ConnectionState, ContactView } from './service.js';
+import { useSettings } from './settings.js';
+import { SettingsDialog } from './settings-dialog.js';
 import { useReloading } from './use-reloading.js';
+import { useUnread } from './use-unread.js';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
   online: 'Connected',
@@ -36,31 +39,15 @@ function useConnection(service: ChatService): ConnectionState {
   return state;
 }
 
-/** Conversations with items that arrived while another one was open. */
-function useUnread(service: ChatService, selected: string | null): ReadonlySet<string> {
-  const [unread, setUnread] = useState<ReadonlySet<string>>(new Set());
-  useEffect(
-    () =>
-      service.subscribe((e) => {
-        if (e.type === 'messages' && e.arrived && e.contactId !== selected) {
-          setUnread((u) => new Set([...u, e.contactId]));
-        }
-      }),
-    [service, selected],
-  );
-  useEffect(() => {
-    if (selected) setUnread((u) => new Set([...u].filter((id) => id !== selected)));
-  }, [selected]);
-  return unread;
-}
-
 /** @example <MainScreen service={service} /> */
 export function MainScreen({ service }: { service: ChatService }) {
   const contacts = useContacts(service);
   const connection = useConnection(service);
   const [selected, setSelected] = useState<string | null>(null);
   const [showId, setShowId] = useState(false);
-  const unread = useUnread(service, selected);
+  const [showSettings, setShowSettings] = useState(false);
+  const [settings, saveSettings] = useSettings();
+  const unread = useUnread(service, selected, contacts, settings);
   const contact = contacts.find((c) => c.id === selected) ?? null;
 
   return (
@@ -72,6 +59,9 @@ export function MainScreen({ service }: { service: ChatService }) {
         </p>
         <button type="button" onClick={() => setShowId(true)}>
           My id
+        </button>
+        <button type="button" onClick={() => setShowSettings(true)}>
+          Settings
         </button>
       </header>
       <div class={contact ? 'panes has-chat' : 'panes'}>
@@ -91,6 +81,9 @@ export function MainScreen({ service }: { service: ChatService }) {
         </main>
       </div>
       {showId && <IdDialog accountId={service.accountId} onClose={() => setShowId(false)} />}
+      {showSettings && (
+        <SettingsDialog settings={settings} onChange={saveSettings} onClose={() => setShowSettings(false)} />
+      )}
     </div>
   );
 }

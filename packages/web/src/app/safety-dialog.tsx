@@ -2,9 +2,10 @@
  * The safety number of a conversation, as digits and as a QR code, with
  * "mark verified" once the person has compared it with the contact.
  */
+import { safetyNumberRows } from '@tacet/client';
 import { useEffect, useState } from 'preact/hooks';
 import { Dialog } from './dialog.js';
-import { groupDigits } from './format.js';
+import { humanError } from './human-error.js';
 import { QrCode } from './qr-code.js';
 import type { ChatService, ContactView, SafetyNumberView } from './service.js';
 
@@ -20,7 +21,7 @@ export function SafetyDialog({ service, contact, onClose }: SafetyDialogProps) {
   const [safety, setSafety] = useState<SafetyNumberView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    service.safetyNumber(contact.id).then(setSafety, (err: unknown) => setError(String(err)));
+    service.safetyNumber(contact.id).then(setSafety, (err: unknown) => setError(humanError(err)));
   }, [service, contact.id]);
 
   return (
@@ -33,8 +34,13 @@ export function SafetyDialog({ service, contact, onClose }: SafetyDialogProps) {
       {safety && (
         <>
           <p class="safety-digits" data-testid="safety-digits">
-            {groupDigits(safety.digits).map((g, i) => (
-              <span key={i}>{g}</span>
+            {/* Signal's layout, the same as `tacet safety-number`: 3 rows of 4 groups of 5. */}
+            {safetyNumberRows(safety.digits).map((row, r) => (
+              <span class="row" key={r}>
+                {row.map((g, i) => (
+                  <span key={i}>{g}</span>
+                ))}
+              </span>
             ))}
           </p>
           <QrCode value={safety.qr} label={`QR code of the safety number with ${contact.name}`} />

@@ -39,7 +39,11 @@ export interface ChatService {
   readonly accountId: string;
   connection(): ConnectionState;
   listContacts(): Promise<ContactView[]>;
+  /** Refuses an id the server does not know ("no such account"), without claiming a prekey. */
   addContact(id: string, name: string): Promise<void>;
+  renameContact(contactId: string, name: string): Promise<void>;
+  /** Forgets the contact and shreds the conversation. */
+  deleteContact(contactId: string): Promise<void>;
   /** Conversation items, oldest first, expired ones excluded. */
   listMessages(contactId: string): Promise<MessageRecord[]>;
   send(contactId: string, text: string): Promise<void>;
@@ -60,4 +64,6 @@ export interface Launcher {
   /** Creates an account; `onProgress` gets the share of the proof-of-work done (0..1, may pass 1). */
   register(passphrase: string, onProgress: (fraction: number) => void): Promise<ChatService>;
   unlock(passphrase: string): Promise<ChatService>;
+  /** "Forgot passphrase — start over": deletes this browser's profile (account keys and messages). */
+  wipe(): Promise<void>;
 }

@@ -3,21 +3,28 @@
  * progress bar) or unlock the one this browser holds.
  */
 import { useState } from 'preact/hooks';
+import { humanError } from './human-error.js';
+import { InsecureContext } from './insecure-context.js';
 import type { ChatService, Launcher } from './service.js';
+import { StartOver } from './start-over.js';
 
 /** Props: the launcher and what to do with the opened service. */
 export interface WelcomeProps {
   launcher: Launcher;
   hasAccount: boolean;
   onOpen: (service: ChatService) => void;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  /** The profile was wiped ("start over"): show account creation. */
+  onWiped: () => void;
 }
 
 /** @example <Welcome launcher={launcher} hasAccount={false} onOpen={setService} /> */
-export function Welcome({ launcher, hasAccount, onOpen }: WelcomeProps) {
+export function Welcome(props: WelcomeProps) {
+  // Without a secure context there is no service worker (bundle pinning) and no WebCrypto (key shredding).
+  if (!globalThis.isSecureContext) return <InsecureContext />;
+  return <WelcomeForm {...props} />;
+}
+
+function WelcomeForm({ launcher, hasAccount, onOpen, onWiped }: WelcomeProps) {
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
@@ -36,7 +43,7 @@ export function Welcome({ launcher, hasAccount, onOpen }: WelcomeProps) {
         onOpen(await launcher.register(passphrase, setProgress));
       }
     } catch (err) {
-      setError(errorText(err));
+      setError(humanError(err));
       setProgress(null);
       setBusy(false);
     }
@@ -92,6 +99,7 @@ export function Welcome({ launcher, hasAccount, onOpen }: WelcomeProps) {
           </p>
         )}
       </form>
+      {hasAccount && <StartOver launcher={launcher} onWiped={onWiped} />}
     </main>
   );
 }

@@ -37,6 +37,8 @@ export function createSdkLauncher(serverUrl: string): Launcher {
       }
     },
 
+    wipe: () => deleteProfile(PROFILE),
+
     async unlock(passphrase) {
       // User Timing entries (local only) let bench/web.ts split the passphrase KDF from the app's own work.
       const start = performance.now();

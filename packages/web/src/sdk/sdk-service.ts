@@ -50,6 +50,15 @@ export function startSdkService(client: TacetClient): ChatService {
       await client.addContact(id, name);
       emit({ type: 'contacts' });
     },
+    async renameContact(contactId, name) {
+      await client.renameContact(contactId, name);
+      emit({ type: 'contacts' });
+    },
+    async deleteContact(contactId) {
+      await client.deleteContact(contactId);
+      emit({ type: 'contacts' });
+      emit({ type: 'messages', contactId });
+    },
     listMessages: (contactId) => client.messages(contactId),
     async send(contactId, text) {
       try {
@@ -104,7 +113,7 @@ function onClientEvent(
       emit({
         type: 'messages',
         contactId: e.message.conversationId,
-        arrived: e.type === 'message' && e.message.direction === 'in',
+        arrived: e.type === 'message' && e.message.direction === 'in' && e.message.kind === 'text',
       });
       if (e.message.kind === 'timer') emit({ type: 'contacts' });
       break;

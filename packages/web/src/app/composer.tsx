@@ -1,0 +1,91 @@
+/**
+ * The message composer: a text area that grows with its text. Enter sends,
+ * Shift+Enter breaks the line. The whole protocol limit (16,384 characters)
+ * is allowed; a counter appears near it, and beyond it sending is refused
+ * with a clear reason. Nothing is ever cut silently.
+ */
+import { MAX_TEXT_LENGTH } from '@tacet/client';
+import { useState } from 'preact/hooks';
+import { humanError } from './human-error.js';
+import type { ChatService, ContactView } from './service.js';
+
+/** The counter shows once this many characters are left. */
+const COUNTER_FROM = 1_000;
+const fmt = (n: number) => n.toLocaleString('en');
+
+export interface ComposerProps {
+  service: ChatService;
+  contact: ContactView;
+}
+
+/** @example <Composer service={s} contact={c} /> */
+export function Composer({ service, contact }: ComposerProps) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const length = text.length;
+  const over = length > MAX_TEXT_LENGTH;
+  const blocked = contact.identityChanged || over;
+
+  const submit = async (event?: Event) => {
+    event?.preventDefault();
+    if (!text.trim() || blocked) return;
+    setError(null);
+    // Cleared at once, not after the server's ack: what is typed meanwhile must not be wiped.
+    const sending = text;
+    setText('');
+    try {
+      await service.send(contact.id, sending);
+    } catch (err) {
+      setError(humanError(err));
+      setText((now) => (now === '' ? sending : now));
+    }
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+  return (
+    <form class="composer" onSubmit={submit}>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {over && (
+        <p class="error" role="alert" data-testid="too-long">
+          This message is {fmt(length)} characters long; one message can hold at most {fmt(MAX_TEXT_LENGTH)}.
+          Shorten it by {fmt(length - MAX_TEXT_LENGTH)} or send it in parts.
+        </p>
+      )}
+      <label class="visually-hidden" for="composer-input">
+        Message to {contact.name}
+      </label>
+      <textarea
+        id="composer-input"
+        name="message"
+        rows={Math.min(8, text.split('\n').length)}
+        autoComplete="off"
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+        aria-describedby="composer-hint"
+        placeholder={
+          contact.identityChanged ? 'Sending paused: safety number changed' : `Message ${contact.name}`
+        }
+      />
+      <span id="composer-hint" class="visually-hidden">
+        Enter sends; Shift+Enter starts a new line.
+      </span>
+      {MAX_TEXT_LENGTH - length < COUNTER_FROM && (
+        <span class={over ? 'counter over' : 'counter'} data-testid="counter" aria-live="polite">
+          {fmt(length)} / {fmt(MAX_TEXT_LENGTH)}
+        </span>
+      )}
+      <button type="submit" disabled={blocked}>
+        Send
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * Renaming a contact and deleting one. Deleting asks first and shreds the
+ * whole conversation (messages and their keys) from this browser.
+ */
+import { useState } from 'preact/hooks';
+import { Dialog } from './dialog.js';
+import { humanError } from './human-error.js';
+import type { ChatService, ContactView } from './service.js';
+
+export interface ContactActionsProps {
+  service: ChatService;
+  contact: ContactView;
+  /** After deleting: leave the conversation. */
+  onDeleted?: () => void;
+}
+
+function RenameDialog({ service, contact, onClose }: ContactActionsProps & { onClose: () => void }) {
+  const [name, setName] = useState(contact.name);
+  const [error, setError] = useState<string | null>(null);
+  const save = async (event: Event) => {
+    event.preventDefault();
+    try {
+      await service.renameContact(contact.id, name.trim());
+      onClose();
+    } catch (err) {
+      setError(humanError(err));
+    }
+  };
+  return (
+    <Dialog title={`Rename ${contact.name}`} onClose={onClose} testId="rename-dialog">
+      <form onSubmit={save}>
+        <label>
+          New name (only you see it)
+          <input
+            name="new-name"
+            required
+            maxLength={64}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit">Save name</button>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteDialog({
+  service,
+  contact,
+  onClose,
+  onDeleted,
+}: ContactActionsProps & { onClose: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const remove = async () => {
+    try {
+      await service.deleteContact(contact.id);
+      onClose();
+      onDeleted?.();
+    } catch (err) {
+      setError(humanError(err));
+    }
+  };
+  return (
+    <Dialog title={`Delete ${contact.name}?`} onClose={onClose} testId="delete-dialog">
+      <p>
+        This removes {contact.name} from your contacts and shreds your whole conversation with them from this
+        browser. It cannot be undone. They are not told.
+      </p>
+      <button type="button" class="danger" onClick={remove}>
+        Delete and shred
+      </button>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}
+
+/** @example <ContactActions service={s} contact={c} onDeleted={back} /> */
+export function ContactActions(props: ContactActionsProps) {
+  const [open, setOpen] = useState<'rename' | 'delete' | null>(null);
+  const close = () => setOpen(null);
+  return (
+    <>
+      <button type="button" onClick={() => setOpen('rename')}>
+        Rename
+      </button>
+      <button type="button" onClick={() => setOpen('delete')}>
+        Delete
+      </button>
+      {open === 'rename' && <RenameDialog {...props} onClose={close} />}
+      {open === 'delete' && <DeleteDialog {...props} onClose={close} />}
+    </>
+  );
+}
