@@ -56,7 +56,8 @@ export async function withClient<T>(
   try {
     return await fn(client, dir);
   } finally {
-    const next = await store.nextExpiry().catch(() => null);
+    // The client's view: it includes deadlines set by writes it commits only on close.
+    const next = await client.store.nextExpiry().catch(() => null);
     await client.close();
     if (next !== null) ensureReaper(dir);
   }

@@ -26,6 +26,7 @@ import { deviceIds, identityUntrusted, untrustedError } from './messenger/peer-c
 import { type SafetyNumber, safetyNumber } from './safety-number.js';
 import { ProtocolStores } from './sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord } from './store/types.js';
+import { WriteBehindStore } from './store/write-behind.js';
 import { type Clock, systemClock } from './timers/clock.js';
 import { isValidTimer } from './timers/duration.js';
 import { ExpiryScheduler } from './timers/expiry-scheduler.js';
@@ -78,9 +79,14 @@ export class TacetClient {
   readonly #net: Network;
   readonly #files: AttachmentTransfers;
 
-  private constructor(opts: TacetClientOptions, account: AccountInfo, stores: ProtocolStores) {
-    this.store = opts.store;
+  private constructor(opts: TacetClientOptions, account: AccountInfo) {
+    // Everything reads and writes through the overlay of deferred writes, so all see the same state.
+    const store = new WriteBehindStore(opts.store, {
+      onError: (error) => this.#events.emit({ type: 'error', error }),
+    });
+    this.store = store;
     this.account = account;
+    const stores = new ProtocolStores(store);
     this.#stores = stores;
     this.#clock = opts.clock ?? systemClock;
     this.contacts = new Contacts(this.store);
@@ -101,7 +107,7 @@ export class TacetClient {
       opts.shredFile,
     );
     this.#net = new Network({
-      store: this.store,
+      store,
       stores,
       contacts: this.contacts,
       account,
@@ -125,7 +131,7 @@ export class TacetClient {
       undefined,
       opts.solvePow,
     );
-    return TacetClient.#start(opts, account, stores);
+    return TacetClient.#start(opts, account);
   }
 
   /** Opens a registered profile; throws NotRegistered on an empty one. */
@@ -137,11 +143,11 @@ export class TacetClient {
         'this profile has no account yet; run: tacet register --server URL',
       );
     }
-    return TacetClient.#start(opts, account, new ProtocolStores(opts.store));
+    return TacetClient.#start(opts, account);
   }
 
-  static async #start(opts: TacetClientOptions, account: AccountInfo, stores: ProtocolStores) {
-    const c = new TacetClient(opts, account, stores);
+  static async #start(opts: TacetClientOptions, account: AccountInfo) {
+    const c = new TacetClient(opts, account);
     await c.#scheduler.poke();
     return c;
   }

@@ -8,11 +8,12 @@ import { MAX_ACK_IDS } from '@tacet/wire';
 import type { Contacts } from '../contacts.js';
 import type { ClientEvent } from '../events.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
-import type { ClientStore, OutboxItem } from '../store/types.js';
+import type { OutboxItem } from '../store/types.js';
+import type { WriteBehindStore } from '../store/write-behind.js';
 import type { Clock } from '../timers/clock.js';
 import type { Connection, IncomingEnvelope } from '../transport/connection.js';
 import type { Mutex } from '../util.js';
-import { newInboxBatch, receiptWrites, receiveEnvelope, toWriteBatch } from './inbox.js';
+import { type InboxBatch, newInboxBatch, receiptWrites, receiveEnvelope, toWriteBatch } from './inbox.js';
 import type { IdentityDirectory } from './peer-crypto.js';
 import type { RetryLimiter } from './retry.js';
 
@@ -27,7 +28,7 @@ const GROUP = 256;
 const BACKLOG_FILL_MS = 15;
 
 export interface InboxQueueOptions {
-  readonly store: ClientStore;
+  readonly store: WriteBehindStore;
   readonly stores: ProtocolStores;
   readonly directory: IdentityDirectory;
   readonly contacts: Contacts;
@@ -118,19 +119,41 @@ export class InboxQueue {
     };
     const events: ClientEvent[] = [];
     const acks = new Map<Connection, Uint8Array[]>();
+    const sendAcks = () => {
+      for (const [conn, ids] of acks) {
+        for (let i = 0; i < ids.length; i += MAX_ACK_IDS) conn.ack(ids.slice(i, i + MAX_ACK_IDS));
+      }
+    };
+    let deferred = false;
     await o.lock.run(async () => {
       for (const { conn, e } of group) {
         const r = await receiveEnvelope(ctx, e);
         events.push(...r.events);
-        if (r.ack) acks.set(conn, [...(acks.get(conn) ?? []), e.id]);
+        if (!r.ack) continue;
+        const ids = acks.get(conn);
+        if (ids) ids.push(e.id);
+        else acks.set(conn, [e.id]);
       }
       receiptWrites(batch, o.pendingReceipts, ctx.now);
-      await o.store.apply(toWriteBatch(batch, o.stores.takeWrites(), o.contacts));
+      const writes = toWriteBatch(batch, o.stores.takeWrites(), o.contacts);
+      // Only receipts (delivery marks): they ride on the next commit, and the acks wait for it.
+      deferred = onlyReceipts(batch, events);
+      if (deferred) o.store.defer(writes, sendAcks);
+      else await o.store.apply(writes);
     });
-    for (const [conn, ids] of acks) {
-      for (let i = 0; i < ids.length; i += MAX_ACK_IDS) conn.ack(ids.slice(i, i + MAX_ACK_IDS));
-    }
+    if (!deferred) sendAcks();
     for (const ev of events) o.emit(ev);
     o.afterCommit(events.length > 0);
   }
+}
+
+/** Whether a processed group changed nothing but delivery marks of our own messages. */
+function onlyReceipts(b: InboxBatch, events: readonly ClientEvent[]): boolean {
+  return (
+    b.putOutbox.length === 0 &&
+    b.records.length === 0 &&
+    b.contacts.size === 0 &&
+    b.putMessages.every((m) => m.direction === 'out') &&
+    events.every((e) => e.type === 'updated')
+  );
 }

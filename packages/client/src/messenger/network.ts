@@ -14,7 +14,8 @@ import { pad } from '../content/padding.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
-import type { ClientStore, OutboxItem } from '../store/types.js';
+import type { OutboxItem } from '../store/types.js';
+import type { WriteBehindStore } from '../store/write-behind.js';
 import type { Clock } from '../timers/clock.js';
 import { startSenderCountdown } from '../timers/sender-countdown.js';
 import { Connection, type WebSocketFactory } from '../transport/connection.js';
@@ -34,7 +35,8 @@ const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
 
 export interface NetworkOptions {
-  readonly store: ClientStore;
+  /** Cleanup after a server ack is deferred to the next commit (store/write-behind.ts). */
+  readonly store: WriteBehindStore;
   readonly stores: ProtocolStores;
   readonly contacts: Contacts;
   readonly account: AccountInfo;
@@ -245,7 +247,8 @@ export class Network {
       m && m.status === 'pending'
         ? startSenderCountdown({ ...m, status: 'sent' as const }, this.#o.clock.now())
         : undefined;
-    await this.#o.store.apply({ deleteOutbox: [item.id], putMessages: sent ? [sent] : [] });
+    // Not a commit of its own: lost in a crash, the item is sent again and the copy dropped by content id.
+    this.#o.store.defer({ deleteOutbox: [item.id], putMessages: sent ? [sent] : [] });
     if (sent) this.#o.emit({ type: 'updated', message: sent });
     if (sent?.expiresAt != null) this.#o.onStored();
   }

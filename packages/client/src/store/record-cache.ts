@@ -25,7 +25,7 @@ export class RecordCache {
   /** A copy of the cached value; null = known absent; undefined = not cached. */
   get(ns: string, key: string): Uint8Array | null | undefined {
     const v = this.#entries.get(slot(ns, key));
-    return v === undefined ? undefined : v && v.slice();
+    return v === undefined || v === null ? v : v.slice();
   }
 
   /** Remembers what a read found, unless a commit happened since `epoch`. */
@@ -37,7 +37,7 @@ export class RecordCache {
   /** After a commit: its records as they now are on disk. */
   committed(records: ReadonlyArray<{ ns: string; key: string; value: Uint8Array | null }>): void {
     this.#epoch++;
-    for (const r of records) this.#put(slot(r.ns, r.key), r.value && r.value.slice());
+    for (const r of records) this.#put(slot(r.ns, r.key), r.value === null ? null : r.value.slice());
   }
 
   /** After a failed commit: what it may have touched is read afresh. */
