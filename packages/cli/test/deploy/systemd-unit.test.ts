@@ -1,12 +1,13 @@
 /**
  * deploy/: the systemd unit passes `systemd-analyze verify` with no warning
  * (an unknown or misspelt directive is only a warning there, so any output
- * fails), carries the hardening issue 15 asks for, and the example config it
+ * fails), rates at most 2.0 on `systemd-analyze security` (0 is locked down,
+ * 10 is a unit with no hardening), carries the hardening issue 15 asks for, and the example config it
  * starts with loads. The verify test is skipped only where systemd-analyze is
  * not installed (it is on Debian with systemd).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,20 @@ describe('deploy/tacet.service', () => {
     );
     expect(result.output).toBe('');
     expect(result.code).toBe(0);
+  });
+
+  it.skipIf(!hasSystemdAnalyze())('rates as exposed at most 2.0 by systemd-analyze security', async () => {
+    const copy = join(dir, 'rated', 'tacet.service');
+    mkdirSync(join(dir, 'rated'), { recursive: true });
+    writeFileSync(copy, unit.replaceAll('/usr/local/bin/tacet', '/bin/true'));
+    const output = await new Promise<string>((r) =>
+      execFile('systemd-analyze', ['security', '--offline=yes', '--no-pager', copy], (_err, stdout, stderr) =>
+        r(stdout + stderr),
+      ),
+    );
+    const level = /Overall exposure level for tacet\.service: (\d+(?:\.\d+)?)/.exec(output)?.[1];
+    expect(level, output).toBeDefined();
+    expect(Number(level)).toBeLessThanOrEqual(2);
   });
 
   it('runs as a dynamic user confined to its state directory', () => {
