@@ -2,8 +2,9 @@
  * A hostile server's storage for tests: the real SQLite storage, except that
  * it can hand the bundle claimed for an account to the next claimer too,
  * one-time prekeys included (as if it never deleted them), or withhold
- * one-time prekeys altogether; and it records the envelopes stored for an
- * account, so a test can replay them.
+ * one-time prekeys altogether (no EC prekey, and the last-resort Kyber key:
+ * it burns the one-time Kyber keys to reach it); and it records the
+ * envelopes stored for an account, so a test can replay them.
  */
 import { type ClaimedBundle, type OutgoingCopy, openSqliteStorage, type Storage } from '@tacet/server';
 
@@ -12,7 +13,7 @@ export interface HostileKeyStorage {
   open: () => Promise<Storage>;
   /** The next two claims of `accountId`'s bundle get the same one-time prekeys. */
   reuseNextClaimOf(accountId: Uint8Array): void;
-  /** Every claim of `accountId`'s bundle comes without a one-time EC prekey. */
+  /** Every claim of `accountId`'s bundle has no one-time EC prekey and the last-resort Kyber prekey. */
   withholdPreKeysOf(accountId: Uint8Array): void;
   /** Records the envelopes stored for `accountId` from now on. */
   record(accountId: Uint8Array): OutgoingCopy[];
@@ -50,7 +51,12 @@ export function hostileKeyStorage(dataDir: string): HostileKeyStorage {
       const inner = await openSqliteStorage(dataDir);
       const claim = inner.keys.claimBundle.bind(inner.keys);
       inner.keys.claimBundle = async (accountId, deviceId) => {
-        if (sameBytes(accountId, withholdFor)) return withhold(await claim(accountId, deviceId));
+        if (sameBytes(accountId, withholdFor)) {
+          let b = await claim(accountId, deviceId);
+          for (let i = 0; i < 10_000 && b?.devices.some((d) => !d.pqPreKeyIsLastResort); i++)
+            b = await claim(accountId, deviceId);
+          return withhold(b);
+        }
         if (!sameBytes(accountId, reuseFor)) return claim(accountId, deviceId);
         if (!first) {
           first = await claim(accountId, deviceId);
