@@ -10,8 +10,12 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ensureDist } from './support/build-dist.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
 
-// Real browsers on a shared 2-core CI machine: generous, but still bounded.
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
+// Real browsers on a shared 2-core CI machine: every step waits for its event
+// (progress rendered, an alert, the connection up) with one generous bound that
+// only a hang reaches; the passphrase KDF and the proof-of-work have no fixed
+// duration under load, so no step gets a margin sized to them.
+const EVENT = 120_000;
+vi.setConfig({ testTimeout: 4 * EVENT, hookTimeout: EVENT });
 
 /** A difficulty no test run solves (2^30 hashes expected): the work is still running whenever we look. */
 const UNSOLVABLE_POW_BITS = 30;
@@ -33,6 +37,40 @@ afterAll(async () => {
   await Promise.all([slowServer?.close(), server?.close()]);
 });
 
+/**
+ * Makes the order a loaded machine produces at random happen every time: the
+ * screen's effects (preact runs them from a 35 ms timer or the next animation
+ * frame after rendering) wait until the WebSocket has opened, so the
+ * connection is up before the screen subscribes to connection changes. The
+ * status must still say "Connected" (it once stayed at "Connecting…").
+ */
+async function holdEffectsUntilSocketOpens(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const held: Array<() => void> = [];
+    let opened = false;
+    const realSetTimeout = window.setTimeout.bind(window);
+    window.requestAnimationFrame = () => 0;
+    window.setTimeout = ((handler: TimerHandler, ms?: number, ...args: unknown[]) => {
+      if (ms !== 35 || opened || typeof handler !== 'function') return realSetTimeout(handler, ms, ...args);
+      held.push(() => handler(...args));
+      return 0;
+    }) as typeof window.setTimeout;
+    const RealWebSocket = window.WebSocket;
+    window.WebSocket = class extends RealWebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener('open', () => {
+          opened = true;
+          // A task after `open`: the SDK has reported the connection up by then.
+          realSetTimeout(() => {
+            for (const run of held.splice(0)) run();
+          });
+        });
+      }
+    };
+  });
+}
+
 async function startRegistering(page: Page): Promise<void> {
   await page.getByLabel('Passphrase', { exact: true }).fill('a long passphrase');
   await page.getByLabel('Passphrase again').fill('a long passphrase');
@@ -41,6 +79,7 @@ async function startRegistering(page: Page): Promise<void> {
 
 it('runs the proof-of-work in a worker, showing progress while the page keeps handling events', async () => {
   const context = await browser.newContext();
+  context.setDefaultTimeout(EVENT); // loads, fills and clicks too
   const page = await context.newPage();
   await page.goto(slowServer.url);
   const workers: string[] = [];
@@ -48,7 +87,7 @@ it('runs the proof-of-work in a worker, showing progress while the page keeps ha
   await startRegistering(page);
   const bar = page.getByTestId('pow-progress');
   const progress = async () => Number(await bar.getAttribute('value'));
-  await expect.poll(progress, { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(progress, { timeout: EVENT }).toBeGreaterThan(0);
   const first = await progress();
   // While the work goes on, the main thread runs timers and renders further progress.
   const ticks = await page.evaluate(
@@ -60,7 +99,7 @@ it('runs the proof-of-work in a worker, showing progress while the page keeps ha
       }),
   );
   expect(ticks).toBe(5);
-  await expect.poll(progress, { timeout: 20_000 }).toBeGreaterThan(first);
+  await expect.poll(progress, { timeout: EVENT }).toBeGreaterThan(first);
   expect(await progress()).toBeLessThan(0.99); // still working: all of this happened during the proof-of-work
   expect(workers.some((p) => /^\/assets\/pow-worker-.*\.js$/.test(p))).toBe(true);
   await context.close();
@@ -68,10 +107,11 @@ it('runs the proof-of-work in a worker, showing progress while the page keeps ha
 
 it('registers, then unlocks only with the passphrase', async () => {
   const context = await browser.newContext();
+  context.setDefaultTimeout(EVENT); // loads, fills and clicks too
   const page = await context.newPage();
   await page.goto(server.url);
   await startRegistering(page);
-  await page.getByTestId('connection').getByText('Connected').waitFor({ timeout: 60_000 });
+  await page.getByTestId('connection').getByText('Connected').waitFor({ timeout: EVENT });
 
   await page.reload();
   await page.getByLabel('Passphrase', { exact: true }).fill('not the passphrase');
@@ -79,9 +119,10 @@ it('registers, then unlocks only with the passphrase', async () => {
   await page
     .getByRole('alert')
     .getByText('That passphrase is not right. Check it and try again.')
-    .waitFor({ timeout: 20_000 });
+    .waitFor({ timeout: EVENT });
   await page.getByLabel('Passphrase', { exact: true }).fill('a long passphrase');
+  await holdEffectsUntilSocketOpens(page);
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await page.getByTestId('connection').getByText('Connected').waitFor({ timeout: 20_000 });
+  await page.getByTestId('connection').getByText('Connected').waitFor({ timeout: EVENT });
   await context.close();
 });

@@ -29,13 +29,15 @@ function useContacts(service: ChatService): ContactView[] {
 
 function useConnection(service: ChatService): ConnectionState {
   const [state, setState] = useState(service.connection());
-  useEffect(
-    () =>
-      service.subscribe((e) => {
-        if (e.type === 'connection') setState(e.state);
-      }),
-    [service],
-  );
+  useEffect(() => {
+    const off = service.subscribe((e) => {
+      if (e.type === 'connection') setState(e.state);
+    });
+    // Effects run after paint: a change between the first render and this subscription
+    // emitted no event we heard (the screen said "Connecting" for good once the socket opened then).
+    setState(service.connection());
+    return off;
+  }, [service]);
   return state;
 }
 
