@@ -6,6 +6,7 @@
  * recipient shows each message exactly once, and the sender sees ✓✓ only
  * after the recipient really decrypted it.
  */
+import { sealedSenderDecryptToUsmc } from '@tacet/protocol';
 import { parseAccountId } from '@tacet/wire';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientEvent, TacetClient } from '../../src/index.js';
@@ -95,5 +96,47 @@ describe('a one-time prekey handed to two senders', { timeout: 60_000 }, () => {
     expect(await bodies(bob.client, 'carol', 2)).toEqual(['from carol', 'carol again']);
     expect(await bodies(bob.client, 'alice', 2)).toEqual(['from alice', 'alice again']);
     expect(log.filter((l) => l.startsWith('bob shows'))).toHaveLength(4);
+  });
+
+  it('a backlog of failed messages costs one retry receipt, and each message is re-sent once', async () => {
+    await h.startServer({ storage: hostile.open });
+    const bob = await h.register('bob');
+    const alice = await h.register('alice');
+    const carol = await h.register('carol');
+    for (const sender of [alice, carol]) await sender.client.addContact(bob.client.accountId, 'bob');
+    await bob.client.addContact(carol.client.accountId, 'carol');
+    const log = timeline({ bob, carol });
+    const toCarol = hostile.record(parseAccountId(carol.client.accountId));
+
+    hostile.reuseNextClaimOf(parseAccountId(bob.client.accountId));
+    await alice.client.connect();
+    await carol.client.connect();
+    await alice.client.send('bob', 'from alice');
+    for (const body of ['c1', 'c2', 'c3']) await carol.client.send('bob', body);
+
+    await bob.client.connect();
+    expect(await bodies(bob.client, 'carol', 3)).toEqual(['c1', 'c2', 'c3']);
+    await until(async () => (await carol.client.messages('bob')).every((m) => m.status === 'delivered'));
+    expect(bob.events.filter((e) => e.type === 'error')).toHaveLength(3);
+    for (const body of ['c1', 'c2', 'c3']) {
+      expect(log.filter((l) => l.startsWith(`carol ${body}:`))).toEqual([
+        `carol ${body}: sent`,
+        `carol ${body}: pending`,
+        `carol ${body}: sent`,
+        `carol ${body}: delivered`,
+      ]);
+    }
+    expect(log.filter((l) => l.startsWith('bob shows'))).toHaveLength(4);
+
+    // What reached Carol: delivery receipts, and exactly one retry receipt (sealed plaintext, type 8).
+    const carolIdentity = await carol.client.identityKey();
+    const types = await Promise.all(
+      toCarol.map(
+        async (c) =>
+          (await sealedSenderDecryptToUsmc(c.content, { getIdentityKeyPair: async () => carolIdentity }))
+            .msgType,
+      ),
+    );
+    expect(types.filter((t) => t === 8)).toHaveLength(1);
   });
 });
