@@ -1,5 +1,6 @@
 /**
- * A 200-message conversation against libsignal 0.72.1 in every pairing
+ * A 200-message conversation against libsignal 0.72.1 (classic ratchet) and
+ * 0.103 (SPQR) in every pairing
  * (docs/protocol.md §4): random bursts both ways, reordering inside a
  * window, lost messages, replays that must be reported as duplicates, and
  * both peers restarting the session from a fresh bundle mid-conversation, so
@@ -8,7 +9,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../support/delivery-schedule.js';
-import { failureOf, PAIRINGS, type Peer, type Wire } from '../support/session-peers.js';
+import { Libsignal0103Peer } from '../support/libsignal-0103.js';
+import { failureOf, PAIRINGS, type Peer, TacetPeer, type Wire } from '../support/session-peers.js';
+
+/** The same script with SPQR on both sides, restarts included. */
+const PAIRINGS_0103: Array<[string, () => [Peer, Peer]]> = [
+  ['tacet → libsignal 0.103', () => [new TacetPeer('alice'), new Libsignal0103Peer('bob')]],
+  ['libsignal 0.103 → tacet', () => [new Libsignal0103Peer('alice'), new TacetPeer('bob')]],
+];
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -87,7 +95,7 @@ class Conversation {
   }
 }
 
-describe.each(PAIRINGS)('200-message conversation, %s', (_name, make) => {
+describe.each([...PAIRINGS, ...PAIRINGS_0103])('200-message conversation, %s', (_name, make) => {
   it.each([0x7ace7, 2026])(
     'bursts, reordering, loss, replays and session restarts (seed %i)',
     async (seed) => {
