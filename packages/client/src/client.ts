@@ -17,9 +17,11 @@ import type { AttachmentSink } from './attachments/download.js';
 import { AttachmentTransfers, type OutgoingFile } from './attachments/transfers.js';
 import type { TransferProgress } from './attachments/upload.js';
 import { type Contact, Contacts } from './contacts.js';
+import type { Action } from './content/actions.js';
 import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.js';
 import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
+import { contentIdOf } from './messenger/apply-action.js';
 import { Network } from './messenger/network.js';
 import { compareHistory, nextClock } from './messenger/ordering.js';
 import { deviceIds, identityUntrusted, untrustedError } from './messenger/peer-crypto.js';
@@ -32,9 +34,18 @@ import { isValidTimer } from './timers/duration.js';
 import { ExpiryScheduler } from './timers/expiry-scheduler.js';
 import { AttachmentApi } from './transport/attachment-api.js';
 import type { WebSocketFactory } from './transport/connection.js';
-import { randomId, toHex } from './util.js';
+import { fromHex, randomId, toHex } from './util.js';
 
 type OutgoingContent = Content & { kind: 'text' | 'timer' | 'attachment' };
+
+const SETTINGS_NS = 'settings';
+const READ_RECEIPTS = 'read-receipts';
+
+function checkText(text: string): void {
+  if (text.length === 0 || text.length > MAX_TEXT_LENGTH) {
+    throw new ClientError('InvalidContent', `a message must have 1 to ${MAX_TEXT_LENGTH} characters`);
+  }
+}
 
 /** Builds an outgoing item from the current contact, the item's Lamport clock and its send time. */
 type OutgoingBuilder = (
@@ -187,6 +198,16 @@ export class TacetClient {
     return contact;
   }
 
+  /**
+   * Deletes the account on the server, then closes this client. The caller
+   * shreds the local profile next (the CLI removes its files; the web deletes
+   * its IndexedDB profile): nothing of the account is left anywhere.
+   */
+  async deleteAccount(): Promise<void> {
+    await this.#net.deleteAccount();
+    await this.close();
+  }
+
   /** Gives a contact a new local name. */
   async renameContact(nameOrId: string, name: string): Promise<Contact> {
     const { contact, writes } = await this.contacts.prepareRename(nameOrId, name);
@@ -233,15 +254,125 @@ export class TacetClient {
   }
 
   /** Sends a text; resolves once the server has durably stored it. */
-  async send(name: string, text: string): Promise<MessageRecord> {
-    if (text.length === 0 || text.length > MAX_TEXT_LENGTH) {
-      throw new ClientError('InvalidContent', `a message must have 1 to ${MAX_TEXT_LENGTH} characters`);
-    }
+  async send(name: string, text: string, opts: { replyTo?: string } = {}): Promise<MessageRecord> {
+    checkText(text);
     const c = await this.#sendable(name);
+    const quoted = opts.replyTo === undefined ? undefined : await this.#target(opts.replyTo, c.accountId);
+    const replyTo = quoted && fromHex(quoted.contentId);
     return this.#queue(c.accountId, (peer, clock, sentAt) => ({
-      content: { kind: 'text', id: randomId(), sentAt, clock, body: text, timerSeconds: peer.timerSeconds },
+      content: {
+        kind: 'text',
+        id: randomId(),
+        sentAt,
+        clock,
+        body: text,
+        timerSeconds: peer.timerSeconds,
+        ...(replyTo ? { replyTo } : {}),
+      },
       contact: peer,
     }));
+  }
+
+  /** Reacts to a message of a conversation (ours or theirs); '' takes the reaction back. */
+  async react(messageId: string, emoji: string): Promise<void> {
+    const { m, contentId } = await this.#target(messageId);
+    const { mine: _, ...rest } = m.reactions ?? {};
+    const updated = { ...m, reactions: emoji ? { ...rest, mine: emoji } : rest };
+    await this.#act(m.conversationId, { type: 'reaction', target: fromHex(contentId), emoji }, updated);
+  }
+
+  /** Edits one of our own texts, here and on the peer's side (shown there as edited). */
+  async edit(messageId: string, text: string): Promise<void> {
+    checkText(text);
+    const { m } = await this.#target(messageId);
+    if (m.direction !== 'out' || m.kind !== 'text')
+      throw new ClientError('InvalidContent', 'only your own text messages can be edited');
+    const updated = { ...m, body: text, editedAt: this.#clock.now() };
+    await this.#act(m.conversationId, { type: 'edit', target: fromHex(m.id), body: text }, updated);
+  }
+
+  /** Deletes one of our own messages for everyone: shredded here at once, and on the peer's side when it arrives. */
+  async deleteForEveryone(messageId: string): Promise<void> {
+    const { m } = await this.#target(messageId);
+    if (m.direction !== 'out')
+      throw new ClientError('InvalidContent', 'only your own messages can be deleted for everyone');
+    await this.#act(m.conversationId, { type: 'delete', target: fromHex(m.id) }, null, m.id);
+    this.#events.emit({ type: 'expired', ids: [m.id] });
+  }
+
+  /** Whether this profile sends read receipts (off unless turned on). */
+  async readReceipts(): Promise<boolean> {
+    return (await this.store.getRecord(SETTINGS_NS, READ_RECEIPTS))?.[0] === 1;
+  }
+
+  async setReadReceipts(on: boolean): Promise<void> {
+    await this.store.apply({
+      records: [{ ns: SETTINGS_NS, key: READ_RECEIPTS, value: new Uint8Array([on ? 1 : 0]) }],
+    });
+  }
+
+  /**
+   * The person has seen these incoming messages: when read receipts are on,
+   * tell their senders (one encrypted receipt per conversation). Off: nothing is sent.
+   */
+  async markRead(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0 || !(await this.readReceipts())) return;
+    const byPeer = new Map<string, Uint8Array[]>();
+    for (const id of ids) {
+      const m = await this.store.getMessage(id);
+      if (m?.direction !== 'in' || !m.contentId) continue;
+      byPeer.set(m.conversationId, [...(byPeer.get(m.conversationId) ?? []), fromHex(m.contentId)]);
+    }
+    for (const [peer, targets] of byPeer)
+      await this.#act(peer, { type: 'read', targets: targets.slice(0, 256) }, null);
+  }
+
+  /**
+   * Sends a raw action to a contact. The UI calls react/edit/deleteForEveryone;
+   * this exists so tests can act as a modified client would (the receiver must
+   * not trust it).
+   * @internal
+   */
+  async sendAction(name: string, action: Action): Promise<void> {
+    const c = await this.#sendable(name);
+    await this.#act(c.accountId, action, null);
+  }
+
+  /** A message by local id, with the content id the peer knows it by; `conv` pins the conversation. */
+  async #target(messageId: string, conv?: string): Promise<{ m: MessageRecord; contentId: string }> {
+    const m = await this.store.getMessage(messageId);
+    const contentId = m && contentIdOf(m);
+    if (!m || !contentId || (conv !== undefined && m.conversationId !== conv))
+      throw new ClientError(
+        'UnknownContact',
+        'no such message in this conversation (it may have disappeared)',
+      );
+    return { m, contentId };
+  }
+
+  /**
+   * Queues an action with its local effect (an updated or deleted message) in
+   * one batch, then waits for the server like any send.
+   */
+  async #act(peerId: string, action: Action, updated: Omit<MessageRecord, 'seq'> | null, deleted?: string) {
+    if (await identityUntrusted(this.#stores, peerId)) {
+      const c = await this.contacts.byId(peerId);
+      throw untrustedError(c?.name ?? peerId);
+    }
+    const sentAt = this.#clock.now();
+    const content: Content = { kind: 'action', id: randomId(), sentAt, action };
+    const id = toHex(content.id);
+    await this.#net.exclusive(() =>
+      this.store.apply({
+        putOutbox: [
+          { id, recipient: peerId, content: encodeContent(content), createdAt: sentAt, ttlSeconds: 0 },
+        ],
+        ...(updated ? { putMessages: [updated] } : {}),
+        ...(deleted ? { deleteMessages: [deleted] } : {}),
+      }),
+    );
+    if (updated) this.#events.emit({ type: 'updated', message: updated as MessageRecord });
+    await this.#net.deliver(id);
   }
 
   /**
@@ -444,6 +575,7 @@ export class TacetClient {
       // The sender's countdown starts when the server has it (✓, messenger/network.ts), not while it waits offline.
       expiresAt: null,
       status: 'pending',
+      ...(content.kind === 'text' && content.replyTo ? { replyTo: toHex(content.replyTo) } : {}),
     };
     const item = {
       id,

@@ -12,6 +12,7 @@ export type { OutgoingFile } from './attachments/transfers.js';
 export type { TransferProgress } from './attachments/upload.js';
 export { type SendFileOptions, TacetClient, type TacetClientOptions } from './client.js';
 export { type Contact, canonicalAccountId } from './contacts.js';
+export { ACTION_VERSION, type Action } from './content/actions.js';
 export { MAX_TEXT_LENGTH } from './content/content.js';
 export * from './errors.js';
 export type { ClientEvent, ClientListener } from './events.js';

@@ -9,6 +9,7 @@ import { type AttachmentPointer, decodePointer, encodePointer } from '../attachm
 import { ClientError } from '../errors.js';
 import { MAX_LAMPORT } from '../messenger/ordering.js';
 import { isValidTimer } from '../timers/duration.js';
+import { type Action, decodeAction, encodeAction } from './actions.js';
 
 /** Longest text a message may carry, in UTF-16 code units (about a page). */
 export const MAX_TEXT_LENGTH = 16 * 1024;
@@ -17,7 +18,7 @@ export const MAX_RECEIPT_IDS = 256;
 /** Bytes in a content id (same as the wire's send id). */
 export const CONTENT_ID_BYTES = 16;
 
-const KIND = { text: 1, timer: 2, receipt: 3, attachment: 4 } as const;
+const KIND = { text: 1, timer: 2, receipt: 3, attachment: 4, action: 5 } as const;
 
 /**
  * A decoded message content. `sentAt` is the sender's clock and `clock` the
@@ -26,9 +27,20 @@ const KIND = { text: 1, timer: 2, receipt: 3, attachment: 4 } as const;
  * settings. Content without a clock (older clients) decodes as clock 0.
  */
 export type Content =
-  | { kind: 'text'; id: Uint8Array; sentAt: number; clock: number; body: string; timerSeconds: number }
+  | {
+      kind: 'text';
+      id: Uint8Array;
+      sentAt: number;
+      clock: number;
+      body: string;
+      timerSeconds: number;
+      /** The content id of the message this one replies to (quotes). */
+      replyTo?: Uint8Array;
+    }
   | { kind: 'timer'; id: Uint8Array; sentAt: number; clock: number; timerSeconds: number }
   | { kind: 'receipt'; id: Uint8Array; sentAt: number; receiptIds: Uint8Array[] }
+  /** A reaction, edit, delete or read receipt about earlier messages (actions.ts). */
+  | { kind: 'action'; id: Uint8Array; sentAt: number; action: Action }
   | {
       kind: 'attachment';
       id: Uint8Array;
@@ -47,10 +59,12 @@ export function encodeContent(c: Content): Uint8Array {
   w.tag(2, WireType.Varint).uint64(c.sentAt);
   w.tag(3, WireType.Varint).uint32(KIND[c.kind]);
   if (c.kind === 'text' || c.kind === 'attachment') w.tag(4, WireType.LengthDelimited).string(c.body);
-  if (c.kind !== 'receipt') w.tag(5, WireType.Varint).uint32(c.timerSeconds);
+  if (c.kind !== 'receipt' && c.kind !== 'action') w.tag(5, WireType.Varint).uint32(c.timerSeconds);
   if (c.kind === 'receipt') for (const id of c.receiptIds) w.tag(6, WireType.LengthDelimited).bytes(id);
-  if (c.kind !== 'receipt') w.tag(7, WireType.Varint).uint64(c.clock);
+  if (c.kind !== 'receipt' && c.kind !== 'action') w.tag(7, WireType.Varint).uint64(c.clock);
   if (c.kind === 'attachment') w.tag(8, WireType.LengthDelimited).bytes(encodePointer(c.pointer));
+  if (c.kind === 'text' && c.replyTo) w.tag(9, WireType.LengthDelimited).bytes(c.replyTo);
+  if (c.kind === 'action') w.tag(10, WireType.LengthDelimited).bytes(encodeAction(c.action));
   return w.finish();
 }
 
@@ -66,6 +80,8 @@ interface Fields {
   timer?: number;
   clock?: number;
   pointer?: Uint8Array;
+  replyTo?: Uint8Array;
+  action?: Uint8Array;
   receiptIds: Uint8Array[];
 }
 
@@ -84,6 +100,8 @@ function readFields(bytes: Uint8Array): Fields {
       f.receiptIds.push(r.bytes());
     } else if (no === 7 && type === WireType.Varint) f.clock = Number(r.uint64());
     else if (no === 8 && type === WireType.LengthDelimited) f.pointer = r.bytes();
+    else if (no === 9 && type === WireType.LengthDelimited) f.replyTo = r.bytes();
+    else if (no === 10 && type === WireType.LengthDelimited) f.action = r.bytes();
     else r.skip(type, no);
   }
   return f;
@@ -107,7 +125,9 @@ export function decodeContent(bytes: Uint8Array): Content {
     if (f.body === undefined || f.body.length > MAX_TEXT_LENGTH) invalid('missing or oversized text');
     const timerSeconds = f.timer ?? 0;
     if (!isValidTimer(timerSeconds)) invalid('timer out of range');
-    return { kind: 'text', id, sentAt, clock, body: f.body, timerSeconds };
+    if (f.replyTo === undefined) return { kind: 'text', id, sentAt, clock, body: f.body, timerSeconds };
+    if (f.replyTo.length !== CONTENT_ID_BYTES) invalid('bad reply id');
+    return { kind: 'text', id, sentAt, clock, body: f.body, timerSeconds, replyTo: f.replyTo };
   }
   if (f.kind === KIND.timer) {
     if (f.timer === undefined || !isValidTimer(f.timer)) invalid('timer out of range');
@@ -124,6 +144,10 @@ export function decodeContent(bytes: Uint8Array): Content {
   if (f.kind === KIND.receipt) {
     if (f.receiptIds.some((x) => x.length !== CONTENT_ID_BYTES)) invalid('bad receipt id');
     return { kind: 'receipt', id, sentAt, receiptIds: f.receiptIds };
+  }
+  if (f.kind === KIND.action) {
+    if (!f.action) invalid('action without body');
+    return { kind: 'action', id, sentAt, action: decodeAction(f.action) };
   }
   return invalid('unknown kind');
 }

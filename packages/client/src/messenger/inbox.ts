@@ -17,6 +17,7 @@ import { DEFAULT_TIMER_SECONDS } from '../timers/duration.js';
 import { startSenderCountdown } from '../timers/sender-countdown.js';
 import type { IncomingEnvelope } from '../transport/connection.js';
 import { fromHex, randomId, toHex } from '../util.js';
+import { applyAction } from './apply-action.js';
 import { compareVersions, DEFAULT_VERSION } from './ordering.js';
 import { decryptEnvelope, type IdentityDirectory, identityUntrusted } from './peer-crypto.js';
 import { onRetryRequest, type RetryLimiter, type RetryRequest, retryItemFor } from './retry.js';
@@ -28,6 +29,8 @@ const RECEIPT_TTL_SECONDS = 24 * 3600;
 export interface InboxBatch {
   readonly records: Array<{ ns: string; key: string; value: Uint8Array | null }>;
   readonly putMessages: Array<Omit<MessageRecord, 'seq'>>;
+  /** Messages their author deleted for everyone (apply-action.ts). */
+  readonly deleteMessages: string[];
   readonly putOutbox: OutboxItem[];
   /** Retry receipts (retry.ts): queued after this batch's delivery receipts, so a peer learns first what did arrive. */
   readonly retryItems: OutboxItem[];
@@ -45,6 +48,7 @@ export function newInboxBatch(): InboxBatch {
   return {
     records: [],
     putMessages: [],
+    deleteMessages: [],
     putOutbox: [],
     retryItems: [],
     seen: new Set(),
@@ -65,6 +69,7 @@ export function toWriteBatch(
   return {
     records: [...protocolWrites, ...b.records, ...contactWrites],
     putMessages: b.putMessages,
+    deleteMessages: b.deleteMessages,
     putOutbox: [...b.putOutbox, ...b.retryItems],
     seen: [...b.seen],
   };
@@ -212,6 +217,7 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
     }
     return { contact, events };
   }
+  if (content.kind === 'action') return { contact, events: await applyAction(ctx, contact, content) };
   const next = advanceConversation(contact, content);
   const item: Omit<MessageRecord, 'seq'> = {
     // A fresh local id: a peer must not be able to overwrite our items by reusing ids.
@@ -227,6 +233,8 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
     timerSeconds: content.timerSeconds,
     expiresAt: null,
     status: 'received',
+    contentId: toHex(content.id),
+    ...(content.kind === 'text' && content.replyTo ? { replyTo: toHex(content.replyTo) } : {}),
   };
   ctx.batch.putMessages.push(item);
   events.push({ type: 'message', message: { ...item, seq: 0 } });

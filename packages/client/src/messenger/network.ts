@@ -311,6 +311,11 @@ export class Network {
     });
   }
 
+  /** Removes this account from the server. */
+  async deleteAccount(): Promise<void> {
+    await this.#api.deleteAccount();
+  }
+
   /** Whether the server has an account with this id (the identity lookup: consumes no prekey). */
   async accountExists(accountId: string): Promise<boolean> {
     try {

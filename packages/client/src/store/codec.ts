@@ -65,7 +65,7 @@ export function decodeRecord(bytes: Uint8Array): RecordEntry {
 /** A message's sealed body: everything but id and deadline, order included (it must not sit in the clear). */
 export type StoredMessage = Omit<MessageRecord, 'id' | 'expiresAt'>;
 
-const STATUSES: readonly string[] = ['pending', 'sent', 'delivered', 'received'];
+const STATUSES: readonly string[] = ['pending', 'sent', 'delivered', 'read', 'received'];
 
 export function encodeMessage(m: StoredMessage): Uint8Array {
   const { conversationId, direction, kind, body, sentAt, clock, receivedAt, timerSeconds, status, seq } = m;
@@ -81,6 +81,9 @@ export function encodeMessage(m: StoredMessage): Uint8Array {
     status,
     seq,
   };
+  // Later optional fields (issue 14): present only when set, so older rows read unchanged.
+  for (const k of ['contentId', 'replyTo', 'editedAt', 'reactions'] as const)
+    if (m[k] !== undefined) json[k] = m[k];
   // The pointer (with its key) rides in the sealed tail, in its own codec.
   return frame(
     te.encode(JSON.stringify(json)),

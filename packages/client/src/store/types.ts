@@ -13,7 +13,7 @@
 import type { AttachmentPointer } from '../attachments/pointer.js';
 
 /** Where a message came from and how far its delivery got. */
-export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'received';
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'received';
 
 /** What kind of conversation item a message is. */
 export type MessageKind = 'text' | 'timer' | 'attachment';
@@ -44,6 +44,14 @@ export interface MessageRecord {
   /** When it disappears, ms; null while the countdown has not started (not yet displayed) or timer off. */
   readonly expiresAt: number | null;
   readonly status: MessageStatus;
+  /** Incoming: the id inside the sender's content, which their replies, edits and reactions name. */
+  readonly contentId?: string;
+  /** The content id (hex) of the message this one replies to. */
+  readonly replyTo?: string;
+  /** When the author last edited it (their clock, ms); absent = never edited. */
+  readonly editedAt?: number;
+  /** Reactions in this 1:1 conversation: ours and theirs, one emoji each. */
+  readonly reactions?: { readonly mine?: string; readonly theirs?: string };
   /** Order within the conversation, assigned by the store on insert. */
   readonly seq: number;
 }

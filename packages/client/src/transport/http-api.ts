@@ -87,6 +87,11 @@ export class HttpApi {
     return this.#json('GET', `/v1/keys/${encodeURIComponent(accountId)}/${device}`);
   }
 
+  /** Deletes this account on the server (its keys, devices and queued messages). */
+  deleteAccount(): Promise<unknown> {
+    return this.#json('DELETE', '/v1/accounts/me');
+  }
+
   /** The account's identity key from the directory; consumes no prekey. */
   identityKey(accountId: string): Promise<IdentityKeyResponse> {
     return this.#json('GET', `/v1/keys/${encodeURIComponent(accountId)}/identity`);

@@ -1,0 +1,80 @@
+/**
+ * A peer's action on earlier messages, applied into the inbox batch. The
+ * sender is the authenticated peer of this 1:1 conversation, so the checks
+ * here are what make "one's own messages only" hold end to end: an edit or a
+ * delete may only target a message that came IN from that same peer, never
+ * one we wrote; a reaction may target any message of the conversation; a
+ * read receipt only our own outgoing messages to them. Anything else is
+ * ignored (the envelope is still acked: it was read, it just changes nothing).
+ */
+import type { Contact } from '../contacts.js';
+import type { Content } from '../content/content.js';
+import type { ClientEvent } from '../events.js';
+import type { MessageRecord } from '../store/types.js';
+import { toHex } from '../util.js';
+import type { InboxContext } from './inbox.js';
+
+type Row = Omit<MessageRecord, 'seq'>;
+
+/** The id a message is named by in content: ours is the row id, theirs the id inside their content. */
+export function contentIdOf(m: Pick<MessageRecord, 'direction' | 'id' | 'contentId'>): string | undefined {
+  return m.direction === 'out' ? m.id : m.contentId;
+}
+
+/** Finds a message of the conversation by content id, in this batch first (its latest form), then the store. */
+async function find(ctx: InboxContext, conv: string, target: string): Promise<Row | undefined> {
+  const puts = ctx.batch.putMessages;
+  for (let i = puts.length - 1; i >= 0; i--) {
+    const m = puts[i] as Row;
+    if (m.conversationId === conv && contentIdOf(m) === target) return m;
+  }
+  if (ctx.batch.deleteMessages.length > 0) {
+    // Deleted earlier in this batch: gone.
+    const gone = new Set(ctx.batch.deleteMessages);
+    const all = await ctx.store.listMessages(conv, ctx.now);
+    return all.find((m) => contentIdOf(m) === target && !gone.has(m.id));
+  }
+  return (await ctx.store.listMessages(conv, ctx.now)).find((m) => contentIdOf(m) === target);
+}
+
+function put(ctx: InboxContext, m: Row, events: ClientEvent[]): void {
+  ctx.batch.putMessages.push(m);
+  events.push({ type: 'updated', message: { ...m, seq: 0 } });
+}
+
+export async function applyAction(
+  ctx: InboxContext,
+  contact: Contact,
+  content: Content & { kind: 'action' },
+): Promise<ClientEvent[]> {
+  const events: ClientEvent[] = [];
+  const conv = contact.accountId;
+  const a = content.action;
+  if (a.type === 'read') {
+    for (const t of a.targets) {
+      const m = await find(ctx, conv, toHex(t));
+      if (m?.direction === 'out' && m.status !== 'read') put(ctx, { ...m, status: 'read' }, events);
+    }
+    return events;
+  }
+  const m = await find(ctx, conv, toHex(a.target));
+  if (!m) return events;
+  if (a.type === 'reaction') {
+    const { theirs: _, ...rest } = m.reactions ?? {};
+    put(ctx, { ...m, reactions: a.emoji ? { ...rest, theirs: a.emoji } : rest }, events);
+    return events;
+  }
+  // Edits and deletes: only the author's own messages, i.e. ones that came in from this peer.
+  if (m.direction !== 'in') return events;
+  if (a.type === 'edit') {
+    if (m.kind !== 'text' || (m.editedAt ?? 0) > content.sentAt) return events;
+    put(ctx, { ...m, body: a.body, editedAt: content.sentAt }, events);
+    return events;
+  }
+  // Delete for everyone: the row and its key are shredded, as on expiry.
+  const puts = ctx.batch.putMessages;
+  for (let i = puts.length - 1; i >= 0; i--) if ((puts[i] as Row).id === m.id) puts.splice(i, 1);
+  ctx.batch.deleteMessages.push(m.id);
+  events.push({ type: 'expired', ids: [m.id] });
+  return events;
+}
