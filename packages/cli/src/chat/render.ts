@@ -12,6 +12,7 @@ const MARK: Record<MessageRecord['status'], string> = {
   pending: '…',
   sent: '✓',
   delivered: '✓✓',
+  read: '✓✓ read',
   received: '',
 };
 

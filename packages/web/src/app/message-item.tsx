@@ -8,6 +8,7 @@ const MARKS: Record<MessageRecord['status'], { text: ComponentChild; label: stri
   pending: { text: <PendingIcon />, label: 'sending' },
   sent: { text: '✓', label: 'sent' },
   delivered: { text: '✓✓', label: 'delivered' },
+  read: { text: '✓✓', label: 'read' },
   received: { text: '', label: '' },
 };
 
