@@ -61,6 +61,12 @@ export interface TacetClientOptions {
   readonly clock?: Clock;
   /** Removes a saved attachment copy when its message expires (Node: `shredFile` from "@tacet/client/node"). */
   readonly shredFile?: (location: string) => Promise<void>;
+  /**
+   * Longest that cleanup after a server ack, and receipts received, wait to
+   * ride on the next commit before committing alone (store/write-behind.ts);
+   * default 200 ms.
+   */
+  readonly deferMs?: number;
 }
 
 /** Options of {@link TacetClient.sendFile}. */
@@ -93,6 +99,7 @@ export class TacetClient {
   private constructor(opts: TacetClientOptions, account: AccountInfo) {
     // Everything reads and writes through the overlay of deferred writes, so all see the same state.
     const store = new WriteBehindStore(opts.store, {
+      delayMs: opts.deferMs,
       onError: (error) => this.#events.emit({ type: 'error', error }),
     });
     this.store = store;
@@ -544,10 +551,15 @@ export class TacetClient {
       const peer = await this.contacts.get(peerId);
       const clock = nextClock(peer.clock ?? 0);
       const { content, contact } = build(peer, clock, this.#clock.now());
+      const { message, item } = this.#outgoing(peer.accountId, content);
+      // Encrypted in the same commit that queues it: sending then needs no commit of its own.
+      const hand = await this.#net.prepare(item);
       await this.store.apply({
-        ...this.#outgoing(peer.accountId, content),
-        records: this.contacts.writes({ ...contact, clock }),
+        putMessages: [message],
+        putOutbox: [item],
+        records: [...this.#stores.takeWrites(), ...this.contacts.writes({ ...contact, clock })],
       });
+      hand?.();
       return toHex(content.id);
     });
     const stored = (await this.store.getMessage(id)) as MessageRecord;
@@ -584,6 +596,6 @@ export class TacetClient {
       createdAt: now,
       ttlSeconds: 0,
     };
-    return { putMessages: [message], putOutbox: [item] };
+    return { message, item };
   }
 }

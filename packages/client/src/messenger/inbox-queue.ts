@@ -8,7 +8,7 @@ import { MAX_ACK_IDS } from '@tacet/wire';
 import type { Contacts } from '../contacts.js';
 import type { ClientEvent } from '../events.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
-import type { OutboxItem } from '../store/types.js';
+import type { OutboxItem, WriteBatch } from '../store/types.js';
 import type { WriteBehindStore } from '../store/write-behind.js';
 import type { Clock } from '../timers/clock.js';
 import type { Connection, IncomingEnvelope } from '../transport/connection.js';
@@ -36,6 +36,12 @@ export interface InboxQueueOptions {
   readonly lock: Mutex;
   readonly pendingReceipts: Map<string, OutboxItem>;
   readonly retries: RetryLimiter;
+  /**
+   * Under the lock: encrypts an outbox item now, its ratchet step staged for
+   * this batch's commit; the returned function hands the envelopes to the
+   * outbox once committed. Undefined when it cannot (it is encrypted when sent).
+   */
+  readonly prepare: (item: OutboxItem) => Promise<(() => void) | undefined>;
   readonly emit: (e: ClientEvent) => void;
   /** A group was committed: deadlines and receipts may be new. */
   readonly afterCommit: (hadEvents: boolean) => void;
@@ -125,6 +131,7 @@ export class InboxQueue {
       }
     };
     let deferred = false;
+    const handOver: Array<() => void> = [];
     await o.lock.run(async () => {
       for (const { conn, e } of group) {
         const r = await receiveEnvelope(ctx, e);
@@ -135,12 +142,21 @@ export class InboxQueue {
         else acks.set(conn, [e.id]);
       }
       receiptWrites(batch, o.pendingReceipts, ctx.now);
+      // This batch's receipts are encrypted now, their ratchet steps in the same commit: no commit of their own.
+      for (const item of batch.putOutbox) {
+        const hand = await o.prepare(item);
+        if (!hand) continue;
+        handOver.push(hand);
+        // Sealed in this form: later ids start a new receipt.
+        if (o.pendingReceipts.get(item.recipient)?.id === item.id) o.pendingReceipts.delete(item.recipient);
+      }
       const writes = toWriteBatch(batch, o.stores.takeWrites(), o.contacts);
       // Only receipts (delivery marks): they ride on the next commit, and the acks wait for it.
-      deferred = onlyReceipts(batch, events);
+      deferred = onlyReceipts(batch, writes, events);
       if (deferred) o.store.defer(writes, sendAcks);
       else await o.store.apply(writes);
     });
+    for (const hand of handOver) hand();
     if (!deferred) sendAcks();
     for (const ev of events) o.emit(ev);
     o.afterCommit(events.length > 0);
@@ -148,9 +164,9 @@ export class InboxQueue {
 }
 
 /** Whether a processed group changed nothing but delivery marks of our own messages. */
-function onlyReceipts(b: InboxBatch, events: readonly ClientEvent[]): boolean {
+function onlyReceipts(b: InboxBatch, writes: WriteBatch, events: readonly ClientEvent[]): boolean {
   return (
-    b.putOutbox.length === 0 &&
+    (writes.putOutbox ?? []).length === 0 &&
     b.records.length === 0 &&
     b.contacts.size === 0 &&
     b.putMessages.every((m) => m.direction === 'out') &&

@@ -47,6 +47,8 @@ export interface NetworkOptions {
   readonly onStored: () => void;
 }
 
+type SentEnvelopes = Awaited<ReturnType<typeof encryptForPeer>>;
+
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
 export class Network {
@@ -57,6 +59,12 @@ export class Network {
   readonly #drainWaiters: Array<() => void> = [];
   readonly #background = new Set<Promise<unknown>>();
   readonly #pendingReceipts = new Map<string, OutboxItem>();
+  /**
+   * Envelopes of outbox items encrypted in the commit that queued them (a
+   * message, or a batch's receipts), so sending them needs no commit of its
+   * own. In memory only: after a restart an item is encrypted anew.
+   */
+  readonly #prepared = new Map<string, SentEnvelopes>();
   readonly #inbox: InboxQueue;
   readonly #directory: IdentityDirectory;
   #conn: Connection | null = null;
@@ -81,6 +89,7 @@ export class Network {
       clock: o.clock,
       lock: this.#lock,
       pendingReceipts: this.#pendingReceipts,
+      prepare: (item) => this.prepare(item),
       emit: o.emit,
       afterCommit: (hadEvents) => {
         if (hadEvents) o.onStored();
@@ -95,6 +104,34 @@ export class Network {
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     return this.#lock.run(fn);
+  }
+
+  /**
+   * Call alone with the inbox (in `exclusive`): encrypts `item` now, its
+   * ratchet step staged for the caller's commit, which must come next. The
+   * returned function hands the envelopes over once that commit is durable.
+   * Undefined when it cannot (no session yet, key changed...): then the item
+   * is encrypted when it is sent, as before, and any error surfaces there.
+   */
+  async prepare(item: OutboxItem): Promise<(() => void) | undefined> {
+    const stores = this.#o.stores;
+    const mark = stores.checkpoint();
+    try {
+      const contact = await this.#o.contacts.byId(item.recipient);
+      const env = await encryptForPeer(
+        stores,
+        this.#api,
+        this.#o.account,
+        item.recipient,
+        contact?.name ?? item.recipient,
+        pad(item.content),
+        this.#o.clock.now(),
+      );
+      return () => this.#prepared.set(item.id, env);
+    } catch {
+      stores.restore(mark);
+      return undefined;
+    }
   }
 
   /** Opens the connection; when that fails, keeps retrying with backoff in the background. */
@@ -205,6 +242,8 @@ export class Network {
   }
 
   async #sendItem(conn: Connection, listed: OutboxItem): Promise<void> {
+    const prepared = this.#prepared.get(listed.id);
+    if (prepared) return this.#sendEnvelopes(conn, listed, prepared);
     const contact = await this.#o.contacts.byId(listed.recipient);
     let item = listed;
     const envelopes = await this.#lock.run(async () => {
@@ -239,9 +278,14 @@ export class Network {
         throw e;
       }
     });
+    return this.#sendEnvelopes(conn, item, envelopes);
+  }
+
+  async #sendEnvelopes(conn: Connection, item: OutboxItem, envelopes: SentEnvelopes): Promise<void> {
     // A retry receipt with no one left to seal it to is dropped, not sent empty.
     if (envelopes.length > 0)
       await conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes });
+    this.#prepared.delete(item.id);
     const m = await this.#o.store.getMessage(item.id);
     const sent =
       m && m.status === 'pending'
