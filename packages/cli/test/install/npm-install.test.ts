@@ -10,7 +10,7 @@
  * Needs `npm run build` first (it packs dist/ and packages/web/dist).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,6 +72,12 @@ describe('npm install -g from the packed tarballs', () => {
     );
     const { stdout } = await run(bin, ['--help'], { cwd: dir, env: cleanEnv });
     expect(stdout).toMatch(/register/);
+    // Apache-2.0 travels with every package; the tarballs hold built code only.
+    for (const p of PACKAGES) {
+      const installed = join(prefix, 'lib', 'node_modules', '@tacet', p);
+      expect(existsSync(join(installed, 'LICENSE')), p).toBe(true);
+      expect(existsSync(join(installed, 'src')), p).toBe(false);
+    }
   });
 
   it('runs tacet server (serving the bundled web client) and tacet register from there', async () => {
