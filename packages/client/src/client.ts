@@ -434,6 +434,11 @@ export class TacetClient {
     return this.#files.save(m, sink, onProgress);
   }
 
+  /** Where a message's attachment was saved by {@link saveAttachment}, if it was (and has not expired). */
+  savedAttachment(messageId: string): Promise<string | undefined> {
+    return this.#files.location(messageId);
+  }
+
   /** Changes the conversation's timer (0 = off); the change is itself a message. */
   async setTimer(name: string, seconds: number): Promise<MessageRecord> {
     if (!isValidTimer(seconds)) throw new ClientError('InvalidDuration', 'the timer must be off or 5s..4w');

@@ -7,7 +7,14 @@
  */
 export type { AccountInfo, PowProgress, PowSolver } from './account/register.js';
 export type { AttachmentSink } from './attachments/download.js';
-export type { AttachmentPointer } from './attachments/pointer.js';
+export {
+  type CleanImage,
+  cleanImage,
+  IMAGE_CONTENT_TYPES,
+  imageKind,
+  type Orienter,
+} from './attachments/metadata/strip.js';
+export { type AttachmentPointer, MAX_THUMBNAIL_BYTES } from './attachments/pointer.js';
 export type { OutgoingFile } from './attachments/transfers.js';
 export type { TransferProgress } from './attachments/upload.js';
 export { type SendFileOptions, TacetClient, type TacetClientOptions } from './client.js';

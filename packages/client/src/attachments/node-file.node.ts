@@ -54,11 +54,26 @@ export async function nodeFileSink(dir: string, name: string, tmpDir: string): P
     closed = true;
     await file.close();
   };
+  // Decrypted pieces come in network-sized bits; gathered into 1 MiB writes.
+  const buf = new Uint8Array(READ_CHUNK);
+  let fill = 0;
+  const flush = async () => {
+    if (fill > 0) await file.write(buf, 0, fill);
+    fill = 0;
+  };
   return {
     async write(plain) {
-      await file.write(plain);
+      for (let i = 0; i < plain.length; ) {
+        const n = Math.min(buf.length - fill, plain.length - i);
+        buf.set(plain.subarray(i, i + n), fill);
+        fill += n;
+        i += n;
+        if (fill === buf.length) await flush();
+      }
     },
     async commit() {
+      await flush();
+      buf.fill(0);
       await file.sync();
       await close();
       await mkdir(dir, { recursive: true });
@@ -73,6 +88,7 @@ export async function nodeFileSink(dir: string, name: string, tmpDir: string): P
       return target;
     },
     async abort() {
+      buf.fill(0);
       await close();
       await shredFile(tmp).catch(() => {});
     },

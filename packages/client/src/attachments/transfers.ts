@@ -70,6 +70,12 @@ export class AttachmentTransfers {
     return location;
   }
 
+  /** Where the message's attachment was saved, if it was. */
+  async location(messageId: string): Promise<string | undefined> {
+    const v = await this.store.getRecord(SAVED_NS, messageId);
+    return v ? td.decode(v) : undefined;
+  }
+
   /** Shreds the saved copies of expired messages. */
   async shredExpired(ids: readonly string[]): Promise<void> {
     const found: string[] = [];

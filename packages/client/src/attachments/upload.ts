@@ -13,10 +13,10 @@ import { encryptAttachment, newAttachmentSecrets } from './attachment-cipher.js'
 import { attachmentCiphertextLength } from './padding.js';
 import { ATTACHMENT_ID_BYTES } from './pointer.js';
 
-/** Bytes per upload PUT: one in memory at a time. */
-const PIECE_BYTES = 4 * 1024 * 1024;
+/** Bytes per upload PUT, at most the server's piece limit: one in memory at a time; the server syncs once per piece. */
+const PIECE_BYTES = 8 * 1024 * 1024;
 /** Attempts per piece before the upload fails. */
-const PIECE_ATTEMPTS = 5;
+const PIECE_ATTEMPTS = 8;
 
 /** Called with bytes done and the total (ciphertext bytes for uploads and downloads). */
 export type TransferProgress = (done: number, total: number) => void;
@@ -85,15 +85,32 @@ export async function uploadAttachment(
   const { chunks, result } = encryptAttachment(source, size, key, iv);
   let offset = 0;
   opts.onProgress?.(0, total);
-  for await (const piece of pieces(chunks, Math.min(PIECE_BYTES, slot.maxPieceBytes))) {
-    offset = await sendPiece(api, slot, offset, piece);
+  const it = pieces(chunks, Math.min(PIECE_BYTES, slot.maxPieceBytes));
+  // The next piece is read and encrypted while this one is on the wire (two pieces in memory at most).
+  const ahead = () => {
+    const p = it.next();
+    p.catch(() => {}); // a failure surfaces at its await; not as an unhandled rejection if sending failed first
+    return p;
+  };
+  let next = ahead();
+  for (;;) {
+    const r = await next;
+    if (r.done) break;
+    next = ahead();
+    offset = await sendPiece(api, slot, offset, r.value);
     opts.onProgress?.(offset, total);
   }
   if (offset !== total) throw new ClientError('ServerError', 'the upload ended short of its size');
   return { id, key, digest: result.digest() };
 }
 
-/** Sends one piece starting at `start`, resuming from the server's offset after a failure. */
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+
+/**
+ * Sends one piece starting at `start`, resuming from the server's offset
+ * after a failure. A 409 right after a cut is normal: the server may still be
+ * storing what the broken request carried, so the offset moves on for a while.
+ */
 async function sendPiece(
   api: AttachmentApi,
   slot: Parameters<AttachmentApi['put']>[0],
@@ -107,16 +124,18 @@ async function sendPiece(
     try {
       const st = await api.put(slot, at, piece.subarray(at - start));
       if (st.offset === end) return end;
-      if (st.offset < start || st.offset > end) break;
+      if (!Number.isSafeInteger(st.offset) || st.offset < start || st.offset > end) break;
       at = st.offset;
     } catch (e) {
       if (e instanceof ClientError && e.code !== 'ServerUnreachable' && e.data.status !== 503) throw e;
       lastError = e;
-      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      await pause(attempt);
       const st = await api.status(slot).catch(() => undefined);
-      if (st && st.offset >= start && st.offset <= end) at = st.offset;
       if (st?.offset === end) return end;
+      if (st && st.offset >= start && st.offset <= end) at = st.offset;
+      continue;
     }
+    await pause(attempt);
   }
   throw lastError instanceof ClientError
     ? lastError

@@ -41,8 +41,17 @@ export type AckResult = 'deleted' | 'kept' | 'missing';
 export interface AttachmentStore {
   create(a: NewAttachment): Promise<void>;
   get(id: Uint8Array): Promise<AttachmentInfo | undefined>;
-  /** Stores `bytes` at `offset` if that is where the stored copy ends and the piece fits in `size`. */
-  append(id: Uint8Array, offset: number, bytes: Uint8Array): Promise<AppendResult>;
+  /**
+   * Stores the chunks at `offset` if that is where the stored copy ends, stopping
+   * before a chunk that would run past `size` ('offset' then). If the source
+   * throws (a cut connection), what was stored so far is kept and recorded, and
+   * the error is rethrown. Chunks are at most 1 MiB (the caller buffers).
+   */
+  append(
+    id: Uint8Array,
+    offset: number,
+    chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  ): Promise<AppendResult>;
   /** The complete blob in order, in pieces of bounded size; undefined if missing or unfinished. */
   read(id: Uint8Array): Promise<AsyncIterable<Uint8Array> | undefined>;
   /** Records that the device behind `ackKey` has the blob; deletes it at the last recipient. */

@@ -142,17 +142,21 @@ export function attachmentRoutes(ctx: ServerContext) {
     if (!/^(0|[1-9][0-9]{0,14})$/.test(header))
       throw new HttpError(400, ErrorCode.BadRequest, `bad ${UPLOAD_OFFSET_HEADER}`);
     const offset = Number(header);
-    if (offset !== info.received)
-      return c.json(
-        { error: { code: ErrorCode.UploadOffset, message: 'resume at offset' }, ...status(info) },
+    const elsewhere = (received: number) =>
+      c.json(
+        { error: { code: ErrorCode.UploadOffset, message: 'resume at offset' }, ...status(info, received) },
         409,
       );
+    if (offset !== info.received) return elsewhere(info.received);
     const limit = Math.min(MAX_ATTACHMENT_PIECE_BYTES, info.size - offset);
     const length = c.req.header('content-length');
     if (length !== undefined && Number(length) > limit)
       throw new HttpError(413, ErrorCode.PayloadTooLarge, `a piece here may have at most ${limit} bytes`);
-    const at = await appendBody(store, id, offset, c.req.raw.body, limit);
-    return c.json(status(info, at));
+    const r = await appendBody(store, id, offset, c.req.raw.body, limit);
+    if (!r.ok && r.reason === 'missing') throw new HttpError(404, ErrorCode.NotFound, 'no such attachment');
+    // Another request moved the offset meanwhile (the tail of a cut one): say where it is now.
+    if (!r.ok) return elsewhere(r.received);
+    return c.json(status(info, r.received));
   });
 
   app.get('/v1/attachments/:id', requireDevice(ctx), async (c) => {

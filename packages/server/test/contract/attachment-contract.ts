@@ -35,6 +35,9 @@ export function describeAttachmentContract(name: string, open: () => Promise<Att
       await fx.cleanup();
     });
 
+    /** One piece in one chunk. */
+    const append = (id: Uint8Array, offset: number, bytes: Uint8Array) => s.append(id, offset, [bytes]);
+
     async function slot(size: number, over: Partial<NewAttachment> = {}): Promise<NewAttachment> {
       const now = Date.now();
       const a = {
@@ -54,12 +57,12 @@ export function describeAttachmentContract(name: string, open: () => Promise<Att
       const blob = rnd(3 * 1024 * 1024 + 17);
       const a = await slot(blob.length);
       expect(await s.get(a.id)).toMatchObject({ size: blob.length, received: 0, recipients: 1 });
-      expect(await s.append(a.id, 0, blob.subarray(0, 1024 * 1024 + 5))).toEqual({
+      expect(await append(a.id, 0, blob.subarray(0, 1024 * 1024 + 5))).toEqual({
         ok: true,
         received: 1024 * 1024 + 5,
       });
       expect(await s.read(a.id)).toBeUndefined();
-      expect(await s.append(a.id, 1024 * 1024 + 5, blob.subarray(1024 * 1024 + 5))).toEqual({
+      expect(await append(a.id, 1024 * 1024 + 5, blob.subarray(1024 * 1024 + 5))).toEqual({
         ok: true,
         received: blob.length,
       });
@@ -70,17 +73,17 @@ export function describeAttachmentContract(name: string, open: () => Promise<Att
 
     it('refuses a piece that does not start where the stored copy ends, or runs past the size', async () => {
       const a = await slot(100);
-      expect(await s.append(a.id, 0, rnd(40))).toEqual({ ok: true, received: 40 });
-      expect(await s.append(a.id, 0, rnd(40))).toEqual({ ok: false, reason: 'offset', received: 40 });
-      expect(await s.append(a.id, 50, rnd(10))).toEqual({ ok: false, reason: 'offset', received: 40 });
-      expect(await s.append(a.id, 40, rnd(61))).toEqual({ ok: false, reason: 'offset', received: 40 });
-      expect(await s.append(rnd(32), 0, rnd(1))).toEqual({ ok: false, reason: 'missing' });
-      expect(await s.append(a.id, 40, rnd(60))).toEqual({ ok: true, received: 100 });
+      expect(await append(a.id, 0, rnd(40))).toEqual({ ok: true, received: 40 });
+      expect(await append(a.id, 0, rnd(40))).toEqual({ ok: false, reason: 'offset', received: 40 });
+      expect(await append(a.id, 50, rnd(10))).toEqual({ ok: false, reason: 'offset', received: 40 });
+      expect(await append(a.id, 40, rnd(61))).toEqual({ ok: false, reason: 'offset', received: 40 });
+      expect(await append(rnd(32), 0, rnd(1))).toEqual({ ok: false, reason: 'missing' });
+      expect(await append(a.id, 40, rnd(60))).toEqual({ ok: true, received: 100 });
     });
 
     it('lets exactly one of two concurrent appends of the same piece through', async () => {
       const a = await slot(2048);
-      const results = await Promise.all([s.append(a.id, 0, rnd(1024)), s.append(a.id, 0, rnd(1024))]);
+      const results = await Promise.all([append(a.id, 0, rnd(1024)), append(a.id, 0, rnd(1024))]);
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect((await s.get(a.id))?.received).toBe(1024);
     });
@@ -88,7 +91,7 @@ export function describeAttachmentContract(name: string, open: () => Promise<Att
     it('deletes the blob at the last distinct acknowledgement', async () => {
       const blob = rnd(5000);
       const a = await slot(blob.length, { recipients: 2 });
-      await s.append(a.id, 0, blob);
+      await append(a.id, 0, blob);
       const first = rnd(32);
       expect(await s.ack(a.id, first)).toBe('kept');
       expect(await s.ack(a.id, first)).toBe('kept');
@@ -107,9 +110,9 @@ export function describeAttachmentContract(name: string, open: () => Promise<Att
       const finished = await slot(64, { uploadExpiresAt: now - 1 });
       const dueBytes = rnd(64);
       const partBytes = rnd(32);
-      await s.append(due.id, 0, dueBytes);
-      await s.append(abandoned.id, 0, partBytes);
-      await s.append(finished.id, 0, rnd(64));
+      await append(due.id, 0, dueBytes);
+      await append(abandoned.id, 0, partBytes);
+      await append(finished.id, 0, rnd(64));
       expect(fx.scanStore?.(dueBytes) ?? true).toBe(true);
       expect(await s.deleteExpired(now, 100)).toBe(2);
       expect(await s.get(due.id)).toBeUndefined();
@@ -120,9 +123,30 @@ export function describeAttachmentContract(name: string, open: () => Promise<Att
       expect(fx.scanStore?.(partBytes) ?? false).toBe(false);
     });
 
+    it('stores a piece given in chunks, and keeps what arrived before its source broke off', async () => {
+      const blob = rnd(4000);
+      const a = await slot(blob.length);
+      const chunks = [blob.subarray(0, 1000), blob.subarray(1000, 2500), blob.subarray(2500, 3000)];
+      expect(await s.append(a.id, 0, chunks)).toEqual({ ok: true, received: 3000 });
+      async function* cut() {
+        yield blob.subarray(3000, 3500);
+        throw new Error('connection reset');
+      }
+      await expect(s.append(a.id, 3000, cut())).rejects.toThrow('connection reset');
+      expect((await s.get(a.id))?.received).toBe(3500);
+      expect(
+        await s.append(a.id, 3500, [blob.subarray(3500, 3900), blob.subarray(3900, 4001), rnd(5)]),
+      ).toEqual({
+        ok: false,
+        reason: 'offset',
+        received: 4000,
+      });
+      expect((await collect(await s.read(a.id)))?.equals(blob)).toBe(true);
+    });
+
     it('deletes on request, once', async () => {
       const a = await slot(10);
-      await s.append(a.id, 0, rnd(10));
+      await append(a.id, 0, rnd(10));
       expect(await s.delete(a.id)).toBe(true);
       expect(await s.delete(a.id)).toBe(false);
       expect(await s.get(a.id)).toBeUndefined();

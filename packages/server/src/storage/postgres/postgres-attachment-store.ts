@@ -56,7 +56,30 @@ export class PostgresAttachmentStore implements AttachmentStore {
     };
   }
 
-  append(id: Uint8Array, offset: number, bytes: Uint8Array): Promise<AppendResult> {
+  async append(
+    id: Uint8Array,
+    offset: number,
+    chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  ): Promise<AppendResult> {
+    let at = offset;
+    let stored = false;
+    for await (const chunk of chunks) {
+      const r = await this.appendChunk(id, at, chunk);
+      if (!r.ok) return r;
+      at = r.received;
+      stored = true;
+    }
+    if (stored) return { ok: true, received: at };
+    // Nothing to store: still answer whether `offset` is where the copy ends.
+    const info = await this.get(id);
+    if (!info) return { ok: false, reason: 'missing' };
+    return info.received === offset
+      ? { ok: true, received: offset }
+      : { ok: false, reason: 'offset', received: info.received };
+  }
+
+  /** One chunk in one transaction: rows then offset, or neither. */
+  private appendChunk(id: Uint8Array, offset: number, bytes: Uint8Array): Promise<AppendResult> {
     return withTransaction(this.pool, async (c): Promise<AppendResult> => {
       const moved = await c.query<{ received: string }>(
         'UPDATE attachments SET received = received + $3 WHERE id = $1 AND received = $2 AND received + $3 <= size RETURNING received',

@@ -94,27 +94,46 @@ export class SqliteAttachmentStore implements AttachmentStore {
     };
   }
 
-  append(id: Uint8Array, offset: number, bytes: Uint8Array): Promise<AppendResult> {
+  append(
+    id: Uint8Array,
+    offset: number,
+    chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  ): Promise<AppendResult> {
     return this.lock.run(hex(id), async () => {
       const info = await this.get(id);
       if (!info) return { ok: false, reason: 'missing' };
-      if (offset !== info.received || offset + bytes.length > info.size)
-        return { ok: false, reason: 'offset', received: info.received };
+      if (offset !== info.received) return { ok: false, reason: 'offset', received: info.received };
       const file = await open(this.path(id), offset === 0 ? 'w' : 'r+', 0o600);
+      let at = offset;
+      let overrun = false;
+      let failure: unknown;
       try {
-        await file.write(bytes, 0, bytes.length, offset);
+        for await (const chunk of chunks) {
+          if (at + chunk.length > info.size) {
+            overrun = true;
+            break;
+          }
+          await file.write(chunk, 0, chunk.length, at);
+          at += chunk.length;
+        }
+      } catch (err) {
+        failure = err;
+      }
+      // One sync per piece, before the row records it: the row never claims unsynced bytes.
+      try {
         await file.datasync();
       } finally {
         await file.close();
       }
-      const received = offset + bytes.length;
-      const changed = await this.committer.run(() => this.s.advance.run(received, id, offset).changes);
+      const changed =
+        at === offset ? 1 : await this.committer.run(() => this.s.advance.run(at, id, offset).changes);
       // Deleted meanwhile (expiry): leave no file behind.
       if (changed === 0) {
         await this.shred(id);
         return { ok: false, reason: 'missing' };
       }
-      return { ok: true, received };
+      if (failure !== undefined) throw failure;
+      return overrun ? { ok: false, reason: 'offset', received: at } : { ok: true, received: at };
     });
   }
 
