@@ -36,9 +36,13 @@ const KEM_CIPHERTEXT_SERIALIZED = 1569;
 
 /** Encodes a record's states. */
 export function encodeSessionRecord(current: SessionState | undefined, archived: SessionState[]): Uint8Array {
-  const w = new ProtobufWriter().uint32(1, SESSION_RECORD_SCHEMA);
-  if (current !== undefined) w.bytes(2, encodeState(current));
-  for (const state of archived) w.bytes(3, encodeState(state));
+  const states = archived.map(encodeState);
+  const first = current === undefined ? undefined : encodeState(current);
+  // Sized up front: SPQR states make records kilobytes long.
+  const w = new ProtobufWriter(states.reduce((n, s) => n + s.length + 4, (first?.length ?? 0) + 16));
+  w.uint32(1, SESSION_RECORD_SCHEMA);
+  if (first !== undefined) w.bytes(2, first);
+  for (const state of states) w.bytes(3, state);
   return w.finish();
 }
 
@@ -58,7 +62,8 @@ export function decodeSessionRecord(bytes: Uint8Array): { current?: SessionState
 }
 
 function encodeState(s: SessionState): Uint8Array {
-  const w = new ProtobufWriter()
+  const pq = s.pqRatchet === undefined ? undefined : encodePqRatchet(s.pqRatchet);
+  const w = new ProtobufWriter(1024 + (pq?.length ?? 0))
     .uint32(1, s.version)
     .bytes(2, s.localIdentityKey)
     .bytes(3, s.remoteIdentityKey)
@@ -68,7 +73,7 @@ function encodeState(s: SessionState): Uint8Array {
   for (const chain of s.receiverChains) w.bytes(7, encodeReceiver(chain));
   if (s.pendingPreKey !== undefined) w.bytes(8, encodePending(s.pendingPreKey));
   w.uint32(9, s.localRegistrationId).uint32(10, s.remoteRegistrationId).bytes(11, s.aliceBaseKey);
-  if (s.pqRatchet !== undefined) w.bytes(12, encodePqRatchet(s.pqRatchet));
+  if (pq !== undefined) w.bytes(12, pq);
   return w.finish();
 }
 

@@ -96,7 +96,9 @@ const BYTE_FIELDS = { ek: 5, dk: 6, hdr: 7, es: 8, ct1: 9 } as const;
 const MAX_LINKS = 8;
 
 export function encodePqRatchet(s: PqRatchetState): Uint8Array {
-  return new ProtobufWriter().bytes(1, encodeBraid(s.braid)).bytes(2, encodeChain(s.chain)).finish();
+  const braid = encodeBraid(s.braid);
+  const chain = encodeChain(s.chain);
+  return new ProtobufWriter(braid.length + chain.length + 16).bytes(1, braid).bytes(2, chain).finish();
 }
 
 export function decodePqRatchet(bytes: Uint8Array): PqRatchetState {
@@ -108,20 +110,34 @@ export function decodePqRatchet(bytes: Uint8Array): PqRatchetState {
 }
 
 function encodeBraid(s: BraidState): Uint8Array {
-  const w = new ProtobufWriter()
+  const fields = s as unknown as Record<string, Uint8Array | Sending | ChunkDecoder>;
+  const sending = Object.values(fields).find(
+    (v): v is Sending => typeof v === 'object' && v !== null && 'encoder' in v,
+  );
+  const receiving = Object.values(fields).find((v): v is ChunkDecoder => v instanceof ChunkDecoder);
+  const inner = [
+    ...Object.keys(BYTE_FIELDS).map((name) => {
+      const v = fields[name];
+      return v instanceof Uint8Array ? v : undefined;
+    }),
+  ];
+  // One allocation: the byte fields, the message being sent and the chunks received, plus framing.
+  const capacity =
+    128 +
+    inner.reduce((n, v) => n + (v?.length ?? 0), 0) +
+    (sending?.encoder.message.length ?? 0) +
+    (receiving === undefined ? 0 : receiving.chunks.size * (2 + CHUNK_SIZE));
+  const w = new ProtobufWriter(capacity)
     .uint32(1, TAGS.indexOf(s.tag))
     .uint64(2, BigInt(s.epoch))
     .bytes(3, s.auth.rootKey)
     .bytes(4, s.auth.macKey);
-  const fields = s as unknown as Record<string, Uint8Array | Sending | ChunkDecoder>;
   for (const [name, field] of Object.entries(BYTE_FIELDS)) {
     const v = fields[name];
     if (v instanceof Uint8Array) w.bytes(field, v);
   }
-  for (const v of Object.values(fields)) {
-    if (v instanceof ChunkDecoder) w.bytes(11, encodeReceiving(v));
-    else if (typeof v === 'object' && v !== null && 'encoder' in v) w.bytes(10, encodeSending(v));
-  }
+  if (sending !== undefined) w.bytes(10, encodeSending(sending));
+  if (receiving !== undefined) w.bytes(11, encodeReceiving(receiving));
   return w.finish();
 }
 
@@ -183,7 +199,10 @@ const SLOT_NAMES: Record<BraidTag, { sending?: string; receiving?: string }> = {
 };
 
 function encodeSending(s: Sending): Uint8Array {
-  return new ProtobufWriter().bytes(1, s.encoder.message).uint32(2, s.next).finish();
+  return new ProtobufWriter(s.encoder.message.length + 16)
+    .bytes(1, s.encoder.message)
+    .uint32(2, s.next)
+    .finish();
 }
 
 function decodeSending(bytes: Uint8Array, length: number): Sending {
@@ -202,7 +221,7 @@ function encodeReceiving(d: ChunkDecoder): Uint8Array {
     chunks.set(data, at + 2);
     at += 2 + CHUNK_SIZE;
   }
-  return new ProtobufWriter().uint32(1, d.length).bytes(2, chunks).finish();
+  return new ProtobufWriter(chunks.length + 16).uint32(1, d.length).bytes(2, chunks).finish();
 }
 
 function decodeReceiving(bytes: Uint8Array, length: number): ChunkDecoder {
@@ -222,12 +241,16 @@ function decodeReceiving(bytes: Uint8Array, length: number): ChunkDecoder {
 }
 
 function encodeChain(c: PqChain): Uint8Array {
-  const w = new ProtobufWriter()
+  const links = c.links.map((link) => {
+    const send = encodeDir(link.send);
+    const recv = encodeDir(link.recv);
+    return new ProtobufWriter(send.length + recv.length + 8).bytes(1, send).bytes(2, recv).finish();
+  });
+  const w = new ProtobufWriter(links.reduce((n, l) => n + l.length + 4, 96))
     .uint32(1, c.direction === 'A2B' ? 0 : 1)
     .uint64(2, BigInt(c.currentEpoch))
     .uint64(3, BigInt(c.sendEpoch));
-  for (const link of c.links)
-    w.bytes(4, new ProtobufWriter().bytes(1, encodeDir(link.send)).bytes(2, encodeDir(link.recv)).finish());
+  for (const link of links) w.bytes(4, link);
   return w.bytes(5, c.nextRoot).uint32(6, c.maxJump).uint32(7, c.maxOooKeys).finish();
 }
 
@@ -282,7 +305,7 @@ function encodeDir(d: ChainDirection): Uint8Array {
     prev.set(key, at + 4);
     at += KEY_ENTRY;
   }
-  const w = new ProtobufWriter().uint32(1, d.ctr);
+  const w = new ProtobufWriter(prev.length + 48).uint32(1, d.ctr);
   if (d.next.length > 0) w.bytes(2, d.next);
   if (prev.length > 0) w.bytes(3, prev);
   return w.finish();

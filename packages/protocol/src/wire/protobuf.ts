@@ -146,8 +146,13 @@ export class ProtobufReader {
  * const bytes = new ProtobufWriter().uint32(1, id).bytes(2, publicKey).finish();
  */
 export class ProtobufWriter {
-  private buf = new Uint8Array(64);
+  private buf: Uint8Array;
   private pos = 0;
+
+  /** `capacity`: expected size, so a large message (an SPQR state) is not regrown field by field. */
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(capacity);
+  }
 
   /** A varint field (uint32/uint64/bool/enum). */
   uint32(field: number, value: number): this {
