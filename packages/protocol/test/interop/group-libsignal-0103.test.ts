@@ -1,5 +1,5 @@
 /**
- * Sender keys against libsignal-client 0.103.0, both directions (spec §6):
+ * Sender keys against libsignal-client 0.103.0, both directions (docs/protocol.md §6):
  * the distribution message is carried inside an SPQR 1:1 session, as a
  * client sends it, then 150 group messages arrive out of order with losses
  * and duplicates; a tampered signature is refused by both.
