@@ -66,8 +66,10 @@ async function main(): Promise<void> {
     ] as const) {
       const r = await peers.run(rate, n, `run-${rate}`);
       console.log(
-        `  ${rate} msg/s x ${n}: CPU per message sender ${r.senderCpuUs.toFixed(0)} µs,` +
-          ` receiver ${r.receiverCpuUs.toFixed(0)} µs (goal <= 1500 each at 20/s);` +
+        `  ${rate} msg/s x ${n}: CPU per message sender ${r.senderCpuUs.toFixed(0)} µs` +
+          ` (kernel ${r.senderSystemUs.toFixed(0)}, ${(r.senderCpuUs / bareUs).toFixed(1)}x bare),` +
+          ` receiver ${r.receiverCpuUs.toFixed(0)} µs (kernel ${r.receiverSystemUs.toFixed(0)},` +
+          ` ${(r.receiverCpuUs / bareUs).toFixed(1)}x bare) (goal <= 1500 each at 20/s);` +
           ` commits per message sender ${r.senderCommits.toFixed(2)}, receiver ${r.receiverCommits.toFixed(2)};` +
           ` send->displayed p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms` +
           (rate === 100 ? ' (goal p99 <= 25)' : ''),

@@ -23,7 +23,7 @@ export type PeerReply =
   | { reply: 'started' }
   | { reply: 'sent'; delivered: number }
   | { reply: 'received'; latenciesMs: number[] }
-  | { reply: 'stopped'; cpuMicros: number; commits: number }
+  | { reply: 'stopped'; cpuMicros: number; systemMicros: number; commits: number }
   | { reply: 'closed' };
 
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -126,7 +126,12 @@ process.on('message', (m: PeerCommand) => {
     else if (m.cmd === 'expect') await expect(client as TacetClient, m);
     else if (m.cmd === 'stop') {
       const used = process.cpuUsage(cpuAt);
-      reply({ reply: 'stopped', cpuMicros: used.user + used.system, commits: commits() - commitsAt });
+      reply({
+        reply: 'stopped',
+        cpuMicros: used.user + used.system,
+        systemMicros: used.system,
+        commits: commits() - commitsAt,
+      });
     } else if (m.cmd === 'close') {
       await client?.close();
       reply({ reply: 'closed' });

@@ -16,6 +16,9 @@ export interface LiveResult {
   readonly count: number;
   readonly senderCpuUs: number;
   readonly receiverCpuUs: number;
+  /** Of the CPU time, what the kernel spent (writes, fsync, sockets). */
+  readonly senderSystemUs: number;
+  readonly receiverSystemUs: number;
   readonly senderCommits: number;
   readonly receiverCommits: number;
   readonly p50Ms: number;
@@ -84,6 +87,8 @@ export async function livePeers(pair: BenchPair) {
       count,
       senderCpuUs: a.cpuMicros / count,
       receiverCpuUs: b.cpuMicros / count,
+      senderSystemUs: a.systemMicros / count,
+      receiverSystemUs: b.systemMicros / count,
       senderCommits: a.commits / count,
       receiverCommits: b.commits / count,
       p50Ms: pct(sorted, 50),

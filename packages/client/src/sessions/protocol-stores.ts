@@ -148,14 +148,15 @@ export class ProtocolStores implements PreKeyStores {
     saveIdentity: async (a: ProtocolAddress, key: PublicKey) => {
       const old = await this.get(NS.identity, a.name);
       const bytes = key.serialize();
-      this.set(NS.identity, a.name, bytes);
       if (!old) {
+        this.set(NS.identity, a.name, bytes);
         this.set(NS.trusted, a.name, bytes);
         return IdentityChange.NewOrUnchanged;
       }
-      return this.#publicKey(NS.identity, a.name, old).equals(key)
-        ? IdentityChange.NewOrUnchanged
-        : IdentityChange.ReplacedExisting;
+      // Called for every message received: the same key is not written again.
+      if (this.#publicKey(NS.identity, a.name, old).equals(key)) return IdentityChange.NewOrUnchanged;
+      this.set(NS.identity, a.name, bytes);
+      return IdentityChange.ReplacedExisting;
     },
     isTrustedIdentity: async (a: ProtocolAddress, key: PublicKey, direction: Direction) => {
       // Receiving from a changed key is allowed (and reported); sending to one is not.
