@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { STORE_FILE, shredExpired } from '@tacet/client/node';
 import Database from 'better-sqlite3';
 
-const PID_FILE = 'reaper.pid';
+export const PID_FILE = 'reaper.pid';
 /** Longest nap between looks at the deadlines: keeps expiry within a second of any deadline. */
 const POLL_MS = 500;
 

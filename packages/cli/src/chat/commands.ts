@@ -4,6 +4,7 @@
  * command is not sent to the contact. "//text" sends "/text"; "@name text"
  * sends to another conversation without leaving this one.
  */
+import { MESSAGE_HELP, type MessageCommand, parseMessageCommand } from './message-commands.js';
 
 export type ChatCommand =
   | { kind: 'none' }
@@ -15,7 +16,8 @@ export type ChatCommand =
   | { kind: 'contacts' }
   | { kind: 'help' }
   | { kind: 'quit' }
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: string }
+  | MessageCommand;
 
 /** One line per command, shown by /help. */
 export const HELP: readonly string[] = [
@@ -26,6 +28,7 @@ export const HELP: readonly string[] = [
   '/timer 5m          set the disappearing timer (30s, 5m, 1d, 4w or off)',
   '/file PATH         send a file or photo (photos lose their metadata first)',
   '/accept            accept a changed safety number (compare it first)',
+  ...MESSAGE_HELP,
   '//text             send a message that starts with /',
   '/help              this list',
   '/quit              leave (also Ctrl-C)',
@@ -65,8 +68,11 @@ function command(name: string, arg: string): ChatCommand {
       const bad = needs(arg, '/file PATH');
       return bad ? refuse(bad) : { kind: 'file', path: arg };
     }
-    default:
-      return refuse(UNKNOWN);
+    default: {
+      const m = parseMessageCommand(name, arg);
+      if (m === null) return refuse(UNKNOWN);
+      return typeof m === 'string' ? refuse(m) : m;
+    }
   }
 }
 

@@ -40,6 +40,8 @@ export interface ChatState {
   /** Lines printed by /help or /contacts below the messages, until the next line is entered. */
   info: string[];
   input: string;
+  /** Incoming messages whose read receipt this session already handled. */
+  readReported: Set<string>;
 }
 
 function clock(ms: number): string {
@@ -57,23 +59,52 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
-function messageLines(s: ChatState, m: MessageRecord, now: number, cols: number): string[] {
+/** Conversation items with the numbers /reply, /react, /edit and /delete use (timer notices have none). */
+export function numbered(messages: readonly MessageRecord[]): Array<[MessageRecord, number]> {
+  let n = 0;
+  return messages.map((m) => [m, m.kind === 'timer' ? 0 : ++n]);
+}
+
+/** Message number `n` of the conversation, or undefined. */
+export function messageNumbered(messages: readonly MessageRecord[], n: number): MessageRecord | undefined {
+  return messages.filter((m) => m.kind !== 'timer')[n - 1];
+}
+
+/** The quoted message's opening words, if it is still here. */
+function quoteLine(s: ChatState, m: MessageRecord): string[] {
+  if (!m.replyTo) return [];
+  const q = s.messages.find((x) => (x.direction === 'out' ? x.id : x.contentId) === m.replyTo);
+  const who = q ? (q.direction === 'out' ? 'you' : (s.current?.name ?? '?')) : '';
+  const text = q ? `${who}: ${[...q.body].slice(0, 50).join('')}` : 'a message that is gone';
+  return [`     ${ESC}2m↳ replying to ${text.replace(/\n/g, ' ')}${ESC}0m`];
+}
+
+function extras(m: MessageRecord): string {
+  const r = m.reactions ?? {};
+  const reacts = [r.mine ? `${r.mine} you` : '', r.theirs ? `${r.theirs} them` : ''].filter(Boolean);
+  const edited = m.editedAt !== undefined ? ` ${ESC}2m(edited)${ESC}0m` : '';
+  return `${edited}${reacts.length ? ` ${ESC}35m[${reacts.join(', ')}]${ESC}0m` : ''}`;
+}
+
+function messageLines(s: ChatState, m: MessageRecord, n: number, now: number, cols: number): string[] {
   const who = m.direction === 'out' ? 'you' : (s.current?.name ?? '?');
   if (m.kind === 'timer')
     return [`${ESC}2m— ${who} set the disappearing timer to ${formatDuration(m.timerSeconds)} —${ESC}0m`];
+  // The number names the message in /reply, /react, /edit and /delete.
+  const num = `${n}`.padStart(3);
   const left = m.expiresAt === null ? '' : ` ${ESC}33m⏱ ${formatRemaining(m.expiresAt - now)}${ESC}0m`;
   const mark = m.direction === 'out' ? ` ${ESC}32m${MARK[m.status]}${ESC}0m` : '';
-  const prefix = `${clock(m.sentAt)} ${who}: `;
+  const prefix = `${num} ${clock(m.sentAt)} ${who}: `;
   const width = Math.max(10, cols - prefix.length - 1);
   const file = m.attachment ? `📎 ${m.attachment.fileName} (${formatSize(m.attachment.size)})` : '';
   const pieces = wrap(file && m.body ? `${file} ${m.body}` : file || m.body, width);
   const lines = pieces.map((p, i) =>
     i === 0
-      ? `${ESC}2m${clock(m.sentAt)}${ESC}0m ${ESC}1m${who}:${ESC}0m ${p}`
+      ? `${ESC}2m${num} ${clock(m.sentAt)}${ESC}0m ${ESC}1m${who}:${ESC}0m ${p}`
       : `${' '.repeat(prefix.length)}${p}`,
   );
-  lines[lines.length - 1] += `${mark}${left}`;
-  return lines;
+  lines[lines.length - 1] += `${extras(m)}${mark}${left}`;
+  return [...quoteLine(s, m), ...lines];
 }
 
 /** The status line: connection state first, then who has unread messages. */
@@ -101,7 +132,7 @@ export function render(s: ChatState): void {
   const placeholder = c ? [] : ['no contacts yet: quit and add one with tacet add ID NAME'];
   const all = [
     ...placeholder,
-    ...s.messages.flatMap((m) => messageLines(s, m, now, cols)),
+    ...numbered(s.messages).flatMap(([m, n]) => messageLines(s, m, n, now, cols)),
     ...s.info.map((l) => `${ESC}36m${l}${ESC}0m`),
   ];
   const out = [head, ...warn, ...all.slice(-room)];

@@ -16,6 +16,7 @@ import {
 } from '@tacet/client';
 import { CliError } from '../cli-error.js';
 import { type ChatCommand, HELP, parseLine } from './commands.js';
+import { performMessageCommand } from './message-actions.js';
 import { type ChatState, render } from './render.js';
 import { sendChatFile } from './send-file.js';
 import { takeTerminal } from './terminal.js';
@@ -32,6 +33,7 @@ function newState(contacts: Contact[], current: Contact | null): ChatState {
     noticeIsNetwork: false,
     info: [],
     input: '',
+    readReported: new Set(),
   };
 }
 
@@ -54,6 +56,10 @@ async function reload(c: TacetClient, s: ChatState): Promise<void> {
   s.messages = await c.messages(open.accountId);
   s.untrusted = await c.isUntrusted(open.accountId);
   render(s);
+  // Read receipts (sent only if turned on): once per message per session.
+  const unreported = s.messages.filter((m) => m.direction === 'in' && !s.readReported.has(m.id));
+  for (const m of unreported) s.readReported.add(m.id);
+  if (unreported.length > 0) void c.markRead(unreported.map((m) => m.id)).catch(() => undefined);
   const unseen = s.messages.filter((m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0);
   if (unseen.length === 0) return;
   await c.markDisplayed(unseen.map((m) => m.id));
@@ -144,6 +150,12 @@ async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: (
       sendFileInBackground(c, s, s.current, cmd.path, redraw);
       return say(s, `sending ${cmd.path}…`);
     }
+    case 'reply':
+    case 'react':
+    case 'edit':
+    case 'delete':
+    case 'receipts':
+      return say(s, await performMessageCommand(c, s, cmd, (n) => say(s, n), redraw));
     case 'send': {
       const to = cmd.to === undefined ? s.current : await c.contacts.get(cmd.to);
       if (!to) return say(s, 'no conversation open; /switch name or @name text');

@@ -44,6 +44,7 @@ async function printSaved(c: TacetClient, m: MessageRecord, json: boolean, to: S
 async function printItem(c: TacetClient, m: MessageRecord, json: boolean, save?: SaveTo): Promise<void> {
   if (m.kind === 'attachment' && save) return printSaved(c, m, json, save);
   const [shown] = await c.markDisplayed([m.id]);
+  await c.markRead([m.id]); // a read receipt, only if turned on
   const expiresAt = shown?.expiresAt ?? m.expiresAt;
   const secondsLeft = expiresAt === null ? null : Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
   const from = await senderName(c, m.conversationId);
