@@ -33,13 +33,15 @@ export const RETRY_REQUEST_INTERVAL_MS = 60_000;
 export const RETRY_LIMITER_SIZE = 1024;
 /** A retry receipt is worth nothing after a day. */
 const RETRY_TTL_SECONDS = 24 * 3600;
-/** Ids remembered per peer as already re-sent (each message is re-sent once). */
-const MAX_RESENT_IDS = 512;
+/**
+ * Ids remembered per peer as already re-sent (each message is re-sent once).
+ * The record always holds this many 16-byte slots, so its size at rest says
+ * nothing about how many messages were re-sent.
+ */
+export const MAX_RESENT_IDS = 128;
+const ID_BYTES = 16;
 /** Records: the ids already re-sent to each peer. */
 const RESENT_NS = 'retry-resent';
-
-const te = new TextEncoder();
-const td = new TextDecoder();
 
 /** What a recipient needs to answer a message it could not decrypt. */
 export interface RetryTarget {
@@ -180,10 +182,7 @@ export async function onRetryRequest(ctx: RetryContext, r: RetryRequest): Promis
     resent.push(m.id);
     events.push({ type: 'updated', message: again });
   }
-  if (events.length > 0) {
-    const value = te.encode(JSON.stringify(resent.slice(-MAX_RESENT_IDS)));
-    ctx.batch.records.push({ ns: RESENT_NS, key: r.sender, value });
-  }
+  if (events.length > 0) ctx.batch.records.push({ ns: RESENT_NS, key: r.sender, value: encodeIds(resent) });
   return events;
 }
 
@@ -202,7 +201,24 @@ async function archiveFailedSession(
 async function resentIds(ctx: RetryContext, peer: string): Promise<string[]> {
   const staged = ctx.batch.records.findLast((w) => w.ns === RESENT_NS && w.key === peer);
   const bytes = staged ? staged.value : await ctx.store.getRecord(RESENT_NS, peer);
-  return bytes ? (JSON.parse(td.decode(bytes)) as string[]) : [];
+  return bytes ? decodeIds(bytes) : [];
+}
+
+/** The newest MAX_RESENT_IDS ids in fixed-size slots; empty slots are zero. */
+export function encodeIds(ids: readonly string[]): Uint8Array {
+  const out = new Uint8Array(MAX_RESENT_IDS * ID_BYTES);
+  const kept = ids.slice(-MAX_RESENT_IDS);
+  kept.forEach((id, i) => out.set(fromHex(id), (MAX_RESENT_IDS - kept.length + i) * ID_BYTES));
+  return out;
+}
+
+function decodeIds(bytes: Uint8Array): string[] {
+  const ids: string[] = [];
+  for (let at = 0; at + ID_BYTES <= bytes.length; at += ID_BYTES) {
+    const slot = bytes.subarray(at, at + ID_BYTES);
+    if (slot.some((b) => b !== 0)) ids.push(toHex(slot));
+  }
+  return ids;
 }
 
 /** The message's content rebuilt from its record (the same id, so the recipient de-duplicates it). */

@@ -17,7 +17,9 @@ import {
 import { describe, expect, it, vi } from 'vitest';
 import { decodeContent } from '../../src/content/content.js';
 import {
+  encodeIds,
   isRetryItem,
+  MAX_RESENT_IDS,
   onRetryRequest,
   RETRY_LIMITER_SIZE,
   RETRY_REQUEST_INTERVAL_MS,
@@ -176,6 +178,20 @@ describe('acting on a retry receipt', () => {
     commit();
     expect(await onRetryRequest(ctx, request())).toEqual([]);
     expect(ctx.batch.putOutbox).toEqual([]);
+  });
+
+  it('the record of re-sent ids has one size at rest, whatever it holds', async () => {
+    const one = context([message(id('aa'), 'sent')], peerKey);
+    await onRetryRequest(one.ctx, request());
+    const many = context(
+      Array.from({ length: MAX_RESENT_IDS + 5 }, (_, i) => message(i.toString(16).padStart(32, '0'), 'sent')),
+      peerKey,
+    );
+    await onRetryRequest(many.ctx, request());
+    expect(many.ctx.batch.putOutbox).toHaveLength(MAX_RESENT_IDS + 5);
+    const sizes = [one, many].map((c) => (c.ctx.batch.records[0]?.value as Uint8Array).length);
+    expect(sizes).toEqual([MAX_RESENT_IDS * 16, MAX_RESENT_IDS * 16]);
+    expect(encodeIds([]).length).toBe(MAX_RESENT_IDS * 16);
   });
 
   it('a delivery receipt earlier in the same batch counts', async () => {
