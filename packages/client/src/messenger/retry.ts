@@ -208,7 +208,8 @@ async function resentIds(ctx: RetryContext, peer: string): Promise<string[]> {
 export function encodeIds(ids: readonly string[]): Uint8Array {
   const out = new Uint8Array(MAX_RESENT_IDS * ID_BYTES);
   const kept = ids.slice(-MAX_RESENT_IDS);
-  kept.forEach((id, i) => out.set(fromHex(id), (MAX_RESENT_IDS - kept.length + i) * ID_BYTES));
+  const first = MAX_RESENT_IDS - kept.length;
+  for (const [i, id] of kept.entries()) out.set(fromHex(id), (first + i) * ID_BYTES);
   return out;
 }
 
