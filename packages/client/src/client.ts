@@ -27,7 +27,7 @@ import { compareHistory, nextClock } from './messenger/ordering.js';
 import { deviceIds, identityUntrusted, untrustedError } from './messenger/peer-crypto.js';
 import { type SafetyNumber, safetyNumber } from './safety-number.js';
 import { ProtocolStores } from './sessions/protocol-stores.js';
-import type { ClientStore, MessageRecord } from './store/types.js';
+import type { ClientStore, MessageRecord, OutboxItem } from './store/types.js';
 import { WriteBehindStore } from './store/write-behind.js';
 import { type Clock, systemClock } from './timers/clock.js';
 import { isValidTimer } from './timers/duration.js';
@@ -53,6 +53,14 @@ type OutgoingBuilder = (
   clock: number,
   sentAt: number,
 ) => { content: OutgoingContent; contact: Contact };
+
+/** A send waiting for the commit that queues it. */
+interface OutgoingRequest {
+  readonly peerId: string;
+  readonly build: OutgoingBuilder;
+  readonly resolve: (id: string) => void;
+  readonly reject: (e: unknown) => void;
+}
 
 export interface TacetClientOptions {
   readonly store: ClientStore;
@@ -94,6 +102,8 @@ export class TacetClient {
   readonly #events = new Emitter();
   readonly #scheduler: ExpiryScheduler;
   readonly #net: Network;
+  readonly #waitingOut: OutgoingRequest[] = [];
+  #committingOut = false;
   readonly #files: AttachmentTransfers;
 
   private constructor(opts: TacetClientOptions, account: AccountInfo) {
@@ -552,26 +562,70 @@ export class TacetClient {
    * change received meanwhile is neither lost nor overwritten), then sends it.
    */
   async #queue(peerId: string, build: OutgoingBuilder): Promise<MessageRecord> {
-    const id = await this.#net.exclusive(async () => {
-      const peer = await this.contacts.get(peerId);
-      const clock = nextClock(peer.clock ?? 0);
-      const { content, contact } = build(peer, clock, this.#clock.now());
-      const { message, item } = this.#outgoing(peer.accountId, content);
-      // Encrypted in the same commit that queues it: sending then needs no commit of its own.
-      const hand = await this.#net.prepare(item);
-      await this.store.apply({
-        putMessages: [message],
-        putOutbox: [item],
-        records: [...this.#stores.takeWrites(), ...this.contacts.writes({ ...contact, clock })],
-      });
-      hand?.();
-      return toHex(content.id);
+    const id = await new Promise<string>((resolve, reject) => {
+      this.#waitingOut.push({ peerId, build, resolve, reject });
+      if (!this.#committingOut) void this.#commitOutgoing();
     });
     const stored = (await this.store.getMessage(id)) as MessageRecord;
     this.#events.emit({ type: 'message', message: stored });
     await this.#scheduler.poke();
     await this.#net.deliver(id);
     return (await this.store.getMessage(id)) ?? stored;
+  }
+
+  /**
+   * Commits every outgoing item waiting, each encrypted in that same commit
+   * (sending then needs no commit of its own). Items queued while a commit
+   * is in flight share the next one: a burst of sends costs one commit.
+   */
+  async #commitOutgoing(): Promise<void> {
+    this.#committingOut = true;
+    try {
+      while (this.#waitingOut.length > 0) {
+        const group = this.#waitingOut.splice(0);
+        await this.#net.exclusive(() => this.#commitGroup(group));
+      }
+    } finally {
+      this.#committingOut = false;
+    }
+  }
+
+  async #commitGroup(group: readonly OutgoingRequest[]): Promise<void> {
+    const peers = new Map<string, Contact>();
+    const putMessages: Array<Omit<MessageRecord, 'seq'>> = [];
+    const putOutbox: OutboxItem[] = [];
+    const accepted: Array<{ r: OutgoingRequest; id: string; hand: (() => void) | undefined }> = [];
+    for (const r of group) {
+      try {
+        const peer = peers.get(r.peerId) ?? (await this.contacts.get(r.peerId));
+        const clock = nextClock(peer.clock ?? 0);
+        const { content, contact } = r.build(peer, clock, this.#clock.now());
+        const { message, item } = this.#outgoing(peer.accountId, content);
+        const hand = await this.#net.prepare(item);
+        peers.set(r.peerId, { ...contact, clock });
+        putMessages.push(message);
+        putOutbox.push(item);
+        accepted.push({ r, id: message.id, hand });
+      } catch (e) {
+        r.reject(e);
+      }
+    }
+    if (accepted.length === 0) return;
+    const contactWrites = [...peers.values()].flatMap((c) => this.contacts.writes(c));
+    try {
+      await this.store.apply({
+        putMessages,
+        putOutbox,
+        records: [...this.#stores.takeWrites(), ...contactWrites],
+      });
+    } catch (e) {
+      for (const a of accepted) a.r.reject(e);
+      return;
+    }
+    for (const a of accepted) {
+      a.hand?.();
+      a.r.resolve(a.id);
+    }
   }
 
   /** The message record and outbox entry of an outgoing item. */

@@ -55,26 +55,32 @@ function next(c: TacetClient, pick: (e: ClientEvent) => boolean): Promise<void> 
 
 const incoming = (e: ClientEvent) => e.type === 'message' && e.message.direction === 'in';
 
+/** Alice and bob with sessions both ways and nothing left to commit. */
+async function pair() {
+  await h.startServer();
+  const alice = await counted('alice');
+  const bob = await counted('bob');
+  await alice.client.addContact(bob.client.accountId, 'bob');
+  await bob.client.addContact(alice.client.accountId, 'alice');
+  await Promise.all([alice.client.connect(), bob.client.connect()]);
+  await Promise.all([alice.client.waitForDrain(), bob.client.waitForDrain()]);
+  // Sessions both ways first: a session's start fetches keys and costs what it costs once.
+  let got = next(bob.client, incoming);
+  await alice.client.send('bob', 'hello');
+  await got;
+  got = next(alice.client, incoming);
+  await bob.client.send('alice', 'hi');
+  await got;
+  await Promise.all([alice.client.upkeep(), bob.client.upkeep()]);
+  await (alice.client.store as WriteBehindStore).flush();
+  await (bob.client.store as WriteBehindStore).flush();
+  return { alice, bob };
+}
+
 describe('live path', { timeout: 60_000 }, () => {
   it('commits once per sent message on the sender and once per received message on the receiver', async () => {
-    await h.startServer();
-    const alice = await counted('alice');
-    const bob = await counted('bob');
-    await alice.client.addContact(bob.client.accountId, 'bob');
-    await bob.client.addContact(alice.client.accountId, 'alice');
-    await Promise.all([alice.client.connect(), bob.client.connect()]);
-    await Promise.all([alice.client.waitForDrain(), bob.client.waitForDrain()]);
-    // Sessions both ways first: a session's start fetches keys and costs what it costs once.
-    let got = next(bob.client, incoming);
-    await alice.client.send('bob', 'hello');
-    await got;
-    got = next(alice.client, incoming);
-    await bob.client.send('alice', 'hi');
-    await got;
-    await Promise.all([alice.client.upkeep(), bob.client.upkeep()]);
-    await (alice.client.store as WriteBehindStore).flush();
-    await (bob.client.store as WriteBehindStore).flush();
-
+    const { alice, bob } = await pair();
+    let got: Promise<void>;
     const a0 = alice.commits();
     const b0 = bob.commits();
     const n = 8;
@@ -97,5 +103,26 @@ describe('live path', { timeout: 60_000 }, () => {
     expect(alice.commits() - a0).toBeLessThanOrEqual(n + 1);
     expect(bob.commits() - b0).toBeLessThanOrEqual(n + 1);
     expect((await bob.client.messages('alice')).filter((m) => m.direction === 'in')).toHaveLength(n + 1);
+  });
+
+  it('queues a burst of sends in a shared commit', async () => {
+    const { alice, bob } = await pair();
+    const a0 = alice.commits();
+    const n = 10;
+    let seen = 0;
+    const all = new Promise<void>((resolve) =>
+      bob.client.on((e) => {
+        if (incoming(e) && ++seen === n) resolve();
+      }),
+    );
+    const sent = await Promise.all(
+      Array.from({ length: n }, (_, i) => alice.client.send('bob', `burst ${i}`)),
+    );
+    await all;
+    // The first send commits at once; those made meanwhile share the next commit.
+    expect(alice.commits() - a0).toBeLessThanOrEqual(n / 2);
+    expect(new Set(sent.map((m) => m.id)).size).toBe(n);
+    const bodies = (await bob.client.messages('alice')).map((m) => m.body);
+    expect(bodies.filter((b) => b.startsWith('burst'))).toHaveLength(n);
   });
 });
