@@ -14,7 +14,7 @@ import type { ProtocolAddress } from './address.js';
 import { responderMasterKeys } from './pqxdh.js';
 import { PreKeySignalMessage } from './prekey-signal-message.js';
 import { commitDecryption, decryptWithState } from './ratchet-receive.js';
-import { requireTrusted, saveAll } from './session-cipher.js';
+import { expectedBinding, requireTrusted, saveAll } from './session-cipher.js';
 import { SessionRecord } from './session-record.js';
 import { bytesEqual, SESSION_VERSION, type SessionState } from './session-state.js';
 import { Direction, type PreKeyStores } from './stores.js';
@@ -50,7 +50,7 @@ export async function signalDecryptPreKey(
         : existing < 0
           ? (record.current as SessionState)
           : (record.archived[existing] as SessionState);
-    const pending = decryptWithState(state, parsed.message);
+    const pending = decryptWithState(state, parsed.message, expectedBinding(stores, address));
     await requireTrusted(stores.identities, address, state, Direction.Receiving);
     commitDecryption(pending);
     if (existing === undefined) record.promoteState(state);

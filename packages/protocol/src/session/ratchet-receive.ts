@@ -42,7 +42,11 @@ export interface ChainAdvance {
  * Throws ProtocolError: 'UnsupportedVersion', 'DuplicatedMessage' (old counter
  * with no stored key) or 'InvalidMessage' (MAC, padding, too far ahead).
  */
-export function decryptWithState(state: SessionState, message: SignalMessage): PendingDecryption {
+export function decryptWithState(
+  state: SessionState,
+  message: SignalMessage,
+  binding?: ExpectedBinding,
+): PendingDecryption {
   if (message.messageVersion !== state.version) {
     throw new ProtocolError('UnsupportedVersion', `unrecognized message version ${message.messageVersion}`);
   }
@@ -59,9 +63,28 @@ export function decryptWithState(state: SessionState, message: SignalMessage): P
   const keys = messageKeys(advance.seed, pq?.key);
   const mac = computeMac(keys.macKey, state.remoteIdentityKey, state.localIdentityKey, message.macInput);
   if (!constantTimeEqual(mac, message.mac)) throw new ProtocolError('InvalidMessage', 'bad MAC');
+  checkBinding(message.addresses, binding);
   const plaintext = primitives.aes256CbcDecrypt(keys.cipherKey, keys.iv, message.ciphertext);
   zeroize(keys.cipherKey, keys.macKey, keys.iv);
   return { plaintext, state, chain, counter: message.counter, advance, step, pqRatchet: pq?.state };
+}
+
+/**
+ * What a receiver that knows its own address expects in field 6
+ * (address-binding.ts): the binding of (sender, us), or undefined when either
+ * name is not a service id. A receiver that does not know it passes no
+ * ExpectedBinding, and field 6 goes unchecked.
+ */
+export interface ExpectedBinding {
+  expected: Uint8Array | undefined;
+}
+
+/** As libsignal: a present binding must equal the one we compute, else the message is refused. */
+function checkBinding(present: Uint8Array | undefined, binding: ExpectedBinding | undefined): void {
+  if (present === undefined || binding === undefined) return;
+  if (binding.expected === undefined || !constantTimeEqual(present, binding.expected)) {
+    throw new ProtocolError('InvalidMessage', 'message is bound to other addresses');
+  }
 }
 
 /** Applies a verified decryption to its state. */

@@ -22,7 +22,11 @@ export interface PendingEncryption {
 }
 
 /** Encrypts `plaintext` with the state's sending chain without mutating the state. */
-export function encryptWithState(state: SessionState, plaintext: Uint8Array): PendingEncryption {
+export function encryptWithState(
+  state: SessionState,
+  plaintext: Uint8Array,
+  addresses?: Uint8Array,
+): PendingEncryption {
   const chain = state.senderChain;
   if (chain.index >= MAX_COUNTER) throw new ProtocolError('InvalidMessage', 'sending chain exhausted');
   // The PQ ratchet's key of this message salts its message keys (the triple ratchet).
@@ -39,6 +43,7 @@ export function encryptWithState(state: SessionState, plaintext: Uint8Array): Pe
     previousCounter: state.previousCounter,
     ciphertext,
     pqRatchet: pq?.message,
+    addresses,
   });
   const pending = state.pendingPreKey;
   const message =

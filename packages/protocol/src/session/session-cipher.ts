@@ -10,13 +10,19 @@ import { MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from '../limits.js';
 // One call at a time per session record: interleaved calls would reuse message keys.
 import { withRecordLock } from '../record-lock.js';
 import type { ProtocolAddress } from './address.js';
+import { addressBinding } from './address-binding.js';
 import {
   type CiphertextMessage,
   CiphertextMessageType,
   type SessionCiphertextType,
 } from './ciphertext-message.js';
 import { PreKeySignalMessage } from './prekey-signal-message.js';
-import { commitDecryption, decryptWithState, type PendingDecryption } from './ratchet-receive.js';
+import {
+  commitDecryption,
+  decryptWithState,
+  type ExpectedBinding,
+  type PendingDecryption,
+} from './ratchet-receive.js';
 import { commitEncryption, encryptWithState } from './ratchet-send.js';
 import type { SessionRecord } from './session-record.js';
 import type { SessionState } from './session-state.js';
@@ -55,7 +61,10 @@ export async function signalEncrypt(
         address: `${address}`,
       });
     }
-    const encrypted = encryptWithState(state, plaintext);
+    // As libsignal: the binding goes into PreKey messages only, the ones a
+    // session is established by.
+    const local = pending === undefined ? undefined : stores.localAddress;
+    const encrypted = encryptWithState(state, plaintext, local && addressBinding(local, address));
     await requireTrusted(stores.identities, address, state, Direction.Sending);
     commitEncryption(encrypted);
     await saveAll(stores, address, state, record);
@@ -93,7 +102,12 @@ export async function signalDecrypt(
     const parsed = message instanceof SignalMessage ? message : SignalMessage.deserialize(message);
     const record = await stores.sessions.getSession(address);
     if (record === null) throw noSession(address);
-    const { state, pending, archivedIndex } = decryptAgainstRecord(record, parsed, address);
+    const { state, pending, archivedIndex } = decryptAgainstRecord(
+      record,
+      parsed,
+      address,
+      expectedBinding(stores, address),
+    );
     await requireTrusted(stores.identities, address, state, Direction.Receiving);
     commitDecryption(pending);
     if (archivedIndex !== undefined) record.promoteArchivedState(archivedIndex);
@@ -113,13 +127,14 @@ function decryptAgainstRecord(
   record: SessionRecord,
   message: SignalMessage,
   address: ProtocolAddress,
+  binding: ExpectedBinding | undefined,
 ): Candidate {
   // Index -1 is the current state, 0.. the archive, most recent first.
   let firstError: unknown;
   for (let i = record.current === undefined ? 0 : -1; i < record.archived.length; i++) {
     const state = (i < 0 ? record.current : record.archived[i]) as SessionState;
     try {
-      const pending = decryptWithState(state, message);
+      const pending = decryptWithState(state, message, binding);
       return { state, pending, archivedIndex: i < 0 ? undefined : i };
     } catch (e) {
       if (!(e instanceof ProtocolError) || e.is('DuplicatedMessage')) throw e;
@@ -132,6 +147,12 @@ function decryptAgainstRecord(
   throw new ProtocolError('InvalidMessage', 'invalid Whisper message: decryption failed', {
     cause: firstError instanceof ProtocolError ? firstError.code : undefined,
   });
+}
+
+/** What field 6 of a message from `sender` must hold, when this device knows its own address. */
+export function expectedBinding(stores: SessionStores, sender: ProtocolAddress): ExpectedBinding | undefined {
+  const local = stores.localAddress;
+  return local === undefined ? undefined : { expected: addressBinding(sender, local) };
 }
 
 /** Throws ProtocolError('UntrustedIdentity') unless the store trusts the state's remote identity. */

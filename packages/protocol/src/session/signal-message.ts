@@ -3,7 +3,8 @@
  * `versionByte ‖ protobuf{1 ratchet_key, 2 counter, 3 previous_counter,
  * 4 ciphertext, 5 pq_ratchet} ‖ MAC(8)`. Field 5 carries the SPQR payload
  * (docs/spqr.md) and is written only when non-empty, as libsignal 0.103 does;
- * field 6 (libsignal's optional address binding) and later fields are skipped.
+ * field 6 is libsignal's optional address binding (address-binding.ts), which
+ * the receiver checks when it knows its own address. Later fields are skipped.
  * Parsing is strict and bounded; the MAC itself is checked by the ratchet,
  * which owns the keys.
  */
@@ -32,6 +33,8 @@ export interface SignalMessageFields {
   ciphertext: Uint8Array;
   /** The SPQR payload (field 5); empty for a classic session. */
   pqRatchet?: Uint8Array;
+  /** The address binding (field 6), when both addresses are service ids. */
+  addresses?: Uint8Array;
 }
 
 /** `HMAC(macKey, ser(IK_sender) ‖ ser(IK_receiver) ‖ versionByte ‖ protobuf)[0..8]` (§4.2). */
@@ -84,6 +87,8 @@ export class SignalMessage {
     readonly ciphertext: Uint8Array,
     /** The SPQR payload of field 5, empty when absent. */
     readonly pqRatchet: Uint8Array,
+    /** The address binding of field 6, undefined when absent. */
+    readonly addresses: Uint8Array | undefined,
     private readonly bytes: Uint8Array,
   ) {}
 
@@ -96,6 +101,7 @@ export class SignalMessage {
       .bytes(4, f.ciphertext);
     const pqRatchet = f.pqRatchet ?? EMPTY;
     if (pqRatchet.length > 0) writer.bytes(5, pqRatchet);
+    if (f.addresses !== undefined) writer.bytes(6, f.addresses);
     const proto = writer.finish();
     const bytes = new Uint8Array(1 + proto.length + MAC_LENGTH);
     bytes[0] = (f.messageVersion << 4) | CURRENT_MESSAGE_VERSION;
@@ -109,6 +115,7 @@ export class SignalMessage {
       f.previousCounter,
       f.ciphertext,
       pqRatchet,
+      f.addresses,
       bytes,
     );
   }
@@ -131,6 +138,7 @@ export class SignalMessage {
       fields.previousCounter,
       fields.ciphertext,
       fields.pqRatchet,
+      fields.addresses,
       bytes,
     );
   }
@@ -156,6 +164,7 @@ interface ParsedFields {
   previousCounter: number;
   ciphertext: Uint8Array;
   pqRatchet: Uint8Array;
+  addresses: Uint8Array | undefined;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -167,11 +176,13 @@ function readFields(proto: Uint8Array): ParsedFields {
   let previousCounter = 0;
   let ciphertext: Uint8Array | undefined;
   let pqRatchet: Uint8Array = EMPTY;
+  let addresses: Uint8Array | undefined;
   while (!r.done()) {
     const { field, wireType } = r.tag();
-    if (field === 5) {
+    if (field === 5 || field === 6) {
       expectWireType(field, wireType, WireType.LengthDelimited);
-      pqRatchet = r.bytes();
+      if (field === 5) pqRatchet = r.bytes();
+      else addresses = r.bytes();
       continue;
     }
     if (field > 4) {
@@ -187,7 +198,7 @@ function readFields(proto: Uint8Array): ParsedFields {
   if (ratchetKey === undefined || counter === undefined || ciphertext === undefined) {
     throw new ProtocolError('InvalidMessage', 'SignalMessage: missing required field');
   }
-  return { ratchetKey, counter, previousCounter, ciphertext, pqRatchet };
+  return { ratchetKey, counter, previousCounter, ciphertext, pqRatchet, addresses };
 }
 
 /** A known field with the wrong wire type is malformed, as in every protobuf decoder. */

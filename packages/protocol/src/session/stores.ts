@@ -80,6 +80,13 @@ export interface SessionStores {
    * SPQR still decrypts but refuses to send until a new session replaces it.
    */
   legacyClassicRatchet?: boolean;
+  /**
+   * This device's own address. When set, PreKey messages to service-id addresses
+   * carry libsignal's address binding (SignalMessage field 6), and a received
+   * message whose binding names other addresses is refused. When absent, no
+   * binding is written and a received one is not checked.
+   */
+  localAddress?: ProtocolAddress;
 }
 
 /** What decrypting a PreKeySignalMessage needs in addition. */
