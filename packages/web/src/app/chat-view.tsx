@@ -5,6 +5,7 @@
  */
 import type { MessageRecord } from '@tacet/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { AttachButton, dropHandlers, SendingStatus, useFileSending } from '../attachments/attach-button.js';
 import { Composer } from './composer.js';
 import { ContactActions } from './contact-actions.js';
 import { formatTimer, TIMER_CHOICES } from './format.js';
@@ -69,6 +70,8 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
   const now = useNow();
   const messages = useMessages(service, contact.id).filter((m) => m.expiresAt === null || m.expiresAt > now);
   const [showSafety, setShowSafety] = useState(false);
+  const [dropOver, setDropOver] = useState(false);
+  const sending = useFileSending((file, onProgress) => service.sendFile(contact.id, file, onProgress));
   const list = useRef<HTMLOListElement>(null);
   const unseen = messages.filter((m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0);
   const unseenKey = unseen.map((m) => m.id).join();
@@ -83,7 +86,12 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
   useEffect(() => list.current?.lastElementChild?.scrollIntoView({ block: 'end' }), [messages.length]);
 
   return (
-    <section class="chat" aria-label={`Conversation with ${contact.name}`}>
+    <section
+      class={`chat${dropOver ? ' drop-over' : ''}`}
+      aria-label={`Conversation with ${contact.name}`}
+      data-testid="drop-zone"
+      {...dropHandlers(sending, setDropOver)}
+    >
       <header class="chat-head">
         {onBack && (
           <button type="button" class="back" onClick={onBack} aria-label="Back to conversations">
@@ -122,10 +130,25 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
         data-testid="messages"
       >
         {messages.map((m) => (
-          <MessageItem key={m.id} message={m} now={now} peerName={contact.name} />
+          <MessageItem
+            key={m.id}
+            message={m}
+            now={now}
+            peerName={contact.name}
+            openAttachment={(id, onProgress) => service.openAttachment(id, onProgress)}
+          />
         ))}
       </ol>
-      <Composer service={service} contact={contact} />
+      <Composer
+        service={service}
+        contact={contact}
+        extra={
+          <>
+            <SendingStatus sending={sending} />
+            <AttachButton sending={sending} disabled={contact.identityChanged} />
+          </>
+        }
+      />
       {showSafety && (
         <SafetyDialog service={service} contact={contact} onClose={() => setShowSafety(false)} />
       )}

@@ -5,6 +5,7 @@
  * with a clear reason. Nothing is ever cut silently.
  */
 import { MAX_TEXT_LENGTH } from '@tacet/client';
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { humanError } from './human-error.js';
 import type { ChatService, ContactView } from './service.js';
@@ -16,10 +17,12 @@ const fmt = (n: number) => n.toLocaleString('en');
 export interface ComposerProps {
   service: ChatService;
   contact: ContactView;
+  /** Shown before the send button (the attach button and upload progress). */
+  extra?: ComponentChildren;
 }
 
 /** @example <Composer service={s} contact={c} /> */
-export function Composer({ service, contact }: ComposerProps) {
+export function Composer({ service, contact, extra }: ComposerProps) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const length = text.length;
@@ -83,6 +86,7 @@ export function Composer({ service, contact }: ComposerProps) {
           {fmt(length)} / {fmt(MAX_TEXT_LENGTH)}
         </span>
       )}
+      {extra}
       <button type="submit" disabled={blocked}>
         Send
       </button>

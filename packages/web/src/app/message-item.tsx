@@ -1,6 +1,7 @@
 /** One conversation item: text with delivery mark and countdown, or a timer change notice. */
 import type { MessageRecord } from '@tacet/client';
 import type { ComponentChild } from 'preact';
+import { AttachmentItem } from '../attachments/attachment-item.js';
 import { formatClock, formatRemaining, formatTimer } from './format.js';
 import { PendingIcon, TimerIcon } from './icons.js';
 
@@ -17,10 +18,12 @@ export function MessageItem({
   message: m,
   now,
   peerName,
+  openAttachment,
 }: {
   message: MessageRecord;
   now: number;
   peerName: string;
+  openAttachment?: (messageId: string, onProgress: (fraction: number) => void) => Promise<string>;
 }) {
   // `now` ticks once a second, so a just-started countdown could read one second over its timer.
   const left = m.expiresAt === null ? null : Math.min(m.expiresAt - now, m.timerSeconds * 1000);
@@ -43,7 +46,10 @@ export function MessageItem({
   const mark = m.direction === 'out' ? MARKS[m.status] : null;
   return (
     <li class={`message ${m.direction}`} data-message-id={m.id}>
-      <p class="body">{m.body}</p>
+      {m.attachment && openAttachment && (
+        <AttachmentItem messageId={m.id} pointer={m.attachment} open={openAttachment} />
+      )}
+      {m.body && <p class="body">{m.body}</p>}
       <p class="meta">
         <time dateTime={new Date(m.sentAt).toISOString()}>{formatClock(m.sentAt)}</time>
         {countdown}

@@ -48,6 +48,18 @@ export interface ChatService {
   listMessages(contactId: string): Promise<MessageRecord[]>;
   send(contactId: string, text: string): Promise<void>;
   setTimer(contactId: string, seconds: number): Promise<void>;
+  /**
+   * Cleans (pictures lose their metadata), encrypts and sends a picked or
+   * dropped file; `onProgress` gets the share uploaded (0..1).
+   * Resolves whether the file may carry metadata of its own (documents).
+   */
+  sendFile(
+    contactId: string,
+    file: File,
+    onProgress: (fraction: number) => void,
+  ): Promise<{ mayCarryMetadata: boolean }>;
+  /** Downloads, checks and decrypts an attachment once; resolves an object URL of it (revoked at expiry). */
+  openAttachment(messageId: string, onProgress: (fraction: number) => void): Promise<string>;
   safetyNumber(contactId: string): Promise<SafetyNumberView>;
   markVerified(contactId: string): Promise<void>;
   acceptIdentityChange(contactId: string): Promise<void>;

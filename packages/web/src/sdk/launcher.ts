@@ -6,6 +6,7 @@
 import { TacetClient } from '@tacet/client';
 import { deleteProfile, openIndexedDbStore, profileExists } from '@tacet/client/indexeddb';
 import type { Launcher } from '../app/service.js';
+import { shredOpfsFile } from '../attachments/opfs-files.js';
 import { solvePowInWorker } from '../pow/solve-in-worker.js';
 import { browserWebSocket } from './browser-websocket.js';
 import { startSdkService } from './sdk-service.js';
@@ -23,6 +24,7 @@ export function createSdkLauncher(serverUrl: string): Launcher {
         const client = await TacetClient.register({
           store,
           webSocket: browserWebSocket,
+          shredFile: shredOpfsFile,
           serverUrl,
           onProgress: (attempts, expected) => onProgress(attempts / expected),
           solvePow: (challenge, bits, progress) =>
@@ -45,7 +47,9 @@ export function createSdkLauncher(serverUrl: string): Launcher {
       const store = await openIndexedDbStore({ profile: PROFILE, passphrase });
       performance.measure('tacet:open-store', { start });
       try {
-        return startSdkService(await TacetClient.open({ store, webSocket: browserWebSocket }));
+        return startSdkService(
+          await TacetClient.open({ store, webSocket: browserWebSocket, shredFile: shredOpfsFile }),
+        );
       } catch (err) {
         await store.close();
         throw err;

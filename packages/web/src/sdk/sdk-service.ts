@@ -12,6 +12,8 @@ import type {
   SafetyNumberView,
   ServiceEvent,
 } from '../app/service.js';
+import { objectUrl, opfsSink } from '../attachments/opfs-files.js';
+import { prepareBrowserFile } from '../attachments/prepare-browser-file.js';
 
 const RETRY_MS = 2_000;
 
@@ -75,6 +77,19 @@ export function startSdkService(client: TacetClient): ChatService {
         if (!(err instanceof ClientError && err.is('ServerUnreachable'))) throw err;
       });
       emit({ type: 'contacts' });
+    },
+    async sendFile(contactId, file, onProgress) {
+      const prepared = await prepareBrowserFile(file);
+      await client.sendFile(contactId, prepared, { onProgress: (done, total) => onProgress(done / total) });
+      return { mayCarryMetadata: prepared.mayCarryMetadata };
+    },
+    async openAttachment(messageId, onProgress) {
+      const m = await client.store.getMessage(messageId);
+      if (!m?.attachment) throw new ClientError('AttachmentUnavailable', 'that message is gone');
+      const location =
+        (await client.savedAttachment(messageId)) ??
+        (await client.saveAttachment(messageId, await opfsSink(), (done, total) => onProgress(done / total)));
+      return objectUrl(location, m.attachment.contentType);
     },
     safetyNumber: (contactId) => safetyNumber(client, contactId),
     async markVerified(contactId) {
