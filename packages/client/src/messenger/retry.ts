@@ -19,7 +19,7 @@ import {
   type PublicKey,
 } from '@tacet/protocol';
 import { parseAccountId } from '@tacet/wire';
-import { encodeContent } from '../content/content.js';
+import { type Content, encodeContent } from '../content/content.js';
 import type { ClientEvent } from '../events.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord, OutboxItem } from '../store/types.js';
@@ -176,9 +176,17 @@ export async function onRetryRequest(ctx: RetryContext, r: RetryRequest): Promis
   for (const m of await ctx.store.listMessages(r.sender, ctx.now)) {
     const status = staged.get(m.id) ?? m.status;
     if (m.direction !== 'out' || status !== 'sent' || resent.includes(m.id)) continue;
+    const content = contentOf(m);
+    if (!content) continue;
     const again = { ...m, status: 'pending' as const };
     ctx.batch.putMessages.push(again);
-    ctx.batch.putOutbox.push(resendItem(m, ctx.now));
+    ctx.batch.putOutbox.push({
+      id: m.id,
+      recipient: m.conversationId,
+      content: encodeContent(content),
+      createdAt: ctx.now,
+      ttlSeconds: 0,
+    });
     resent.push(m.id);
     events.push({ type: 'updated', message: again });
   }
@@ -222,12 +230,19 @@ function decodeIds(bytes: Uint8Array): string[] {
   return ids;
 }
 
-/** The message's content rebuilt from its record (the same id, so the recipient de-duplicates it). */
-function resendItem(m: MessageRecord, now: number): OutboxItem {
+/**
+ * The message's content rebuilt from its record: the same id (so a recipient
+ * that did get it de-duplicates it), clock and send time; an edited text goes
+ * out as edited. Undefined for a kind this module does not know how to
+ * rebuild: such a message is left alone rather than re-sent wrong.
+ */
+export function contentOf(m: MessageRecord): Content | undefined {
   const base = { id: fromHex(m.id), sentAt: m.sentAt, clock: m.clock ?? 0, timerSeconds: m.timerSeconds };
-  const content =
-    m.kind === 'text'
-      ? encodeContent({ ...base, kind: 'text', body: m.body })
-      : encodeContent({ ...base, kind: 'timer' });
-  return { id: m.id, recipient: m.conversationId, content, createdAt: now, ttlSeconds: 0 };
+  if (m.kind === 'timer') return { ...base, kind: 'timer' };
+  if (m.kind === 'attachment')
+    return m.attachment ? { ...base, kind: 'attachment', body: m.body, pointer: m.attachment } : undefined;
+  if (m.kind !== 'text') return undefined;
+  return m.replyTo === undefined
+    ? { ...base, kind: 'text', body: m.body }
+    : { ...base, kind: 'text', body: m.body, replyTo: fromHex(m.replyTo) };
 }

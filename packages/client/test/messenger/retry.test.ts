@@ -15,8 +15,9 @@ import {
   type PublicKey,
 } from '@tacet/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { decodeContent } from '../../src/content/content.js';
+import { type Content, decodeContent, encodeContent } from '../../src/content/content.js';
 import {
+  contentOf,
   encodeIds,
   isRetryItem,
   MAX_RESENT_IDS,
@@ -217,5 +218,43 @@ describe('acting on a retry receipt', () => {
     await onRetryRequest(miss.ctx, request());
     expect(miss.record?.archiveCurrentState).not.toHaveBeenCalled();
     expect(miss.saveSession).not.toHaveBeenCalled();
+  });
+});
+
+describe('rebuilding a message for re-sending', () => {
+  const pointer = {
+    id: new Uint8Array(32).fill(1),
+    key: new Uint8Array(64).fill(2),
+    digest: new Uint8Array(32).fill(3),
+    size: 1234,
+    contentType: 'image/png',
+    fileName: 'a.png',
+  };
+  const base = { id: new Uint8Array(16).fill(0xab), sentAt: T0, clock: 7, timerSeconds: 30 };
+  const cases: Array<[string, Content, Partial<MessageRecord>]> = [
+    ['a text', { ...base, kind: 'text', body: 'hi' }, { kind: 'text', body: 'hi' }],
+    [
+      'a reply',
+      { ...base, kind: 'text', body: 'yes', replyTo: new Uint8Array(16).fill(9) },
+      { kind: 'text', body: 'yes', replyTo: '09'.repeat(16) },
+    ],
+    ['a timer change', { ...base, kind: 'timer' }, { kind: 'timer', body: '' }],
+    [
+      'an attachment',
+      { ...base, kind: 'attachment', body: 'look', pointer },
+      { kind: 'attachment', body: 'look', attachment: pointer },
+    ],
+  ];
+
+  it.each(cases)('%s goes out as the same content bytes', (_name, content, fields) => {
+    const m = { ...message('ab'.repeat(16), 'sent'), clock: 7, timerSeconds: 30, ...fields } as MessageRecord;
+    const again = contentOf(m) as Content;
+    expect(encodeContent(again)).toEqual(encodeContent(content));
+    expect(decodeContent(encodeContent(again))).toEqual(decodeContent(encodeContent(content)));
+  });
+
+  it('a kind it cannot rebuild is left alone', () => {
+    const odd = { ...message('ab'.repeat(16), 'sent'), kind: 'attachment' } as MessageRecord;
+    expect(contentOf(odd)).toBeUndefined();
   });
 });
