@@ -9,6 +9,8 @@ import { pad } from '../../packages/client/src/content/padding.js';
 import { TacetClient } from '../../packages/client/src/index.js';
 import { nodeWebSocket } from '../../packages/client/src/index.node.js';
 import { encryptForPeer } from '../../packages/client/src/messenger/peer-crypto.js';
+import { senderCertificates } from '../../packages/client/src/messenger/sender-certificates.js';
+import { pinnedTrustRoot } from '../../packages/client/src/messenger/trust-root.js';
 import { ProtocolStores } from '../../packages/client/src/sessions/protocol-stores.js';
 import { Connection } from '../../packages/client/src/transport/connection.js';
 import { HttpApi, wsLogin } from '../../packages/client/src/transport/http-api.js';
@@ -21,6 +23,8 @@ async function fill(dir: string, peer: string, count: number): Promise<void> {
   const account = client.account;
   const stores = new ProtocolStores(store);
   const api = new HttpApi(account.serverUrl, account);
+  const { root } = await pinnedTrustRoot(store, account, api);
+  const certificate = senderCertificates(stores, api, account, async () => root);
   const sends = [];
   for (let n = 0; n < count; n++) {
     const id = randomId();
@@ -32,7 +36,7 @@ async function fill(dir: string, peer: string, count: number): Promise<void> {
       body: `backlog message ${n}`,
       timerSeconds: 0,
     });
-    const envelopes = await encryptForPeer(stores, api, account, peer, 'bob', pad(content), Date.now());
+    const envelopes = await encryptForPeer(stores, api, certificate, peer, 'bob', pad(content), Date.now());
     sends.push({ id, ttlSeconds: 0, envelopes });
   }
   await store.apply({ records: stores.takeWrites() });

@@ -22,9 +22,15 @@ import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.
 import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
 import { contentIdOf } from './messenger/apply-action.js';
+import { type IdentityClaim, listClaims } from './messenger/held-apart.js';
 import { Network } from './messenger/network.js';
 import { compareHistory, nextClock } from './messenger/ordering.js';
-import { deviceIds, identityUntrusted, untrustedError } from './messenger/peer-crypto.js';
+import {
+  deviceIds,
+  identityUntrusted,
+  needsReverification,
+  untrustedError,
+} from './messenger/peer-crypto.js';
 import { type SafetyNumber, safetyNumber } from './safety-number.js';
 import { ProtocolStores } from './sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord, OutboxItem } from './store/types.js';
@@ -264,10 +270,37 @@ export class TacetClient {
     return items.sort((a, b) => compareHistory(a, b, this.accountId));
   }
 
-  /** Whether sending to `name` is blocked by an unaccepted identity-key change. */
+  /**
+   * Whether sending to `name` is blocked: an unaccepted identity-key change,
+   * or a verified contact whose new key was accepted but not verified yet.
+   */
   async isUntrusted(name: string): Promise<boolean> {
     const c = await this.contacts.get(name);
-    return identityUntrusted(this.#stores, c.accountId);
+    return (await identityUntrusted(this.#stores, c.accountId)) || needsReverification(this.#stores, c);
+  }
+
+  /** Open claims "a new key claims to be NAME", each with its held-apart message count. */
+  async claims(): Promise<Array<IdentityClaim & { name: string }>> {
+    const out = [];
+    for (const claim of await listClaims(this.store)) {
+      const name = (await this.contacts.byId(claim.accountId))?.name ?? claim.accountId;
+      out.push({ ...claim, name });
+    }
+    return out;
+  }
+
+  /**
+   * Accepts the new key claiming to be `name`, if the server's directory
+   * lists it now (else ClaimNotConfirmed): the held messages then appear in
+   * the conversation. Resolves how many were held. For a verified contact,
+   * sending stays blocked until `verify` (compare the new safety number first).
+   */
+  async acceptClaim(name: string): Promise<number> {
+    // A claim may name someone not (yet) in the contacts: then `name` is their account id.
+    const c = (await this.contacts.find(name)) ?? { accountId: name, name };
+    const n = await this.#net.acceptClaim(c);
+    await this.#scheduler.poke();
+    return n;
   }
 
   /** Sends a text; resolves once the server has durably stored it. */
@@ -552,7 +585,7 @@ export class TacetClient {
 
   async #sendable(name: string): Promise<Contact> {
     const c = await this.contacts.get(name);
-    if (await identityUntrusted(this.#stores, c.accountId)) throw untrustedError(c.name);
+    if (await this.isUntrusted(c.accountId)) throw untrustedError(c.name);
     return c;
   }
 

@@ -18,6 +18,8 @@ export type ClientErrorCode =
   | 'InvalidContent'
   | 'UntrustedIdentity'
   | 'ImpersonatedSender'
+  | 'NoIdentityClaim'
+  | 'ClaimNotConfirmed'
   | 'AttachmentCorrupt'
   | 'AttachmentTooLarge'
   | 'AttachmentUnavailable'

@@ -3,6 +3,7 @@
  * a UI can switch on `type` and redraw.
  */
 import type { Contact } from './contacts.js';
+import type { IdentityClaim } from './messenger/held-apart.js';
 import type { MessageRecord } from './store/types.js';
 
 export type ClientEvent =
@@ -14,6 +15,12 @@ export type ClientEvent =
   | { type: 'expired'; ids: string[] }
   /** A contact's identity key changed: sending to them is blocked until accepted. */
   | { type: 'identity-changed'; contact: Contact }
+  /**
+   * A message came from a new key claiming to be `name`: held apart, unread,
+   * nothing of it applied. `claim.confirmed`: the server's directory lists
+   * the key, so the user may accept it (client.acceptClaim).
+   */
+  | { type: 'identity-claim'; name: string; claim: IdentityClaim }
   | { type: 'connection'; state: 'open' | 'closed' | 'reconnecting'; reason?: string }
   /** The server finished handing over what was queued for this device. */
   | { type: 'drained' }

@@ -23,6 +23,7 @@ export { ACTION_VERSION, type Action } from './content/actions.js';
 export { MAX_TEXT_LENGTH } from './content/content.js';
 export * from './errors.js';
 export type { ClientEvent, ClientListener } from './events.js';
+export { type IdentityClaim, MAX_HELD_PER_SENDER } from './messenger/held-apart.js';
 export { compareHistory, type SettingVersion } from './messenger/ordering.js';
 export { safetyNumberRows } from './safety-number.js';
 export type { KdfParams, PassphraseKdf } from './store/at-rest.js';

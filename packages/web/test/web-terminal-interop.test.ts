@@ -9,6 +9,8 @@ import { type ClientEvent, TacetClient } from '@tacet/client';
 import { nodeWebSocket, openSqliteStore } from '@tacet/client/node';
 import { IdentityKeyPair } from '@tacet/protocol';
 import { launchChromium } from '@tacet/testkit/chromium';
+import { parseAccountId } from '@tacet/wire';
+import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ensureDist } from './support/build-dist.js';
@@ -75,15 +77,23 @@ it('the terminal and the browser compute the same safety number', async () => {
   expect((await terminal.safetyNumber('webby')).digits).toBe(fromBrowser);
 });
 
-it('a changed identity key shows the warning and blocks sending until accepted', async () => {
-  // The terminal's account comes back with a new identity key (a reinstall, or a key swapped by the server).
+it('a new key claiming a contact is held apart until accepted in a warning card', async () => {
+  // The terminal's account comes back with a new identity key, which the server now lists (a reinstall).
   const account = (await terminal.store.getRecord('self', 'account')) as Uint8Array;
   await terminal.close();
+  const newKey = IdentityKeyPair.generate();
+  const db = new Database(join(server.dataDir, 'tacet.sqlite'));
+  db.pragma('busy_timeout = 5000');
+  db.prepare('UPDATE accounts SET identity_key = ? WHERE id = ?').run(
+    newKey.publicKey.serialize(),
+    parseAccountId(terminal.accountId),
+  );
+  db.close();
   const store = await openSqliteStore({ dir: `${profileDir}-new`, passphrase: 'terminal pass', logN: 14 });
   await store.apply({
     records: [
       { ns: 'self', key: 'account', value: account },
-      { ns: 'self', key: 'identity-key-pair', value: IdentityKeyPair.generate().serialize() },
+      { ns: 'self', key: 'identity-key-pair', value: newKey.serialize() },
       { ns: 'self', key: 'registration-id', value: new Uint8Array([0, 0, 0, 7]) },
     ],
   });
@@ -94,13 +104,14 @@ it('a changed identity key shows the warning and blocks sending until accepted',
   await terminal.connect();
   await terminal.send('webby', 'new device, same id');
 
-  const warning = web.page.getByTestId('key-change');
+  const warning = web.page.getByTestId('identity-claim');
   await warning.waitFor({ timeout: 10_000 });
-  expect(await warning.textContent()).toContain('term’s safety number has changed');
-  expect(await web.page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+  expect(await warning.textContent()).toContain('A new key claims to be term');
+  expect(await web.page.getByText('new device, same id').count()).toBe(0);
 
   await warning.getByRole('button', { name: 'Accept the new key' }).click();
   await warning.waitFor({ state: 'detached' });
+  await web.message('new device, same id').waitFor();
   await web.send('welcome back');
   await expect.poll(() => received('welcome back'), { timeout: 10_000 }).toBe(true);
 });

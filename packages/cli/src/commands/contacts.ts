@@ -2,6 +2,7 @@
 import type { Contact, TacetClient } from '@tacet/client';
 import { formatDuration, safetyNumberRows } from '@tacet/client';
 import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
 import { terminalQr } from '../qr.js';
 import { type GlobalOptions, withClient } from '../session.js';
 
@@ -79,6 +80,29 @@ export function registerContactCommands(program: Command, g: () => GlobalOptions
           process.stderr.write(`${name}'s safety number has CHANGED since you last accepted it.\n`);
         if (process.stdout.isTTY || process.env.TACET_QR) process.stdout.write(await terminalQr(sn.digits));
         process.stderr.write(`If it matches what ${name} sees, run: tacet verify ${name}\n`);
+      });
+    });
+
+  program
+    .command('accept')
+    .description('accept the new key claiming to be a contact (its held-apart messages then appear)')
+    .argument('<name>')
+    .action(async (name: string) => {
+      await withClient(g(), async (c) => {
+        const claim = (await c.claims()).find((k) => k.name === name || k.accountId === name);
+        if (!claim) throw new CliError(`no new key claims to be ${name}`, 1);
+        process.stderr.write(
+          `a new key claims to be ${claim.name}: ${claim.held} message(s) held apart, not shown.\n` +
+            `It may be ${claim.name} on a new device, or someone else; accept it only if you expected it.\n`,
+        );
+        await c.connect().catch(() => undefined); // the directory is asked again before accepting
+        const shown = await c.acceptClaim(claim.accountId);
+        process.stdout.write(`accepted the new key of ${claim.name}; ${shown} held message(s) now shown\n`);
+        if (await c.isUntrusted(claim.accountId))
+          process.stderr.write(
+            `${claim.name} was verified: nothing is sent to the new key until you compare the new safety number ` +
+              `(tacet safety-number ${claim.name}) and run tacet verify ${claim.name}\n`,
+          );
       });
     });
 

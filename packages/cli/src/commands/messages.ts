@@ -68,17 +68,45 @@ async function printItem(c: TacetClient, m: MessageRecord, json: boolean, save?:
   }
 }
 
+/** Warnings about keys, on stderr, and with --json also as lines of their own (with an `event` field). */
+function reportTrust(e: ClientEvent, json: boolean): void {
+  if (e.type === 'identity-changed') {
+    process.stderr.write(
+      `WARNING: ${e.contact.name}'s safety number has changed; compare it with tacet safety-number ${e.contact.name}\n`,
+    );
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ event: 'identityChanged', from: e.contact.name, fromId: e.contact.accountId })}\n`,
+      );
+  }
+  if (e.type === 'identity-claim') {
+    const how = e.claim.confirmed
+      ? `the server lists this key; if you expected it: tacet accept ${e.name}`
+      : 'the server does NOT list this key for them: it cannot be accepted';
+    process.stderr.write(
+      `WARNING: a new key claims to be ${e.name}: its message is held apart, not shown (${e.claim.held} held); ${how}\n`,
+    );
+    if (json) {
+      const line = {
+        event: 'heldApart',
+        claim: `a new key claims to be ${e.name}`,
+        from: e.name,
+        fromId: e.claim.accountId,
+        held: e.claim.held,
+        confirmed: e.claim.confirmed,
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+  }
+}
+
 /** Collects incoming items until the queue is drained (and, with `wait`, the first one arrived). */
-async function collect(c: TacetClient, waitSeconds: number): Promise<MessageRecord[]> {
+async function collect(c: TacetClient, waitSeconds: number, json: boolean): Promise<MessageRecord[]> {
   const got: MessageRecord[] = [];
   let last = Date.now();
   let onNew: () => void = () => undefined;
   c.on((e: ClientEvent) => {
-    if (e.type === 'identity-changed') {
-      process.stderr.write(
-        `WARNING: ${e.contact.name}'s safety number has changed; compare it with tacet safety-number ${e.contact.name}\n`,
-      );
-    }
+    reportTrust(e, json);
     if (e.type === 'message' && e.message.direction === 'in') {
       got.push(e.message);
       last = Date.now();
@@ -129,7 +157,7 @@ export function registerMessageCommands(program: Command, g: () => GlobalOptions
       if (!Number.isFinite(wait) || wait < 0) throw new CliError('--wait takes a number of seconds', 2);
       await withClient(g(), async (c, profile) => {
         const save = o.save === undefined ? undefined : { dir: resolve(o.save), profile };
-        const got = await collect(c, wait);
+        const got = await collect(c, wait, o.json === true);
         // The senders' authenticated order, not the server's delivery order: a held-back message lands in its place.
         got.sort((a, b) => compareHistory(a, b, c.accountId));
         for (const m of got) await printItem(c, m, o.json === true, save);

@@ -5,7 +5,7 @@
  * URL, so later runs need nothing but the passphrase.
  */
 import { IdentityKeyPair } from '@tacet/protocol';
-import { solvePow } from '@tacet/wire';
+import { type RegisterResponse, RegisterResponseSchema, solvePow, toBase64Url } from '@tacet/wire';
 import { ClientError } from '../errors.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore } from '../store/types.js';
@@ -15,6 +15,12 @@ import { KYBER_BATCH, PREKEY_BATCH, prepareUpload } from './key-upkeep.js';
 /** What a profile remembers about its account. */
 export interface AccountInfo extends DeviceCredentials {
   readonly serverUrl: string;
+  /**
+   * The server's trust root (base64url, 33 bytes), pinned at registration:
+   * every sender certificate must chain to it. Absent in profiles made
+   * before it was returned (messenger/trust-root.ts pins it then).
+   */
+  readonly trustRoot?: string;
 }
 
 /** Progress of the proof-of-work: attempts so far and the expected total (2^bits). */
@@ -24,6 +30,12 @@ export type PowProgress = (attempts: number, expected: number) => void;
 export type PowSolver = (challenge: string, bits: number, onProgress?: PowProgress) => Promise<number>;
 
 const ACCOUNT_KEY = 'account';
+
+/** Stores the account record (staged writes of the caller are not touched). */
+export async function saveAccount(store: ClientStore, account: AccountInfo): Promise<void> {
+  const bytes = new TextEncoder().encode(JSON.stringify(account));
+  await store.apply({ records: [{ ns: NS.self, key: ACCOUNT_KEY, value: bytes }] });
+}
 
 export async function loadAccount(store: ClientStore): Promise<AccountInfo | undefined> {
   const v = await store.getRecord(NS.self, ACCOUNT_KEY);
@@ -42,6 +54,18 @@ export async function solveChallenge(
     onProgress?.(nonce >= 0 ? nonce + 1 : start + slice, 2 ** bits);
     if (nonce >= 0) return nonce;
     await new Promise<void>((r) => setTimeout(r, 0));
+  }
+}
+
+/** The server's registration answer, checked: its trust root is pinned from here on. */
+function parseRegistration(res: unknown): RegisterResponse {
+  try {
+    const r = RegisterResponseSchema(res, '');
+    return { ...r, trustRoot: toBase64Url(r.trustRoot) };
+  } catch {
+    throw new ClientError('ServerError', 'the server sent a malformed registration answer', {
+      code: 'malformed_response',
+    });
   }
 }
 
@@ -69,7 +93,7 @@ export async function registerAccount(
   const { challenge, bits } = await api.challenge();
   const nonce = await solve(challenge, bits, onProgress);
   const registrationId = randomRegistrationId();
-  const res = await api.register({ pow: { challenge, nonce }, registrationId });
+  const res = parseRegistration(await api.register({ pow: { challenge, nonce }, registrationId }));
   const account: AccountInfo = { ...res, serverUrl: serverUrl.replace(/\/+$/, '') };
   const identity = IdentityKeyPair.generate();
   stores.set(NS.self, 'identity-key-pair', identity.serialize());

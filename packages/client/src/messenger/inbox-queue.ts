@@ -4,6 +4,8 @@
  * at once. Live traffic makes groups of one; a backlog after reconnecting
  * makes large ones, so its cost is dominated by decryption, not by commits.
  */
+
+import type { PublicKey } from '@tacet/protocol';
 import { MAX_ACK_IDS } from '@tacet/wire';
 import type { Contacts } from '../contacts.js';
 import type { ClientEvent } from '../events.js';
@@ -31,6 +33,8 @@ export interface InboxQueueOptions {
   readonly store: WriteBehindStore;
   readonly stores: ProtocolStores;
   readonly directory: IdentityDirectory;
+  /** The pinned trust root (fetched once for a profile made before pinning). */
+  readonly trustRoot: () => Promise<PublicKey>;
   readonly contacts: Contacts;
   readonly clock: Clock;
   readonly lock: Mutex;
@@ -47,9 +51,15 @@ export interface InboxQueueOptions {
   readonly afterCommit: (hadEvents: boolean) => void;
 }
 
+/**
+ * Where an envelope came from: a connection (acked once committed), or a
+ * record of messages held apart (deleted in the same commit instead).
+ */
+export type EnvelopeSource = Connection | { readonly held: { ns: string; key: string } };
+
 export class InboxQueue {
   readonly #o: InboxQueueOptions;
-  readonly #queue: Array<{ conn: Connection; e: IncomingEnvelope }> = [];
+  readonly #queue: Array<{ conn: EnvelopeSource; e: IncomingEnvelope }> = [];
   #running: Promise<void> | null = null;
   #backlog = false;
   #filled: (() => void) | null = null;
@@ -58,7 +68,7 @@ export class InboxQueue {
     this.#o = o;
   }
 
-  push(conn: Connection, e: IncomingEnvelope): void {
+  push(conn: EnvelopeSource, e: IncomingEnvelope): void {
     this.#queue.push({ conn, e });
     if (this.#queue.length >= GROUP) this.#filled?.();
     this.#running ??= this.#run().finally(() => {
@@ -111,13 +121,14 @@ export class InboxQueue {
     }
   }
 
-  async #process(group: Array<{ conn: Connection; e: IncomingEnvelope }>): Promise<void> {
+  async #process(group: Array<{ conn: EnvelopeSource; e: IncomingEnvelope }>): Promise<void> {
     const o = this.#o;
     const batch = newInboxBatch();
     const ctx = {
       store: o.store,
       stores: o.stores,
       directory: o.directory,
+      trustRoot: await o.trustRoot(),
       contacts: o.contacts,
       now: o.clock.now(),
       retries: o.retries,
@@ -136,6 +147,10 @@ export class InboxQueue {
       for (const { conn, e } of group) {
         const r = await receiveEnvelope(ctx, e);
         events.push(...r.events);
+        if ('held' in conn) {
+          batch.records.push({ ...conn.held, value: null });
+          continue;
+        }
         if (!r.ack) continue;
         const ids = acks.get(conn);
         if (ids) ids.push(e.id);

@@ -5,7 +5,7 @@
  * after that batch is committed may the envelopes be acked (the server then
  * deletes them). A backlog thus costs one commit per group, not per message.
  */
-import { ProtocolError } from '@tacet/protocol';
+import { ProtocolError, type PublicKey } from '@tacet/protocol';
 import type { Contact, Contacts } from '../contacts.js';
 import { type Content, decodeContent, encodeContent, MAX_RECEIPT_IDS } from '../content/content.js';
 import { unpad } from '../content/padding.js';
@@ -18,8 +18,14 @@ import { startSenderCountdown } from '../timers/sender-countdown.js';
 import type { IncomingEnvelope } from '../transport/connection.js';
 import { fromHex, randomId, toHex } from '../util.js';
 import { applyAction } from './apply-action.js';
+import { heldNs, holdWrites, MAX_HELD_PER_SENDER } from './held-apart.js';
 import { compareVersions, DEFAULT_VERSION } from './ordering.js';
-import { decryptEnvelope, type IdentityDirectory, identityUntrusted } from './peer-crypto.js';
+import {
+  decryptEnvelope,
+  type IdentityClaimOpened,
+  type IdentityDirectory,
+  identityUntrusted,
+} from './peer-crypto.js';
 import { onRetryRequest, type RetryLimiter, type RetryRequest, retryItemFor } from './retry.js';
 
 /** Receipts may sit on the server for a day; after that nobody waits for them. */
@@ -42,6 +48,8 @@ export interface InboxBatch {
   readonly receipts: Map<string, Uint8Array[]>;
   /** Per-batch read cache: stored contact and stored "untrusted" flag of each sender. */
   readonly known: Map<string, { contact: Contact | undefined; flagged: boolean }>;
+  /** Messages held apart per claimed sender, counting this batch's. */
+  readonly held: Map<string, number>;
 }
 
 export function newInboxBatch(): InboxBatch {
@@ -56,6 +64,7 @@ export function newInboxBatch(): InboxBatch {
     untrusted: new Set(),
     receipts: new Map(),
     known: new Map(),
+    held: new Map(),
   };
 }
 
@@ -105,6 +114,8 @@ export interface InboxContext {
   readonly stores: ProtocolStores;
   /** Where the identity key of a sender we never talked to is checked. */
   readonly directory: IdentityDirectory;
+  /** The pinned root every sender certificate must chain to. */
+  readonly trustRoot: PublicKey;
   readonly contacts: Contacts;
   readonly now: number;
   /** Limits the retry receipts this client sends for messages it cannot decrypt. */
@@ -141,8 +152,9 @@ export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope):
   let opened: Awaited<ReturnType<typeof decryptEnvelope>>;
   let content: Content | undefined;
   try {
-    opened = await decryptEnvelope(ctx.stores, ctx.directory, env.content, ctx.now);
-    if (!('request' in opened)) content = decodeContent(unpad(opened.plaintext));
+    opened = await decryptEnvelope(ctx.stores, ctx.directory, ctx.trustRoot, env.content, ctx.now);
+    if ('kind' in opened && opened.kind === 'claim') return holdApart(ctx, env, opened);
+    if ('kind' in opened) content = decodeContent(unpad(opened.plaintext));
   } catch (e) {
     ctx.stores.restore(mark);
     if (e instanceof ProtocolError && e.is('DuplicatedMessage')) return { ack: true, events: [] };
@@ -163,6 +175,33 @@ export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope):
     return { ack: true, events: await onRetryRequest(ctx, opened as RetryRequest) };
   }
   return collectContent(ctx, envKey, (opened as { sender: string }).sender, content);
+}
+
+/** Keeps a message from a new key claiming a contact apart, undecrypted (held-apart.ts). */
+async function holdApart(ctx: InboxContext, env: IncomingEnvelope, claim: IdentityClaimOpened) {
+  const sender = claim.sender;
+  const held = ctx.batch.held.get(sender) ?? (await ctx.store.listRecords(heldNs(sender))).length;
+  const { contact } = await storedFacts(ctx, sender);
+  const name = contact?.name ?? sender;
+  if (held >= MAX_HELD_PER_SENDER) {
+    const error = new ClientError(
+      'ImpersonatedSender',
+      `dropped a message from a new key claiming to be ${name}: ${MAX_HELD_PER_SENDER} are already held apart`,
+      { accountId: sender },
+    );
+    return { ack: true, events: [{ type: 'error' as const, error }] };
+  }
+  const listed = await ctx.directory(sender);
+  const identityKey = claim.identityKey.serialize();
+  const summary = { identityKey, confirmed: listed?.equals(claim.identityKey) ?? false, held: held + 1 };
+  ctx.batch.held.set(sender, held + 1);
+  ctx.batch.records.push(...holdWrites(sender, env, summary));
+  const event: ClientEvent = {
+    type: 'identity-claim',
+    claim: { accountId: sender, ...summary },
+    name,
+  };
+  return { ack: true, events: [event] };
 }
 
 async function storedFacts(ctx: InboxContext, sender: string) {

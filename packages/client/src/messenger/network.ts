@@ -6,6 +6,7 @@
  * server acknowledged it. One mutex serializes every protocol operation, so
  * staged ratchet writes never mix.
  */
+import { ProtocolAddress, type PublicKey } from '@tacet/protocol';
 import { type ErrorCode, RETRYABLE_CODES } from '@tacet/wire';
 import { runUpkeep } from '../account/key-upkeep.js';
 import type { AccountInfo } from '../account/register.js';
@@ -13,7 +14,7 @@ import type { Contact, Contacts } from '../contacts.js';
 import { pad } from '../content/padding.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
-import type { ProtocolStores } from '../sessions/protocol-stores.js';
+import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { OutboxItem } from '../store/types.js';
 import type { WriteBehindStore } from '../store/write-behind.js';
 import type { Clock } from '../timers/clock.js';
@@ -21,15 +22,20 @@ import { startSenderCountdown } from '../timers/sender-countdown.js';
 import { Connection, type WebSocketFactory } from '../transport/connection.js';
 import { explainRefusal, HttpApi, wsLogin } from '../transport/http-api.js';
 import { fromHex, Mutex } from '../util.js';
+import { CLAIMS_NS, confirmedClaim, heldEnvelopes } from './held-apart.js';
 import { InboxQueue } from './inbox-queue.js';
 import {
   encryptForPeer,
   httpDirectory,
   type IdentityDirectory,
   keyChangeWrites,
+  needsReverification,
   startSessions,
+  untrustedError,
 } from './peer-crypto.js';
 import { isRetryItem, RetryLimiter, sealRetryItem } from './retry.js';
+import { type CertificateSource, senderCertificates } from './sender-certificates.js';
+import { pinnedTrustRoot } from './trust-root.js';
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
@@ -67,6 +73,9 @@ export class Network {
   readonly #prepared = new Map<string, SentEnvelopes>();
   readonly #inbox: InboxQueue;
   readonly #directory: IdentityDirectory;
+  readonly #certificate: CertificateSource;
+  #account: AccountInfo;
+  #trustRoot: Promise<PublicKey> | null = null;
   #conn: Connection | null = null;
   #connecting: Promise<void> | null = null;
   #drained = false;
@@ -78,13 +87,16 @@ export class Network {
 
   constructor(o: NetworkOptions) {
     this.#o = o;
+    this.#account = o.account;
     this.#api = new HttpApi(o.account.serverUrl, o.account);
     this.#directory = httpDirectory(this.#api);
+    this.#certificate = senderCertificates(o.stores, this.#api, o.account, () => this.trustRoot());
     this.#inbox = new InboxQueue({
       store: o.store,
       stores: o.stores,
       directory: this.#directory,
       retries: new RetryLimiter(),
+      trustRoot: () => this.trustRoot(),
       contacts: o.contacts,
       clock: o.clock,
       lock: this.#lock,
@@ -96,6 +108,52 @@ export class Network {
         this.#track(this.flush());
       },
     });
+  }
+
+  /** The pinned trust root (asked of the server once if this profile predates pinning). */
+  trustRoot(): Promise<PublicKey> {
+    this.#trustRoot ??= pinnedTrustRoot(this.#o.store, this.#account, this.#api).then(
+      ({ root, account }) => {
+        this.#account = account;
+        return root;
+      },
+      (e: unknown) => {
+        this.#trustRoot = null; // try again next time
+        throw e;
+      },
+    );
+    return this.#trustRoot;
+  }
+
+  /**
+   * Accepts the new key claiming to be `c` once the directory confirms it:
+   * it becomes the contact's key (sessions with the old one are dropped),
+   * and the held messages are processed as if they had just arrived. A
+   * verified contact stays blocked for sending until verified again.
+   */
+  async acceptClaim(c: { accountId: string; name: string }): Promise<number> {
+    const held = await this.#lock.run(async () => {
+      const claim = await confirmedClaim(this.#o.store, c.accountId, c.name, this.#directory);
+      const devices = await this.#o.stores.get(NS.self, `devices:${c.accountId}`);
+      const ids = devices ? (JSON.parse(new TextDecoder().decode(devices)) as number[]) : [];
+      const records = [
+        { ns: NS.identity, key: c.accountId, value: claim.identityKey },
+        { ns: NS.trusted, key: c.accountId, value: claim.identityKey },
+        { ns: NS.self, key: `devices:${c.accountId}`, value: null },
+        ...ids.map((d) => ({
+          ns: NS.session,
+          key: new ProtocolAddress(c.accountId, d).toString(),
+          value: null,
+        })),
+        { ns: 'untrusted', key: c.accountId, value: null },
+        { ns: CLAIMS_NS, key: c.accountId, value: null },
+      ];
+      await this.#o.store.apply({ records });
+      return heldEnvelopes(this.#o.store, c.accountId);
+    });
+    for (const h of held) this.#inbox.push({ held: h.record }, h.envelope);
+    await this.#inbox.idle();
+    return held.length;
   }
 
   /**
@@ -254,15 +312,15 @@ export class Network {
         this.#pendingReceipts.delete(item.recipient);
       }
       try {
-        const self = this.#o.account;
         const name = contact?.name ?? item.recipient;
         const now = this.#o.clock.now();
+        if (contact && (await needsReverification(this.#o.stores, contact))) throw untrustedError(name);
         const env = isRetryItem(item)
-          ? await sealRetryItem(this.#o.stores, this.#directory, self, item, now)
+          ? await sealRetryItem(this.#o.stores, this.#directory, this.#certificate, item, now)
           : await encryptForPeer(
               this.#o.stores,
               this.#api,
-              self,
+              this.#certificate,
               item.recipient,
               name,
               pad(item.content),

@@ -26,11 +26,14 @@ import {
   type PreKeyBundleResponse,
   parseAccountId,
 } from '@tacet/wire';
+import type { Contact } from '../contacts.js';
 import { ClientError } from '../errors.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { HttpApi } from '../transport/http-api.js';
+import { toHex } from '../util.js';
 import { type RetryRequest, withRetryTarget } from './retry.js';
 import { seal, unseal } from './sealing.js';
+import type { CertificateSource } from './sender-certificates.js';
 
 /** CiphertextMessageType of a retry receipt's plaintext content. */
 const PLAINTEXT_CONTENT_TYPE = 8;
@@ -123,11 +126,11 @@ export async function startSessions(
   return ids;
 }
 
-/** Encrypts a padded plaintext for every device of `peer`; one wire envelope each. */
+/** Encrypts a padded plaintext for every device of `peer`; one wire envelope each, sealed under our certificate. */
 export async function encryptForPeer(
   stores: ProtocolStores,
   api: HttpApi,
-  self: { accountId: string; deviceId: number },
+  certificate: CertificateSource,
   peer: string,
   name: string,
   plaintext: Uint8Array,
@@ -136,6 +139,7 @@ export async function encryptForPeer(
   let ids = await deviceIds(stores, peer);
   if (ids.length === 0) ids = await startSessions(stores, api, peer, name, now);
   const accountId = parseAccountId(peer);
+  const cert = await certificate(now);
   const out = [];
   for (const deviceId of ids) {
     const address = new ProtocolAddress(peer, deviceId);
@@ -148,7 +152,7 @@ export async function encryptForPeer(
       await startSessions(stores, api, peer, name, now);
       ct = await signalEncrypt(plaintext, address, stores, now);
     }
-    out.push({ accountId, deviceId, content: await seal(stores, self, address, ct, now) });
+    out.push({ accountId, deviceId, content: await seal(stores, cert, address, ct) });
   }
   return out;
 }
@@ -177,17 +181,12 @@ export function httpDirectory(api: HttpApi): IdentityDirectory {
 }
 
 /**
- * First contact: the sender certificate is self-issued, so for an address we
- * hold no key for, the server's directory is the root of trust (as in
- * Signal; safety numbers then verify it). A claim it does not back is refused.
+ * First contact: for an address we hold no key for, the server's directory
+ * is the root of trust (as in Signal; safety numbers then verify it). The
+ * certificate already binds the key the server holds; asking the directory
+ * too costs one lookup per new contact and refuses a claim it does not back.
  */
-async function checkFirstContact(
-  stores: ProtocolStores,
-  directory: IdentityDirectory,
-  sender: string,
-  claimed: PublicKey,
-): Promise<void> {
-  if (await stores.get(NS.identity, sender)) return;
+async function checkFirstContact(directory: IdentityDirectory, sender: string, claimed: PublicKey) {
   const listed = await directory(sender);
   if (listed?.equals(claimed)) return;
   throw new ClientError(
@@ -197,18 +196,39 @@ async function checkFirstContact(
   );
 }
 
+/** The key messages from `peer` must carry: the accepted one, else the latest seen; undefined for a stranger. */
+export async function expectedIdentity(stores: ProtocolStores, peer: string): Promise<PublicKey | undefined> {
+  const { trusted, latest } = await stores.trustState(peer);
+  const bytes = trusted ?? latest;
+  return bytes ? PublicKey.deserialize(bytes) : undefined;
+}
+
+/** A message under a key other than the contact's: held apart, undecrypted, until the user accepts the key. */
+export interface IdentityClaimOpened {
+  readonly kind: 'claim';
+  readonly sender: string;
+  readonly senderDevice: number;
+  readonly identityKey: PublicKey;
+}
+
 /**
- * Opens and decrypts one sealed envelope; returns who sent it and the padded
- * plaintext, or the retry receipt it carries. A failed decryption throws its
- * ProtocolError with the retry target attached (retry.ts answers it).
+ * Opens and decrypts one sealed envelope: who sent it and the padded
+ * plaintext, the retry receipt it carries, or a claim to hold apart. A
+ * failed decryption throws its ProtocolError with the retry target attached
+ * (retry.ts answers it).
  */
 export async function decryptEnvelope(
   stores: ProtocolStores,
   directory: IdentityDirectory,
+  trustRoot: PublicKey,
   content: Uint8Array,
   now: number,
-): Promise<{ sender: string; senderDevice: number; plaintext: Uint8Array } | RetryRequest> {
-  const opened = await unseal(stores, content, now);
+): Promise<
+  | { kind: 'message'; sender: string; senderDevice: number; plaintext: Uint8Array }
+  | IdentityClaimOpened
+  | RetryRequest
+> {
+  const opened = await unseal(stores, trustRoot, content, now);
   let sender: string;
   try {
     sender = formatAccountId(parseAccountId(opened.sender));
@@ -217,7 +237,12 @@ export async function decryptEnvelope(
   }
   if (opened.deviceId < 1)
     throw new ProtocolError('InvalidCertificate', 'sender certificate names no device');
-  await checkFirstContact(stores, directory, sender, opened.identityKey);
+  const expected = await expectedIdentity(stores, sender);
+  if (!expected) await checkFirstContact(directory, sender, opened.identityKey);
+  else if (!expected.equals(opened.identityKey)) {
+    // Nothing is decrypted: no session, no stored key, no content changes until the user accepts.
+    return { kind: 'claim', sender, senderDevice: opened.deviceId, identityKey: opened.identityKey };
+  }
   if (opened.type === PLAINTEXT_CONTENT_TYPE) {
     const request = PlaintextContent.deserialize(opened.body).decryptionErrorMessage();
     return { sender, senderDevice: opened.deviceId, identityKey: opened.identityKey, request };
@@ -241,7 +266,7 @@ export async function decryptEnvelope(
   if (!known.includes(opened.deviceId)) {
     stores.set(NS.self, `devices:${sender}`, te.encode(JSON.stringify([...known, opened.deviceId])));
   }
-  return { sender, senderDevice: opened.deviceId, plaintext };
+  return { kind: 'message', sender, senderDevice: opened.deviceId, plaintext };
 }
 
 /** Writes that record the new key carried by a key-change error and block sending to that peer. */
@@ -251,6 +276,17 @@ export function keyChangeWrites(e: ClientError) {
     { ns: NS.identity, key: peer, value: e.data.identityKey as Uint8Array },
     { ns: 'untrusted', key: peer, value: new Uint8Array([1]) },
   ];
+}
+
+/**
+ * Whether a verified contact's accepted key is no longer the one the user
+ * verified (a new key was accepted for receiving): nothing is sent to it
+ * until the user verifies again.
+ */
+export async function needsReverification(stores: ProtocolStores, contact: Contact): Promise<boolean> {
+  if (contact.verifiedKey === undefined) return false;
+  const { trusted } = await stores.trustState(contact.accountId);
+  return trusted !== undefined && toHex(trusted) !== contact.verifiedKey;
 }
 
 /** Whether the latest identity key seen for `peer` differs from the accepted one. */

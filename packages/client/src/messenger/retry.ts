@@ -26,6 +26,7 @@ import type { ClientStore, MessageRecord, OutboxItem } from '../store/types.js';
 import { fromHex, randomId, toHex } from '../util.js';
 import type { IdentityDirectory } from './peer-crypto.js';
 import { seal } from './sealing.js';
+import type { CertificateSource } from './sender-certificates.js';
 
 /** One retry receipt per sender device per minute: a flood of failures costs one answer. */
 export const RETRY_REQUEST_INTERVAL_MS = 60_000;
@@ -122,7 +123,7 @@ export function isRetryItem(item: OutboxItem): boolean {
 export async function sealRetryItem(
   stores: ProtocolStores,
   directory: IdentityDirectory,
-  self: { accountId: string; deviceId: number },
+  certificate: CertificateSource,
   item: OutboxItem,
   now: number,
 ) {
@@ -134,7 +135,7 @@ export async function sealRetryItem(
     getIdentityKeyPair: () => stores.identities.getIdentityKeyPair(),
     getIdentity: async () => key,
   };
-  const content = await seal(stores, self, address, pc, now, identities);
+  const content = await seal(stores, await certificate(now), address, pc, identities);
   return [{ accountId: parseAccountId(item.recipient), deviceId: address.deviceId, content }];
 }
 

@@ -1,21 +1,18 @@
 /**
- * Sealed sender (docs/protocol.md §8) for every 1:1 message: the
- * server sees only the recipient, never who sent it. tacet's server issues
- * no sender certificates, so each client issues its own: its identity key
- * signs a server certificate for itself, which signs the sender certificate.
- * That proves nothing a server would vouch for, and needs not: the sealed
- * envelope binds the certificate to the sender's identity key (checked when
- * opening), and the inner Signal message must then decrypt in the session
- * with that very identity, which is what authenticates the sender.
+ * Sealed sender (libsignal's v1 envelope) for every 1:1 message: the server
+ * sees only the recipient, never who sent it. The sender certificate inside
+ * is issued by the server (sender-certificates.ts) and must chain to the
+ * trust root this profile pinned at registration, be unexpired, and carry
+ * the key the envelope was sealed with (checked when opening). A peer's
+ * self-made certificate, naming whoever it likes, is refused here.
  */
 import {
   ContentHint,
-  type IdentityKeyPair,
   type ProtocolAddress,
   ProtocolError,
+  type PublicKey,
   type SealedSenderIdentityStore,
-  SenderCertificate,
-  ServerCertificate,
+  type SenderCertificate,
   sealedSenderDecryptToUsmc,
   sealedSenderEncrypt,
   type TypedCiphertext,
@@ -24,82 +21,48 @@ import {
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import { toHex } from '../util.js';
 
-/** Self-issued certificates live a day; a fresh one is made when half of that is gone. */
-const CERT_LIFETIME_MS = 24 * 3600 * 1000;
-
-let cached: { cert: SenderCertificate; key: string; until: number } | undefined;
-
-function certificate(
-  identity: IdentityKeyPair,
-  accountId: string,
-  deviceId: number,
-  now: number,
-): SenderCertificate {
-  const key = `${accountId}.${deviceId}`;
-  if (
-    cached &&
-    cached.key === key &&
-    cached.until > now &&
-    cached.cert.identityKey.equals(identity.publicKey)
-  ) {
-    return cached.cert;
-  }
-  const signer = ServerCertificate.create(1, identity.publicKey, identity.privateKey);
-  const cert = SenderCertificate.create(
-    {
-      senderUuid: accountId,
-      senderE164: null,
-      senderDeviceId: deviceId,
-      identityKey: identity.publicKey,
-      expiration: now + CERT_LIFETIME_MS,
-      signer,
-    },
-    identity.privateKey,
-  );
-  cached = { cert, key, until: now + CERT_LIFETIME_MS / 2 };
-  return cert;
-}
-
 /**
  * Seals a session ciphertext (or a retry receipt's plaintext content) for
- * `address`, whose identity key `identities` holds (by default the store).
+ * `address`, whose identity key `identities` holds (by default the store), under `cert`.
  */
 export async function seal(
   stores: ProtocolStores,
-  self: { accountId: string; deviceId: number },
+  cert: SenderCertificate,
   address: ProtocolAddress,
   ct: TypedCiphertext,
-  now: number,
   identities: SealedSenderIdentityStore = stores.identities,
 ): Promise<Uint8Array> {
-  const identity = await stores.identities.getIdentityKeyPair();
-  const cert = certificate(identity, self.accountId, self.deviceId, now);
   const usmc = UnidentifiedSenderMessageContent.create(ct, cert, ContentHint.Default, null);
   return sealedSenderEncrypt(usmc, address, identities, stores.staticSecrets);
 }
 
-/** Certificates already checked (a peer reuses one for a day): two signature checks saved per message. */
+/** Certificates already checked (a peer reuses one for about a day): two signature checks saved per message. */
 const validated = new Map<string, number>();
 const MAX_VALIDATED = 1024;
 
-function validCertificate(cert: SenderCertificate, now: number): boolean {
-  const key = toHex(cert.serialize());
+function validCertificate(cert: SenderCertificate, trustRoot: PublicKey, now: number): boolean {
+  // The root is part of the key: a certificate checked under one root proves nothing under another.
+  const key = `${toHex(trustRoot.serialize())}:${toHex(cert.serialize())}`;
   const until = validated.get(key);
   if (until !== undefined) return now <= until;
-  if (!cert.validate(cert.identityKey, now)) return false;
+  if (!cert.validate(trustRoot, now)) return false;
   if (validated.size >= MAX_VALIDATED) validated.clear();
   validated.set(key, cert.expiration);
   return true;
 }
 
-/** Opens a sealed envelope: the claimed sender, and the inner message with its type. */
-export async function unseal(stores: ProtocolStores, bytes: Uint8Array, now: number) {
+/**
+ * Opens a sealed envelope: the claimed sender, and the inner message with
+ * its type. Throws ProtocolError('InvalidCertificate') unless the sender
+ * certificate chains to `trustRoot` and is unexpired at `now`.
+ */
+export async function unseal(stores: ProtocolStores, trustRoot: PublicKey, bytes: Uint8Array, now: number) {
   const usmc = await sealedSenderDecryptToUsmc(bytes, stores.identities, stores.staticSecrets);
   const cert = usmc.senderCertificate;
-  if (!validCertificate(cert, now)) {
+  if (!validCertificate(cert, trustRoot, now)) {
     throw new ProtocolError(
       'InvalidCertificate',
-      'sender certificate is expired or not signed by its sender',
+      "sender certificate is expired or not issued under this server's trust root",
     );
   }
   // 8: a retry receipt's plaintext content (retry.ts).

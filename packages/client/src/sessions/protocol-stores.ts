@@ -159,10 +159,13 @@ export class ProtocolStores implements PreKeyStores {
       return IdentityChange.ReplacedExisting;
     },
     isTrustedIdentity: async (a: ProtocolAddress, key: PublicKey, direction: Direction) => {
-      // Receiving from a changed key is allowed (and reported); sending to one is not.
-      if (direction === Direction.Receiving) return true;
       const trusted = await this.get(NS.trusted, a.name);
-      return !trusted || this.#publicKey(NS.trusted, a.name, trusted).equals(key);
+      if (!trusted || this.#publicKey(NS.trusted, a.name, trusted).equals(key)) return true;
+      if (direction === Direction.Sending) return false;
+      // Receiving: also from the latest key seen, once it is stored (a key the user accepted a claim
+      // of, or the one a session already has); a PreKey message cannot bring in a key of its own.
+      const latest = await this.get(NS.identity, a.name);
+      return latest !== undefined && this.#publicKey(NS.identity, a.name, latest).equals(key);
     },
     getIdentity: async (a: ProtocolAddress) => {
       const v = await this.get(NS.identity, a.name);

@@ -12,6 +12,8 @@ import {
   type PreKeyBundleResponse,
   type PreKeyCountResponse,
   type RegisterResponse,
+  type SenderCertificateResponse,
+  type TrustRootResponse,
   toBase64Url,
 } from '@tacet/wire';
 import { ClientError } from '../errors.js';
@@ -95,6 +97,16 @@ export class HttpApi {
   /** The account's identity key from the directory; consumes no prekey. */
   identityKey(accountId: string): Promise<IdentityKeyResponse> {
     return this.#json('GET', `/v1/keys/${encodeURIComponent(accountId)}/identity`);
+  }
+
+  /** This device's sender certificate, freshly issued. */
+  senderCertificate(): Promise<SenderCertificateResponse> {
+    return this.#json('GET', '/v1/certificate/delivery');
+  }
+
+  /** The server's trust root, for a profile that has none pinned yet. */
+  trustRoot(): Promise<TrustRootResponse> {
+    return this.#json('GET', '/v1/certificate/trust-root');
   }
 
   async #json<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,13 +1,12 @@
+/**
+ * First contact under a server-signed lie: the sender certificate is signed
+ * by the real server key (stolen from its database) and names Alice, whom
+ * Bob never talked to, but carries Mallory's key. The directory, which
+ * lists Alice's real key, refuses it; the real Alice is then accepted.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeContent } from '../../src/content/content.js';
-import { pad } from '../../src/content/padding.js';
 import { ClientError } from '../../src/index.js';
-import { nodeWebSocket } from '../../src/index.node.js';
-import { encryptForPeer } from '../../src/messenger/peer-crypto.js';
-import { ProtocolStores } from '../../src/sessions/protocol-stores.js';
-import { Connection } from '../../src/transport/connection.js';
-import { HttpApi, wsLogin } from '../../src/transport/http-api.js';
-import { randomId } from '../../src/util.js';
+import { certificate, forgedContents, sendSealed, stolenSigner } from '../support/forge.js';
 import { Harness, until } from '../support/harness.js';
 
 let h: Harness;
@@ -27,34 +26,15 @@ describe('first contact', { timeout: 60_000 }, () => {
     const aliceId = alice.client.accountId;
 
     // Mallory seals a real session message to Bob under her own identity key, but a certificate naming Alice.
-    const stores = new ProtocolStores(mallory.client.store);
-    const api = new HttpApi(h.server.url, mallory.client.account);
-    const now = Date.now();
-    const forged = pad(
-      encodeContent({
-        kind: 'text',
-        id: randomId(),
-        sentAt: now,
-        clock: 1,
-        body: 'it is me, alice',
-        timerSeconds: 0,
-      }),
-    );
-    const envelopes = await encryptForPeer(
-      stores,
-      api,
-      { accountId: aliceId, deviceId: 1 },
+    const malloryKey = (await mallory.client.identityKey()).publicKey;
+    const forged = certificate(stolenSigner(h.serverDir), aliceId, malloryKey);
+    await sendSealed(
+      h.server.url,
+      mallory.client,
       bob.client.accountId,
-      'bob',
+      forgedContents().slice(0, 1),
       forged,
-      now,
     );
-    const url = `${h.server.url.replace(/^http/, 'ws')}/v1/ws`;
-    const conn = await Connection.open(url, wsLogin(mallory.client.account), nodeWebSocket, {
-      onEnvelope: async () => undefined,
-    });
-    await conn.send({ id: randomId(), ttlSeconds: 0, envelopes });
-    await conn.close();
 
     await bob.client.connect();
     const refused = await until(() =>

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { IdentityKeyPair } from '@tacet/protocol';
-import { decodeClientFrame } from '@tacet/wire';
+import { decodeClientFrame, parseAccountId } from '@tacet/wire';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientError, TacetClient, type WebSocketFactory } from '../../src/index.js';
 import { nodeWebSocket, openSqliteStore } from '../../src/index.node.js';
@@ -24,13 +26,22 @@ describe('identity changes', { timeout: 60_000 }, () => {
     const account = await bob.client.store.getRecord('self', 'account');
     await h.closeClient(bob.client);
 
-    // Bob's account now speaks with a different identity key (a reinstall, or a key substituted by the server).
+    // Bob's account now speaks with a different identity key (a reinstall the server agreed to: it lists
+    // the new key, and certifies it). Alice holds his message apart until she accepts the key.
+    const newKey = IdentityKeyPair.generate();
+    const db = new Database(join(h.serverDir, 'tacet.sqlite'));
+    db.pragma('busy_timeout = 5000');
+    db.prepare('UPDATE accounts SET identity_key = ? WHERE id = ?').run(
+      newKey.publicKey.serialize(),
+      parseAccountId(bob.client.accountId),
+    );
+    db.close();
     const dir = h.tempDir('bob2');
     const store = await openSqliteStore({ dir, passphrase: 'pw', logN: 14 });
     await store.apply({
       records: [
         { ns: 'self', key: 'account', value: account as Uint8Array },
-        { ns: 'self', key: 'identity-key-pair', value: IdentityKeyPair.generate().serialize() },
+        { ns: 'self', key: 'identity-key-pair', value: newKey.serialize() },
         { ns: 'self', key: 'registration-id', value: new Uint8Array([0, 0, 0, 7]) },
       ],
     });
@@ -40,8 +51,15 @@ describe('identity changes', { timeout: 60_000 }, () => {
     await bob2.connect();
     await bob2.send('alice', 'new phone, who dis');
 
-    const warning = await until(() => alice.events.find((e) => e.type === 'identity-changed'));
-    expect(warning.type === 'identity-changed' && warning.contact.name).toBe('bob');
+    const warning = await until(() => alice.events.find((e) => e.type === 'identity-claim'));
+    expect(warning.type === 'identity-claim' && [warning.name, warning.claim.confirmed]).toEqual([
+      'bob',
+      true,
+    ]);
+    expect((await alice.client.messages('bob')).map((m) => m.body)).toEqual(['hi']);
+    expect(await alice.client.acceptClaim('bob')).toBe(1);
+    expect((await alice.client.messages('bob')).map((m) => m.body)).toEqual(['hi', 'new phone, who dis']);
+    // Bob was verified: nothing goes to his new key until Alice verifies it, or accepts it unverified.
     expect(await alice.client.isUntrusted('bob')).toBe(true);
     const refused = await alice.client.send('bob', 'blocked?').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ClientError);

@@ -89,6 +89,11 @@ export function ChatList({ service, contacts, selected, unread, onSelect }: Chat
                   ✓
                 </span>
               )}
+              {c.claim && (
+                <span class="badge danger" title="a new key claims to be them">
+                  ?
+                </span>
+              )}
               {c.identityChanged && (
                 <span class="badge danger" title="safety number changed">
                   !

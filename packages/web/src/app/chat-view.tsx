@@ -65,6 +65,34 @@ function KeyChangeWarning({ service, contact }: ChatViewProps) {
   );
 }
 
+/** "A new key claims to be NAME": its messages are held apart; acceptance only if the directory lists the key. */
+function ClaimWarning({ service, contact }: ChatViewProps) {
+  const held = contact.claim?.held ?? 0;
+  const [error, setError] = useState<string | null>(null);
+  const accept = () =>
+    service
+      .acceptClaim(contact.id)
+      .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+  return (
+    <section class="banner danger" role="alert" data-testid="identity-claim">
+      <p>
+        <strong>A new key claims to be {contact.name}.</strong> {held}{' '}
+        {held === 1 ? 'message is' : 'messages are'} held apart and not shown. It may be {contact.name} on a
+        new device — or someone else.
+        {contact.claim?.confirmed
+          ? ' The server lists this key for them; accept it only if you expected a new key.'
+          : ' The server does not list this key for them, so it cannot be accepted.'}
+      </p>
+      {error && <p class="error">{error}</p>}
+      {contact.claim?.confirmed && (
+        <button type="button" onClick={accept}>
+          Accept the new key
+        </button>
+      )}
+    </section>
+  );
+}
+
 /** @example <ChatView service={s} contact={c} /> */
 export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?: () => void }) {
   const now = useNow();
@@ -120,6 +148,7 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
         </button>
         <ContactActions service={service} contact={contact} onDeleted={onBack} />
       </header>
+      {contact.claim && <ClaimWarning service={service} contact={contact} />}
       {contact.identityChanged && <KeyChangeWarning service={service} contact={contact} />}
       <ol
         class="messages"

@@ -15,6 +15,11 @@ export interface ContactView {
   readonly identityChanged: boolean;
   /** Disappearing timer of the conversation, seconds; 0 = off. */
   readonly timerSeconds: number;
+  /**
+   * A new key claims to be this contact: its messages are held apart, not
+   * shown. `confirmed`: the server's directory lists the new key, so it may be accepted.
+   */
+  readonly claim?: { readonly confirmed: boolean; readonly held: number };
 }
 
 /** Connection to the server. */
@@ -63,6 +68,8 @@ export interface ChatService {
   safetyNumber(contactId: string): Promise<SafetyNumberView>;
   markVerified(contactId: string): Promise<void>;
   acceptIdentityChange(contactId: string): Promise<void>;
+  /** Accepts the new key claiming to be the contact (if the directory confirms it); its held messages appear. */
+  acceptClaim(contactId: string): Promise<void>;
   /** Starts the recipient's countdown of these incoming messages: they are on screen now. */
   markDisplayed(contactId: string, messageIds: readonly string[]): Promise<void>;
   subscribe(listener: (event: ServiceEvent) => void): () => void;

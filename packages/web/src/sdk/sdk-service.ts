@@ -101,6 +101,11 @@ export function startSdkService(client: TacetClient): ChatService {
       await dropVerification(client, contactId);
       emit({ type: 'contacts' });
     },
+    async acceptClaim(contactId) {
+      await client.acceptClaim(contactId);
+      emit({ type: 'contacts' });
+      emit({ type: 'messages', contactId });
+    },
     async markDisplayed(_contactId, ids) {
       await client.markDisplayed(ids);
     },
@@ -136,6 +141,7 @@ function onClientEvent(
       emit({ type: 'messages', contactId: '*' });
       break;
     case 'identity-changed':
+    case 'identity-claim':
       emit({ type: 'contacts' });
       break;
     case 'connection':
@@ -148,13 +154,18 @@ function onClientEvent(
 
 async function listContacts(client: TacetClient): Promise<ContactView[]> {
   const contacts = await client.contacts.list();
+  const claims = new Map((await client.claims()).map((c) => [c.accountId, c]));
   return Promise.all(
-    contacts.map(async (c) => ({
-      id: c.accountId,
-      name: c.name,
-      ...(await trustOf(client, c)),
-      timerSeconds: c.timerSeconds,
-    })),
+    contacts.map(async (c) => {
+      const claim = claims.get(c.accountId);
+      return {
+        id: c.accountId,
+        name: c.name,
+        ...(await trustOf(client, c)),
+        timerSeconds: c.timerSeconds,
+        ...(claim ? { claim: { confirmed: claim.confirmed, held: claim.held } } : {}),
+      };
+    }),
   );
 }
 

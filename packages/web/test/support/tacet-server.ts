@@ -12,6 +12,8 @@ import { type RunningServer, startServer } from '@tacet/server';
 /** A running server and how to stop it. */
 export interface RunningTestServer {
   url: string;
+  /** The server's data directory (tests edit its database as a hostile server would). */
+  dataDir: string;
   /** Stops the server; resolves once it is down. */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data. */
@@ -51,6 +53,7 @@ export async function startTacetServer(
   await start();
   return {
     url: `http://127.0.0.1:${port}`,
+    dataDir,
     start,
     stop,
     async close() {
