@@ -176,10 +176,12 @@ export class Network {
     const mark = stores.checkpoint();
     try {
       const contact = await this.#o.contacts.byId(item.recipient);
+      // Blocked for re-verification: left to the send path, which refuses it.
+      if (contact && (await needsReverification(stores, contact))) return undefined;
       const env = await encryptForPeer(
         stores,
         this.#api,
-        this.#o.account,
+        this.#certificate,
         item.recipient,
         contact?.name ?? item.recipient,
         pad(item.content),
