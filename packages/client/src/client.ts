@@ -183,6 +183,8 @@ export class TacetClient {
   static async #start(opts: TacetClientOptions, account: AccountInfo) {
     const c = new TacetClient(opts, account);
     await c.#scheduler.poke();
+    // Messages shredded while no client ran (the CLI's reaper has no passphrase) leave saved copies: shred them now.
+    await c.#files.shredOrphans();
     return c;
   }
 

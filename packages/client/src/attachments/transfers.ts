@@ -89,6 +89,14 @@ export class AttachmentTransfers {
     if (found.length > 0) await this.shred(found, locations);
   }
 
+  /** Shreds saved copies whose message is gone (expired while no client was running). */
+  async shredOrphans(): Promise<void> {
+    const saved = await this.store.listRecords(SAVED_NS);
+    const orphans: string[] = [];
+    for (const { key } of saved) if (!(await this.store.getMessage(key))) orphans.push(key);
+    if (orphans.length > 0) await this.shredExpired(orphans);
+  }
+
   private async shred(ids: readonly string[], locations: readonly string[]): Promise<void> {
     for (const l of locations) await this.shredFile?.(l);
     await this.store.apply({ records: ids.map((key) => ({ ns: SAVED_NS, key, value: null })) });

@@ -11,11 +11,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempPostgresDatabase, type TempPostgresDatabase } from '@tacet/testkit';
+import Database from 'better-sqlite3';
 import exifr from 'exifr';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClientError, type MessageRecord, type TacetClient } from '../../src/index.js';
-import { nodeFileSink, prepareFile } from '../../src/index.node.js';
+import { nodeFileSink, prepareFile, STORE_FILE, shredExpired } from '../../src/index.node.js';
 import { startCuttingProxy } from '../support/cutting-proxy.js';
 import { Harness, until } from '../support/harness.js';
 import { filesContaining } from '../support/scan.js';
@@ -231,5 +232,37 @@ describe.each(BACKENDS)('attachments on $name', { timeout: 90_000 }, (backend) =
     expect((err as ClientError).message).toContain('limit of 1048576 bytes');
     expect(await backend.storedBlobs(h)).toBe(0);
     expect(await alice.client.messages('bob')).toEqual([]);
+  });
+});
+
+describe('a saved copy whose message expired while no client ran', { timeout: 60_000 }, () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = new Harness();
+  });
+  afterEach(() => h.dispose());
+
+  it('is shredded when the profile is next opened (the passphrase-less reaper only removes rows)', async () => {
+    const { alice, bob } = await h.startConnectedPair();
+    await alice.client.setTimer('bob', 5);
+    await until(async () => (await bob.client.contacts.get('alice')).timerSeconds === 5, 20_000, 'timer');
+    const path = join(h.tempDir('files'), 'left.txt');
+    writeFileSync(path, 'left behind?');
+    await alice.client.sendFile('bob', await prepareFile(path));
+    const m = await received(bob.client, 'alice');
+    const saved = await bob.client.saveAttachment(
+      m.id,
+      await nodeFileSink(h.tempDir('saved'), 'left.txt', join(bob.dir, 'tmp')),
+    );
+    const [shown] = await bob.client.markDisplayed([m.id]);
+    await h.closeClient(bob.client);
+    // The CLI's reaper: rows shredded by deadline, without the passphrase.
+    await until(() => Date.now() > (shown?.expiresAt ?? 0), 10_000, 'deadline');
+    const db = new Database(join(bob.dir, STORE_FILE));
+    expect(shredExpired(db, Date.now())).toEqual([m.id]);
+    db.close();
+    expect(existsSync(saved)).toBe(true);
+    await h.reopen(bob.dir, 'bob');
+    expect(existsSync(saved)).toBe(false);
   });
 });
