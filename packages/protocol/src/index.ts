@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './fingerprint/index.js';
 export * from './group/index.js';
 export * from './keys/index.js';
+export { SEALED_SENDER_V2_SENT_MAX_LENGTH } from './limits.js';
 export * from './sealed-sender/index.js';
 export * from './session/index.js';
 export * from './wire/index.js';

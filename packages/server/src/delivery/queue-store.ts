@@ -23,6 +23,20 @@ export type EnqueueResult =
   | { ok: true /** Copies actually added (a resend adds none). */; stored: number }
   | { ok: false; code: 'unknown_recipient' | 'queue_full'; failedIndexes: number[] };
 
+/** A copy that {@link QueueStore.enqueueEach} did not store, by index into `copies`. */
+export interface RefusedCopy {
+  index: number;
+  code: 'unknown_recipient' | 'queue_full';
+}
+
+/** Outcome of {@link QueueStore.enqueueEach}: what was stored and, per copy, what was not. */
+export interface EnqueueEachResult {
+  /** Copies actually added (a resend adds none). */
+  stored: number;
+  /** Ascending by index. */
+  refused: RefusedCopy[];
+}
+
 export interface StoredEnvelope {
   /**
    * Queue order: strictly increasing per device while any connection may hold
@@ -39,6 +53,12 @@ export interface StoredEnvelope {
 export interface QueueStore {
   /** Durably stores every copy, or none (unknown device, full queue). */
   enqueue(request: EnqueueRequest, maxQueueLength: number): Promise<EnqueueResult>;
+  /**
+   * Durably stores, in one commit, every copy whose device exists and has
+   * room, and reports each other copy (a group fan-out: one member's full
+   * queue must not hold back the others).
+   */
+  enqueueEach(request: EnqueueRequest, maxQueueLength: number): Promise<EnqueueEachResult>;
   /** Unexpired envelopes of a device with seq > afterSeq, oldest first. */
   fetch(
     accountId: Uint8Array,

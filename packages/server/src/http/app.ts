@@ -14,6 +14,7 @@ import { accountRoutes } from './accounts-routes.js';
 import { attachmentRoutes } from './attachments-routes.js';
 import { certificateRoutes } from './certificate-routes.js';
 import { keyRoutes } from './keys-routes.js';
+import { messageRoutes } from './messages-routes.js';
 import { opsRoutes } from './ops-routes.js';
 
 function errorResponse(
@@ -62,6 +63,7 @@ export function createApp(ctx: ServerContext): Hono<{ Bindings: HttpBindings }> 
   app.route('/', keyRoutes(ctx));
   app.route('/', certificateRoutes(ctx));
   app.route('/', attachmentRoutes(ctx));
+  app.route('/', messageRoutes(ctx));
   if (ctx.config.staticDir) {
     app.use('/*', serveStatic({ root: relative(process.cwd(), ctx.config.staticDir) || '.' }));
   }

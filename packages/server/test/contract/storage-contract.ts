@@ -206,6 +206,53 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       expect((await s.queue.enqueue(send([a]), 3)).ok).toBe(true);
     });
 
+    it('fans one message out to every device with room in one call, reporting the rest per copy', async () => {
+      const [a, b, full] = [await account(), await account(), await account()];
+      await s.accounts.addDevice(b, id16(), 2, 8);
+      for (let i = 0; i < 2; i++) expect((await s.queue.enqueue(send([full]), 2)).ok).toBe(true);
+      const req = send([a, id16(), full, b]);
+      req.copies.push(
+        { accountId: b, deviceId: 2, content: id16() },
+        { accountId: a, deviceId: 9, content: id16() },
+      );
+      expect(await s.queue.enqueueEach(req, 2)).toEqual({
+        stored: 3,
+        refused: [
+          { index: 1, code: 'unknown_recipient' },
+          { index: 2, code: 'queue_full' },
+          { index: 5, code: 'unknown_recipient' },
+        ],
+      });
+      const [got] = await s.queue.fetch(b, 2, 0, 10, Date.now());
+      expect(bytes(got?.content as Uint8Array)).toBe(bytes(req.copies[4]?.content as Uint8Array));
+      expect(bytes(got?.id as Uint8Array)).toBe(bytes(req.id));
+      expect(await s.queue.queueLength(a, 1)).toBe(1);
+      expect(await s.queue.queueLength(b, 1)).toBe(1);
+      expect(await s.queue.queueLength(full, 1)).toBe(2);
+      // A resend of the same fan-out stores nothing new and still names the refused copies.
+      expect(await s.queue.enqueueEach(req, 2)).toMatchObject({ stored: 0 });
+      expect(await s.queue.queueLength(b, 2)).toBe(1);
+    });
+
+    it('commits a 1,000-device fan-out and concurrent sends alongside it', async () => {
+      const members = await Promise.all(Array.from({ length: 50 }, () => account()));
+      await Promise.all(
+        members.map(async (m) => {
+          for (let d = 2; d <= 20; d++) await s.accounts.addDevice(m, id16(), d, 20);
+        }),
+      );
+      const req = send([]);
+      for (const m of members)
+        for (let d = 1; d <= 20; d++) req.copies.push({ accountId: m, deviceId: d, content: id16() });
+      const [fan, one] = await Promise.all([
+        s.queue.enqueueEach(req, 100),
+        s.queue.enqueue(send([members[0] as Uint8Array]), 100),
+      ]);
+      expect(fan).toEqual({ stored: 1000, refused: [] });
+      expect(one.ok).toBe(true);
+      expect(await s.queue.queueLength(members[49] as Uint8Array, 20)).toBe(1);
+    });
+
     it('fetches in order after a cursor, and acks delete', async () => {
       const a = await account();
       const sent = [];

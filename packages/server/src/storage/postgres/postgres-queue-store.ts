@@ -6,6 +6,7 @@
  * as the committer does, and keep each device's queue counter exact.
  */
 import type {
+  EnqueueEachResult,
   EnqueueRequest,
   EnqueueResult,
   QueueStore,
@@ -41,6 +42,15 @@ export class PostgresQueueStore implements QueueStore {
 
   async enqueue(request: EnqueueRequest, maxQueueLength: number): Promise<EnqueueResult> {
     return (await this.committer.run({ kind: 'enqueue', request, maxQueueLength })) as EnqueueResult;
+  }
+
+  async enqueueEach(request: EnqueueRequest, maxQueueLength: number): Promise<EnqueueEachResult> {
+    return (await this.committer.run({
+      kind: 'enqueue',
+      request,
+      maxQueueLength,
+      each: true,
+    })) as EnqueueEachResult;
   }
 
   async fetch(accountId: Uint8Array, deviceId: number, afterSeq: number, limit: number, now: number) {

@@ -16,11 +16,18 @@
  * - each enqueue is all-or-nothing: refused if a recipient device is
  *   unknown, or would be over its cap counting the rows queued before it in
  *   the batch (rows of refused sends count too: conservative near the cap);
+ *   an `each` enqueue (a group fan-out) instead keeps every copy that passes
+ *   those checks on its own and reports the others per copy;
  * - a resend (same device and id) is skipped by the unique constraint;
  * - acked envelopes are deleted, and each device's counters are updated.
  * It reports inserted copies, deleted acks and refused copies per op.
  */
-import type { EnqueueRequest, EnqueueResult } from '../../delivery/queue-store.js';
+import type {
+  EnqueueEachResult,
+  EnqueueRequest,
+  EnqueueResult,
+  RefusedCopy,
+} from '../../delivery/queue-store.js';
 import { int, type PgQueryable } from './driver.js';
 
 /** An enqueue waiting for the next batch. */
@@ -28,6 +35,8 @@ export interface EnqueueOp {
   kind: 'enqueue';
   request: EnqueueRequest;
   maxQueueLength: number;
+  /** Store each copy on its own merits (enqueueEach) rather than all or none. */
+  each?: boolean;
 }
 
 /** An ack waiting for the next batch. */
@@ -39,13 +48,13 @@ export interface AckOp {
 }
 
 export type QueueOp = EnqueueOp | AckOp;
-export type QueueOpResult = EnqueueResult | number;
+export type QueueOpResult = EnqueueResult | EnqueueEachResult | number;
 
 const BATCH_SQL = `
 WITH copies AS (
   SELECT * FROM unnest($1::integer[], $2::integer[], $3::bytea[], $4::integer[], $5::bytea[], $6::bytea[],
-                       $7::bigint[], $8::bigint[], $9::integer[])
-    WITH ORDINALITY AS c(op, idx, account_id, device_id, id, content, server_ts, expires_at, max_len, ord)),
+                       $7::bigint[], $8::bigint[], $9::integer[], $14::boolean[])
+    WITH ORDINALITY AS c(op, idx, account_id, device_id, id, content, server_ts, expires_at, max_len, each, ord)),
 acks AS (
   SELECT * FROM unnest($10::integer[], $11::bytea[], $12::integer[], $13::bytea[]) AS a(op, account_id, device_id, id)),
 locked AS MATERIALIZED (
@@ -63,7 +72,8 @@ planned AS (
 verdicts AS (
   SELECT op, bool_or(is_unknown) AS is_unknown, bool_or(coalesce(is_full, false)) AS is_full FROM planned GROUP BY op),
 accepted AS (
-  SELECT p.* FROM planned p JOIN verdicts v USING (op) WHERE NOT v.is_unknown AND NOT v.is_full),
+  SELECT p.* FROM planned p JOIN verdicts v USING (op)
+  WHERE CASE WHEN p.each THEN NOT p.is_unknown AND NOT p.is_full ELSE NOT v.is_unknown AND NOT v.is_full END),
 inserted AS (
   INSERT INTO envelopes (account_id, device_id, seq, id, content, server_ts, expires_at)
   SELECT account_id, device_id, seq, id, content, server_ts, expires_at FROM accepted ORDER BY ord
@@ -89,9 +99,11 @@ counted AS (
   WHERE d.account_id = l.account_id AND d.device_id = l.device_id AND (c.n IS NOT NULL OR s.next_seq IS NOT NULL))
 SELECT 'i' AS kind, p.op, p.idx FROM inserted JOIN planned p USING (account_id, device_id, seq)
 UNION ALL SELECT 'd', op, 0 FROM deleted
-UNION ALL SELECT CASE WHEN v.is_unknown THEN 'u' ELSE 'f' END, p.op, p.idx
+UNION ALL SELECT CASE WHEN (CASE WHEN p.each THEN p.is_unknown ELSE v.is_unknown END) THEN 'u' ELSE 'f' END,
+                 p.op, p.idx
   FROM planned p JOIN verdicts v USING (op)
-  WHERE (v.is_unknown AND p.is_unknown) OR (NOT v.is_unknown AND v.is_full AND p.is_full)`;
+  WHERE CASE WHEN p.each THEN p.is_unknown OR coalesce(p.is_full, false)
+             ELSE (v.is_unknown AND p.is_unknown) OR (NOT v.is_unknown AND v.is_full AND p.is_full) END`;
 
 /** Column arrays of the statement's parameters. */
 function parameters(ops: readonly QueueOp[]): unknown[] {
@@ -102,6 +114,7 @@ function parameters(ops: readonly QueueOp[]): unknown[] {
     ts: [] as number[],
     exp: [] as number[],
     max: [] as number[],
+    each: [] as boolean[],
   };
   const a = { op: [] as number[], acc: [] as Uint8Array[], dev: [] as number[], id: [] as Uint8Array[] };
   ops.forEach((op, i) => {
@@ -125,9 +138,10 @@ function parameters(ops: readonly QueueOp[]): unknown[] {
       e.ts.push(r.serverTimestamp);
       e.exp.push(r.expiresAt);
       e.max.push(op.maxQueueLength);
+      e.each.push(op.each === true);
     });
   });
-  return [c.op, c.idx, c.acc, c.dev, e.id, e.content, e.ts, e.exp, e.max, a.op, a.acc, a.dev, a.id];
+  return [c.op, c.idx, c.acc, c.dev, e.id, e.content, e.ts, e.exp, e.max, a.op, a.acc, a.dev, a.id, e.each];
 }
 
 /** Runs `ops` as one statement (atomic on its own); resolves one result per op once committed. */
@@ -137,22 +151,18 @@ export async function runQueueBatch(q: PgQueryable, ops: readonly QueueOp[]): Pr
     parameters(ops),
   );
   const stored = ops.map(() => 0);
-  const refused = new Map<number, { code: 'unknown_recipient' | 'queue_full'; failedIndexes: number[] }>();
+  const refused = ops.map((): RefusedCopy[] => []);
   for (const r of rows) {
     if (r.kind === 'i' || r.kind === 'd') stored[r.op] = (stored[r.op] as number) + 1;
-    else {
-      const entry = refused.get(r.op) ?? {
-        code: r.kind === 'u' ? 'unknown_recipient' : 'queue_full',
-        failedIndexes: [],
-      };
-      entry.failedIndexes.push(int(r.idx));
-      refused.set(r.op, entry);
-    }
+    else
+      refused[r.op]?.push({ index: int(r.idx), code: r.kind === 'u' ? 'unknown_recipient' : 'queue_full' });
   }
   return ops.map((op, i): QueueOpResult => {
     if (op.kind === 'ack') return stored[i] as number;
-    const no = refused.get(i);
-    if (no) return { ok: false, code: no.code, failedIndexes: no.failedIndexes.sort((x, y) => x - y) };
+    const no = (refused[i] as RefusedCopy[]).sort((x, y) => x.index - y.index);
+    if (op.each) return { stored: stored[i] as number, refused: no };
+    if (no.length > 0)
+      return { ok: false, code: (no[0] as RefusedCopy).code, failedIndexes: no.map((r) => r.index) };
     return { ok: true, stored: stored[i] as number };
   });
 }

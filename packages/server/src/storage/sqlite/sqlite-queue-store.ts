@@ -10,9 +10,11 @@
  * many envelopes ever passed (no AUTOINCREMENT, see migration 002).
  */
 import type {
+  EnqueueEachResult,
   EnqueueRequest,
   EnqueueResult,
   QueueStore,
+  RefusedCopy,
   StoredEnvelope,
 } from '../../delivery/queue-store.js';
 import { deviceKey } from '../../fanout/fanout.js';
@@ -93,22 +95,41 @@ export class SqliteQueueStore implements QueueStore {
         this.length(c.accountId, c.deviceId) >= maxQueueLength ? [i] : [],
       );
       if (full.length > 0) return { ok: false, code: 'queue_full', failedIndexes: full };
-      let stored = 0;
-      for (const c of req.copies) {
-        const added = this.s.insert.run(
-          this.nextSeq(),
-          c.accountId,
-          c.deviceId,
-          req.id,
-          c.content,
-          req.serverTimestamp,
-          req.expiresAt,
-        ).changes;
-        this.adjust(c.accountId, c.deviceId, added);
-        stored += added;
-      }
-      return { ok: true, stored };
+      return { ok: true, stored: this.insertCopies(req, req.copies) };
     });
+  }
+
+  enqueueEach(req: EnqueueRequest, maxQueueLength: number): Promise<EnqueueEachResult> {
+    return this.committer.run((): EnqueueEachResult => {
+      const refused: RefusedCopy[] = [];
+      const accepted = req.copies.filter((c, index) => {
+        if (!this.s.device.get(c.accountId, c.deviceId)) refused.push({ index, code: 'unknown_recipient' });
+        else if (this.length(c.accountId, c.deviceId) >= maxQueueLength)
+          refused.push({ index, code: 'queue_full' });
+        else return true;
+        return false;
+      });
+      return { stored: this.insertCopies(req, accepted), refused };
+    });
+  }
+
+  /** Inserts inside the running commit; resolves how many rows were new. */
+  private insertCopies(req: EnqueueRequest, copies: EnqueueRequest['copies']): number {
+    let stored = 0;
+    for (const c of copies) {
+      const added = this.s.insert.run(
+        this.nextSeq(),
+        c.accountId,
+        c.deviceId,
+        req.id,
+        c.content,
+        req.serverTimestamp,
+        req.expiresAt,
+      ).changes;
+      this.adjust(c.accountId, c.deviceId, added);
+      stored += added;
+    }
+    return stored;
   }
 
   async fetch(accountId: Uint8Array, deviceId: number, afterSeq: number, limit: number, now: number) {
