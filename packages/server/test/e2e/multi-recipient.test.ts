@@ -65,7 +65,7 @@ describe('multi-recipient fan-out', () => {
     fetch(`${url}/v1/messages/multi-recipient?id=${toBase64Url(id)}`, {
       method: 'PUT',
       headers: { authorization: auth, 'content-type': 'application/octet-stream' },
-      body,
+      body: Buffer.from(body),
     });
 
   it('commits one upload for every member device, acks once, and reports the unknown and the full', async () => {
@@ -159,7 +159,7 @@ describe('multi-recipient fan-out', () => {
     const noId = await fetch(`${url}/v1/messages/multi-recipient`, {
       method: 'PUT',
       headers: { authorization: alice.auth },
-      body: Uint8Array.of(0x23, 0),
+      body: Buffer.of(0x23, 0),
     });
     expect(noId.status).toBe(400);
   });
