@@ -57,16 +57,29 @@ export function senderCertificates(
   trustRoot: () => Promise<PublicKey>,
 ): CertificateSource {
   let cached: SenderCertificate | undefined;
+  /** What `cached` was checked against: its signatures need no second check (two verifications per send). */
+  let checkedWith: { root: PublicKey; identity: PublicKey } | undefined;
   return async (now) => {
     const root = await trustRoot();
     const identity = (await stores.identities.getIdentityKeyPair()).publicKey;
     const usable = (c: SenderCertificate | undefined): c is SenderCertificate =>
       c !== undefined && fits(c, root, self, identity, now + REFRESH_MARGIN_MS);
-    if (usable(cached)) return cached;
+    if (
+      cached &&
+      checkedWith?.root.equals(root) &&
+      checkedWith.identity.equals(identity) &&
+      now + REFRESH_MARGIN_MS <= cached.expiration
+    )
+      return cached;
+    if (usable(cached)) {
+      checkedWith = { root, identity };
+      return cached;
+    }
     const stored = await stores.get(NS.self, RECORD);
     const kept = stored ? SenderCertificate.deserialize(stored) : undefined;
     if (usable(kept)) {
       cached = kept;
+      checkedWith = { root, identity };
       return kept;
     }
     const fresh = await fetchCertificate(api);
@@ -79,6 +92,7 @@ export function senderCertificates(
     }
     stores.set(NS.self, RECORD, fresh.serialize());
     cached = fresh;
+    checkedWith = { root, identity };
     return fresh;
   };
 }
