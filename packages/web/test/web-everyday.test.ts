@@ -210,7 +210,7 @@ it('renames a contact, and deleting one shreds the conversation', async () => {
   await bob.page.getByRole('region', { name: 'Conversation with ally' }).waitFor();
   await bob.message('now with a name').waitFor();
 
-  await bob.page.getByRole('button', { name: 'Delete' }).click();
+  await bob.page.getByRole('button', { name: 'Delete', exact: true }).click();
   await shot(bob.page, 'web-delete-contact');
   await bob.page.getByRole('button', { name: 'Delete and shred' }).click();
   await expect.poll(() => bob.page.locator('[data-contact]').count()).toBe(0);

@@ -23,7 +23,14 @@ export function App({ launcher }: { launcher: Launcher }) {
     <>
       <PinBanner />
       {service ? (
-        <MainScreen service={service} />
+        <MainScreen
+          service={service}
+          onAccountDeleted={async () => {
+            await launcher.wipe();
+            setService(null);
+            setHasAccount(false);
+          }}
+        />
       ) : hasAccount === null ? null : (
         <Welcome
           launcher={launcher}

@@ -9,6 +9,7 @@ import { AttachButton, dropHandlers, SendingStatus, useFileSending } from '../at
 import { Composer } from './composer.js';
 import { ContactActions } from './contact-actions.js';
 import { formatTimer, TIMER_CHOICES } from './format.js';
+import { contentIdOf, MessageActions } from './message-extras.js';
 import { MessageItem } from './message-item.js';
 import { SafetyDialog } from './safety-dialog.js';
 import type { ChatService, ContactView } from './service.js';
@@ -30,6 +31,18 @@ function timerChoices(current: number): number[] {
   return TIMER_CHOICES.includes(current)
     ? [...TIMER_CHOICES]
     : [...TIMER_CHOICES, current].sort((a, b) => a - b);
+}
+
+/** Incoming messages on a visible screen are read: tell the service once per message (it sends only if turned on). */
+function useReadReceipts(service: ChatService, messages: readonly MessageRecord[], visible: boolean): void {
+  const reported = useRef(new Set<string>());
+  const fresh = messages.filter((m) => m.direction === 'in' && !reported.current.has(m.id));
+  const key = fresh.map((m) => m.id).join();
+  useEffect(() => {
+    if (!visible || fresh.length === 0) return;
+    for (const m of fresh) reported.current.add(m.id);
+    service.markRead(fresh.map((m) => m.id)).catch(() => undefined);
+  }, [key, visible]);
 }
 
 /** Props: the service and the open contact. */
@@ -100,6 +113,8 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
   const [showSafety, setShowSafety] = useState(false);
   const [dropOver, setDropOver] = useState(false);
   const sending = useFileSending((file, onProgress) => service.sendFile(contact.id, file, onProgress));
+  const [replyTo, setReplyTo] = useState<MessageRecord | null>(null);
+  const [editing, setEditing] = useState<MessageRecord | null>(null);
   const list = useRef<HTMLOListElement>(null);
   const unseen = messages.filter((m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0);
   const unseenKey = unseen.map((m) => m.id).join();
@@ -112,6 +127,27 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
     service.markDisplayed(contact.id, ids).catch(() => undefined);
   }, [unseenKey, visible]);
   useEffect(() => list.current?.lastElementChild?.scrollIntoView({ block: 'end' }), [messages.length]);
+  useReadReceipts(service, messages, visible);
+  const byContentId = new Map(messages.map((m) => [contentIdOf(m), m]));
+  const actions = (m: MessageRecord) =>
+    m.kind === 'timer' ? undefined : (
+      <MessageActions
+        message={m}
+        onReply={(x) => {
+          setEditing(null);
+          setReplyTo(x);
+        }}
+        onReact={(x, emoji) => void service.react(x.id, emoji).catch(() => undefined)}
+        onEdit={(x) => {
+          setReplyTo(null);
+          setEditing(x);
+        }}
+        onDelete={(x) => {
+          if (confirm('Delete this message for everyone? It is shredded here and on their side.'))
+            void service.deleteForEveryone(x.id).catch(() => undefined);
+        }}
+      />
+    );
 
   return (
     <section
@@ -165,6 +201,8 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
             now={now}
             peerName={contact.name}
             openAttachment={(id, onProgress) => service.openAttachment(id, onProgress)}
+            quoted={m.replyTo === undefined ? undefined : (byContentId.get(m.replyTo) ?? null)}
+            actions={actions(m)}
           />
         ))}
       </ol>
@@ -177,6 +215,12 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
             <AttachButton sending={sending} disabled={contact.identityChanged} />
           </>
         }
+        replyTo={replyTo}
+        editing={editing}
+        onDone={() => {
+          setReplyTo(null);
+          setEditing(null);
+        }}
       />
       {showSafety && (
         <SafetyDialog service={service} contact={contact} onClose={() => setShowSafety(false)} />

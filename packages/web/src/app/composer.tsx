@@ -4,9 +4,9 @@
  * is allowed; a counter appears near it, and beyond it sending is refused
  * with a clear reason. Nothing is ever cut silently.
  */
-import { MAX_TEXT_LENGTH } from '@tacet/client';
+import { MAX_TEXT_LENGTH, type MessageRecord } from '@tacet/client';
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { humanError } from './human-error.js';
 import type { ChatService, ContactView } from './service.js';
 
@@ -19,11 +19,20 @@ export interface ComposerProps {
   contact: ContactView;
   /** Shown before the send button (the attach button and upload progress). */
   extra?: ComponentChildren;
+  /** The message being replied to, shown above the box until sent or cancelled. */
+  replyTo?: MessageRecord | null;
+  /** Our own message being edited: the box holds its text and Enter saves it. */
+  editing?: MessageRecord | null;
+  /** Reply or edit finished or cancelled. */
+  onDone?: () => void;
 }
 
 /** @example <Composer service={s} contact={c} /> */
-export function Composer({ service, contact, extra }: ComposerProps) {
+export function Composer({ service, contact, extra, replyTo, editing, onDone }: ComposerProps) {
   const [text, setText] = useState('');
+  useEffect(() => {
+    if (editing) setText(editing.body);
+  }, [editing?.id]);
   const [error, setError] = useState<string | null>(null);
   const length = text.length;
   const over = length > MAX_TEXT_LENGTH;
@@ -36,8 +45,12 @@ export function Composer({ service, contact, extra }: ComposerProps) {
     // Cleared at once, not after the server's ack: what is typed meanwhile must not be wiped.
     const sending = text;
     setText('');
+    const quoting = replyTo?.id;
+    const edited = editing?.id;
+    onDone?.();
     try {
-      await service.send(contact.id, sending);
+      if (edited) await service.edit(edited, sending);
+      else await service.send(contact.id, sending, quoting);
     } catch (err) {
       setError(humanError(err));
       setText((now) => (now === '' ? sending : now));
@@ -60,6 +73,22 @@ export function Composer({ service, contact, extra }: ComposerProps) {
         <p class="error" role="alert" data-testid="too-long">
           This message is {fmt(length)} characters long; one message can hold at most {fmt(MAX_TEXT_LENGTH)}.
           Shorten it by {fmt(length - MAX_TEXT_LENGTH)} or send it in parts.
+        </p>
+      )}
+      {(replyTo || editing) && (
+        <p class="composing" data-testid="composing">
+          {editing
+            ? 'Editing your message'
+            : `Replying to: ${[...(replyTo?.body ?? '')].slice(0, 80).join('')}`}{' '}
+          <button
+            type="button"
+            onClick={() => {
+              if (editing) setText('');
+              onDone?.();
+            }}
+          >
+            Cancel
+          </button>
         </p>
       )}
       <label class="visually-hidden" for="composer-input">
@@ -88,7 +117,7 @@ export function Composer({ service, contact, extra }: ComposerProps) {
       )}
       {extra}
       <button type="submit" disabled={blocked}>
-        Send
+        {editing ? 'Save' : 'Send'}
       </button>
     </form>
   );

@@ -42,7 +42,14 @@ function useConnection(service: ChatService): ConnectionState {
 }
 
 /** @example <MainScreen service={service} /> */
-export function MainScreen({ service }: { service: ChatService }) {
+export function MainScreen({
+  service,
+  onAccountDeleted,
+}: {
+  service: ChatService;
+  /** After "delete my account": wipe the profile and go back to the start. */
+  onAccountDeleted: () => Promise<void>;
+}) {
   const contacts = useContacts(service);
   const connection = useConnection(service);
   const [selected, setSelected] = useState<string | null>(null);
@@ -84,7 +91,13 @@ export function MainScreen({ service }: { service: ChatService }) {
       </div>
       {showId && <IdDialog accountId={service.accountId} onClose={() => setShowId(false)} />}
       {showSettings && (
-        <SettingsDialog settings={settings} onChange={saveSettings} onClose={() => setShowSettings(false)} />
+        <SettingsDialog
+          settings={settings}
+          onChange={saveSettings}
+          onClose={() => setShowSettings(false)}
+          service={service}
+          onAccountDeleted={onAccountDeleted}
+        />
       )}
     </div>
   );

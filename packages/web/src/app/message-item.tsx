@@ -1,9 +1,10 @@
 /** One conversation item: text with delivery mark and countdown, or a timer change notice. */
 import type { MessageRecord } from '@tacet/client';
-import type { ComponentChild } from 'preact';
+import type { ComponentChild, ComponentChildren } from 'preact';
 import { AttachmentItem } from '../attachments/attachment-item.js';
 import { formatClock, formatRemaining, formatTimer } from './format.js';
 import { PendingIcon, TimerIcon } from './icons.js';
+import { Quote, Reactions } from './message-extras.js';
 
 const MARKS: Record<MessageRecord['status'], { text: ComponentChild; label: string }> = {
   pending: { text: <PendingIcon />, label: 'sending' },
@@ -19,11 +20,17 @@ export function MessageItem({
   now,
   peerName,
   openAttachment,
+  quoted,
+  actions,
 }: {
   message: MessageRecord;
   now: number;
   peerName: string;
   openAttachment?: (messageId: string, onProgress: (fraction: number) => void) => Promise<string>;
+  /** The message this one replies to: the record, null if it is gone, undefined if not a reply. */
+  quoted?: MessageRecord | null;
+  /** Reply, react, edit, delete (message-extras.tsx). */
+  actions?: ComponentChildren;
 }) {
   // `now` ticks once a second, so a just-started countdown could read one second over its timer.
   const left = m.expiresAt === null ? null : Math.min(m.expiresAt - now, m.timerSeconds * 1000);
@@ -49,9 +56,11 @@ export function MessageItem({
       {m.attachment && openAttachment && (
         <AttachmentItem messageId={m.id} pointer={m.attachment} open={openAttachment} />
       )}
+      {quoted !== undefined && <Quote quoted={quoted} peerName={peerName} />}
       {m.body && <p class="body">{m.body}</p>}
       <p class="meta">
         <time dateTime={new Date(m.sentAt).toISOString()}>{formatClock(m.sentAt)}</time>
+        {m.editedAt !== undefined && <span class="edited">edited</span>}
         {countdown}
         {mark && (
           <span class={`mark ${m.status}`} title={mark.label} data-testid="mark" data-status={m.status}>
@@ -60,6 +69,8 @@ export function MessageItem({
           </span>
         )}
       </p>
+      <Reactions message={m} peerName={peerName} />
+      {actions}
     </li>
   );
 }

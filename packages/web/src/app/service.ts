@@ -51,7 +51,21 @@ export interface ChatService {
   deleteContact(contactId: string): Promise<void>;
   /** Conversation items, oldest first, expired ones excluded. */
   listMessages(contactId: string): Promise<MessageRecord[]>;
-  send(contactId: string, text: string): Promise<void>;
+  /** `replyTo`: the local id of the message this one quotes. */
+  send(contactId: string, text: string, replyTo?: string): Promise<void>;
+  /** '' takes our reaction back. */
+  react(messageId: string, emoji: string): Promise<void>;
+  /** Our own texts only. */
+  edit(messageId: string, text: string): Promise<void>;
+  /** Our own messages only: shredded here and on the peer's side. */
+  deleteForEveryone(messageId: string): Promise<void>;
+  /** Read receipts: off unless turned on. */
+  readReceipts(): Promise<boolean>;
+  setReadReceipts(on: boolean): Promise<void>;
+  /** These incoming messages are on screen: tells their sender if read receipts are on. */
+  markRead(messageIds: readonly string[]): Promise<void>;
+  /** Deletes the account on the server; the caller then wipes the profile (Launcher.wipe). */
+  deleteAccount(): Promise<void>;
   setTimer(contactId: string, seconds: number): Promise<void>;
   /**
    * Cleans (pictures lose their metadata), encrypts and sends a picked or

@@ -3,18 +3,28 @@
  * browser for permission; if it is refused, the setting stays off and says why.
  */
 import { useState } from 'preact/hooks';
+import { AccountSettings } from './account-settings.js';
 import { Dialog } from './dialog.js';
 import { askNotificationPermission, notificationsSupported } from './notify.js';
+import type { ChatService } from './service.js';
 import type { Settings } from './settings.js';
 
 export interface SettingsDialogProps {
   settings: Settings;
   onChange: (next: Settings) => void;
   onClose: () => void;
+  service: ChatService;
+  onAccountDeleted: () => Promise<void>;
 }
 
 /** @example <SettingsDialog settings={s} onChange={save} onClose={close} /> */
-export function SettingsDialog({ settings, onChange, onClose }: SettingsDialogProps) {
+export function SettingsDialog({
+  settings,
+  onChange,
+  onClose,
+  service,
+  onAccountDeleted,
+}: SettingsDialogProps) {
   const [note, setNote] = useState<string | null>(
     notificationsSupported() ? null : 'This browser cannot show notifications.',
   );
@@ -61,6 +71,7 @@ export function SettingsDialog({ settings, onChange, onClose }: SettingsDialogPr
         </label>
         {note && <p class="error">{note}</p>}
       </fieldset>
+      <AccountSettings service={service} onAccountDeleted={onAccountDeleted} />
     </Dialog>
   );
 }

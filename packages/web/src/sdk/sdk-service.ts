@@ -62,9 +62,9 @@ export function startSdkService(client: TacetClient): ChatService {
       emit({ type: 'messages', contactId });
     },
     listMessages: (contactId) => client.messages(contactId),
-    async send(contactId, text) {
+    async send(contactId, text, replyTo) {
       try {
-        await client.send(contactId, text);
+        await client.send(contactId, text, replyTo === undefined ? {} : { replyTo });
       } catch (err) {
         // Kept in the outbox and shown as pending; it goes out on the next connection.
         if (!(err instanceof ClientError && err.is('ServerUnreachable'))) throw err;
@@ -90,6 +90,18 @@ export function startSdkService(client: TacetClient): ChatService {
         (await client.savedAttachment(messageId)) ??
         (await client.saveAttachment(messageId, await opfsSink(), (done, total) => onProgress(done / total)));
       return objectUrl(location, m.attachment.contentType);
+    },
+    react: (id, emoji) => tolerateOffline(client.react(id, emoji)),
+    edit: (id, text) => tolerateOffline(client.edit(id, text)),
+    deleteForEveryone: (id) => tolerateOffline(client.deleteForEveryone(id)),
+    readReceipts: () => client.readReceipts(),
+    setReadReceipts: (on) => client.setReadReceipts(on),
+    markRead: (ids) => tolerateOffline(client.markRead(ids)),
+    async deleteAccount() {
+      closed = true;
+      clearTimeout(retry);
+      removeEventListener('online', onOnline);
+      await client.deleteAccount();
     },
     safetyNumber: (contactId) => safetyNumber(client, contactId),
     async markVerified(contactId) {
@@ -120,6 +132,15 @@ export function startSdkService(client: TacetClient): ChatService {
       await client.close();
     },
   };
+}
+
+/** An action queued while offline goes out on the next connection, like a message. */
+async function tolerateOffline(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof ClientError && err.is('ServerUnreachable'))) throw err;
+  }
 }
 
 function onClientEvent(
