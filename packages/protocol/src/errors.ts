@@ -25,7 +25,11 @@ export type ProtocolErrorCode =
    * The peer (or a stored session) does not run the post-quantum ratchet
    * (SPQR), which tacet requires for every new session: no downgrade.
    */
-  | 'PqRatchetRequired';
+  | 'PqRatchetRequired'
+  /** A signed device list that is malformed, non-canonical or names another account. */
+  | 'InvalidDeviceList'
+  /** A device list older than (or conflicting with) the newest one already verified. */
+  | 'StaleDeviceList';
 
 /**
  * @example

@@ -4,6 +4,7 @@
  * State in, state out: no I/O, no timers, no Node-only modules.
  */
 export * from './crypto/index.js';
+export * from './device-list/index.js';
 export * from './errors.js';
 export * from './fingerprint/index.js';
 export * from './group/index.js';

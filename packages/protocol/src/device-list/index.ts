@@ -1,0 +1,2 @@
+export * from './device-list.js';
+export * from './newest-list.js';
