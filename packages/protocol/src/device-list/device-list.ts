@@ -112,7 +112,8 @@ export class SignedDeviceList implements DeviceListContent {
 
   /** Parses the canonical encoding; ProtocolError('InvalidDeviceList') with a reason otherwise. */
   static decode(bytes: Uint8Array): SignedDeviceList {
-    if (!(bytes instanceof Uint8Array)) throw new TypeError('SignedDeviceList.decode: bytes must be a Uint8Array');
+    if (!(bytes instanceof Uint8Array))
+      throw new TypeError('SignedDeviceList.decode: bytes must be a Uint8Array');
     if (bytes.length < HEADER_BYTES + SIGNATURE_BYTES) throw invalid('truncated');
     if (bytes[0] !== DEVICE_LIST_FORMAT) throw invalid(`unknown format ${bytes[0]}`);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -8,8 +8,7 @@ import { ProtocolError } from '../errors.js';
 import type { PublicKey } from '../keys/public-key.js';
 import type { SignedDeviceList } from './device-list.js';
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Returns the list to keep: `incoming` when it verifies and is newer than

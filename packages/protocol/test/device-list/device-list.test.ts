@@ -116,27 +116,23 @@ describe('newest verified list', () => {
     expect(codeOf(() => newestDeviceList(undefined, list(1, [1], mallory), alice.publicKey, account))).toBe(
       'InvalidSignature',
     );
-    expect(codeOf(() => newestDeviceList(undefined, list(1, [1], alice, other), alice.publicKey, account))).toBe(
-      'InvalidDeviceList',
-    );
+    expect(
+      codeOf(() => newestDeviceList(undefined, list(1, [1], alice, other), alice.publicKey, account)),
+    ).toBe('InvalidDeviceList');
   });
 
   it('a strictly newer version replaces; older or same-version-different is StaleDeviceList; the same list is kept', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 1000 }),
-        fc.integer({ min: 1, max: 1000 }),
-        (known, offered) => {
-          const current = list(known, [1]);
-          const incoming = list(offered, [1, 2]);
-          const code = codeOf(() => newestDeviceList(current, incoming, alice.publicKey, account));
-          if (offered > known) {
-            expect(newestDeviceList(current, incoming, alice.publicKey, account)).toBe(incoming);
-          } else {
-            expect(code).toBe('StaleDeviceList');
-          }
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (known, offered) => {
+        const current = list(known, [1]);
+        const incoming = list(offered, [1, 2]);
+        const code = codeOf(() => newestDeviceList(current, incoming, alice.publicKey, account));
+        if (offered > known) {
+          expect(newestDeviceList(current, incoming, alice.publicKey, account)).toBe(incoming);
+        } else {
+          expect(code).toBe('StaleDeviceList');
+        }
+      }),
       { numRuns: 100 },
     );
     const current = list(4, [1, 2]);
