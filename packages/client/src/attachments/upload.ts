@@ -36,9 +36,16 @@ export interface UploadedBlob {
   readonly digest: Uint8Array;
 }
 
-/** Collects the stream into pieces of `size` bytes (the last one shorter). */
+/**
+ * Collects the stream into pieces of `size` bytes (the last one shorter), in
+ * two buffers used in turn: a piece's buffer is refilled only after the next
+ * piece was handed out, by which time its own upload has finished (see the
+ * loop in uploadAttachment). Memory stays at two pieces, with no garbage.
+ */
 async function* pieces(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let buf = new Uint8Array(size);
+  const bufs = [new Uint8Array(size), new Uint8Array(size)];
+  let turn = 0;
+  let buf = bufs[0] as Uint8Array;
   let fill = 0;
   for await (const chunk of chunks) {
     for (let i = 0; i < chunk.length; ) {
@@ -48,11 +55,13 @@ async function* pieces(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGe
       i += n;
       if (fill === size) {
         yield buf;
-        buf = new Uint8Array(size);
+        turn ^= 1;
+        buf = bufs[turn] as Uint8Array;
         fill = 0;
       }
     }
   }
+  // Not zeroed after: the last piece may still be on the wire (and it is ciphertext).
   if (fill > 0) yield buf.subarray(0, fill);
 }
 
