@@ -59,6 +59,11 @@ async function main(): Promise<void> {
     const peers = await livePeers(pair);
     await peers.run(20, 40, 'warm-up');
     console.log('live (sender and receiver each in a process of its own)');
+    const still = await peers.idle(3000);
+    console.log(
+      `  connected, no traffic: sender ${(still.senderUsPerS / 1000).toFixed(1)} ms CPU per second,` +
+        ` receiver ${(still.receiverUsPerS / 1000).toFixed(1)} ms`,
+    );
     for (const [rate, n] of [
       [20, liveCount],
       [100, Math.round(liveCount * 2.5)],

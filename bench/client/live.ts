@@ -96,10 +96,23 @@ export async function livePeers(pair: BenchPair) {
     };
   }
 
+  /** CPU per second of each side, connected and idle for `ms`: what the rows above include at any rate. */
+  async function idle(ms: number): Promise<{ senderUsPerS: number; receiverUsPerS: number }> {
+    await Promise.all([alice.ask({ cmd: 'start' }, 'started'), bob.ask({ cmd: 'start' }, 'started')]);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, ms));
+    const [a, b] = await Promise.all([
+      alice.ask({ cmd: 'stop' }, 'stopped'),
+      bob.ask({ cmd: 'stop' }, 'stopped'),
+    ]);
+    const s = (performance.now() - t0) / 1000;
+    return { senderUsPerS: a.cpuMicros / s, receiverUsPerS: b.cpuMicros / s };
+  }
+
   async function close(): Promise<void> {
     await Promise.all([alice.ask({ cmd: 'close' }, 'closed'), bob.ask({ cmd: 'close' }, 'closed')]);
     await Promise.all([alice.exited(), bob.exited()]);
   }
 
-  return { run, close };
+  return { run, idle, close };
 }
