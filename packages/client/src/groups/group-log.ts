@@ -1,0 +1,170 @@
+/**
+ * A member's view of one group: every change it received, and the one chain
+ * of them that counts (issue 11, item 1). The chain is a function of the SET
+ * of changes received, never of their order: from the create on, each next
+ * version is the valid change on the current state with the smallest hash
+ * (SHA-256 of its encoding). So two admins' concurrent changes resolve to
+ * the same state on every member; the loser's author sees it displaced and
+ * may sign it again on the winner. Changes whose base is not known yet wait
+ * (a member offline through several changes catches up in any order).
+ * Forged, unauthorised, stale and replayed changes are never applied and
+ * come back as warnings for the user to see.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { SignedGroupChange } from './group-change.js';
+import { encodeSignedGroupChange } from './group-codec.js';
+import type { GroupState } from './group-state.js';
+import { applyGroupChange, type GroupRejection, groupStateHash } from './group-transition.js';
+
+/** Changes held that are not (yet) on the chain; more are refused with a warning. */
+export const MAX_HELD_GROUP_CHANGES = 4096;
+
+export interface GroupWarning {
+  readonly reason: GroupRejection | 'stale' | 'replayed' | 'wrong-group' | 'too-many';
+  readonly version: number;
+  readonly signer: string;
+  readonly detail: string;
+}
+
+export interface GroupLogUpdate {
+  /** Changes that joined the chain, oldest first. */
+  readonly applied: readonly SignedGroupChange[];
+  /** Changes that left the chain for a concurrent change that won. */
+  readonly displaced: readonly SignedGroupChange[];
+  readonly warnings: readonly GroupWarning[];
+}
+
+interface Link {
+  readonly state: GroupState;
+  readonly stateHash: string;
+  /** Undefined for a snapshot a joiner started from (it cannot be displaced). */
+  readonly change?: SignedGroupChange;
+  readonly changeHash?: string;
+}
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const GENESIS = hex(groupStateHash(undefined));
+
+export class GroupLog {
+  private chain: Link[] = [];
+  /** Changes by the hash of the state they build on, then by their own hash. */
+  private readonly held = new Map<string, Map<string, SignedGroupChange>>();
+  private readonly seen = new Set<string>();
+  /** Versions at or below this can never apply (a joiner's snapshot). */
+  private readonly floor: number;
+
+  /**
+   * @param groupId the group this log is for
+   * @param snapshot the state a member added later starts from (undefined: from the create)
+   */
+  constructor(
+    readonly groupId: Uint8Array,
+    snapshot?: GroupState,
+  ) {
+    this.floor = snapshot?.version ?? 0;
+    if (snapshot) this.chain.push({ state: snapshot, stateHash: hex(groupStateHash(snapshot)) });
+  }
+
+  /** The current state, or undefined before the create arrived. */
+  get state(): GroupState | undefined {
+    return this.chain.at(-1)?.state;
+  }
+
+  /** Changes held waiting for a state not seen yet (or on a losing branch). */
+  get heldCount(): number {
+    let n = 0;
+    for (const m of this.held.values()) n += m.size;
+    return n;
+  }
+
+  /**
+   * Takes one received change and moves the chain as far as the changes held allow.
+   *
+   * @example
+   * const { applied, warnings } = log.receive(decodeSignedGroupChange(bytes));
+   * for (const w of warnings) ui.warn(`ignored a group change from ${w.signer}: ${w.reason}`);
+   */
+  receive(change: SignedGroupChange): GroupLogUpdate {
+    const warnings: GroupWarning[] = [];
+    const warn = (reason: GroupWarning['reason'], c: SignedGroupChange, detail: string) =>
+      warnings.push({ reason, version: c.version, signer: c.signer, detail });
+    const done = (applied: SignedGroupChange[] = [], displaced: SignedGroupChange[] = []) => ({
+      applied,
+      displaced,
+      warnings,
+    });
+    if (hex(change.groupId) !== hex(this.groupId)) {
+      warn('wrong-group', change, 'change for another group');
+      return done();
+    }
+    const changeHash = hex(sha256(encodeSignedGroupChange(change)));
+    if (this.seen.has(changeHash)) {
+      warn('replayed', change, 'this change was received before');
+      return done();
+    }
+    if (change.version <= this.floor) {
+      warn('stale', change, `version ${change.version} is older than this member's first state`);
+      return done();
+    }
+    if (this.heldCount >= MAX_HELD_GROUP_CHANGES) {
+      warn('too-many', change, 'too many group changes waiting');
+      return done();
+    }
+    this.seen.add(changeHash);
+    const baseHash = hex(change.baseHash);
+    let bucket = this.held.get(baseHash);
+    if (!bucket) {
+      bucket = new Map();
+      this.held.set(baseHash, bucket);
+    }
+    bucket.set(changeHash, change);
+
+    // Where on the chain does its base sit? (index of the link it builds on; -1 = before create)
+    const at =
+      baseHash === GENESIS && this.floor === 0 ? -1 : this.chain.findIndex((l) => l.stateHash === baseHash);
+    if (at === -1 && baseHash !== GENESIS) return done(); // base unknown: wait for it
+    const slot = at + 1;
+    const current = this.chain[slot];
+    let displaced: SignedGroupChange[] = [];
+    if (current !== undefined) {
+      const base = this.chain[at]?.state;
+      const result = applyGroupChange(base, change);
+      if (!result.ok) {
+        bucket.delete(changeHash);
+        warn(result.reason, change, result.detail);
+        return done();
+      }
+      if ((current.changeHash as string) < changeHash) {
+        warn('stale', change, `a concurrent change to version ${change.version} came first in order`);
+        return done();
+      }
+      displaced = this.chain.splice(slot).flatMap((l) => (l.change ? [l.change] : []));
+    }
+    return done(this.extend(warn), displaced);
+  }
+
+  /** Appends the winning valid change on the head while there is one. */
+  private extend(warn: (reason: GroupWarning['reason'], c: SignedGroupChange, detail: string) => void) {
+    const applied: SignedGroupChange[] = [];
+    for (;;) {
+      const head = this.chain.at(-1);
+      const bucket = this.held.get(head?.stateHash ?? GENESIS);
+      let best: { hash: string; change: SignedGroupChange; state: GroupState } | undefined;
+      for (const [hash, c] of bucket ?? []) {
+        const result = applyGroupChange(head?.state, c);
+        if (!result.ok) {
+          bucket?.delete(hash);
+          warn(result.reason, c, result.detail);
+        } else if (best === undefined || hash < best.hash) best = { hash, change: c, state: result.state };
+      }
+      if (!best) return applied;
+      this.chain.push({
+        state: best.state,
+        stateHash: hex(groupStateHash(best.state)),
+        change: best.change,
+        changeHash: best.hash,
+      });
+      applied.push(best.change);
+    }
+  }
+}
