@@ -172,7 +172,19 @@ export interface DeviceBundleJson {
 export interface PreKeyBundleResponse {
   identityKey: string;
   devices: DeviceBundleJson[];
+  /**
+   * The account's latest signed device list (docs/device-list.md), absent
+   * when its devices never uploaded one. Senders check it, not the server.
+   */
+  deviceList?: string;
 }
+
+/** Largest signed device list (8 devices: 1 + 16 + 4 + 1 + 8 × 6 + 64 bytes). */
+export const MAX_DEVICE_LIST_BYTES = 134;
+
+/** `PUT /v1/devices/list` request: the signed list, base64url. */
+export const DeviceListUploadRequest = object({ deviceList: boundedBytes(MAX_DEVICE_LIST_BYTES) });
+export type DeviceListUploadRequest = ReturnType<typeof DeviceListUploadRequest>;
 
 /**
  * `GET /v1/keys/{accountId}/identity` response: the account's identity key,

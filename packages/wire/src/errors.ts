@@ -33,6 +33,8 @@ export const ErrorCode = {
   LimitExceeded: 'limit_exceeded',
   /** An upload piece does not start where the server's copy ends; ask for the offset and resume there. */
   UploadOffset: 'upload_offset',
+  /** A signed device list no newer than the one stored for the account. */
+  StaleDeviceList: 'stale_device_list',
   /** The server is shutting down or its storage is unavailable; retry. */
   Unavailable: 'unavailable',
   /** Something failed inside the server; nothing more is revealed. */

@@ -13,6 +13,7 @@ import { errorFields } from '../logger.js';
 import { accountRoutes } from './accounts-routes.js';
 import { attachmentRoutes } from './attachments-routes.js';
 import { certificateRoutes } from './certificate-routes.js';
+import { deviceListRoutes } from './device-list-routes.js';
 import { keyRoutes } from './keys-routes.js';
 import { messageRoutes } from './messages-routes.js';
 import { opsRoutes } from './ops-routes.js';
@@ -61,6 +62,7 @@ export function createApp(ctx: ServerContext): Hono<{ Bindings: HttpBindings }> 
   app.route('/', opsRoutes(ctx));
   app.route('/', accountRoutes(ctx));
   app.route('/', keyRoutes(ctx));
+  app.route('/', deviceListRoutes(ctx));
   app.route('/', certificateRoutes(ctx));
   app.route('/', attachmentRoutes(ctx));
   app.route('/', messageRoutes(ctx));

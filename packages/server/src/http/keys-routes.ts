@@ -133,6 +133,9 @@ export function keyRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings } &
       identityKey: toBase64Url(bundle.identityKey),
       devices: bundle.devices.map(deviceJson),
     };
+    // Served with every bundle so a sender can refuse devices the account never signed for.
+    const signed = await ctx.storage.deviceLists.getDeviceList(accountId);
+    if (signed) body.deviceList = toBase64Url(signed.list);
     return c.json(body);
   });
 

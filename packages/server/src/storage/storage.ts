@@ -6,6 +6,7 @@ import type { AccountStore } from '../accounts/account-store.js';
 import type { AttachmentStore } from '../attachments/attachment-store.js';
 import type { CertificateKeyStore } from '../certificates/certificate-key-store.js';
 import type { QueueStore } from '../delivery/queue-store.js';
+import type { DeviceListStore } from '../devices/device-list-store.js';
 import type { KeyStore } from '../keys/key-store.js';
 
 /** What an operator sees in `tacet admin stats`: counts only, no identifiers. */
@@ -25,6 +26,8 @@ export interface Storage {
   /** Keys behind sender certificates. */
   readonly certificates: CertificateKeyStore;
   readonly attachments: AttachmentStore;
+  /** Signed device lists, as the accounts' own devices uploaded them. */
+  readonly deviceLists: DeviceListStore;
   /** Resolves when the backing store answers; rejects when it is unavailable. */
   ping(): Promise<void>;
   /** Counts of what is stored. */

@@ -9,9 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { describeAttachmentContract } from './attachment-contract.js';
+import { describeDeviceListContract } from './device-list-contract.js';
 import { describeStorageContract } from './storage-contract.js';
 
 describeStorageContract('postgres', async () => {
+  const db = await createTempPostgresDatabase();
+  const storage = await openPostgresStorage({ url: db.url, maxConnections: 4 });
+  return {
+    storage,
+    async cleanup() {
+      await storage.close();
+      await db.drop();
+    },
+  };
+});
+
+describeDeviceListContract('postgres', async () => {
   const db = await createTempPostgresDatabase();
   const storage = await openPostgresStorage({ url: db.url, maxConnections: 4 });
   return {

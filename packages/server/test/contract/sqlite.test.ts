@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { describeAttachmentContract } from './attachment-contract.js';
+import { describeDeviceListContract } from './device-list-contract.js';
 import { describeStorageContract } from './storage-contract.js';
 
 describeStorageContract('sqlite', async () => {
@@ -24,6 +25,18 @@ function filesContain(dir: string, needle: Uint8Array): boolean {
     .filter((e) => e.isFile())
     .some((e) => readFileSync(join(e.parentPath, e.name)).includes(Buffer.from(needle)));
 }
+
+describeDeviceListContract('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
+  const storage = await openSqliteStorage(dir);
+  return {
+    storage,
+    async cleanup() {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
 
 describeAttachmentContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));

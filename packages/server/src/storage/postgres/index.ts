@@ -11,6 +11,7 @@ import { migrate } from './migrate.js';
 import { PostgresAccountStore } from './postgres-account-store.js';
 import { PostgresAttachmentStore } from './postgres-attachment-store.js';
 import { PostgresCertificateKeyStore } from './postgres-certificate-key-store.js';
+import { PostgresDeviceListStore } from './postgres-device-list-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresQueueStore } from './postgres-queue-store.js';
 
@@ -30,6 +31,7 @@ class PostgresStorage implements Storage {
   readonly queue: PostgresQueueStore;
   readonly certificates: PostgresCertificateKeyStore;
   readonly attachments: PostgresAttachmentStore;
+  readonly deviceLists: PostgresDeviceListStore;
   onCommit?: (batchSize: number) => void;
   private readonly committer: PgGroupCommitter;
 
@@ -40,6 +42,7 @@ class PostgresStorage implements Storage {
     this.queue = new PostgresQueueStore(pool, this.committer);
     this.certificates = new PostgresCertificateKeyStore(pool);
     this.attachments = new PostgresAttachmentStore(pool);
+    this.deviceLists = new PostgresDeviceListStore(pool);
   }
 
   async ping(): Promise<void> {

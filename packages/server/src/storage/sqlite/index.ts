@@ -11,6 +11,7 @@ import { removePidFile, writePidFile } from './pid-file.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
 import { SqliteAttachmentStore } from './sqlite-attachment-store.js';
 import { SqliteCertificateKeyStore } from './sqlite-certificate-key-store.js';
+import { SqliteDeviceListStore } from './sqlite-device-list-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteQueueStore } from './sqlite-queue-store.js';
 import { WalTruncator } from './wal-truncator.js';
@@ -24,6 +25,7 @@ class SqliteStorage implements Storage {
   readonly queue: SqliteQueueStore;
   readonly certificates: SqliteCertificateKeyStore;
   readonly attachments: SqliteAttachmentStore;
+  readonly deviceLists: SqliteDeviceListStore;
   onCommit?: (batchSize: number) => void;
   private readonly committer: GroupCommitter;
   private readonly wal: WalTruncator;
@@ -41,6 +43,7 @@ class SqliteStorage implements Storage {
     this.queue = new SqliteQueueStore(db, this.committer, deleted);
     this.certificates = new SqliteCertificateKeyStore(db, this.committer);
     this.attachments = new SqliteAttachmentStore(db, dataDir, this.committer, deleted);
+    this.deviceLists = new SqliteDeviceListStore(db, this.committer);
   }
 
   async ping(): Promise<void> {

@@ -3,6 +3,7 @@ import { up as init } from './001-init.js';
 import { up as noTrafficCounter } from './002-no-traffic-counter.js';
 import { up as senderCertificates } from './003-sender-certificates.js';
 import { up as attachments } from './004-attachments.js';
+import { up as deviceLists } from './005-device-lists.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'no-traffic-counter', up: noTrafficCounter },
   { version: 3, name: 'sender-certificates', up: senderCertificates },
   { version: 4, name: 'attachments', up: attachments },
+  { version: 5, name: 'device-lists', up: deviceLists },
 ];
