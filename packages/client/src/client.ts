@@ -511,16 +511,25 @@ export class TacetClient {
     return changed;
   }
 
-  /** Accepts `name`'s current identity key (after a change), unblocking sending; clears a stale verification. */
+  /**
+   * Accepts `name`'s current identity key (after a change), unblocking sending.
+   * A verified contact's new key is refused here (UntrustedIdentity): only `verify` accepts it.
+   */
   async acceptIdentity(name: string): Promise<void> {
     const c = await this.contacts.get(name);
     const { latest } = await this.#stores.trustState(c.accountId);
+    if (c.verifiedKey !== undefined && latest !== undefined && c.verifiedKey !== toHex(latest)) {
+      // A verified contact's new key is accepted only by verifying it (issue 9, item 1).
+      throw new ClientError(
+        'UntrustedIdentity',
+        `you verified ${c.name} before: nothing is sent to the new key until you compare the new safety ` +
+          `number (tacet safety-number ${c.name}) and run tacet verify ${c.name}`,
+        { name: c.name, reverify: true },
+      );
+    }
     await this.#stores.acceptIdentity(c.accountId);
-    const { verifiedKey, ...unverified } = c;
-    const stale = verifiedKey !== undefined && latest !== undefined && verifiedKey !== toHex(latest);
-    const contact = stale ? this.contacts.writes(unverified) : [];
     const untrusted = { ns: 'untrusted', key: c.accountId, value: null };
-    await this.store.apply({ records: [...this.#stores.takeWrites(), ...contact, untrusted] });
+    await this.store.apply({ records: [...this.#stores.takeWrites(), untrusted] });
   }
 
   /**

@@ -135,7 +135,13 @@ async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: (
     }
     case 'accept': {
       if (!s.current) return say(s, 'no conversation open; /switch name first');
-      await c.acceptIdentity(s.current.accountId);
+      try {
+        await c.acceptIdentity(s.current.accountId);
+      } catch (e) {
+        // A verified contact's new key needs `tacet verify`: the error says how.
+        if (e instanceof ClientError && e.is('UntrustedIdentity')) return say(s, e.message);
+        throw e;
+      }
       s.untrusted = false;
       return say(s, `accepted ${s.current.name}'s new safety number`);
     }

@@ -22,6 +22,7 @@ describe('a server that substitutes an identity key', { timeout: 60_000 }, () =>
     await alice.client.addContact(bob.client.accountId, 'bob');
     const before = await alice.client.safetyNumber('bob'); // pins Bob's key on first use
     expect(before.changed).toBe(false);
+    await alice.client.verify('bob');
     // Alice's session is gone (say, she reset it), so her next send fetches a fresh bundle...
     await alice.client.store.apply({
       records: [{ ns: 'self', key: `devices:${bob.client.accountId}`, value: null }],
@@ -49,5 +50,9 @@ describe('a server that substitutes an identity key', { timeout: 60_000 }, () =>
     // Nothing was sent under the substituted key.
     const again = await alice.client.send('bob', 'still for bob only').catch((e: unknown) => e);
     expect((again as ClientError).code).toBe('UntrustedIdentity');
+    // Bob was verified: the substituted key cannot be waved through unverified.
+    const waved = await alice.client.acceptIdentity('bob').catch((e: unknown) => e);
+    expect((waved as ClientError).code).toBe('UntrustedIdentity');
+    expect(await alice.client.isUntrusted('bob')).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe('identity changes', { timeout: 60_000 }, () => {
-  it('warn, block sending until accepted, then allow it', async () => {
+  it('hold a new key apart, block sending to a verified contact until re-verified, then allow it', async () => {
     const { alice, bob } = await h.startConnectedPair();
     await alice.client.send('bob', 'hi');
     await until(async () => (await bob.client.messages('alice')).length === 1);
@@ -59,18 +59,23 @@ describe('identity changes', { timeout: 60_000 }, () => {
     expect((await alice.client.messages('bob')).map((m) => m.body)).toEqual(['hi']);
     expect(await alice.client.acceptClaim('bob')).toBe(1);
     expect((await alice.client.messages('bob')).map((m) => m.body)).toEqual(['hi', 'new phone, who dis']);
-    // Bob was verified: nothing goes to his new key until Alice verifies it, or accepts it unverified.
+    // Bob was verified: nothing goes to his new key until Alice verifies it; accepting it unverified is refused.
     expect(await alice.client.isUntrusted('bob')).toBe(true);
     const refused = await alice.client.send('bob', 'blocked?').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ClientError);
     expect((refused as ClientError).code).toBe('UntrustedIdentity');
     expect((refused as Error).message).toMatch(/safety number has changed.*tacet verify bob/);
+    const unverified = await alice.client.acceptIdentity('bob').catch((e: unknown) => e);
+    expect((unverified as ClientError).code).toBe('UntrustedIdentity');
+    expect((unverified as Error).message).toMatch(/verified bob before.*tacet verify bob/);
+    expect(await alice.client.isUntrusted('bob')).toBe(true);
 
-    await alice.client.acceptIdentity('bob');
+    await alice.client.verify('bob');
     expect(await alice.client.isUntrusted('bob')).toBe(false);
-    // The verification covered the old key only: accepting the new one clears it.
-    expect((await alice.client.contacts.get('bob')).verifiedKey).toBeUndefined();
-    expect((await alice.client.safetyNumber('bob')).verified).toBe(false);
+    expect((await alice.client.contacts.get('bob')).verifiedKey).toBe(
+      Buffer.from(newKey.publicKey.serialize()).toString('hex'),
+    );
+    expect((await alice.client.safetyNumber('bob')).verified).toBe(true);
     await alice.client.send('bob', 'accepted');
     await until(async () => (await bob2.messages('alice')).some((m) => m.body === 'accepted'));
   });

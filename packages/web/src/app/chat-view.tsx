@@ -63,7 +63,21 @@ function useMessages(service: ChatService, contactId: string): MessageRecord[] {
   );
 }
 
-function KeyChangeWarning({ service, contact }: ChatViewProps) {
+function KeyChangeWarning({ service, contact, onCompare }: ChatViewProps & { onCompare: () => void }) {
+  if (contact.wasVerified) {
+    // Nothing goes to a verified contact's new key until it is verified in turn.
+    return (
+      <section class="banner danger" role="alert" data-testid="key-change">
+        <p>
+          <strong>{contact.name}’s safety number has changed.</strong> You verified {contact.name} before, so
+          sending stays paused until you compare the new safety number with them and mark it verified.
+        </p>
+        <button type="button" onClick={onCompare}>
+          Compare safety numbers
+        </button>
+      </section>
+    );
+  }
   return (
     <section class="banner danger" role="alert" data-testid="key-change">
       <p>
@@ -185,7 +199,9 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
         <ContactActions service={service} contact={contact} onDeleted={onBack} />
       </header>
       {contact.claim && <ClaimWarning service={service} contact={contact} />}
-      {contact.identityChanged && <KeyChangeWarning service={service} contact={contact} />}
+      {contact.identityChanged && (
+        <KeyChangeWarning service={service} contact={contact} onCompare={() => setShowSafety(true)} />
+      )}
       <ol
         class="messages"
         ref={list}

@@ -13,6 +13,8 @@ export interface ContactView {
   readonly verified: boolean;
   /** The contact's identity key changed and the person has not accepted it yet: sending is blocked. */
   readonly identityChanged: boolean;
+  /** The person verified an earlier key: a changed one is accepted only by verifying it again. */
+  readonly wasVerified?: boolean;
   /** Disappearing timer of the conversation, seconds; 0 = off. */
   readonly timerSeconds: number;
   /**

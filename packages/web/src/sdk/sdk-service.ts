@@ -194,9 +194,10 @@ async function listContacts(client: TacetClient): Promise<ContactView[]> {
 async function trustOf(
   client: TacetClient,
   c: Contact,
-): Promise<{ verified: boolean; identityChanged: boolean }> {
+): Promise<{ verified: boolean; identityChanged: boolean; wasVerified: boolean }> {
   const identityChanged = await client.isUntrusted(c.accountId);
-  return { verified: c.verifiedKey !== undefined && !identityChanged, identityChanged };
+  const wasVerified = c.verifiedKey !== undefined;
+  return { verified: wasVerified && !identityChanged, identityChanged, wasVerified };
 }
 
 /**
