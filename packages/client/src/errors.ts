@@ -18,6 +18,10 @@ export type ClientErrorCode =
   | 'InvalidContent'
   | 'UntrustedIdentity'
   | 'ImpersonatedSender'
+  /** A contact's device list from the server is forged, older than the verified one, or withheld. */
+  | 'DeviceListRefused'
+  /** The server named a device of a contact that their newest verified device list does not. */
+  | 'UnlistedDevice'
   | 'NoIdentityClaim'
   | 'ClaimNotConfirmed'
   | 'AttachmentCorrupt'

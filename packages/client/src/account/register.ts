@@ -6,6 +6,7 @@
  */
 import { IdentityKeyPair } from '@tacet/protocol';
 import { type RegisterResponse, RegisterResponseSchema, solvePow, toBase64Url } from '@tacet/wire';
+import { signNextDeviceList } from '../devices/own-device-list.js';
 import { ClientError } from '../errors.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore } from '../store/types.js';
@@ -100,11 +101,17 @@ export async function registerAccount(
   stores.setRegistrationId(registrationId);
   const plan = { preKeys: PREKEY_BATCH, kyberPreKeys: KYBER_BATCH, rotateSigned: true };
   const body = await prepareUpload(stores, identity, plan, now);
+  // The first signed device list names this device only; contacts encrypt to no other.
+  const deviceList = await signNextDeviceList(stores, identity, account.accountId, [
+    { deviceId: account.deviceId, registrationId },
+  ]);
   // Keep the keys before uploading them: a crash after the upload must not lose private halves.
   const accountBytes = new TextEncoder().encode(JSON.stringify(account));
   await store.apply({
     records: [...stores.takeWrites(), { ns: NS.self, key: ACCOUNT_KEY, value: accountBytes }],
   });
-  await api.withCredentials(account).uploadKeys(body);
+  const authed = api.withCredentials(account);
+  await authed.uploadKeys(body);
+  await authed.putDeviceList(deviceList.serialize());
   return account;
 }

@@ -292,8 +292,10 @@ export class Network {
         const err = e as Error;
         this.#settle(item.id, err);
         const code = err instanceof ClientError ? (err.data.code as ErrorCode | undefined) : undefined;
+        // A device-list refusal is the server lying about the recipient's devices: that send fails for good.
         const permanent =
-          err instanceof ClientError && err.is('ServerError') && code && !RETRYABLE_CODES.has(code);
+          (err instanceof ClientError && err.is('ServerError') && code && !RETRYABLE_CODES.has(code)) ||
+          (err instanceof ClientError && (err.is('DeviceListRefused') || err.is('UnlistedDevice')));
         if (permanent) await this.#o.store.apply({ deleteOutbox: [item.id] });
         else if (err instanceof ClientError && err.is('UntrustedIdentity')) blocked.add(item.recipient);
         else return; // connection trouble: retry on reconnect

@@ -27,6 +27,7 @@ import {
   parseAccountId,
 } from '@tacet/wire';
 import type { Contact } from '../contacts.js';
+import { checkServedBundles, listedOnly } from '../devices/verified-device-list.js';
 import { ClientError } from '../errors.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { HttpApi } from '../transport/http-api.js';
@@ -103,7 +104,12 @@ export async function startSessions(
   name: string,
   now: number,
 ) {
-  const { identityKey, bundles } = parseBundles(await api.bundle(peer, '*'));
+  const res = await api.bundle(peer, '*');
+  const parsed = parseBundles(res);
+  const { identityKey } = parsed;
+  // Before any session: a device the signed list does not name never gets one.
+  const served = await checkServedBundles(stores, peer, name, identityKey, res.deviceList, parsed.bundles);
+  const { bundles } = served;
   const ids: number[] = [];
   for (const b of bundles) {
     try {
@@ -122,6 +128,7 @@ export async function startSessions(
     }
     ids.push(b.deviceId);
   }
+  served.remember();
   stores.set(NS.self, `devices:${peer}`, te.encode(JSON.stringify(ids)));
   return ids;
 }
@@ -136,7 +143,8 @@ export async function encryptForPeer(
   plaintext: Uint8Array,
   now: number,
 ) {
-  let ids = await deviceIds(stores, peer);
+  // Devices learnt from incoming messages count only if the newest verified list names them.
+  let ids = await listedOnly(stores, peer, await deviceIds(stores, peer));
   if (ids.length === 0) ids = await startSessions(stores, api, peer, name, now);
   const accountId = parseAccountId(peer);
   const cert = await certificate(now);

@@ -81,6 +81,11 @@ export class HttpApi {
     return this.#json('PUT', '/v1/keys', body);
   }
 
+  /** Uploads this account's signed device list (docs/device-list.md). */
+  putDeviceList(deviceList: Uint8Array): Promise<unknown> {
+    return this.#json('PUT', '/v1/devices/list', { deviceList: toBase64Url(deviceList) });
+  }
+
   keyCount(): Promise<PreKeyCountResponse> {
     return this.#json('GET', '/v1/keys/count');
   }
