@@ -348,13 +348,18 @@ export class Network {
     if (envelopes.length > 0)
       await conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes });
     this.#prepared.delete(item.id);
-    const m = await this.#o.store.getMessage(item.id);
-    const sent =
-      m && m.status === 'pending'
-        ? startSenderCountdown({ ...m, status: 'sent' as const }, this.#o.clock.now())
-        : undefined;
-    // Not a commit of its own: lost in a crash, the item is sent again and the copy dropped by content id.
-    this.#o.store.defer({ deleteOutbox: [item.id], putMessages: sent ? [sent] : [] });
+    // Read and marked under the inbox's lock: a delivery receipt for this message processed
+    // in between would otherwise be overwritten by "sent" (a ✓✓ going back to ✓).
+    const sent = await this.#lock.run(async () => {
+      const m = await this.#o.store.getMessage(item.id);
+      const marked =
+        m && m.status === 'pending'
+          ? startSenderCountdown({ ...m, status: 'sent' as const }, this.#o.clock.now())
+          : undefined;
+      // Not a commit of its own: lost in a crash, the item is sent again and the copy dropped by content id.
+      this.#o.store.defer({ deleteOutbox: [item.id], putMessages: marked ? [marked] : [] });
+      return marked;
+    });
     if (sent) this.#o.emit({ type: 'updated', message: sent });
     if (sent?.expiresAt != null) this.#o.onStored();
   }
