@@ -107,20 +107,6 @@ export async function checkServedBundles(
   return { bundles, remember };
 }
 
-/**
- * Throws 'UnlistedDevice' when `deviceId` is outside `peer`'s newest verified
- * list (any answer naming a device — a bundle, a "missing device" reply, a
- * retry target — goes through this before a copy is made for it).
- */
-export async function assertListed(stores: ProtocolStores, peer: string, name: string, deviceId: number) {
-  const known = await verifiedList(stores, peer);
-  if (known && !known.list.device(deviceId)) {
-    throw refused('UnlistedDevice', name, `device ${deviceId} is not in their signed device list`, {
-      deviceId,
-    });
-  }
-}
-
 /** The device ids of `ids` that may get a copy: all of them without a verified list, else the listed ones. */
 export async function listedOnly(stores: ProtocolStores, peer: string, ids: number[]): Promise<number[]> {
   const known = await verifiedList(stores, peer);
