@@ -3,11 +3,15 @@
  * one message to groups of 10, 100 and 1,000 recipient devices as ONE
  * sealed sender v2 multi-recipient message around one sender-key message,
  * against the same recipients as separate sealed 1:1 messages (established
- * sessions, so Whisper messages, not PreKey ones) in the same run:
+ * sessions, so Whisper messages, not PreKey ones, sealed as the client seals
+ * them) in the same run. Both sides keep the static-static agreements of
+ * sealed sender in a StaticSecrets cache, warm for every recipient (a running
+ * client has talked to its group members before):
  *   - sender CPU (ms) and bytes uploaded;
  *   - server commit: the v2 upload split and committed with enqueueEach in
  *     one commit, against one enqueue per 1:1 message (issued together, so the
  *     SQLite group committer batches them as it would live traffic).
+ * Each figure is the best of `--rounds` rounds (default 3): the machine is shared.
  * Not measured yet: time until every member's client has it (needs the SDK wiring).
  */
 import { rerunWithSource } from './rerun-with-source.js';
@@ -40,6 +44,8 @@ async function main(): Promise<void> {
   const local = { uuid: alice.address.name, e164: null, deviceId: 1 };
   console.log(`groups benchmark: ${sizes.join(', ')} recipient devices; node ${process.version}`);
   console.log(`setting up ${max} established sessions...`);
+  const secrets = new P.StaticSecrets();
+  const sending = { ...alice.stores, staticSecrets: secrets };
   const members: {
     party: ReturnType<typeof createTacetParty>;
     address: InstanceType<typeof P.ProtocolAddress>;
@@ -64,6 +70,7 @@ async function main(): Promise<void> {
       now,
     );
     await P.sealedSenderDecryptMessage(reply, server.trustRoot.publicKey, now, local, alice.stores);
+    secrets.agree(alice.identity, party.identity.publicKey);
     members.push({ party, address });
   }
 
@@ -89,64 +96,81 @@ async function main(): Promise<void> {
   const kib = (x: number) => `${(x / 1024).toFixed(1)} KiB`;
   const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
 
+  const roundsAt = process.argv.indexOf('--rounds');
+  const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 3;
   for (const n of sizes) {
     const group = members.slice(0, n);
-    // 1:1 baseline: one sealed Whisper message per recipient device.
-    let t = performance.now();
-    const singles: Uint8Array[] = [];
-    for (const m of group)
-      singles.push(await P.sealedSenderEncryptMessage(plaintext, m.address, aliceCert, alice.stores, now));
-    const oneCpu = performance.now() - t;
-    const oneBytes = singles.reduce((s, b) => s + b.length, 0);
-    // Group: one sender-key message, sealed once for all.
-    t = performance.now();
-    const message = await P.groupEncrypt(alice.address, dist, senderKeys, plaintext);
-    const usmc = P.UnidentifiedSenderMessageContent.create(
-      message,
-      aliceCert,
-      P.ContentHint.Resendable,
-      null,
-    );
-    const sent = await P.sealedSenderMultiRecipientEncrypt(
-      usmc,
-      group.map((m) => m.address),
-      alice.stores,
-    );
-    const groupCpu = performance.now() - t;
+    const best = { oneCpu: Infinity, groupCpu: Infinity, oneCommit: Infinity, groupCommit: Infinity };
+    let oneBytes = 0;
+    let groupBytes = 0;
+    for (let round = 0; round < rounds; round++) {
+      // 1:1 baseline: one sealed Whisper message per recipient device.
+      let t = performance.now();
+      const singles: Uint8Array[] = [];
+      for (const m of group) {
+        const ct = await P.signalEncrypt(plaintext, m.address, alice.stores, now);
+        const one = P.UnidentifiedSenderMessageContent.create(ct, aliceCert, P.ContentHint.Default, null);
+        singles.push(await P.sealedSenderEncrypt(one, m.address, alice.stores.identities, secrets));
+      }
+      const oneCpu = performance.now() - t;
+      oneBytes = singles.reduce((s, b) => s + b.length, 0);
+      // Group: one sender-key message, sealed once for all.
+      t = performance.now();
+      const message = await P.groupEncrypt(alice.address, dist, senderKeys, plaintext);
+      const usmc = P.UnidentifiedSenderMessageContent.create(
+        message,
+        aliceCert,
+        P.ContentHint.Resendable,
+        null,
+      );
+      const sent = await P.sealedSenderMultiRecipientEncrypt(
+        usmc,
+        group.map((m) => m.address),
+        sending,
+      );
+      const groupCpu = performance.now() - t;
 
-    const expiresAt = now + day;
-    t = performance.now();
-    await Promise.all(
-      group.map((m, i) =>
-        storage.queue.enqueue(
-          {
-            id: randomBytes(16),
-            serverTimestamp: now,
-            expiresAt,
-            copies: [
-              { accountId: accountOf(m.address.name), deviceId: 1, content: singles[i] as Uint8Array },
-            ],
-          },
-          100_000,
+      const expiresAt = now + day;
+      t = performance.now();
+      await Promise.all(
+        group.map((m, i) =>
+          storage.queue.enqueue(
+            {
+              id: randomBytes(16),
+              serverTimestamp: now,
+              expiresAt,
+              copies: [
+                { accountId: accountOf(m.address.name), deviceId: 1, content: singles[i] as Uint8Array },
+              ],
+            },
+            100_000,
+          ),
         ),
-      ),
-    );
-    const oneCommit = performance.now() - t;
-    t = performance.now();
-    const { copies } = splitMultiRecipient(sent);
-    const result = await storage.queue.enqueueEach(
-      { id: randomBytes(16), serverTimestamp: now, expiresAt, copies },
-      100_000,
-    );
-    const groupCommit = performance.now() - t;
-    if (result.stored !== n || result.refused.length > 0) throw new Error('fan-out did not store every copy');
+      );
+      const oneCommit = performance.now() - t;
+      t = performance.now();
+      const { copies } = splitMultiRecipient(sent);
+      const result = await storage.queue.enqueueEach(
+        { id: randomBytes(16), serverTimestamp: now, expiresAt, copies },
+        100_000,
+      );
+      const groupCommit = performance.now() - t;
+      if (result.stored !== n || result.refused.length > 0)
+        throw new Error('fan-out did not store every copy');
+      groupBytes = sent.length;
+      best.oneCpu = Math.min(best.oneCpu, oneCpu);
+      best.groupCpu = Math.min(best.groupCpu, groupCpu);
+      best.oneCommit = Math.min(best.oneCommit, oneCommit);
+      best.groupCommit = Math.min(best.groupCommit, groupCommit);
+    }
+    const { oneCpu, groupCpu, oneCommit, groupCommit } = best;
 
     console.log(`\n${n} recipient devices`);
     console.log(
       `  sender CPU     1:1 ${ms(oneCpu)}  group ${ms(groupCpu)}  (${pct(groupCpu, oneCpu)}; goal <= 20% at 1000)`,
     );
     console.log(
-      `  bytes uploaded 1:1 ${kib(oneBytes)} in ${n} sends  group ${kib(sent.length)} in 1 upload  (${pct(sent.length, oneBytes)})`,
+      `  bytes uploaded 1:1 ${kib(oneBytes)} in ${n} sends  group ${kib(groupBytes)} in 1 upload  (${pct(groupBytes, oneBytes)})`,
     );
     console.log(
       `  server commit  1:1 ${ms(oneCommit)} for ${n} sends  group ${ms(groupCommit)} split + one commit (goal <= 100 ms at 1000)`,

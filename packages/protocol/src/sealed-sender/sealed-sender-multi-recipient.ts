@@ -16,12 +16,15 @@ import {
   type V2Device,
   type V2Recipient,
 } from './sealed-sender-v2-sent.js';
+import type { StaticSecrets } from './static-secrets.js';
 import type { UnidentifiedSenderMessageContent } from './unidentified-sender-message-content.js';
 
 /** The stores SSv2 encryption reads. */
 export interface MultiRecipientStores {
   readonly identities: Pick<IdentityKeyStore, 'getIdentityKeyPair' | 'getIdentity'>;
   readonly sessions: Pick<SessionStore, 'getSession'>;
+  /** Remembers each recipient's static–static agreement across messages (optional). */
+  readonly staticSecrets?: StaticSecrets;
 }
 
 async function deviceOf(
@@ -68,7 +71,11 @@ export async function sealedSenderMultiRecipientEncrypt(
       throw new ProtocolError('InvalidKey', `devices of ${address.name} disagree on its identity key`);
     else entry.devices.push(device);
   }
-  const v2 = sealedSenderV2Encrypt(usmc.serialize(), await stores.identities.getIdentityKeyPair());
+  const v2 = sealedSenderV2Encrypt(
+    usmc.serialize(),
+    await stores.identities.getIdentityKeyPair(),
+    stores.staticSecrets,
+  );
   const entries: V2Recipient[] = [];
   for (const [serviceId, { devices, key }] of grouped)
     entries.push({ serviceId, devices, ...v2.keysFor(key) });

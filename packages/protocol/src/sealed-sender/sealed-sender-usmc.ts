@@ -69,7 +69,7 @@ export function openToUsmc(
 ): UnidentifiedSenderMessageContent {
   // v2 binds the certificate's key through its sender AT instead (docs/protocol.md §8.4).
   if (bytes instanceof Uint8Array && bytes.length > 0 && (bytes[0] as number) >> 4 === 2) {
-    return sealedSenderV2Decrypt(bytes, ownIdentity);
+    return sealedSenderV2Decrypt(bytes, ownIdentity, secrets);
   }
   const opened = sealedSenderDecryptV1(bytes, ownIdentity, secrets);
   const usmc = UnidentifiedSenderMessageContent.deserialize(opened.usmc);

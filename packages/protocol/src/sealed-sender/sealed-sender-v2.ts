@@ -16,6 +16,7 @@ import { concatBytes, constantTimeEqual, primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import { type IdentityKeyPair, PrivateKey, PublicKey } from '../keys/index.js';
 import { SEALED_SENDER_MAX_LENGTH } from '../limits.js';
+import type { StaticSecrets } from './static-secrets.js';
 import { UnidentifiedSenderMessageContent } from './unidentified-sender-message-content.js';
 
 /** Version byte of the sent (multi-recipient) format. */
@@ -87,7 +88,11 @@ export interface V2Encryption {
  * const v2 = sealedSenderV2Encrypt(usmc.serialize(), ownIdentity);
  * const { c, at } = v2.keysFor(bobIdentityKey);
  */
-export function sealedSenderV2Encrypt(usmc: Uint8Array, sender: IdentityKeyPair): V2Encryption {
+export function sealedSenderV2Encrypt(
+  usmc: Uint8Array,
+  sender: IdentityKeyPair,
+  secrets?: StaticSecrets,
+): V2Encryption {
   const m = primitives.randomBytes(32);
   const { ephemeral, payloadKey } = keysFromM(m);
   const ephemeralPublic = ephemeral.getPublicKey();
@@ -97,7 +102,9 @@ export function sealedSenderV2Encrypt(usmc: Uint8Array, sender: IdentityKeyPair)
     payload,
     keysFor(recipient: PublicKey): V2RecipientKeys {
       const c = xor(maskFor(ephemeral.agree(recipient), ephemeralPublic, recipient), m);
-      const at = authTag(sender.privateKey.agree(recipient), ephemeralPublic, c, sender.publicKey, recipient);
+      // The sender–recipient agreement is static–static: cached per peer when the caller keeps secrets.
+      const dh = secrets ? secrets.agree(sender, recipient) : sender.privateKey.agree(recipient);
+      const at = authTag(dh, ephemeralPublic, c, sender.publicKey, recipient);
       return { c, at };
     },
   };
@@ -118,6 +125,7 @@ function invalid(message: string): never {
 export function sealedSenderV2Decrypt(
   bytes: Uint8Array,
   recipient: IdentityKeyPair,
+  secrets?: StaticSecrets,
 ): UnidentifiedSenderMessageContent {
   const headerLength = 1 + V2_C_LENGTH + V2_AT_LENGTH + V2_EPHEMERAL_LENGTH;
   if (bytes.length < headerLength + TAG_LENGTH) invalid('too short');
@@ -138,7 +146,8 @@ export function sealedSenderV2Decrypt(
   }
   const usmc = UnidentifiedSenderMessageContent.deserialize(plaintext);
   const sender = usmc.senderCertificate.identityKey;
-  const expected = authTag(recipient.privateKey.agree(sender), ephemeral, c, sender, recipient.publicKey);
+  const dh = secrets ? secrets.agree(recipient, sender) : recipient.privateKey.agree(sender);
+  const expected = authTag(dh, ephemeral, c, sender, recipient.publicKey);
   if (!constantTimeEqual(expected, at)) invalid('sender authentication failed');
   return usmc;
 }

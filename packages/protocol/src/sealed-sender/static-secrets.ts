@@ -11,8 +11,8 @@
  */
 import type { IdentityKeyPair, PublicKey } from '../keys/index.js';
 
-/** Peers remembered; one 32-byte secret each. */
-const CAPACITY = 1024;
+/** Peers remembered, one 32-byte secret each: room for every member of a 1,000-member group and more. */
+const CAPACITY = 4096;
 
 const keyOf = (k: PublicKey) => String.fromCharCode(...k.serialize());
 

@@ -20,6 +20,7 @@ import { IdentityKeyPair, PublicKey } from '../../src/keys/index.js';
 import {
   ContentHint,
   parseSealedSenderMultiRecipientMessage,
+  StaticSecrets,
   sealedSenderDecryptMessage,
   sealedSenderDecryptToUsmc,
   sealedSenderMultiRecipientEncrypt,
@@ -239,6 +240,38 @@ describe('sealed sender v2 with several devices per recipient, with libsignal', 
       alice.stores,
     );
     expect(result).toMatchObject({ message: text('v2 reply'), senderUuid: BOB_UUID, deviceId: 1 });
+  });
+
+  it('cached static-static secrets on both ends change nothing libsignal can see', async () => {
+    const server = makeServer();
+    const alice = createTacetParty(ALICE_UUID, 1);
+    const [bob] = libsignalDevices(BOB_UUID, [1]) as [LibsignalParty];
+    const carol = createTacetParty(CAROL_UUID, 1);
+    const bobAddress = new ProtocolAddress(BOB_UUID, 1);
+    await processPreKeyBundle(toTacetBundle(await bob.bundle()), bobAddress, alice.stores, NOW);
+    await processPreKeyBundle(await carol.bundle(), carol.address, alice.stores, NOW);
+    const aliceKeys = new InMemorySenderKeyStore();
+    await SenderKeyDistributionMessage.create(alice.address, DIST, aliceKeys);
+    const cert = makeSenderCertificate(server, alice.identity.publicKey, { expiration: NOW + DAY });
+    const sending = { ...alice.stores, staticSecrets: new StaticSecrets() };
+    const receiving = new StaticSecrets();
+    for (let round = 0; round < 2; round++) {
+      const message = await groupEncrypt(alice.address, DIST, aliceKeys, text(`round ${round}`));
+      const usmc = UnidentifiedSenderMessageContent.create(message, cert, ContentHint.Default, null);
+      const sent = await sealedSenderMultiRecipientEncrypt(usmc, [bobAddress, carol.address], sending);
+      const parsed = parseSealedSenderMultiRecipientMessage(sent);
+      const forBob = await S.sealedSenderDecryptToUsmc(
+        buf(parsed.messageForRecipient(BOB_UUID)),
+        bob.identities,
+      );
+      expect(u8(forBob.serialize())).toEqual(usmc.serialize());
+      const forCarol = await sealedSenderDecryptToUsmc(
+        parsed.messageForRecipient(CAROL_UUID),
+        carol.stores.identities,
+        receiving,
+      );
+      expect(forCarol.serialize()).toEqual(usmc.serialize());
+    }
   });
 
   it('refuses to seal for devices of one account that disagree on its identity key', async () => {
