@@ -612,7 +612,8 @@ export class TacetClient {
     });
     const stored = (await this.store.getMessage(id)) as MessageRecord;
     this.#events.emit({ type: 'message', message: stored });
-    await this.#scheduler.poke();
+    // A queued item's countdown starts only at the server's ack (which pokes the scheduler itself).
+    if (stored.expiresAt !== null) await this.#scheduler.poke();
     await this.#net.deliver(id);
     return (await this.store.getMessage(id)) ?? stored;
   }

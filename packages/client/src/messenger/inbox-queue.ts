@@ -47,8 +47,8 @@ export interface InboxQueueOptions {
    */
   readonly prepare: (item: OutboxItem) => Promise<(() => void) | undefined>;
   readonly emit: (e: ClientEvent) => void;
-  /** A group was committed: deadlines and receipts may be new. */
-  readonly afterCommit: (hadEvents: boolean) => void;
+  /** A group was committed: receipts may be new, and deadlines if `newDeadline`. */
+  readonly afterCommit: (newDeadline: boolean) => void;
 }
 
 /**
@@ -174,7 +174,8 @@ export class InboxQueue {
     for (const hand of handOver) hand();
     if (!deferred) sendAcks();
     for (const ev of events) o.emit(ev);
-    o.afterCommit(events.length > 0);
+    // The expiry scheduler looks again only when a deadline was set (a receipt starting our countdown).
+    o.afterCommit(batch.putMessages.some((m) => m.expiresAt !== null));
   }
 }
 

@@ -103,8 +103,8 @@ export class Network {
       pendingReceipts: this.#pendingReceipts,
       prepare: (item) => this.prepare(item),
       emit: o.emit,
-      afterCommit: (hadEvents) => {
-        if (hadEvents) o.onStored();
+      afterCommit: (newDeadline) => {
+        if (newDeadline) o.onStored();
         this.#track(this.flush());
       },
     });
