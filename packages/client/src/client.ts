@@ -19,6 +19,7 @@ import type { TransferProgress } from './attachments/upload.js';
 import { type Contact, Contacts } from './contacts.js';
 import type { Action } from './content/actions.js';
 import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.js';
+import { ownDeviceList } from './devices/own-device-list.js';
 import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
 import { contentIdOf } from './messenger/apply-action.js';
@@ -190,6 +191,12 @@ export class TacetClient {
 
   get accountId(): string {
     return this.account.accountId;
+  }
+
+  /** This account's devices as its newest signed device list names them, this one marked. */
+  async devices(): Promise<{ deviceId: number; registrationId: number; current: boolean }[]> {
+    const list = await ownDeviceList(this.#stores);
+    return (list?.devices ?? []).map((d) => ({ ...d, current: d.deviceId === this.account.deviceId }));
   }
 
   /** Subscribes to events; returns the unsubscribe function. */
