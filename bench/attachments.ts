@@ -6,8 +6,8 @@
  * a bare Node server, in the same run; goal >= 50% of its throughput. The
  * two alternate for `--rounds` rounds (default 3) and the best of each is
  * compared, since the machine is shared. Then the client's RSS growth while
- * sending and while receiving a 100 MiB file; goal <= 64 MiB each. Servers
- * run in child processes, so the RSS is the client's alone.
+ * sending and while receiving a 100 MiB file, each in a fresh process of
+ * its own; goal <= 64 MiB each. Servers run in child processes too.
  * Flags: --mib N (default 50), --rss-mib N (default 100), --rounds N.
  */
 import { rerunWithSource } from './rerun-with-source.js';
@@ -24,7 +24,6 @@ async function main(): Promise<void> {
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { startServerChild } = await import('./attachments/servers.js');
-  const { peakRssDuring } = await import('./attachments/rss-sampler.js');
   const { makeFile, plainRoundTrip } = await import('./attachments/plain.js');
   const { startTacetPair } = await import('./attachments/tacet-pair.js');
 
@@ -38,31 +37,37 @@ async function main(): Promise<void> {
   const file = makeFile(join(root, 'bench.bin'), mib);
   const plain = await startServerChild('plain', mkdtempSync(join(root, 'plain-')));
   const tacet = await startTacetPair(root);
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  let bestPlain = Infinity;
-  let bestTacet = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const p = await plainRoundTrip(plain.url, file, join(root, 'plain-copy'));
-    const t = await tacet.roundTrip(file, `saved-${r}`);
-    bestPlain = Math.min(bestPlain, p.upMs + p.downMs);
-    bestTacet = Math.min(bestTacet, t.upMs + t.downMs);
+  try {
+    await measure();
+  } finally {
+    await plain.stop();
+    await tacet.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+
+  async function measure(): Promise<void> {
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    let bestPlain = Infinity;
+    let bestTacet = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      const p = await plainRoundTrip(plain.url, file, join(root, 'plain-copy'));
+      const t = await tacet.roundTrip(file, `saved-${r}`);
+      bestPlain = Math.min(bestPlain, p.upMs + p.downMs);
+      bestTacet = Math.min(bestTacet, t.upMs + t.downMs);
+      console.log(
+        `  round ${r + 1}: plain PUT ${s(p.upMs)} GET ${s(p.downMs)}; tacet upload ${s(t.upMs)} download ${s(t.downMs)}`,
+      );
+    }
+    const rate = (ms: number) => ((2 * mib) / (ms / 1000)).toFixed(1);
+    console.log(`plain HTTP PUT + GET (best): ${rate(bestPlain)} MiB/s`);
+    console.log(`tacet upload + download (best): ${rate(bestTacet)} MiB/s`);
+    console.log(`ratio tacet / plain: ${(bestPlain / bestTacet).toFixed(3)} (goal >= 0.5)`);
+
+    const big = makeFile(join(root, 'big.bin'), rssMib);
+    const { up, down } = await tacet.rss(big, 'saved-big');
+    const growth = (x: { before: number; peak: number }) => ((x.peak - x.before) / 2 ** 20).toFixed(1);
     console.log(
-      `  round ${r + 1}: plain PUT ${s(p.upMs)} GET ${s(p.downMs)}; tacet upload ${s(t.upMs)} download ${s(t.downMs)}`,
+      `client RSS growth for ${rssMib} MiB: sending ${growth(up)} MiB, receiving ${growth(down)} MiB (goal <= 64 each; each in a fresh process, RSS before ${(up.before / 2 ** 20).toFixed(0)} / ${(down.before / 2 ** 20).toFixed(0)} MiB)`,
     );
   }
-  await plain.stop();
-  const rate = (ms: number) => ((2 * mib) / (ms / 1000)).toFixed(1);
-  console.log(`plain HTTP PUT + GET (best): ${rate(bestPlain)} MiB/s`);
-  console.log(`tacet upload + download (best): ${rate(bestTacet)} MiB/s`);
-  console.log(`ratio tacet / plain: ${(bestPlain / bestTacet).toFixed(3)} (goal >= 0.5)`);
-
-  const big = makeFile(join(root, 'big.bin'), rssMib);
-  const up = await peakRssDuring(() => tacet.send(big));
-  const down = await peakRssDuring(() => tacet.receive(up.value, 'saved-big'));
-  const growth = (x: { before: number; peak: number }) => ((x.peak - x.before) / 2 ** 20).toFixed(1);
-  console.log(
-    `client RSS growth for ${rssMib} MiB: sending ${growth(up)} MiB, receiving ${growth(down)} MiB (goal <= 64 each; RSS before ${(up.before / 2 ** 20).toFixed(0)} MiB)`,
-  );
-  await tacet.close();
-  rmSync(root, { recursive: true, force: true });
 }

@@ -30,6 +30,7 @@ export function startServerChild(kind: 'tacet' | 'plain', dir: string): Promise<
         url: String(url),
         stop: () =>
           new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
             child.once('exit', () => done());
             child.kill('SIGTERM');
           }),
@@ -65,8 +66,8 @@ async function serveTacet(dir: string): Promise<string> {
     dataDir: dir,
     port: 0,
     powBits: 4,
-    // A 100 MiB file pads to a few percent more ciphertext.
-    maxAttachmentBytes: 160 * 1024 * 1024,
+    // Room for --rss-mib runs larger than the default cap (a file pads to a few percent more ciphertext).
+    maxAttachmentBytes: 1024 * 1024 * 1024,
     registrationLimit: { burst: 100, perHour: 1000 },
     logLevel: 'error',
     logSink: () => undefined,

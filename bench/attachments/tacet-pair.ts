@@ -13,6 +13,7 @@ import {
   openSqliteStore,
   prepareFile,
 } from '../../packages/client/src/index.node.js';
+import { type RssReport, rssChild } from './rss-child.js';
 import { startServerChild } from './servers.js';
 
 export async function startTacetPair(root: string) {
@@ -44,9 +45,24 @@ export async function startTacetPair(root: string) {
   };
   const receive = async (id: string, into: string) =>
     bob.saveAttachment(id, await nodeFileSink(join(root, into), 'copy.bin', join(root, 'bob', 'tmp')));
+  let aliceOpen = true;
+  let bobOpen = true;
   return {
-    send,
-    receive,
+    /**
+     * RSS growth of sending and then of receiving `path`, each in a process of
+     * its own (alice's and bob's clients here are closed for it).
+     */
+    async rss(path: string, into: string): Promise<{ up: RssReport; down: RssReport }> {
+      const arrived = nextFile();
+      await alice.close();
+      aliceOpen = false;
+      const up = await rssChild(['send', join(root, 'alice'), path]);
+      const id = await arrived;
+      await bob.close();
+      bobOpen = false;
+      const down = await rssChild(['receive', join(root, 'bob'), id, join(root, into)]);
+      return { up, down };
+    },
     async roundTrip(path: string, into: string) {
       const t0 = performance.now();
       const id = await send(path);
@@ -55,8 +71,8 @@ export async function startTacetPair(root: string) {
       return { upMs: t1 - t0, downMs: performance.now() - t1 };
     },
     async close() {
-      await alice.close();
-      await bob.close();
+      if (aliceOpen) await alice.close();
+      if (bobOpen) await bob.close();
       await server.stop();
     },
   };

@@ -6,7 +6,6 @@
  * existing file. Shredding a saved copy overwrites it with zeros before
  * unlinking it.
  */
-import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { AttachmentSink } from './download.js';
@@ -14,9 +13,24 @@ import type { AttachmentSink } from './download.js';
 /** Bytes read from a file at a time. */
 const READ_CHUNK = 1024 * 1024;
 
-/** The file's bytes in chunks of at most 1 MiB. */
+/**
+ * The file's bytes in chunks of at most 1 MiB, read into one buffer used
+ * again for every chunk (no garbage per chunk, so memory stays flat): a
+ * chunk is valid until the next one is asked for, which is how the cipher
+ * consumes them.
+ */
 export async function* readFileChunks(path: string): AsyncGenerator<Uint8Array> {
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) yield chunk as Buffer;
+  const f = await open(path, 'r');
+  const buf = new Uint8Array(READ_CHUNK);
+  try {
+    for (;;) {
+      const { bytesRead } = await f.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await f.close();
+  }
 }
 
 /** A file name safe to create in a folder: no directories, no hidden or empty names. */
