@@ -15,6 +15,8 @@ export type ClientEvent =
   | { type: 'expired'; ids: string[] }
   /** A contact's identity key changed: sending to them is blocked until accepted. */
   | { type: 'identity-changed'; contact: Contact }
+  /** A contact's signed device list was replaced by a newer one (docs/device-list.md). */
+  | { type: 'devices-changed'; contact: Contact; devices: number[]; version: number }
   /**
    * A message came from a new key claiming to be `name`: held apart, unread,
    * nothing of it applied. `claim.confirmed`: the server's directory lists

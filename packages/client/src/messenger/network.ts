@@ -12,6 +12,7 @@ import { runUpkeep } from '../account/key-upkeep.js';
 import type { AccountInfo } from '../account/register.js';
 import type { Contact, Contacts } from '../contacts.js';
 import { pad } from '../content/padding.js';
+import { verifiedList } from '../devices/verified-device-list.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
@@ -178,6 +179,7 @@ export class Network {
       const contact = await this.#o.contacts.byId(item.recipient);
       // Blocked for re-verification: left to the send path, which refuses it.
       if (contact && (await needsReverification(stores, contact))) return undefined;
+      const listBefore = contact && (await verifiedList(stores, contact.accountId))?.list.version;
       const env = await encryptForPeer(
         stores,
         this.#api,
@@ -187,7 +189,11 @@ export class Network {
         pad(item.content),
         this.#o.clock.now(),
       );
-      return () => this.#prepared.set(item.id, env);
+      const changed = contact && listBefore !== undefined && (await this.#newerList(contact, listBefore));
+      return () => {
+        this.#prepared.set(item.id, env);
+        if (changed) this.#o.emit(changed);
+      };
     } catch {
       stores.restore(mark);
       return undefined;
@@ -308,6 +314,7 @@ export class Network {
     if (prepared) return this.#sendEnvelopes(conn, listed, prepared);
     const contact = await this.#o.contacts.byId(listed.recipient);
     let item = listed;
+    const listBefore = contact && (await verifiedList(this.#o.stores, contact.accountId))?.list.version;
     const envelopes = await this.#lock.run(async () => {
       // A receipt still collecting ids is taken now, in its latest form; later ids start a new one.
       const open = this.#pendingReceipts.get(item.recipient);
@@ -340,7 +347,22 @@ export class Network {
         throw e;
       }
     });
+    if (contact && listBefore !== undefined) await this.#noticeDeviceList(contact, listBefore);
     return this.#sendEnvelopes(conn, item, envelopes);
+  }
+
+  /** Tells the UI when sending verified a newer device list of the contact than it had. */
+  async #noticeDeviceList(contact: Contact, before: number): Promise<void> {
+    const changed = await this.#newerList(contact, before);
+    if (changed) this.#o.emit(changed);
+  }
+
+  /** The devices-changed notice when the contact's verified list (staged or stored) is no longer version `before`. */
+  async #newerList(contact: Contact, before: number) {
+    const after = (await verifiedList(this.#o.stores, contact.accountId))?.list;
+    if (!after || after.version === before) return undefined;
+    const devices = after.devices.map((d) => d.deviceId);
+    return { type: 'devices-changed' as const, contact, devices, version: after.version };
   }
 
   async #sendEnvelopes(conn: Connection, item: OutboxItem, envelopes: SentEnvelopes): Promise<void> {

@@ -129,3 +129,45 @@ describe('a server that adds a ghost device', { timeout: 60_000 }, () => {
     expect(queuedFor(bob.client.accountId).length).toBe(queued);
   });
 });
+
+describe('a contact signing a newer device list', { timeout: 60_000 }, () => {
+  it('raises a devices-changed notice when a send verifies it', async () => {
+    await h.startServer();
+    const alice = await h.register('alice');
+    const bob = await h.register('bob');
+    await alice.client.addContact(bob.client.accountId, 'bob');
+    await alice.client.connect();
+    await alice.client.send('bob', 'under version 1');
+    expect(alice.events.some((e) => e.type === 'devices-changed')).toBe(false);
+    const identity = IdentityKeyPair.deserialize(
+      (await bob.client.store.getRecord('self', 'identity-key-pair')) as Uint8Array,
+    );
+    const v1 = SignedDeviceList.decode(
+      (await bob.client.store.getRecord('self', 'own-device-list')) as Uint8Array,
+    );
+    const v2 = SignedDeviceList.sign(
+      { accountId: v1.accountId, version: 2, devices: v1.devices },
+      identity.privateKey,
+    );
+    const account = JSON.parse(
+      new TextDecoder().decode((await bob.client.store.getRecord('self', 'account')) as Uint8Array),
+    );
+    const auth = Buffer.from(`${account.accountId}.${account.deviceId}:${account.credential}`).toString(
+      'base64',
+    );
+    await fetch(`${h.server.url}/v1/devices/list`, {
+      method: 'PUT',
+      headers: { authorization: `Basic ${auth}` },
+      body: JSON.stringify({ deviceList: toBase64Url(v2.serialize()) }),
+    });
+    await resetSessions(alice.client, bob.client.accountId);
+    await alice.client.send('bob', 'under version 2');
+    const notice = alice.events.find((e) => e.type === 'devices-changed');
+    expect(notice).toMatchObject({
+      type: 'devices-changed',
+      devices: [1],
+      version: 2,
+      contact: { name: 'bob' },
+    });
+  });
+});
