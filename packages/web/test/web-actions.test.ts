@@ -95,6 +95,8 @@ it('deleting the account removes it from the server and shreds the profile', asy
 
   await alice.page.getByRole('button', { name: 'Delete', exact: true }).click();
   await alice.page.getByRole('button', { name: 'Delete and shred' }).click();
+  // The list re-renders without bob (and the add form with it): type only after that.
+  await alice.page.getByText('No contacts yet').waitFor();
   await alice.page.getByLabel('Their id').fill(bob.id);
   await alice.page.getByLabel('Name (only you see it)').fill('bob');
   await alice.page.getByRole('button', { name: 'Add contact' }).click();
