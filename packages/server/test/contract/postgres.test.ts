@@ -111,11 +111,15 @@ describe('postgres adapter across nodes', () => {
     void sending.then(() => {
       done = true;
     });
-    while (!done || seen.length < sent.size) {
+    for (;;) {
+      // Read before the fetch: only a fetch that STARTED after every send
+      // resolved is sure to see every commit, so only its empty page ends
+      // the loop (a fetch in flight when the last commit lands may not).
+      const sendsFinished = done;
       const page = await (nodes[1] as Storage).queue.fetch(a, 1, cursor, 100, Date.now());
       for (const e of page) seen.push(Buffer.from(e.id).toString('hex'));
       cursor = page.at(-1)?.seq ?? cursor;
-      if (page.length === 0 && done) break;
+      if (page.length === 0 && sendsFinished) break;
     }
     await sending;
     expect(seen.length).toBe(600);
