@@ -14,6 +14,7 @@ import {
   MAX_PQ_PREKEYS_PER_UPLOAD,
   MAX_PREKEYS_PER_UPLOAD,
   MAX_REGISTRATION_ID,
+  PROVISIONING_CHANNEL_BYTES,
   SIGNATURE_BYTES,
 } from './limits.js';
 import { POW_MAX_CHALLENGE_LENGTH } from './pow.js';
@@ -63,6 +64,22 @@ export const RegisterRequest = object({
   registrationId: int(1, MAX_REGISTRATION_ID),
 });
 export type RegisterRequest = ReturnType<typeof RegisterRequest>;
+
+/**
+ * `POST /v1/provisioning` response: a fresh channel through which a new
+ * device and an existing one exchange opaque blobs (docs/provisioning.md).
+ */
+export interface ProvisioningChannelResponse {
+  channel: string;
+  /** Milliseconds since the Unix epoch after which the channel and its slots are gone. */
+  expiresAt: number;
+}
+
+/** Validator of {@link ProvisioningChannelResponse} for clients. */
+export const ProvisioningChannelResponseSchema = object({
+  channel: bytes(PROVISIONING_CHANNEL_BYTES),
+  expiresAt: int(0, Number.MAX_SAFE_INTEGER),
+});
 
 /** `POST /v1/devices` request (authenticated): adds a device to the caller's account. */
 export const LinkDeviceRequest = object({ registrationId: int(1, MAX_REGISTRATION_ID) });

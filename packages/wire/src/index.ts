@@ -31,6 +31,8 @@ export {
   type PreKeyBundleResponse,
   type PreKeyCountResponse,
   type PreKeyJson,
+  type ProvisioningChannelResponse,
+  ProvisioningChannelResponseSchema,
   RegisterRequest,
   type RegisterResponse,
   RegisterResponseSchema,

@@ -21,8 +21,8 @@ export const MAX_KEYS_BODY_BYTES = 512 * 1024;
 export const MAX_PREKEYS_PER_UPLOAD = 100;
 /** One-time Kyber prekeys per upload. */
 export const MAX_PQ_PREKEYS_PER_UPLOAD = 100;
-/** Devices per account. */
-export const MAX_DEVICES_PER_ACCOUNT = 8;
+/** Devices per account: a person links up to 5 (the signed device list's format allows 8). */
+export const MAX_DEVICES_PER_ACCOUNT = 5;
 /** Registration ids are 14-bit by Signal convention (1..16380). */
 export const MAX_REGISTRATION_ID = 16380;
 /** Serialized EC public key: 0x05 ‖ 32 bytes. */
@@ -35,3 +35,14 @@ export const SIGNATURE_BYTES = 64;
 export const EC_KEY_TYPE = 0x05;
 /** Type byte of a Kyber1024 public key. */
 export const KEM_KEY_TYPE = 0x08;
+/** Bytes of a provisioning channel id: random, so the id itself is the capability to use it. */
+export const PROVISIONING_CHANNEL_BYTES = 16;
+/**
+ * Largest message in a provisioning channel: the account's contacts and
+ * trust records travel in one, about 300 bytes per contact.
+ */
+export const MAX_PROVISIONING_MESSAGE_BYTES = 512 * 1024;
+/** Slots of a provisioning channel (docs/provisioning.md): hello, confirmation, provisioning message. */
+export const PROVISIONING_SLOTS = 3;
+/** Life of a provisioning channel: long enough to walk to the other device, short enough to leave nothing behind. */
+export const PROVISIONING_TTL_MS = 10 * 60_000;

@@ -47,6 +47,11 @@ export interface AccountStore {
   ): Promise<number | undefined>;
   /** The device, or undefined. */
   getDevice(accountId: Uint8Array, deviceId: number): Promise<DeviceRecord | undefined>;
+  /**
+   * Deletes one device with its credential, keys and queued messages (its
+   * account unlinked it). Resolves false if there was no such device.
+   */
+  removeDevice(accountId: Uint8Array, deviceId: number): Promise<boolean>;
   /** Device ids of an account, ascending; empty if no such account. */
   listDeviceIds(accountId: Uint8Array): Promise<number[]>;
   /**

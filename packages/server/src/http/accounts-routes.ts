@@ -1,6 +1,6 @@
 /**
  * Account routes: proof-of-work challenge, anonymous registration, linking
- * another device, and deletion. The client address is used only for the
+ * another device, unlinking one, and deletion. The client address is used only for the
  * in-memory rate limiters.
  */
 import { randomBytes } from 'node:crypto';
@@ -24,12 +24,12 @@ import { type AuthEnv, requireDevice } from './auth.js';
 import { limitBody, readJson } from './body.js';
 
 /** The client address for rate limiting (used in memory only, never logged or stored). */
-function clientAddress(ctx: ServerContext, c: Context<{ Bindings: HttpBindings } & AuthEnv>): string {
+export function clientAddress(ctx: ServerContext, c: Context<{ Bindings: HttpBindings } & AuthEnv>): string {
   const peer = c.env.incoming.socket.remoteAddress ?? 'unknown';
   return ctx.proxies.clientAddress(peer, c.req.header('x-forwarded-for'));
 }
 
-function limit(ctx: ServerContext, limiter: RateLimiter, address: string): void {
+export function limit(ctx: ServerContext, limiter: RateLimiter, address: string): void {
   const wait = limiter.take(address);
   if (wait > 0) {
     ctx.metrics.rateLimited.inc();
@@ -101,6 +101,21 @@ export function accountRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings
       trustRoot: toBase64Url(ctx.certificates.trustRoot.serialize()),
     };
     return c.json(body, 201);
+  });
+
+  // Unlinking: the credential, keys and queue of the device go at once; the
+  // caller signs and uploads the list without it (docs/provisioning.md).
+  app.delete('/v1/devices/:deviceId', requireDevice(ctx), async (c) => {
+    const me = c.get('device');
+    const deviceId = Number(c.req.param('deviceId'));
+    if (!Number.isInteger(deviceId) || deviceId < 1 || deviceId > 999)
+      throw new HttpError(404, ErrorCode.NotFound, 'no such device');
+    if (deviceId === me.deviceId)
+      throw new HttpError(400, ErrorCode.BadRequest, 'a device cannot unlink itself; unlink it from another');
+    if (!(await ctx.storage.accounts.removeDevice(me.accountId, deviceId)))
+      throw new HttpError(404, ErrorCode.NotFound, 'no such device');
+    ctx.hub.closeDevice(me.accountId, deviceId);
+    return c.body(null, 204);
   });
 
   app.delete('/v1/accounts/me', requireDevice(ctx), async (c) => {

@@ -17,6 +17,7 @@ import { deviceListRoutes } from './device-list-routes.js';
 import { keyRoutes } from './keys-routes.js';
 import { messageRoutes } from './messages-routes.js';
 import { opsRoutes } from './ops-routes.js';
+import { provisioningRoutes } from './provisioning-routes.js';
 
 function errorResponse(
   c: Context,
@@ -63,6 +64,7 @@ export function createApp(ctx: ServerContext): Hono<{ Bindings: HttpBindings }> 
   app.route('/', accountRoutes(ctx));
   app.route('/', keyRoutes(ctx));
   app.route('/', deviceListRoutes(ctx));
+  app.route('/', provisioningRoutes(ctx));
   app.route('/', certificateRoutes(ctx));
   app.route('/', attachmentRoutes(ctx));
   app.route('/', messageRoutes(ctx));

@@ -8,6 +8,7 @@ import type { CertificateKeyStore } from '../certificates/certificate-key-store.
 import type { QueueStore } from '../delivery/queue-store.js';
 import type { DeviceListStore } from '../devices/device-list-store.js';
 import type { KeyStore } from '../keys/key-store.js';
+import type { ProvisioningStore } from '../provisioning/provisioning-store.js';
 
 /** What an operator sees in `tacet admin stats`: counts only, no identifiers. */
 export interface StorageStats {
@@ -28,6 +29,8 @@ export interface Storage {
   readonly attachments: AttachmentStore;
   /** Signed device lists, as the accounts' own devices uploaded them. */
   readonly deviceLists: DeviceListStore;
+  /** Short-lived channels of opaque blobs for linking a device. */
+  readonly provisioning: ProvisioningStore;
   /** Resolves when the backing store answers; rejects when it is unavailable. */
   ping(): Promise<void>;
   /** Counts of what is stored. */

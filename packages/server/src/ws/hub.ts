@@ -53,6 +53,11 @@ export class ConnectionHub {
       if (conn.accountHex === hex) conn.close(4003, 'account deleted');
   }
 
+  /** Closes the connection of an unlinked device (on this node; its credential is gone everywhere). */
+  closeDevice(accountId: Uint8Array, deviceId: number): void {
+    this.byDevice.get(deviceKey(accountId, deviceId))?.close(4003, 'device unlinked');
+  }
+
   /** Starts the liveness timer. */
   startHeartbeat(intervalMs: number): void {
     this.timer = setInterval(() => {

@@ -10,6 +10,7 @@ import { openPostgresStorage } from '../../src/storage/postgres/index.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { describeAttachmentContract } from './attachment-contract.js';
 import { describeDeviceListContract } from './device-list-contract.js';
+import { describeProvisioningContract } from './provisioning-contract.js';
 import { describeStorageContract } from './storage-contract.js';
 
 describeStorageContract('postgres', async () => {
@@ -25,6 +26,18 @@ describeStorageContract('postgres', async () => {
 });
 
 describeDeviceListContract('postgres', async () => {
+  const db = await createTempPostgresDatabase();
+  const storage = await openPostgresStorage({ url: db.url, maxConnections: 4 });
+  return {
+    storage,
+    async cleanup() {
+      await storage.close();
+      await db.drop();
+    },
+  };
+});
+
+describeProvisioningContract('postgres', async () => {
   const db = await createTempPostgresDatabase();
   const storage = await openPostgresStorage({ url: db.url, maxConnections: 4 });
   return {

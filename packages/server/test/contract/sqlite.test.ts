@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { describeAttachmentContract } from './attachment-contract.js';
 import { describeDeviceListContract } from './device-list-contract.js';
+import { describeProvisioningContract } from './provisioning-contract.js';
 import { describeStorageContract } from './storage-contract.js';
 
 describeStorageContract('sqlite', async () => {
@@ -27,6 +28,18 @@ function filesContain(dir: string, needle: Uint8Array): boolean {
 }
 
 describeDeviceListContract('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
+  const storage = await openSqliteStorage(dir);
+  return {
+    storage,
+    async cleanup() {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeProvisioningContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
   const storage = await openSqliteStorage(dir);
   return {

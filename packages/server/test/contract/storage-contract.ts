@@ -85,6 +85,19 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       expect(await s.accounts.listDeviceIds(a)).toEqual([1, 2, 3]);
     });
 
+    it('removes one device with its keys and queue, leaving the others', async () => {
+      const a = await account();
+      const second = await s.accounts.addDevice(a, id16(), 9, 5);
+      expect(second).toBe(2);
+      const key = await withKeys(a, 2, 2);
+      expect(await s.accounts.removeDevice(a, 2)).toBe(true);
+      expect(await s.accounts.removeDevice(a, 2)).toBe(false);
+      expect(await s.accounts.getDevice(a, 2)).toBeUndefined();
+      expect(await s.accounts.listDeviceIds(a)).toEqual([1]);
+      expect(await s.keys.putKeys(a, 2, { identityKey: key.identityKey }, 1000)).toBe('no_device');
+      expect((await s.accounts.getDevice(a, 1))?.registrationId).toBe(7);
+    });
+
     it('keeps the first identity key and refuses another', async () => {
       const a = await account();
       const up = await withKeys(a);

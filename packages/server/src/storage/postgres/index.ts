@@ -13,6 +13,7 @@ import { PostgresAttachmentStore } from './postgres-attachment-store.js';
 import { PostgresCertificateKeyStore } from './postgres-certificate-key-store.js';
 import { PostgresDeviceListStore } from './postgres-device-list-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
+import { PostgresProvisioningStore } from './postgres-provisioning-store.js';
 import { PostgresQueueStore } from './postgres-queue-store.js';
 
 /** Options of {@link openPostgresStorage}. */
@@ -32,6 +33,7 @@ class PostgresStorage implements Storage {
   readonly certificates: PostgresCertificateKeyStore;
   readonly attachments: PostgresAttachmentStore;
   readonly deviceLists: PostgresDeviceListStore;
+  readonly provisioning: PostgresProvisioningStore;
   onCommit?: (batchSize: number) => void;
   private readonly committer: PgGroupCommitter;
 
@@ -43,6 +45,7 @@ class PostgresStorage implements Storage {
     this.certificates = new PostgresCertificateKeyStore(pool);
     this.attachments = new PostgresAttachmentStore(pool);
     this.deviceLists = new PostgresDeviceListStore(pool);
+    this.provisioning = new PostgresProvisioningStore(pool);
   }
 
   async ping(): Promise<void> {

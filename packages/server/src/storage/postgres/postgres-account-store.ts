@@ -75,6 +75,15 @@ export class PostgresAccountStore implements AccountStore {
     return this.deviceIds(this.pool, accountId);
   }
 
+  async removeDevice(accountId: Uint8Array, deviceId: number): Promise<boolean> {
+    // Its keys and envelopes go with it through ON DELETE CASCADE.
+    const result = await this.pool.query('DELETE FROM devices WHERE account_id = $1 AND device_id = $2', [
+      accountId,
+      deviceId,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async deleteAccount(accountId: Uint8Array): Promise<boolean> {
     // Devices, keys and envelopes go with it through ON DELETE CASCADE, in this one statement.
     const result = await this.pool.query('DELETE FROM accounts WHERE id = $1', [accountId]);

@@ -13,6 +13,7 @@ import { SqliteAttachmentStore } from './sqlite-attachment-store.js';
 import { SqliteCertificateKeyStore } from './sqlite-certificate-key-store.js';
 import { SqliteDeviceListStore } from './sqlite-device-list-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
+import { SqliteProvisioningStore } from './sqlite-provisioning-store.js';
 import { SqliteQueueStore } from './sqlite-queue-store.js';
 import { WalTruncator } from './wal-truncator.js';
 
@@ -26,6 +27,7 @@ class SqliteStorage implements Storage {
   readonly certificates: SqliteCertificateKeyStore;
   readonly attachments: SqliteAttachmentStore;
   readonly deviceLists: SqliteDeviceListStore;
+  readonly provisioning: SqliteProvisioningStore;
   onCommit?: (batchSize: number) => void;
   private readonly committer: GroupCommitter;
   private readonly wal: WalTruncator;
@@ -44,6 +46,7 @@ class SqliteStorage implements Storage {
     this.certificates = new SqliteCertificateKeyStore(db, this.committer);
     this.attachments = new SqliteAttachmentStore(db, dataDir, this.committer, deleted);
     this.deviceLists = new SqliteDeviceListStore(db, this.committer);
+    this.provisioning = new SqliteProvisioningStore(db, this.committer);
   }
 
   async ping(): Promise<void> {

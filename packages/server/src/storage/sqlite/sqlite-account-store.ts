@@ -21,6 +21,7 @@ export class SqliteAccountStore implements AccountStore {
   private readonly selectDevice;
   private readonly selectDeviceIds;
   private readonly deleteAccountRow;
+  private readonly deleteDeviceRow;
 
   constructor(
     db: SqliteDatabase,
@@ -40,6 +41,8 @@ export class SqliteAccountStore implements AccountStore {
       .pluck();
     // Devices, keys and envelopes go with it through ON DELETE CASCADE.
     this.deleteAccountRow = db.prepare('DELETE FROM accounts WHERE id = ?');
+    // Its keys and envelopes go with it through ON DELETE CASCADE.
+    this.deleteDeviceRow = db.prepare('DELETE FROM devices WHERE account_id = ? AND device_id = ?');
   }
 
   createAccount(a: NewAccount): Promise<boolean> {
@@ -69,6 +72,12 @@ export class SqliteAccountStore implements AccountStore {
       credentialHash: row.credential_hash,
       registrationId: row.registration_id,
     };
+  }
+
+  async removeDevice(accountId: Uint8Array, deviceId: number): Promise<boolean> {
+    const deleted = await this.committer.run(() => this.deleteDeviceRow.run(accountId, deviceId).changes > 0);
+    if (deleted) this.onDeleted();
+    return deleted;
   }
 
   async listDeviceIds(accountId: Uint8Array): Promise<number[]> {

@@ -4,6 +4,7 @@ import { up as noTrafficCounter } from './002-no-traffic-counter.js';
 import { up as senderCertificates } from './003-sender-certificates.js';
 import { up as attachments } from './004-attachments.js';
 import { up as deviceLists } from './005-device-lists.js';
+import { up as provisioning } from './006-provisioning.js';
 
 export interface PgMigration {
   version: number;
@@ -17,4 +18,5 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 3, name: 'sender-certificates', up: senderCertificates },
   { version: 4, name: 'attachments', up: attachments },
   { version: 5, name: 'device-lists', up: deviceLists },
+  { version: 6, name: 'provisioning', up: provisioning },
 ];

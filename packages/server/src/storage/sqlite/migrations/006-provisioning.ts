@@ -1,0 +1,14 @@
+/** Provisioning channels for linking a device (issue 13, docs/provisioning.md): opaque, short-lived blobs. */
+export const up = `
+CREATE TABLE provisioning_channels (
+  id BLOB PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX provisioning_channels_expiry ON provisioning_channels (expires_at);
+CREATE TABLE provisioning_slots (
+  channel_id BLOB NOT NULL REFERENCES provisioning_channels(id) ON DELETE CASCADE,
+  slot INTEGER NOT NULL,
+  blob BLOB NOT NULL,
+  PRIMARY KEY (channel_id, slot)
+);
+`;
