@@ -20,8 +20,11 @@ import { type Contact, Contacts } from './contacts.js';
 import type { Action } from './content/actions.js';
 import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.js';
 import { ownDeviceList } from './devices/own-device-list.js';
+import { unlinkDevice } from './devices/unlink-device.js';
 import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
+import { beginExistingDeviceLink, type ExistingDeviceLink } from './linking/existing-device.js';
+import { beginNewDeviceLink } from './linking/new-device.js';
 import { contentIdOf } from './messenger/apply-action.js';
 import { type IdentityClaim, listClaims } from './messenger/held-apart.js';
 import { Network } from './messenger/network.js';
@@ -41,6 +44,7 @@ import { isValidTimer } from './timers/duration.js';
 import { ExpiryScheduler } from './timers/expiry-scheduler.js';
 import { AttachmentApi } from './transport/attachment-api.js';
 import type { WebSocketFactory } from './transport/connection.js';
+import { HttpApi } from './transport/http-api.js';
 import { fromHex, randomId, toHex } from './util.js';
 
 type OutgoingContent = Content & { kind: 'text' | 'timer' | 'attachment' };
@@ -91,6 +95,20 @@ export interface SendFileOptions {
   readonly onProgress?: TransferProgress;
   /** Latest time the server keeps the blob, ms (default: until fetched, or its retention cap). */
   readonly deleteAt?: number;
+}
+
+/** Linking this (new) device to an account: see {@link TacetClient.beginLink}. */
+export interface NewDeviceLinking {
+  /** Show this text; the person enters it on a device of the account (`tacet devices link CODE`). */
+  readonly code: string;
+  /** When the code stops working (ms since the epoch). */
+  readonly expiresAt: number;
+  /** Waits for the other device; resolves the comparison code to show. */
+  comparison(): Promise<string>;
+  /** The person confirmed both devices show the same code: resolves the client of the linked account. */
+  confirm(): Promise<TacetClient>;
+  /** Gives up; the profile stays empty. */
+  cancel(): Promise<void>;
 }
 
 /**
@@ -169,6 +187,28 @@ export class TacetClient {
     return TacetClient.#start(opts, account);
   }
 
+  /**
+   * Starts linking an empty profile to an existing account as its next
+   * device (docs/provisioning.md). Show `code`; after `comparison()` show the
+   * comparison code and ask the person whether the other device shows the
+   * same; then `confirm()` (or `cancel()`).
+   * @example
+   * const link = await TacetClient.beginLink({ store, webSocket, serverUrl });
+   * print(link.code);
+   * print(await link.comparison());
+   * const client = await link.confirm();
+   */
+  static async beginLink(opts: TacetClientOptions & { serverUrl: string }): Promise<NewDeviceLinking> {
+    const link = await beginNewDeviceLink(opts.store, opts.serverUrl);
+    return {
+      code: link.code,
+      expiresAt: link.expiresAt,
+      comparison: () => link.comparison(),
+      confirm: async () => TacetClient.#start(opts, await link.confirm()),
+      cancel: () => link.cancel(),
+    };
+  }
+
   /** Opens a registered profile; throws NotRegistered on an empty one. */
   static async open(opts: TacetClientOptions): Promise<TacetClient> {
     const account = await loadAccount(opts.store);
@@ -197,6 +237,43 @@ export class TacetClient {
   async devices(): Promise<{ deviceId: number; registrationId: number; current: boolean }[]> {
     const list = await ownDeviceList(this.#stores);
     return (list?.devices ?? []).map((d) => ({ ...d, current: d.deviceId === this.account.deviceId }));
+  }
+
+  /**
+   * Links a new device from the code it shows: resolves the comparison code
+   * to show; once the person confirms both devices show the same, `confirm()`
+   * adds the device, signs the device list naming it and hands it the
+   * account (identity key, contacts, verification marks, timers).
+   * A code from a device that is not the person's own gets another account.
+   * @example
+   * const link = await client.linkDevice(code);
+   * if (await ask(`does the new device show ${link.comparison}?`)) await link.confirm(); else link.cancel();
+   */
+  async linkDevice(code: string): Promise<ExistingDeviceLink> {
+    return beginExistingDeviceLink(
+      { ...(await this.#deviceContext()), exclusive: (fn) => this.#net.exclusive(fn) },
+      code,
+    );
+  }
+
+  /**
+   * Unlinks device `deviceId` of this account: signs the device list without
+   * it (contacts stop encrypting to it) and has the server revoke its
+   * credential, keys and queue.
+   */
+  async removeDevice(deviceId: number): Promise<void> {
+    const ctx = await this.#deviceContext();
+    await this.#net.exclusive(() => unlinkDevice(ctx, deviceId));
+  }
+
+  async #deviceContext() {
+    return {
+      store: this.store,
+      stores: this.#stores,
+      account: this.account,
+      api: new HttpApi(this.account.serverUrl, this.account),
+      identity: await this.identityKey(),
+    };
   }
 
   /** Subscribes to events; returns the unsubscribe function. */

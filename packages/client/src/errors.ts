@@ -22,6 +22,16 @@ export type ClientErrorCode =
   | 'DeviceListRefused'
   /** The server named a device of a contact that their newest verified device list does not. */
   | 'UnlistedDevice'
+  /** Not a link code (mistyped or cut short). */
+  | 'InvalidLinkCode'
+  /** A link message failed its check: the codes differ, or someone in between altered the channel. */
+  | 'LinkTampered'
+  /** The person said the comparison codes differ, or cancelled the link. */
+  | 'LinkRefused'
+  /** The link channel is gone (it lasts 10 minutes); start again on the new device. */
+  | 'LinkExpired'
+  /** The account already has as many devices as it may. */
+  | 'TooManyDevices'
   | 'NoIdentityClaim'
   | 'ClaimNotConfirmed'
   | 'AttachmentCorrupt'

@@ -17,12 +17,18 @@ export {
 export { type AttachmentPointer, MAX_THUMBNAIL_BYTES } from './attachments/pointer.js';
 export type { OutgoingFile } from './attachments/transfers.js';
 export type { TransferProgress } from './attachments/upload.js';
-export { type SendFileOptions, TacetClient, type TacetClientOptions } from './client.js';
+export {
+  type NewDeviceLinking,
+  type SendFileOptions,
+  TacetClient,
+  type TacetClientOptions,
+} from './client.js';
 export { type Contact, canonicalAccountId } from './contacts.js';
 export { ACTION_VERSION, type Action } from './content/actions.js';
 export { MAX_TEXT_LENGTH } from './content/content.js';
 export * from './errors.js';
 export type { ClientEvent, ClientListener } from './events.js';
+export type { ExistingDeviceLink } from './linking/existing-device.js';
 export { type IdentityClaim, MAX_HELD_PER_SENDER } from './messenger/held-apart.js';
 export { compareHistory, type SettingVersion } from './messenger/ordering.js';
 export { safetyNumberRows } from './safety-number.js';

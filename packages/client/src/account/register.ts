@@ -30,7 +30,7 @@ export type PowProgress = (attempts: number, expected: number) => void;
 /** Finds the nonce; the default runs in slices on this thread, a browser passes one that uses a Web Worker. */
 export type PowSolver = (challenge: string, bits: number, onProgress?: PowProgress) => Promise<number>;
 
-const ACCOUNT_KEY = 'account';
+export const ACCOUNT_KEY = 'account';
 
 /** Stores the account record (staged writes of the caller are not touched). */
 export async function saveAccount(store: ClientStore, account: AccountInfo): Promise<void> {
@@ -70,7 +70,8 @@ function parseRegistration(res: unknown): RegisterResponse {
   }
 }
 
-function randomRegistrationId(): number {
+/** A fresh 14-bit registration id (1..16380), as Signal clients pick them. */
+export function randomRegistrationId(): number {
   const b = crypto.getRandomValues(new Uint16Array(1))[0] as number;
   return (b % 16380) + 1;
 }

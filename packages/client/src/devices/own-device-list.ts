@@ -34,3 +34,15 @@ export async function signNextDeviceList(
   stores.set(NS.self, OWN_LIST_KEY, list.serialize());
   return list;
 }
+
+/**
+ * Keeps `list` as this account's own list when it is newer than the one
+ * held (a linked device starts from the list that named it; another device
+ * of the account may have signed a newer one). The caller verified it.
+ */
+export async function adoptDeviceList(stores: ProtocolStores, list: SignedDeviceList): Promise<boolean> {
+  const held = await ownDeviceList(stores);
+  if (held && held.version >= list.version) return false;
+  stores.set(NS.self, OWN_LIST_KEY, list.serialize());
+  return true;
+}

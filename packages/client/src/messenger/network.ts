@@ -292,7 +292,7 @@ export class Network {
       if (!conn?.isOpen) return;
       if (blocked.has(item.recipient)) continue;
       try {
-        await this.#sendItem(conn, item);
+        await this.#sendItemOrRefresh(conn, item);
         this.#settle(item.id, null);
       } catch (e) {
         const err = e as Error;
@@ -306,6 +306,26 @@ export class Network {
         else if (err instanceof ClientError && err.is('UntrustedIdentity')) blocked.add(item.recipient);
         else return; // connection trouble: retry on reconnect
       }
+    }
+  }
+
+  /**
+   * Sends an item; when the server knows no longer a device we encrypted for
+   * (the contact unlinked it), forgets the contact's device set and sends
+   * once more: the bundle fetch then brings their newest signed device list,
+   * which the rule in devices/verified-device-list.ts checks as ever.
+   */
+  async #sendItemOrRefresh(conn: Connection, item: OutboxItem): Promise<void> {
+    try {
+      await this.#sendItem(conn, item);
+    } catch (e) {
+      const gone = e instanceof ClientError && e.is('ServerError') && e.data.code === 'unknown_recipient';
+      if (!gone || isRetryItem(item)) throw e;
+      this.#prepared.delete(item.id);
+      await this.#lock.run(() =>
+        this.#o.store.apply({ records: [{ ns: NS.self, key: `devices:${item.recipient}`, value: null }] }),
+      );
+      await this.#sendItem(conn, item);
     }
   }
 

@@ -11,6 +11,7 @@ import {
   type KeysUploadRequest,
   type PreKeyBundleResponse,
   type PreKeyCountResponse,
+  type ProvisioningChannelResponse,
   type RegisterResponse,
   type SenderCertificateResponse,
   type TrustRootResponse,
@@ -92,6 +93,21 @@ export class HttpApi {
 
   bundle(accountId: string, device: number | '*' = '*'): Promise<PreKeyBundleResponse> {
     return this.#json('GET', `/v1/keys/${encodeURIComponent(accountId)}/${device}`);
+  }
+
+  /** Opens a provisioning channel for linking this (new) device. */
+  openProvisioning(): Promise<ProvisioningChannelResponse> {
+    return this.#json('POST', '/v1/provisioning', {});
+  }
+
+  /** Adds a device to this account: its id and credential (POST /v1/devices). */
+  addDevice(registrationId: number): Promise<RegisterResponse> {
+    return this.#json('POST', '/v1/devices', { registrationId });
+  }
+
+  /** Unlinks device `deviceId` of this account: its credential, keys and queue go. */
+  removeDevice(deviceId: number): Promise<unknown> {
+    return this.#json('DELETE', `/v1/devices/${deviceId}`);
   }
 
   /** Deletes this account on the server (its keys, devices and queued messages). */

@@ -77,6 +77,33 @@ export class Harness {
     return { alice, bob };
   }
 
+  /**
+   * Links a new profile `name` to `existing`'s account through the
+   * provisioning channel, both sides confirming the comparison code (each
+   * side's code is returned too, so a test can check they agree).
+   */
+  async link(
+    existing: TacetClient,
+    name: string,
+    serverUrl?: string,
+  ): Promise<{ client: TacetClient; dir: string; events: ClientEvent[]; codes: [string, string] }> {
+    const dir = this.tempDir(name);
+    const store = await openSqliteStore({ dir, passphrase: `pw-${name}`, logN: 14 });
+    const link = await TacetClient.beginLink({
+      store,
+      webSocket: nodeWebSocket,
+      serverUrl: serverUrl ?? this.server.url,
+      shredFile,
+    });
+    const theirs = await existing.linkDevice(link.code);
+    const mine = await link.comparison();
+    const [, client] = await Promise.all([theirs.confirm(), link.confirm()]);
+    this.clients.add(client);
+    const events: ClientEvent[] = [];
+    client.on((e) => events.push(e));
+    return { client, dir, events, codes: [theirs.comparison, mine] };
+  }
+
   async reopen(dir: string, name: string): Promise<{ client: TacetClient; events: ClientEvent[] }> {
     const store = await openSqliteStore({ dir, passphrase: `pw-${name}` });
     const client = await TacetClient.open({ store, webSocket: nodeWebSocket, shredFile });
