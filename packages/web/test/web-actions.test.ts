@@ -4,39 +4,18 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { launchChromium } from '@tacet/testkit/chromium';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { ensureDist, WEB_DIR } from './support/build-dist.js';
-import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
-import { WebPerson } from './support/web-person.js';
+import { expect, it, vi } from 'vitest';
+import { WEB_DIR } from './support/build-dist.js';
+import { twoPeopleInChromium } from './support/two-people.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
+const web = twoPeopleInChromium({ chatting: true });
+
 const ARTIFACTS = resolve(WEB_DIR, '..', '..', 'test-artifacts');
-let browser: Browser;
-let server: RunningTestServer;
-let alice: WebPerson;
-let bob: WebPerson;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), ensureDist().then(startTacetServer)]);
-  [alice, bob] = await Promise.all([
-    WebPerson.register(browser, server.url),
-    WebPerson.register(browser, server.url),
-  ]);
-  await alice.addContact(bob.id, 'bob');
-  await bob.addContact(alice.id, 'alice');
-  await alice.openChat('bob');
-  await bob.openChat('alice');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 it('reply, react, edit, read receipts once turned on, delete for everyone', async () => {
+  const { alice, bob } = web;
   await alice.send('hello there');
   await bob.message('hello there').waitFor();
   // Read receipts are off by default: alice sees "delivered", never "read".
@@ -85,6 +64,7 @@ it('reply, react, edit, read receipts once turned on, delete for everyone', asyn
 });
 
 it('deleting the account removes it from the server and shreds the profile', async () => {
+  const { alice, bob } = web;
   await bob.page.getByRole('button', { name: 'Settings' }).click();
   const settings = bob.page.getByTestId('settings-dialog');
   await settings.getByRole('button', { name: 'Delete my account…' }).click();
@@ -95,7 +75,9 @@ it('deleting the account removes it from the server and shreds the profile', asy
 
   await alice.page.getByRole('button', { name: 'Delete', exact: true }).click();
   await alice.page.getByRole('button', { name: 'Delete and shred' }).click();
-  // The list re-renders without bob (and the add form with it): type only after that.
+  // The dialog stays modal until the shredding is done, and the page outside it is inert:
+  // text typed meanwhile goes nowhere (Playwright's fill reports no error), so wait for it to close.
+  await alice.page.getByTestId('delete-dialog').waitFor({ state: 'detached' });
   await alice.page.getByText('No contacts yet').waitFor();
   await alice.page.getByLabel('Their id').fill(bob.id);
   await alice.page.getByLabel('Name (only you see it)').fill('bob');

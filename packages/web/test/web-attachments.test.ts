@@ -8,39 +8,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium } from '@tacet/testkit/chromium';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { ensureDist, WEB_DIR } from './support/build-dist.js';
-import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
-import { WebPerson } from './support/web-person.js';
+import type { Page } from 'playwright-core';
+import { expect, it, vi } from 'vitest';
+import { WEB_DIR } from './support/build-dist.js';
+import { twoPeopleInChromium } from './support/two-people.js';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
+const web = twoPeopleInChromium({ chatting: true });
+
 const GPS_JPEG = join(WEB_DIR, '..', 'client', 'test', 'attachments', 'fixtures', 'gps.jpg');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-let browser: Browser;
-let server: RunningTestServer;
-let alice: WebPerson;
-let bob: WebPerson;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), ensureDist().then(startTacetServer)]);
-  [alice, bob] = await Promise.all([
-    WebPerson.register(browser, server.url),
-    WebPerson.register(browser, server.url),
-  ]);
-  await alice.addContact(bob.id, 'bob');
-  await bob.addContact(alice.id, 'alice');
-  await alice.openChat('bob');
-  await bob.openChat('alice');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** Clicks the attachment's Download button and returns the downloaded bytes. */
 async function download(page: Page, fileName: string): Promise<Buffer> {
@@ -65,6 +43,7 @@ function opfsFiles(page: Page): Promise<string[]> {
 }
 
 it('sends a photo with the attach button: a thumbnail at once, and a download without GPS', async () => {
+  const { alice, bob } = web;
   await alice.page.getByTestId('attach-input').setInputFiles({
     name: 'gps.jpg',
     mimeType: 'image/jpeg',
@@ -81,6 +60,7 @@ it('sends a photo with the attach button: a thumbnail at once, and a download wi
 });
 
 it('sends a document dropped on the conversation, byte for byte', async () => {
+  const { alice, bob } = web;
   const bytes = new Uint8Array(randomBytes(700_000));
   const drop = await alice.page.evaluateHandle((b64) => {
     const bin = atob(b64);
@@ -99,6 +79,7 @@ it('sends a document dropped on the conversation, byte for byte', async () => {
 });
 
 it('on expiry removes the OPFS copy and revokes its object URL', async () => {
+  const { alice, bob } = web;
   await alice.page.locator('select[name="timer"]').selectOption('5');
   // The file takes the timer in force when it is sent: wait until the change is in.
   await alice.page

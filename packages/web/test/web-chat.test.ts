@@ -6,38 +6,21 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { launchChromium } from '@tacet/testkit/chromium';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { ensureDist, WEB_DIR } from './support/build-dist.js';
+import type { Page } from 'playwright-core';
+import { expect, it, vi } from 'vitest';
+import { WEB_DIR } from './support/build-dist.js';
 import { dumpContains, dumpContainsBytes, dumpIndexedDb, readRawMessage } from './support/idb-dump.js';
-import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
-import { WebPerson } from './support/web-person.js';
+import { twoPeopleInChromium } from './support/two-people.js';
 
 // Real browsers on a shared 2-core CI machine: generous, but still bounded.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
+const web = twoPeopleInChromium();
+
 const ARTIFACTS = resolve(WEB_DIR, '..', '..', 'test-artifacts');
 
-let browser: Browser;
-let server: RunningTestServer;
-let alice: WebPerson;
-let bob: WebPerson;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), ensureDist().then(startTacetServer)]);
-  [alice, bob] = await Promise.all([
-    WebPerson.register(browser, server.url),
-    WebPerson.register(browser, server.url),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 it('two people add each other by id and chat both ways with delivery marks', async () => {
+  const { alice, bob } = web;
   expect(alice.id).not.toBe(bob.id);
   await alice.addContact(bob.id, 'bob');
   await bob.addContact(alice.id, 'alice');
@@ -69,6 +52,7 @@ it('two people add each other by id and chat both ways with delivery marks', asy
 });
 
 it('both sides see the same safety number (digits and QR code) and can mark the contact verified', async () => {
+  const { alice, bob } = web;
   const [fromAlice, fromBob] = await Promise.all([alice.safetyNumber(), bob.safetyNumber()]);
   expect(fromAlice).toMatch(/^\d{60}$/);
   expect(fromAlice).toBe(fromBob);
@@ -95,6 +79,7 @@ async function settledRow(page: Page, id: string) {
 }
 
 it('a message on a 5 s timer is gone from both screens and both IndexedDBs one second after its deadline', async () => {
+  const { alice, bob } = web;
   await alice.page.getByLabel('Disappear after').selectOption('5');
   await bob.page.getByText('alice set disappearing messages to 5s').waitFor();
   await expect.poll(() => bob.page.getByLabel('Disappear after').inputValue()).toBe('5');
@@ -134,6 +119,7 @@ it('a message on a 5 s timer is gone from both screens and both IndexedDBs one s
 });
 
 it('reconnects after the connection drops, and sends what was written meanwhile', async () => {
+  const { server, alice, bob } = web;
   await alice.page.getByLabel('Disappear after').selectOption('300');
   await bob.page.getByText('alice set disappearing messages to 5m').waitFor();
 

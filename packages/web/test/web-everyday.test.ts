@@ -12,26 +12,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MAX_TEXT_LENGTH } from '@tacet/client';
-import { launchChromium } from '@tacet/testkit/chromium';
 import { ACCOUNT_ID_BYTES, formatAccountId } from '@tacet/wire';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { ensureDist, WEB_DIR } from './support/build-dist.js';
-import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
-import { WebPerson } from './support/web-person.js';
+import type { Page } from 'playwright-core';
+import { expect, it, vi } from 'vitest';
+import { WEB_DIR } from './support/build-dist.js';
+import { twoPeopleInChromium } from './support/two-people.js';
+import type { WebPerson } from './support/web-person.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
+
+const web = twoPeopleInChromium();
 
 const ARTIFACTS = resolve(WEB_DIR, '..', '..', 'test-artifacts');
 const shot = async (page: Page, name: string) => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 };
-
-let browser: Browser;
-let server: RunningTestServer;
-let alice: WebPerson;
-let bob: WebPerson;
 
 /** Records notifications and tones instead of showing and playing them (headless has no desktop). */
 async function recordAnnouncements(page: Page): Promise<void> {
@@ -68,20 +64,8 @@ async function sendAndSee(p: WebPerson, text: string): Promise<void> {
 
 const shown = (p: WebPerson) => p.page.evaluate(() => (window as unknown as { shown: string[][] }).shown);
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), ensureDist().then(startTacetServer)]);
-  [alice, bob] = await Promise.all([
-    WebPerson.register(browser, server.url),
-    WebPerson.register(browser, server.url),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 it('adding a contact says what is wrong in plain words: no such account, a mistyped id, a known id', async () => {
+  const { alice, bob } = web;
   const form = alice.page.getByRole('form', { name: 'Add a contact' });
   const tryAdd = async (id: string, name: string) => {
     await alice.page.getByLabel('Their id').fill(id);
@@ -113,6 +97,7 @@ it('adding a contact says what is wrong in plain words: no such account, a misty
 });
 
 it('Enter sends, Shift+Enter breaks the line; 16,384 characters go through, more are refused with a reason', async () => {
+  const { alice, bob } = web;
   await alice.openChat('bob');
   const box = alice.page.getByLabel('Message to bob');
   await box.click();
@@ -147,6 +132,7 @@ it('Enter sends, Shift+Enter breaks the line; 16,384 characters go through, more
 });
 
 it('unread counts per conversation and in the tab title; notifications say only "New message" unless the name is chosen; a sound toggle', async () => {
+  const { alice, bob } = web;
   // A phone-sized window, where "back" leaves the open conversation.
   await bob.page.setViewportSize({ width: 600, height: 700 });
   await bob.context.grantPermissions(['notifications']);
@@ -189,6 +175,7 @@ it('unread counts per conversation and in the tab title; notifications say only 
 });
 
 it('one safety-number layout: 3 rows of 4 groups of 5 digits, as in the terminal', async () => {
+  const { alice } = web;
   await alice.openChat('bob');
   await alice.page.getByRole('button', { name: 'Safety number' }).click();
   const rows = alice.page.getByTestId('safety-digits').locator('.row');
@@ -202,18 +189,25 @@ it('one safety-number layout: 3 rows of 4 groups of 5 digits, as in the terminal
   await alice.page.getByTestId('safety-dialog').getByRole('button', { name: 'Close' }).click();
 });
 
-it('renames a contact, and deleting one shreds the conversation', async () => {
+it('renames a contact, and deleting one shreds the conversation; what is typed in the add form stays', async () => {
+  const { alice, bob } = web;
   await bob.openChat('alice');
+  // Half-typed in the add form: the list re-rendering around it (renamed, then deleted) keeps it.
+  const typing = bob.page.getByLabel('Name (only you see it)', { exact: true });
+  await typing.fill('half-typed');
   await bob.page.getByRole('button', { name: 'Rename' }).click();
   await bob.page.getByLabel('New name (only you see it)').fill('ally');
   await bob.page.getByRole('button', { name: 'Save name' }).click();
   await bob.page.getByRole('region', { name: 'Conversation with ally' }).waitFor();
   await bob.message('now with a name').waitFor();
+  await bob.page.locator('[data-contact="ally"]').waitFor();
+  expect(await typing.inputValue()).toBe('half-typed');
 
   await bob.page.getByRole('button', { name: 'Delete', exact: true }).click();
   await shot(bob.page, 'web-delete-contact');
   await bob.page.getByRole('button', { name: 'Delete and shred' }).click();
   await expect.poll(() => bob.page.locator('[data-contact]').count()).toBe(0);
+  expect(await typing.inputValue()).toBe('half-typed');
   // Added again, the conversation starts empty: its messages were shredded, not hidden.
   await bob.addContact(alice.id, 'alice');
   await bob.openChat('alice');
@@ -221,6 +215,7 @@ it('renames a contact, and deleting one shreds the conversation', async () => {
 });
 
 it('a wrong passphrase is said plainly; "forgot passphrase — start over" wipes after a confirmation', async () => {
+  const { bob } = web;
   await bob.page.reload();
   await bob.page.getByLabel('Passphrase', { exact: true }).fill('not the passphrase');
   await bob.page.getByRole('button', { name: 'Unlock' }).click();
@@ -238,6 +233,7 @@ it('a wrong passphrase is said plainly; "forgot passphrase — start over" wipes
 });
 
 it('outside a secure context it refuses to register or unlock and explains HTTPS', async () => {
+  const { browser, server } = web;
   // A non-localhost http:// origin is not a secure context; the bytes still come from the real server.
   const context = await browser.newContext();
   await context.route('http://tacet.example/**', async (route) => {
