@@ -8,48 +8,9 @@ import { createTempPostgresDatabase, type TempPostgresDatabase } from '@tacet/te
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
 import type { Storage } from '../../src/storage/storage.js';
-import { describeAttachmentContract } from './attachment-contract.js';
-import { describeDeviceListContract } from './device-list-contract.js';
-import { describeProvisioningContract } from './provisioning-contract.js';
-import { describeStorageContract } from './storage-contract.js';
+import { describeStorageContracts } from './all-contracts.js';
 
-describeStorageContract('postgres', async () => {
-  const db = await createTempPostgresDatabase();
-  const storage = await openPostgresStorage({ url: db.url, maxConnections: 4 });
-  return {
-    storage,
-    async cleanup() {
-      await storage.close();
-      await db.drop();
-    },
-  };
-});
-
-describeDeviceListContract('postgres', async () => {
-  const db = await createTempPostgresDatabase();
-  const storage = await openPostgresStorage({ url: db.url, maxConnections: 4 });
-  return {
-    storage,
-    async cleanup() {
-      await storage.close();
-      await db.drop();
-    },
-  };
-});
-
-describeProvisioningContract('postgres', async () => {
-  const db = await createTempPostgresDatabase();
-  const storage = await openPostgresStorage({ url: db.url, maxConnections: 4 });
-  return {
-    storage,
-    async cleanup() {
-      await storage.close();
-      await db.drop();
-    },
-  };
-});
-
-describeAttachmentContract('postgres', async () => {
+describeStorageContracts('postgres', async () => {
   const db = await createTempPostgresDatabase();
   const storage = await openPostgresStorage({ url: db.url, maxConnections: 4 });
   return {

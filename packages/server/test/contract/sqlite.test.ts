@@ -3,22 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
-import { describeAttachmentContract } from './attachment-contract.js';
-import { describeDeviceListContract } from './device-list-contract.js';
-import { describeProvisioningContract } from './provisioning-contract.js';
-import { describeStorageContract } from './storage-contract.js';
-
-describeStorageContract('sqlite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
-  const storage = await openSqliteStorage(dir);
-  return {
-    storage,
-    async cleanup() {
-      await storage.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+import { describeStorageContracts } from './all-contracts.js';
 
 /** Whether any file under `dir` holds `needle`. */
 function filesContain(dir: string, needle: Uint8Array): boolean {
@@ -27,31 +12,7 @@ function filesContain(dir: string, needle: Uint8Array): boolean {
     .some((e) => readFileSync(join(e.parentPath, e.name)).includes(Buffer.from(needle)));
 }
 
-describeDeviceListContract('sqlite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
-  const storage = await openSqliteStorage(dir);
-  return {
-    storage,
-    async cleanup() {
-      await storage.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-describeProvisioningContract('sqlite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
-  const storage = await openSqliteStorage(dir);
-  return {
-    storage,
-    async cleanup() {
-      await storage.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-describeAttachmentContract('sqlite', async () => {
+describeStorageContracts('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tacet-contract-'));
   const storage = await openSqliteStorage(dir);
   return {
