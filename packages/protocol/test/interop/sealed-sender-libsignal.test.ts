@@ -11,7 +11,6 @@ import {
   groupDecrypt,
   groupEncrypt,
   InMemorySenderKeyStore,
-  processSenderKeyDistributionMessage,
   SenderKeyDistributionMessage,
 } from '../../src/group/index.js';
 import { IdentityKeyPair, PrivateKey, PublicKey } from '../../src/keys/index.js';
@@ -24,7 +23,15 @@ import {
   UnidentifiedSenderMessageContent,
 } from '../../src/sealed-sender/index.js';
 import { ProtocolAddress } from '../../src/session/index.js';
-import { addresses, buf, LibsignalSenderKeyStore, u8 } from '../support/libsignal-group-stores.js';
+import {
+  addresses,
+  buf,
+  LibsignalSenderKeyStore,
+  libsignalIssuedCertificate,
+  libsignalKeysFrom,
+  tacetKeysFrom,
+  u8,
+} from '../support/libsignal-group-stores.js';
 import { LibsignalIdentityKeyStore } from '../support/libsignal-stores.js';
 import {
   ALICE_UUID,
@@ -102,27 +109,14 @@ describe('envelopes carrying sender-key messages', () => {
     const bob = addresses('bob', 1);
     const aliceIdentity = S.IdentityKeyPair.generate();
     const bobIdentity = IdentityKeyPair.generate();
-    const root = S.PrivateKey.generate();
-    const serverKey = S.PrivateKey.generate();
-    const server = S.ServerCertificate.new(1, serverKey.getPublicKey(), root);
-    const cert = S.SenderCertificate.new(
-      ALICE_UUID,
-      null,
-      1,
-      aliceIdentity.publicKey,
+    const { certificate: cert, root } = libsignalIssuedCertificate(
+      { uuid: ALICE_UUID, deviceId: 1, identityKey: aliceIdentity.publicKey },
       NOW + DAY,
-      server,
-      serverKey,
     );
 
     const aliceKeys = new LibsignalSenderKeyStore();
     const skdm = await S.SenderKeyDistributionMessage.create(alice.lib, DIST, aliceKeys);
-    const bobKeys = new InMemorySenderKeyStore();
-    await processSenderKeyDistributionMessage(
-      alice.tacet,
-      SenderKeyDistributionMessage.deserialize(u8(skdm.serialize())),
-      bobKeys,
-    );
+    const bobKeys = await tacetKeysFrom(alice.tacet, skdm);
     const groupMessage = await S.groupEncrypt(alice.lib, DIST, aliceKeys, buf(text('sealed hello')));
     const usmc = S.UnidentifiedSenderMessageContent.new(
       groupMessage,
@@ -161,12 +155,7 @@ describe('envelopes carrying sender-key messages', () => {
 
     const aliceKeys = new InMemorySenderKeyStore();
     const skdm = await SenderKeyDistributionMessage.create(alice.tacet, DIST, aliceKeys);
-    const bobKeys = new LibsignalSenderKeyStore();
-    await S.processSenderKeyDistributionMessage(
-      alice.lib,
-      S.SenderKeyDistributionMessage.deserialize(buf(skdm.serialize())),
-      bobKeys,
-    );
+    const bobKeys = await libsignalKeysFrom(alice.lib, skdm);
     const groupMessage = await groupEncrypt(alice.tacet, DIST, aliceKeys, text('from tacet'));
     const usmc = UnidentifiedSenderMessageContent.create(groupMessage, cert, ContentHint.Implicit, GROUP_ID);
     const envelope = await sealedSenderEncrypt(usmc, bob.tacet, aliceIdentities);

@@ -7,7 +7,6 @@
 import * as S from '@signalapp/libsignal-client';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/errors.js';
-import { PublicKey } from '../../src/keys/index.js';
 import { sealedSenderDecryptMessage, sealedSenderEncryptMessage } from '../../src/sealed-sender/index.js';
 import { ProtocolAddress, processPreKeyBundle } from '../../src/session/index.js';
 import { buf, u8 } from '../support/libsignal-group-stores.js';
@@ -16,6 +15,7 @@ import {
   ALICE_UUID,
   BOB_UUID,
   DAY,
+  libsignalDeviceCertificate,
   makeSenderCertificate,
   makeServer,
 } from '../support/sealed-sender-fixtures.js';
@@ -33,15 +33,8 @@ function setup() {
   tacet.stores.legacyClassicRatchet = true;
   const lib = new LibsignalParty(BOB_UUID, 1);
   const tacetCert = makeSenderCertificate(server, tacet.identity.publicKey, { expiration: NOW + DAY });
-  const libIdentity = PublicKey.deserialize(u8(lib.identity.publicKey.serialize()));
   const libCert = S.SenderCertificate.deserialize(
-    buf(
-      makeSenderCertificate(server, libIdentity, {
-        uuid: BOB_UUID,
-        e164: null,
-        expiration: NOW + DAY,
-      }).serialize(),
-    ),
+    buf(libsignalDeviceCertificate(server, lib.identity.publicKey, BOB_UUID, NOW + DAY)),
   );
   const libAddress = new ProtocolAddress(BOB_UUID, 1);
   const tacetLibAddress = S.ProtocolAddress.new(ALICE_UUID, 1);
@@ -152,13 +145,7 @@ describe('sealed 1:1 messages with libsignal', () => {
     );
     await expect(libDecrypt(x, envelope, NOW + DAY + 1)).rejects.toThrow();
     const selfCert = S.SenderCertificate.deserialize(
-      buf(
-        makeSenderCertificate(x.server, PublicKey.deserialize(u8(x.lib.identity.publicKey.serialize())), {
-          uuid: ALICE_UUID,
-          e164: null,
-          expiration: NOW + DAY,
-        }).serialize(),
-      ),
+      buf(libsignalDeviceCertificate(x.server, x.lib.identity.publicKey, ALICE_UUID, NOW + DAY)),
     );
     await S.processPreKeyBundle(
       toLibsignalBundle(await x.tacet.bundle()),

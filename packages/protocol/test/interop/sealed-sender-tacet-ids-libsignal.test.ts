@@ -6,12 +6,16 @@
  */
 import * as S from '@signalapp/libsignal-client';
 import { describe, expect, it } from 'vitest';
-import { PublicKey } from '../../src/keys/index.js';
 import { sealedSenderDecryptMessage, sealedSenderEncryptMessage } from '../../src/sealed-sender/index.js';
 import { ProtocolAddress, processPreKeyBundle } from '../../src/session/index.js';
 import { buf, u8 } from '../support/libsignal-group-stores.js';
 import { LibsignalParty, toTacetBundle } from '../support/libsignal-stores.js';
-import { DAY, makeSenderCertificate, makeServer } from '../support/sealed-sender-fixtures.js';
+import {
+  DAY,
+  libsignalDeviceCertificate,
+  makeSenderCertificate,
+  makeServer,
+} from '../support/sealed-sender-fixtures.js';
 import { createTacetParty } from '../support/tacet-party.js';
 
 /** Strings shaped like tacet account ids (27 characters of Crockford base32). */
@@ -63,15 +67,8 @@ describe('certificates naming tacet account ids', () => {
     expect(opened.senderUuid()).toBe(TACET_ID);
     expect(u8(opened.message())).toEqual(text('from tacet'));
 
-    const libKey = PublicKey.deserialize(u8(lib.identity.publicKey.serialize()));
     const libCert = S.SenderCertificate.deserialize(
-      buf(
-        makeSenderCertificate(server, libKey, {
-          uuid: LIB_ID,
-          e164: null,
-          expiration: NOW + DAY,
-        }).serialize(),
-      ),
+      buf(libsignalDeviceCertificate(server, lib.identity.publicKey, LIB_ID, NOW + DAY)),
     );
     const reply = await S.sealedSenderEncryptMessage(
       buf(text('from libsignal')),

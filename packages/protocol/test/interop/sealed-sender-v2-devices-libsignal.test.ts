@@ -16,7 +16,7 @@ import {
   processSenderKeyDistributionMessage,
   SenderKeyDistributionMessage,
 } from '../../src/group/index.js';
-import { IdentityKeyPair, PublicKey } from '../../src/keys/index.js';
+import { IdentityKeyPair } from '../../src/keys/index.js';
 import {
   ContentHint,
   parseSealedSenderMultiRecipientMessage,
@@ -31,6 +31,9 @@ import {
   buf,
   LibsignalMultiRecipientMessage,
   LibsignalSenderKeyStore,
+  libsignalIssuedCertificate,
+  libsignalKeysFrom,
+  tacetKeysFrom,
   u8,
 } from '../support/libsignal-group-stores.js';
 import {
@@ -43,6 +46,7 @@ import {
   ALICE_UUID,
   BOB_UUID,
   DAY,
+  libsignalDeviceCertificate,
   makeSenderCertificate,
   makeServer,
 } from '../support/sealed-sender-fixtures.js';
@@ -106,12 +110,7 @@ describe('sealed sender v2 with several devices per recipient, with libsignal', 
 
     const aliceLib = S.ProtocolAddress.new(ALICE_UUID, 1);
     for (const b of bobs) {
-      const keys = new LibsignalSenderKeyStore();
-      await S.processSenderKeyDistributionMessage(
-        aliceLib,
-        S.SenderKeyDistributionMessage.deserialize(buf(skdm.serialize())),
-        keys,
-      );
+      const keys = await libsignalKeysFrom(aliceLib, skdm);
       const opened = await S.sealedSenderDecryptToUsmc(buf(ours.messageForRecipient(BOB_UUID)), b.identities);
       expect(u8(await S.groupDecrypt(aliceLib, keys, opened.contents()))).toEqual(text('to every device'));
     }
@@ -143,17 +142,9 @@ describe('sealed sender v2 with several devices per recipient, with libsignal', 
     }
     const aliceKeys = new LibsignalSenderKeyStore();
     const skdm = await S.SenderKeyDistributionMessage.create(alice.address, DIST, aliceKeys);
-    const root = S.PrivateKey.generate();
-    const serverKey = S.PrivateKey.generate();
-    const serverCert = S.ServerCertificate.new(1, serverKey.getPublicKey(), root);
-    const cert = S.SenderCertificate.new(
-      ALICE_UUID,
-      null,
-      1,
-      alice.identity.publicKey,
+    const { certificate: cert } = libsignalIssuedCertificate(
+      { uuid: ALICE_UUID, deviceId: 1, identityKey: alice.identity.publicKey },
       NOW + DAY,
-      serverCert,
-      serverKey,
     );
     const message = await S.groupEncrypt(alice.address, DIST, aliceKeys, buf(text('from libsignal')));
     const usmc = S.UnidentifiedSenderMessageContent.new(message, cert, 0, null);
@@ -174,12 +165,7 @@ describe('sealed sender v2 with several devices per recipient, with libsignal', 
       expect(ours.messageForRecipient(id)).toEqual(u8(lib.messageForRecipient(libRecipients[id] as never)));
     const aliceTacet = new ProtocolAddress(ALICE_UUID, 1);
     for (const b of bobs) {
-      const keys = new InMemorySenderKeyStore();
-      await processSenderKeyDistributionMessage(
-        aliceTacet,
-        SenderKeyDistributionMessage.deserialize(u8(skdm.serialize())),
-        keys,
-      );
+      const keys = await tacetKeysFrom(aliceTacet, skdm);
       const opened = await sealedSenderDecryptToUsmc(ours.messageForRecipient(BOB_UUID), b.stores.identities);
       expect(await groupDecrypt(aliceTacet, keys, opened.contents)).toEqual(text('from libsignal'));
     }
@@ -215,15 +201,8 @@ describe('sealed sender v2 with several devices per recipient, with libsignal', 
     expect(opened.senderUuid()).toBe(ALICE_UUID);
 
     // libsignal answers the same way: its Whisper reply, sealed v2 for Alice's one device.
-    const bobKey = PublicKey.deserialize(u8(bob.identity.publicKey.serialize()));
     const bobCert = S.SenderCertificate.deserialize(
-      buf(
-        makeSenderCertificate(server, bobKey, {
-          uuid: BOB_UUID,
-          e164: null,
-          expiration: NOW + DAY,
-        }).serialize(),
-      ),
+      buf(libsignalDeviceCertificate(server, bob.identity.publicKey, BOB_UUID, NOW + DAY)),
     );
     const aliceLib = S.ProtocolAddress.new(ALICE_UUID, 1);
     const reply = await S.signalEncrypt(buf(text('v2 reply')), aliceLib, bob.sessions, bob.identities);

@@ -26,6 +26,9 @@ import {
   buf,
   LibsignalMultiRecipientMessage,
   LibsignalSenderKeyStore,
+  libsignalIssuedCertificate,
+  libsignalKeysFrom,
+  tacetKeysFrom,
   u8,
 } from '../support/libsignal-group-stores.js';
 import { LibsignalParty, toLibsignalBundle, toTacetBundle } from '../support/libsignal-stores.js';
@@ -58,13 +61,8 @@ describe('sealed sender v2 with libsignal', () => {
 
     const aliceKeys = new InMemorySenderKeyStore();
     const skdm = await SenderKeyDistributionMessage.create(alice.address, DIST, aliceKeys);
-    const bobKeys = new LibsignalSenderKeyStore();
     const aliceLib = S.ProtocolAddress.new(ALICE_UUID, 1);
-    await S.processSenderKeyDistributionMessage(
-      aliceLib,
-      S.SenderKeyDistributionMessage.deserialize(buf(skdm.serialize())),
-      bobKeys,
-    );
+    const bobKeys = await libsignalKeysFrom(aliceLib, skdm);
     const carolKeys = new InMemorySenderKeyStore();
     await processSenderKeyDistributionMessage(alice.address, skdm, carolKeys);
 
@@ -117,25 +115,12 @@ describe('sealed sender v2 with libsignal', () => {
 
     const aliceKeys = new LibsignalSenderKeyStore();
     const skdm = await S.SenderKeyDistributionMessage.create(alice.address, DIST, aliceKeys);
-    const bobKeys = new InMemorySenderKeyStore();
     const aliceTacet = new ProtocolAddress(ALICE_UUID, 1);
-    await processSenderKeyDistributionMessage(
-      aliceTacet,
-      SenderKeyDistributionMessage.deserialize(u8(skdm.serialize())),
-      bobKeys,
-    );
+    const bobKeys = await tacetKeysFrom(aliceTacet, skdm);
 
-    const root = S.PrivateKey.generate();
-    const serverKey = S.PrivateKey.generate();
-    const serverCert = S.ServerCertificate.new(1, serverKey.getPublicKey(), root);
-    const cert = S.SenderCertificate.new(
-      ALICE_UUID,
-      null,
-      1,
-      alice.identity.publicKey,
+    const { certificate: cert, root } = libsignalIssuedCertificate(
+      { uuid: ALICE_UUID, deviceId: 1, identityKey: alice.identity.publicKey },
       NOW + DAY,
-      serverCert,
-      serverKey,
     );
     const message = await S.groupEncrypt(alice.address, DIST, aliceKeys, buf(text('libsignal group')));
     const usmc = S.UnidentifiedSenderMessageContent.new(message, cert, 0, buf(GROUP_ID));

@@ -8,7 +8,6 @@
  */
 import * as L from 'libsignal-client-0103';
 import { describe, expect, it } from 'vitest';
-import { PublicKey } from '../../src/keys/index.js';
 import { sealedSenderDecryptMessage, sealedSenderEncryptMessage } from '../../src/sealed-sender/index.js';
 import { ProtocolAddress, processPreKeyBundle } from '../../src/session/index.js';
 import { ab, bundle0103Of, Party0103, tacetBundleOf0103 } from '../support/libsignal-0103.js';
@@ -16,6 +15,7 @@ import {
   ALICE_UUID,
   BOB_UUID,
   DAY,
+  libsignalDeviceCertificate,
   makeSenderCertificate,
   makeServer,
 } from '../support/sealed-sender-fixtures.js';
@@ -32,15 +32,8 @@ function setup() {
   const tacet = createTacetParty(ALICE_UUID, 1);
   const lib = new Party0103(BOB_UUID, 1);
   const tacetCert = makeSenderCertificate(server, tacet.identity.publicKey, { expiration: NOW + DAY });
-  const libIdentity = PublicKey.deserialize(lib.identity.publicKey.serialize());
   const libCert = L.SenderCertificate.deserialize(
-    ab(
-      makeSenderCertificate(server, libIdentity, {
-        uuid: BOB_UUID,
-        e164: null,
-        expiration: NOW + DAY,
-      }).serialize(),
-    ),
+    ab(libsignalDeviceCertificate(server, lib.identity.publicKey, BOB_UUID, NOW + DAY)),
   );
   const libAddress = new ProtocolAddress(BOB_UUID, 1);
   const tacetAddressForLib = L.ProtocolAddress.new(ALICE_UUID, 1);

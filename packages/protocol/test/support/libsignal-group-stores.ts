@@ -5,6 +5,11 @@
  * conversion, so Buffer never leaks into packages/protocol/src.
  */
 import * as S from '@signalapp/libsignal-client';
+import {
+  InMemorySenderKeyStore,
+  processSenderKeyDistributionMessage,
+  SenderKeyDistributionMessage,
+} from '../../src/group/index.js';
 import { ProtocolAddress } from '../../src/session/address.js';
 
 /** A Buffer view of `bytes` for libsignal's typings. */
@@ -33,6 +38,49 @@ export class LibsignalSenderKeyStore extends S.SenderKeyStore {
     const bytes = this.records.get(`${sender.toString()}::${distributionId}`);
     return bytes === undefined ? null : S.SenderKeyRecord.deserialize(buf(bytes));
   }
+}
+
+/** A libsignal store holding the sender key of tacet's distribution message `skdm` from `sender`. */
+export async function libsignalKeysFrom(
+  sender: S.ProtocolAddress,
+  skdm: SenderKeyDistributionMessage,
+): Promise<LibsignalSenderKeyStore> {
+  const keys = new LibsignalSenderKeyStore();
+  const message = S.SenderKeyDistributionMessage.deserialize(buf(skdm.serialize()));
+  await S.processSenderKeyDistributionMessage(sender, message, keys);
+  return keys;
+}
+
+/** A tacet store holding the sender key of libsignal's distribution message `skdm` from `sender`. */
+export async function tacetKeysFrom(
+  sender: ProtocolAddress,
+  skdm: S.SenderKeyDistributionMessage,
+): Promise<InMemorySenderKeyStore> {
+  const keys = new InMemorySenderKeyStore();
+  const message = SenderKeyDistributionMessage.deserialize(u8(skdm.serialize()));
+  await processSenderKeyDistributionMessage(sender, message, keys);
+  return keys;
+}
+
+/** A sender certificate (no phone number) from a libsignal-made chain, and the trust root that chain ends in. */
+export function libsignalIssuedCertificate(
+  sender: { uuid: string; deviceId: number; identityKey: S.PublicKey },
+  expiration: number,
+): { certificate: S.SenderCertificate; root: S.PrivateKey } {
+  const root = S.PrivateKey.generate();
+  const serverKey = S.PrivateKey.generate();
+  const server = S.ServerCertificate.new(1, serverKey.getPublicKey(), root);
+  const { uuid, deviceId, identityKey } = sender;
+  const certificate = S.SenderCertificate.new(
+    uuid,
+    null,
+    deviceId,
+    identityKey,
+    expiration,
+    server,
+    serverKey,
+  );
+  return { certificate, root };
 }
 
 /** Both sides' address objects for one device. */

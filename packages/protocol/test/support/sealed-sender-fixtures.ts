@@ -2,7 +2,7 @@
  * Fixtures for sealed-sender tests: a trust root, a server certificate and
  * sender certificates issued by tacet, plus a minimal tacet identity store.
  */
-import { IdentityKeyPair, KeyPair, type PublicKey } from '../../src/keys/index.js';
+import { IdentityKeyPair, KeyPair, PublicKey } from '../../src/keys/index.js';
 import {
   type SealedSenderIdentityStore,
   SenderCertificate,
@@ -43,6 +43,22 @@ export function makeSenderCertificate(
     },
     s.serverKey.privateKey,
   );
+}
+
+/**
+ * The bytes of a certificate the test server issues to a libsignal device of
+ * `uuid` (no phone number), for that libsignal version's
+ * SenderCertificate.deserialize: any version's identity key fits, only its
+ * serialized form is read.
+ */
+export function libsignalDeviceCertificate(
+  s: ReturnType<typeof makeServer>,
+  identityKey: { serialize(): Uint8Array },
+  uuid: string,
+  expiration: number,
+): Uint8Array {
+  const key = PublicKey.deserialize(new Uint8Array(identityKey.serialize()));
+  return makeSenderCertificate(s, key, { uuid, e164: null, expiration }).serialize();
 }
 
 /** The identity part of a store: our key pair and the peers' identity keys. */
