@@ -8,21 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { checkServedBundles, listedOnly, verifiedList } from '../../src/devices/verified-device-list.js';
 import { ClientError } from '../../src/errors.js';
 import { NS, ProtocolStores } from '../../src/sessions/protocol-stores.js';
-import type { ClientStore, WriteBatch } from '../../src/store/types.js';
-
-function recordStore(): ClientStore {
-  const records = new Map<string, Uint8Array>();
-  const k = (ns: string, key: string) => `${ns}/${key}`;
-  return {
-    getRecord: async (ns, key) => records.get(k(ns, key))?.slice(),
-    apply: async (b: WriteBatch) => {
-      for (const r of b.records ?? []) {
-        if (r.value) records.set(k(r.ns, r.key), r.value.slice());
-        else records.delete(k(r.ns, r.key));
-      }
-    },
-  } as ClientStore;
-}
+import type { ClientStore } from '../../src/store/types.js';
+import { recordStore } from '../support/record-store.js';
 
 const bob = IdentityKeyPair.generate();
 const bobId = new Uint8Array(16).fill(3);

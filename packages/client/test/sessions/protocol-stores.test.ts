@@ -7,22 +7,7 @@
 import { Direction, IdentityKeyPair, ProtocolAddress } from '@tacet/protocol';
 import { describe, expect, it } from 'vitest';
 import { NS, ProtocolStores } from '../../src/sessions/protocol-stores.js';
-import type { ClientStore, WriteBatch } from '../../src/store/types.js';
-
-/** Just the record half of a ClientStore, in memory. */
-function recordStore(): ClientStore {
-  const records = new Map<string, Uint8Array>();
-  const k = (ns: string, key: string) => `${ns}/${key}`;
-  return {
-    getRecord: async (ns, key) => records.get(k(ns, key))?.slice(),
-    apply: async (b: WriteBatch) => {
-      for (const r of b.records ?? []) {
-        if (r.value) records.set(k(r.ns, r.key), r.value.slice());
-        else records.delete(k(r.ns, r.key));
-      }
-    },
-  } as ClientStore;
-}
+import { recordStore } from '../support/record-store.js';
 
 describe('ProtocolStores parsed keys', () => {
   it('parses our identity key pair once, and again only when its record changes', async () => {
