@@ -26,14 +26,11 @@ import { Connection } from '../../src/transport/connection.js';
 import { wsLogin } from '../../src/transport/http-api.js';
 import { randomId } from '../../src/util.js';
 import { Harness, until } from '../support/harness.js';
-import { type HostileKeyStorage, hostileKeyStorage } from '../support/hostile-key-storage.js';
+import { startHostileServer } from '../support/hostile-key-storage.js';
 
 let h: Harness;
-let hostile: HostileKeyStorage;
 beforeEach(() => {
   h = new Harness();
-  h.serverDir = h.tempDir('server');
-  hostile = hostileKeyStorage(h.serverDir);
 });
 afterEach(async () => {
   await h.dispose();
@@ -60,7 +57,7 @@ async function reencodedCopy(sealed: Uint8Array, alice: TacetClient, bob: TacetC
 
 describe('a first message replayed with a re-encoded base key', { timeout: 60_000 }, () => {
   it('is refused, not taken for a second session, and the message shows once', async () => {
-    await h.startServer({ storage: hostile.open });
+    const hostile = await startHostileServer(h);
     const alice = await h.register('alice');
     const bob = await h.register('bob');
     const mallory = await h.register('mallory');

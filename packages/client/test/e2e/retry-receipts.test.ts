@@ -11,14 +11,11 @@ import { parseAccountId } from '@tacet/wire';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientEvent, TacetClient } from '../../src/index.js';
 import { Harness, until } from '../support/harness.js';
-import { type HostileKeyStorage, hostileKeyStorage } from '../support/hostile-key-storage.js';
+import { startHostileServer } from '../support/hostile-key-storage.js';
 
 let h: Harness;
-let hostile: HostileKeyStorage;
 beforeEach(() => {
   h = new Harness();
-  h.serverDir = h.tempDir('server');
-  hostile = hostileKeyStorage(h.serverDir);
 });
 afterEach(async () => {
   await h.dispose();
@@ -51,7 +48,7 @@ async function bodies(c: TacetClient, peer: string, count: number): Promise<stri
 
 describe('a one-time prekey handed to two senders', { timeout: 60_000 }, () => {
   it('both messages reach the recipient exactly once; the second sender re-sends once', async () => {
-    await h.startServer({ storage: hostile.open });
+    const hostile = await startHostileServer(h);
     const bob = await h.register('bob');
     const alice = await h.register('alice');
     const carol = await h.register('carol');
@@ -99,7 +96,7 @@ describe('a one-time prekey handed to two senders', { timeout: 60_000 }, () => {
   });
 
   it('a backlog of failed messages costs one retry receipt, and each message is re-sent once', async () => {
-    await h.startServer({ storage: hostile.open });
+    const hostile = await startHostileServer(h);
     const bob = await h.register('bob');
     const alice = await h.register('alice');
     const carol = await h.register('carol');

@@ -7,6 +7,7 @@
  * envelopes stored for an account, so a test can replay them.
  */
 import { type ClaimedBundle, type OutgoingCopy, openSqliteStorage, type Storage } from '@tacet/server';
+import type { Harness } from './harness.js';
 
 export interface HostileKeyStorage {
   /** The storage factory to start the server with. */
@@ -77,4 +78,17 @@ export function hostileKeyStorage(dataDir: string): HostileKeyStorage {
       return inner;
     },
   };
+}
+
+/**
+ * Starts `h`'s server on a hostile key storage in a data directory of its
+ * own, and returns the storage's controls.
+ *
+ * @example const hostile = await startHostileServer(h); hostile.reuseNextClaimOf(bobId);
+ */
+export async function startHostileServer(h: Harness): Promise<HostileKeyStorage> {
+  h.serverDir = h.tempDir('server');
+  const hostile = hostileKeyStorage(h.serverDir);
+  await h.startServer({ storage: hostile.open });
+  return hostile;
 }
