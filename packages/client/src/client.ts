@@ -23,6 +23,7 @@ import { ownDeviceList } from './devices/own-device-list.js';
 import { unlinkDevice } from './devices/unlink-device.js';
 import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
+import { Groups } from './groups/groups.js';
 import { beginExistingDeviceLink, type ExistingDeviceLink } from './linking/existing-device.js';
 import { beginNewDeviceLink } from './linking/new-device.js';
 import { contentIdOf } from './messenger/apply-action.js';
@@ -122,6 +123,8 @@ export class TacetClient {
   readonly store: ClientStore;
   readonly account: AccountInfo;
   readonly contacts: Contacts;
+  /** Groups: create, change, send, list (groups/groups.ts; docs/groups.md). */
+  readonly groups: Groups;
   readonly #stores: ProtocolStores;
   readonly #clock: Clock;
   readonly #events = new Emitter();
@@ -168,6 +171,17 @@ export class TacetClient {
       webSocket: opts.webSocket,
       emit: (e) => this.#events.emit(e),
       onStored: () => void this.#scheduler.poke(),
+    });
+    this.groups = new Groups({
+      store,
+      stores,
+      contacts: this.contacts,
+      clock: this.#clock,
+      self: account.accountId,
+      emit: (e) => this.#events.emit(e),
+      exclusive: (fn) => this.#net.exclusive(fn),
+      deliver: (id) => this.#net.deliver(id),
+      learn: (c) => this.#net.startSession(c),
     });
   }
 

@@ -37,6 +37,16 @@ export type ClientErrorCode =
   | 'AttachmentCorrupt'
   | 'AttachmentTooLarge'
   | 'AttachmentUnavailable'
+  /** No group by that name or id in this profile. */
+  | 'UnknownGroup'
+  /** This profile left the group or was removed from it. */
+  | 'NotGroupMember'
+  /** Only the group's admins may make that change. */
+  | 'NotGroupAdmin'
+  /** More than 1,000 members. */
+  | 'GroupTooLarge'
+  /** A group change that does not fit the group (already a member, the last admin leaving...). */
+  | 'InvalidGroupChange'
   | 'ServerError'
   | 'ServerUnreachable'
   | 'Timeout'

@@ -3,6 +3,8 @@
  * a UI can switch on `type` and redraw.
  */
 import type { Contact } from './contacts.js';
+import type { GroupChange } from './groups/group-change.js';
+import type { GroupInfo } from './groups/group-info.js';
 import type { IdentityClaim } from './messenger/held-apart.js';
 import type { MessageRecord } from './store/types.js';
 
@@ -23,6 +25,14 @@ export type ClientEvent =
    * the key, so the user may accept it (client.acceptClaim).
    */
   | { type: 'identity-claim'; name: string; claim: IdentityClaim }
+  /** A group change joined this member's chain (`by`: the signer's account id); `group` is the new state. */
+  | { type: 'group-changed'; group: GroupInfo; change: GroupChange['type']; by: string }
+  /**
+   * Group traffic that was not applied: a forged, unauthorised, stale or
+   * replayed change, a message from a non-member, or missed changes being
+   * fetched (`reason` 'behind'). `detail` says it in words; `signer` names who signed it.
+   */
+  | { type: 'group-warning'; groupId: string; name: string; reason: string; detail: string; signer: string }
   | { type: 'connection'; state: 'open' | 'closed' | 'reconnecting'; reason?: string }
   /** The server finished handing over what was queued for this device. */
   | { type: 'drained' }

@@ -7,6 +7,8 @@
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { type AttachmentPointer, decodePointer, encodePointer } from '../attachments/pointer.js';
 import { ClientError } from '../errors.js';
+import { decodeGroupControl, encodeGroupControl, type GroupControl } from '../groups/group-control.js';
+import { GROUP_ID_BYTES } from '../groups/group-state.js';
 import { MAX_LAMPORT } from '../messenger/ordering.js';
 import { isValidTimer } from '../timers/duration.js';
 import { type Action, decodeAction, encodeAction } from './actions.js';
@@ -18,7 +20,16 @@ export const MAX_RECEIPT_IDS = 256;
 /** Bytes in a content id (same as the wire's send id). */
 export const CONTENT_ID_BYTES = 16;
 
-const KIND = { text: 1, timer: 2, receipt: 3, attachment: 4, action: 5 } as const;
+const KIND = { text: 1, timer: 2, receipt: 3, attachment: 4, action: 5, group: 6 } as const;
+
+/**
+ * Which group a text or attachment was sent to (groups/), and the group
+ * version its sender was at: a member behind that version asks to catch up.
+ */
+export interface GroupTag {
+  readonly id: Uint8Array;
+  readonly version: number;
+}
 
 /**
  * A decoded message content. `sentAt` is the sender's clock and `clock` the
@@ -36,11 +47,14 @@ export type Content =
       timerSeconds: number;
       /** The content id of the message this one replies to (quotes). */
       replyTo?: Uint8Array;
+      group?: GroupTag;
     }
   | { kind: 'timer'; id: Uint8Array; sentAt: number; clock: number; timerSeconds: number }
   | { kind: 'receipt'; id: Uint8Array; sentAt: number; receiptIds: Uint8Array[] }
   /** A reaction, edit, delete or read receipt about earlier messages (actions.ts). */
   | { kind: 'action'; id: Uint8Array; sentAt: number; action: Action }
+  /** A group change, sender key or catch-up request, sent 1:1 (groups/group-control.ts). */
+  | { kind: 'group'; id: Uint8Array; sentAt: number; control: GroupControl }
   | {
       kind: 'attachment';
       id: Uint8Array;
@@ -50,6 +64,7 @@ export type Content =
       body: string;
       timerSeconds: number;
       pointer: AttachmentPointer;
+      group?: GroupTag;
     };
 
 /** @example encodeContent({ kind: 'text', id, sentAt: Date.now(), clock: 1, body: 'hi', timerSeconds: 30 }) */
@@ -59,12 +74,18 @@ export function encodeContent(c: Content): Uint8Array {
   w.tag(2, WireType.Varint).uint64(c.sentAt);
   w.tag(3, WireType.Varint).uint32(KIND[c.kind]);
   if (c.kind === 'text' || c.kind === 'attachment') w.tag(4, WireType.LengthDelimited).string(c.body);
-  if (c.kind !== 'receipt' && c.kind !== 'action') w.tag(5, WireType.Varint).uint32(c.timerSeconds);
+  const timed = c.kind === 'text' || c.kind === 'timer' || c.kind === 'attachment';
+  if (timed) w.tag(5, WireType.Varint).uint32(c.timerSeconds);
   if (c.kind === 'receipt') for (const id of c.receiptIds) w.tag(6, WireType.LengthDelimited).bytes(id);
-  if (c.kind !== 'receipt' && c.kind !== 'action') w.tag(7, WireType.Varint).uint64(c.clock);
+  if (timed) w.tag(7, WireType.Varint).uint64(c.clock);
   if (c.kind === 'attachment') w.tag(8, WireType.LengthDelimited).bytes(encodePointer(c.pointer));
   if (c.kind === 'text' && c.replyTo) w.tag(9, WireType.LengthDelimited).bytes(c.replyTo);
   if (c.kind === 'action') w.tag(10, WireType.LengthDelimited).bytes(encodeAction(c.action));
+  if (c.kind === 'group') w.tag(11, WireType.LengthDelimited).bytes(encodeGroupControl(c.control));
+  if ((c.kind === 'text' || c.kind === 'attachment') && c.group) {
+    w.tag(12, WireType.LengthDelimited).bytes(c.group.id);
+    w.tag(13, WireType.Varint).uint32(c.group.version);
+  }
   return w.finish();
 }
 
@@ -82,6 +103,9 @@ interface Fields {
   pointer?: Uint8Array;
   replyTo?: Uint8Array;
   action?: Uint8Array;
+  control?: Uint8Array;
+  groupId?: Uint8Array;
+  groupVersion?: number;
   receiptIds: Uint8Array[];
 }
 
@@ -102,9 +126,19 @@ function readFields(bytes: Uint8Array): Fields {
     else if (no === 8 && type === WireType.LengthDelimited) f.pointer = r.bytes();
     else if (no === 9 && type === WireType.LengthDelimited) f.replyTo = r.bytes();
     else if (no === 10 && type === WireType.LengthDelimited) f.action = r.bytes();
+    else if (no === 11 && type === WireType.LengthDelimited) f.control = r.bytes();
+    else if (no === 12 && type === WireType.LengthDelimited) f.groupId = r.bytes();
+    else if (no === 13 && type === WireType.Varint) f.groupVersion = r.uint32();
     else r.skip(type, no);
   }
   return f;
+}
+
+/** The group a text or attachment names, if any (both fields or neither). */
+function groupTag(f: Fields): { group?: GroupTag } {
+  if (f.groupId === undefined && f.groupVersion === undefined) return {};
+  if (f.groupId?.length !== GROUP_ID_BYTES || f.groupVersion === undefined) invalid('bad group tag');
+  return { group: { id: f.groupId, version: f.groupVersion } };
 }
 
 /** Decodes outside bytes into a Content, checking every field. */
@@ -125,9 +159,11 @@ export function decodeContent(bytes: Uint8Array): Content {
     if (f.body === undefined || f.body.length > MAX_TEXT_LENGTH) invalid('missing or oversized text');
     const timerSeconds = f.timer ?? 0;
     if (!isValidTimer(timerSeconds)) invalid('timer out of range');
-    if (f.replyTo === undefined) return { kind: 'text', id, sentAt, clock, body: f.body, timerSeconds };
+    const group = groupTag(f);
+    if (f.replyTo === undefined)
+      return { kind: 'text', id, sentAt, clock, body: f.body, timerSeconds, ...group };
     if (f.replyTo.length !== CONTENT_ID_BYTES) invalid('bad reply id');
-    return { kind: 'text', id, sentAt, clock, body: f.body, timerSeconds, replyTo: f.replyTo };
+    return { kind: 'text', id, sentAt, clock, body: f.body, timerSeconds, replyTo: f.replyTo, ...group };
   }
   if (f.kind === KIND.timer) {
     if (f.timer === undefined || !isValidTimer(f.timer)) invalid('timer out of range');
@@ -139,7 +175,8 @@ export function decodeContent(bytes: Uint8Array): Content {
     const timerSeconds = f.timer ?? 0;
     if (!isValidTimer(timerSeconds)) invalid('timer out of range');
     if (!f.pointer) invalid('attachment without pointer');
-    return { kind: 'attachment', id, sentAt, clock, body, timerSeconds, pointer: decodePointer(f.pointer) };
+    const pointer = decodePointer(f.pointer);
+    return { kind: 'attachment', id, sentAt, clock, body, timerSeconds, pointer, ...groupTag(f) };
   }
   if (f.kind === KIND.receipt) {
     if (f.receiptIds.some((x) => x.length !== CONTENT_ID_BYTES)) invalid('bad receipt id');
@@ -148,6 +185,10 @@ export function decodeContent(bytes: Uint8Array): Content {
   if (f.kind === KIND.action) {
     if (!f.action) invalid('action without body');
     return { kind: 'action', id, sentAt, action: decodeAction(f.action) };
+  }
+  if (f.kind === KIND.group) {
+    if (!f.control) invalid('group message without body');
+    return { kind: 'group', id, sentAt, control: decodeGroupControl(f.control) };
   }
   return invalid('unknown kind');
 }

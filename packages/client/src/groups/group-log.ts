@@ -78,6 +78,25 @@ export class GroupLog {
   }
 
   /**
+   * Every change this log keeps (on the chain or waiting), oldest version
+   * first: what a member stores to rebuild the same log after a restart.
+   */
+  changes(): SignedGroupChange[] {
+    const all = [...this.held.values()].flatMap((m) => [...m.values()]);
+    return all.sort((a, b) => a.version - b.version);
+  }
+
+  /** The changes on the chain that created versions above `version`, oldest first. */
+  chainSince(version: number): SignedGroupChange[] {
+    return this.chain.flatMap((l) => (l.change && l.state.version > version ? [l.change] : []));
+  }
+
+  /** The state this log started from: a joiner's snapshot, or undefined (from the create). */
+  get snapshot(): GroupState | undefined {
+    return this.floor === 0 ? undefined : this.chain[0]?.state;
+  }
+
+  /**
    * Takes one received change and moves the chain as far as the changes held allow.
    *
    * @example

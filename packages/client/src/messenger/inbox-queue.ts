@@ -38,6 +38,8 @@ export interface InboxQueueOptions {
   readonly contacts: Contacts;
   readonly clock: Clock;
   readonly lock: Mutex;
+  /** Our own account id (group traffic is judged against it). */
+  readonly self?: string;
   readonly pendingReceipts: Map<string, OutboxItem>;
   readonly retries: RetryLimiter;
   /**
@@ -133,6 +135,7 @@ export class InboxQueue {
       now: o.clock.now(),
       retries: o.retries,
       batch,
+      self: o.self,
     };
     const events: ClientEvent[] = [];
     const acks = new Map<Connection, Uint8Array[]>();

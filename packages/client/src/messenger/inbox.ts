@@ -11,6 +11,9 @@ import { type Content, decodeContent, encodeContent, MAX_RECEIPT_IDS } from '../
 import { unpad } from '../content/padding.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
+import { isGroupConversation } from '../groups/group-book.js';
+import { markGroupDelivery } from '../groups/group-delivery.js';
+import { applyGroupControl, groupMessageTarget } from '../groups/group-inbox.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord, OutboxItem, WriteBatch } from '../store/types.js';
 import { DEFAULT_TIMER_SECONDS } from '../timers/duration.js';
@@ -121,6 +124,8 @@ export interface InboxContext {
   /** Limits the retry receipts this client sends for messages it cannot decrypt. */
   readonly retries: RetryLimiter;
   readonly batch: InboxBatch;
+  /** Our own account id (group membership is decided against it); without it group traffic is ignored. */
+  readonly self?: string;
 }
 
 export interface InboxResult {
@@ -174,7 +179,8 @@ export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope):
     ctx.batch.seen.add(envKey);
     return { ack: true, events: await onRetryRequest(ctx, opened as RetryRequest) };
   }
-  return collectContent(ctx, envKey, (opened as { sender: string }).sender, content);
+  const from = opened as { sender: string; senderDevice: number };
+  return collectContent(ctx, envKey, { accountId: from.sender, deviceId: from.senderDevice }, content);
 }
 
 /** Keeps a message from a new key claiming a contact apart, undecrypted (held-apart.ts). */
@@ -215,7 +221,17 @@ async function storedFacts(ctx: InboxContext, sender: string) {
   return facts;
 }
 
-async function collectContent(ctx: InboxContext, envKey: string, sender: string, content: Content) {
+/** Who sent an envelope: account and device, from its validated sender certificate. */
+type Sender = { readonly accountId: string; readonly deviceId: number };
+
+/** Only a 1:1 conversation item makes a stranger a contact (not a receipt, or a group member's traffic). */
+function befriends(content: Content): boolean {
+  if (content.kind === 'timer') return true;
+  return (content.kind === 'text' || content.kind === 'attachment') && content.group === undefined;
+}
+
+async function collectContent(ctx: InboxContext, envKey: string, from: Sender, content: Content) {
+  const sender = from.accountId;
   const contentKey = `content:${sender}:${toHex(content.id)}`;
   const duplicate = await seen(ctx, contentKey);
   ctx.batch.seen.add(envKey).add(contentKey);
@@ -229,10 +245,10 @@ async function collectContent(ctx: InboxContext, envKey: string, sender: string,
     addedAt: ctx.now,
   };
   if (!duplicate) {
-    const r = await applyContent(ctx, contact, content);
+    const r = await applyContent(ctx, contact, content, from);
     contact = r.contact;
     events.push(...r.events);
-    if (!known || contact !== known) ctx.batch.contacts.set(sender, contact);
+    if (known ? contact !== known : befriends(content)) ctx.batch.contacts.set(sender, contact);
   }
   const flagged = ctx.batch.untrusted.has(sender) || stored.flagged;
   if (!flagged && (await identityUntrusted(ctx.stores, sender))) {
@@ -243,11 +259,17 @@ async function collectContent(ctx: InboxContext, envKey: string, sender: string,
   return { ack: true, events };
 }
 
-async function applyContent(ctx: InboxContext, contact: Contact, content: Content) {
+async function applyContent(ctx: InboxContext, contact: Contact, content: Content, from: Sender) {
   const events: ClientEvent[] = [];
   if (content.kind === 'receipt') {
     for (const id of content.receiptIds) {
       const m = await ctx.store.getMessage(toHex(id));
+      if (m?.direction === 'out' && isGroupConversation(m.conversationId)) {
+        const updated = markGroupDelivery(m, from, ctx.now);
+        if (updated) ctx.batch.putMessages.push(updated);
+        if (updated) events.push({ type: 'updated', message: updated });
+        continue;
+      }
       if (m?.direction !== 'out' || m.conversationId !== contact.accountId || m.status === 'delivered')
         continue;
       const updated = startSenderCountdown({ ...m, status: 'delivered' as const }, ctx.now);
@@ -257,11 +279,20 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
     return { contact, events };
   }
   if (content.kind === 'action') return { contact, events: await applyAction(ctx, contact, content) };
-  const next = advanceConversation(contact, content);
+  if (content.kind === 'group') return { contact, events: await applyGroupControl(ctx, from, content) };
+  let conversationId = contact.accountId;
+  let next = contact;
+  if (content.kind !== 'timer' && content.group) {
+    const target = await groupMessageTarget(ctx, from, content.group);
+    events.push(...target.events);
+    if (target.conversationId === undefined) return { contact, events };
+    conversationId = target.conversationId;
+  } else next = advanceConversation(contact, content);
   const item: Omit<MessageRecord, 'seq'> = {
     // A fresh local id: a peer must not be able to overwrite our items by reusing ids.
     id: toHex(randomId()),
-    conversationId: contact.accountId,
+    conversationId,
+    ...(conversationId !== contact.accountId ? { from: contact.accountId } : {}),
     direction: 'in',
     kind: content.kind,
     body: content.kind === 'timer' ? '' : content.body,

@@ -15,6 +15,7 @@ import { pad } from '../content/padding.js';
 import { verifiedList } from '../devices/verified-device-list.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
+import { isGroupItem, sendGroupItem } from '../groups/group-send.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { OutboxItem } from '../store/types.js';
 import type { WriteBehindStore } from '../store/write-behind.js';
@@ -101,6 +102,7 @@ export class Network {
       contacts: o.contacts,
       clock: o.clock,
       lock: this.#lock,
+      self: o.account.accountId,
       pendingReceipts: this.#pendingReceipts,
       prepare: (item) => this.prepare(item),
       emit: o.emit,
@@ -301,7 +303,8 @@ export class Network {
         // A device-list refusal is the server lying about the recipient's devices: that send fails for good.
         const permanent =
           (err instanceof ClientError && err.is('ServerError') && code && !RETRYABLE_CODES.has(code)) ||
-          (err instanceof ClientError && (err.is('DeviceListRefused') || err.is('UnlistedDevice')));
+          (err instanceof ClientError &&
+            (err.is('DeviceListRefused') || err.is('UnlistedDevice') || err.is('NotGroupMember')));
         if (permanent) await this.#o.store.apply({ deleteOutbox: [item.id] });
         else if (err instanceof ClientError && err.is('UntrustedIdentity')) blocked.add(item.recipient);
         else return; // connection trouble: retry on reconnect
@@ -330,6 +333,10 @@ export class Network {
   }
 
   async #sendItem(conn: Connection, listed: OutboxItem): Promise<void> {
+    if (isGroupItem(listed)) {
+      await sendGroupItem(this.#groupDeps(conn), listed);
+      return this.#sendEnvelopes(conn, listed, []); // marks it sent, as any item
+    }
     const prepared = this.#prepared.get(listed.id);
     if (prepared) return this.#sendEnvelopes(conn, listed, prepared);
     const contact = await this.#o.contacts.byId(listed.recipient);
@@ -369,6 +376,22 @@ export class Network {
     });
     if (contact && listBefore !== undefined) await this.#noticeDeviceList(contact, listBefore);
     return this.#sendEnvelopes(conn, item, envelopes);
+  }
+
+  /** What a group send needs: the 1:1 path for sender keys, the API for the one upload. */
+  #groupDeps(conn: Connection) {
+    return {
+      stores: this.#o.stores,
+      store: this.#o.store,
+      contacts: this.#o.contacts,
+      api: this.#api,
+      certificate: this.#certificate,
+      lock: this.#lock,
+      self: this.#o.account,
+      now: () => this.#o.clock.now(),
+      sendDirect: (item: OutboxItem) => this.#sendItem(conn, item),
+      emit: this.#o.emit,
+    };
   }
 
   /** Tells the UI when sending verified a newer device list of the contact than it had. */

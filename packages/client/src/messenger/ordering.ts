@@ -56,7 +56,7 @@ export function nextClock(clock: number): number {
  * @example messages.sort((a, b) => compareHistory(a, b, client.accountId))
  */
 export function compareHistory(a: MessageRecord, b: MessageRecord, self: string): number {
-  const sender = (m: MessageRecord) => (m.direction === 'out' ? self : m.conversationId);
+  const sender = (m: MessageRecord) => (m.direction === 'out' ? self : (m.from ?? m.conversationId));
   return (
     a.sentAt - b.sentAt ||
     compareIds(sender(a), sender(b)) ||

@@ -29,6 +29,7 @@ import {
 import type { Contact } from '../contacts.js';
 import { checkServedBundles, listedOnly } from '../devices/verified-device-list.js';
 import { ClientError } from '../errors.js';
+import { openGroupMessage, SENDER_KEY_TYPE } from '../groups/group-open.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { HttpApi } from '../transport/http-api.js';
 import { toHex } from '../util.js';
@@ -256,6 +257,14 @@ export async function decryptEnvelope(
     return { sender, senderDevice: opened.deviceId, identityKey: opened.identityKey, request };
   }
   const address = new ProtocolAddress(sender, opened.deviceId);
+  // A group message: the sender key this member gave us 1:1 opens it (no session involved).
+  if (opened.type === SENDER_KEY_TYPE)
+    return {
+      kind: 'message',
+      sender,
+      senderDevice: opened.deviceId,
+      plaintext: await openGroupMessage(stores, address, opened.body),
+    };
   let plaintext: Uint8Array;
   try {
     plaintext =

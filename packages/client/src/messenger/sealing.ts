@@ -65,8 +65,8 @@ export async function unseal(stores: ProtocolStores, trustRoot: PublicKey, bytes
       "sender certificate is expired or not issued under this server's trust root",
     );
   }
-  // 8: a retry receipt's plaintext content (retry.ts).
-  if (usmc.msgType !== 2 && usmc.msgType !== 3 && usmc.msgType !== 8) {
+  // 7: a sender-key group message (groups/group-send.ts); 8: a retry receipt's plaintext content (retry.ts).
+  if (usmc.msgType !== 2 && usmc.msgType !== 3 && usmc.msgType !== 7 && usmc.msgType !== 8) {
     throw new ProtocolError('InvalidMessage', `unexpected sealed message type ${usmc.msgType}`);
   }
   return {

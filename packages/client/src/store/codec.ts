@@ -82,7 +82,7 @@ export function encodeMessage(m: StoredMessage): Uint8Array {
     seq,
   };
   // Later optional fields (issue 14): present only when set, so older rows read unchanged.
-  for (const k of ['contentId', 'replyTo', 'editedAt', 'reactions'] as const)
+  for (const k of ['contentId', 'replyTo', 'editedAt', 'reactions', 'from', 'delivery'] as const)
     if (m[k] !== undefined) json[k] = m[k];
   // The pointer (with its key) rides in the sealed tail, in its own codec.
   return frame(

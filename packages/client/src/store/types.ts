@@ -50,6 +50,13 @@ export interface MessageRecord {
   readonly replyTo?: string;
   /** When the author last edited it (their clock, ms); absent = never edited. */
   readonly editedAt?: number;
+  /** Group messages received: the sender's account id (conversationId names the group). */
+  readonly from?: string;
+  /**
+   * Our group messages: per member account id, the device ids whose delivery
+   * receipt has not come yet (groups/group-delivery.ts). Empty lists for all: ✓✓.
+   */
+  readonly delivery?: Readonly<Record<string, readonly number[]>>;
   /** Reactions in this 1:1 conversation: ours and theirs, one emoji each. */
   readonly reactions?: { readonly mine?: string; readonly theirs?: string };
   /** Order within the conversation, assigned by the store on insert. */

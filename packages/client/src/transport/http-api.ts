@@ -125,22 +125,41 @@ export class HttpApi {
     return this.#json('GET', '/v1/certificate/delivery');
   }
 
+  /**
+   * Uploads one sealed sender v2 message for many devices (a group message);
+   * resolves once every copy is committed, naming the devices that got none.
+   */
+  multiRecipient(id: Uint8Array, ttlSeconds: number, body: Uint8Array): Promise<MultiRecipientResult> {
+    const path = `/v1/messages/multi-recipient?id=${toBase64Url(id)}&ttl=${ttlSeconds}`;
+    return this.#request('PUT', path, body, 'application/octet-stream').then((v) =>
+      checkMultiRecipient(v, path),
+    );
+  }
+
   /** The server's trust root, for a profile that has none pinned yet. */
   trustRoot(): Promise<TrustRootResponse> {
     return this.#json('GET', '/v1/certificate/trust-root');
   }
 
-  async #json<T>(method: string, path: string, body?: unknown): Promise<T> {
+  #json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const json = body === undefined ? undefined : JSON.stringify(body);
+    return this.#request(method, path, json, 'application/json');
+  }
+
+  async #request<T>(
+    method: string,
+    path: string,
+    body: string | Uint8Array | undefined,
+    type: string,
+  ): Promise<T> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = type;
     if (this.#creds) headers.authorization = authorization(this.#creds);
     let res: Response;
     try {
-      res = await fetch(this.#base + path, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-      });
+      // A copy typed over a plain ArrayBuffer, as fetch's body wants.
+      const sent = typeof body === 'string' || body === undefined ? (body ?? null) : new Uint8Array(body);
+      res = await fetch(this.#base + path, { method, headers, body: sent });
     } catch (e) {
       throw new ClientError(
         'ServerUnreachable',
@@ -157,6 +176,24 @@ export class HttpApi {
     }
     throw malformed(path);
   }
+}
+
+/** The answer to a multi-recipient upload: copies stored, and each device that got none. */
+export interface MultiRecipientResult {
+  readonly stored: number;
+  readonly refused: ReadonlyArray<{ accountId: string; deviceId: number; code: string }>;
+}
+
+function checkMultiRecipient(v: unknown, path: string): MultiRecipientResult {
+  const r = v as Partial<MultiRecipientResult>;
+  const ok =
+    Number.isSafeInteger(r.stored) &&
+    Array.isArray(r.refused) &&
+    r.refused.every(
+      (x) => typeof x?.accountId === 'string' && Number.isInteger(x.deviceId) && typeof x.code === 'string',
+    );
+  if (!ok) throw malformed(path);
+  return r as MultiRecipientResult;
 }
 
 /**

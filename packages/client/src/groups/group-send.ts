@@ -1,0 +1,199 @@
+/**
+ * Sending one group message (issue 11, item 2): an outbox item whose
+ * recipient is the group's conversation id. First every member device that
+ * lacks our current sender key gets it 1:1 (a SenderKeyDistributionMessage,
+ * acked by the server before the message goes, so it is queued ahead of it);
+ * then the message is encrypted ONCE under the sender key, sealed once for
+ * all member devices (sealed sender v2) and uploaded once to
+ * PUT /v1/messages/multi-recipient, which commits every copy together.
+ * The server sees devices, as for 1:1, never a group id or member list.
+ */
+import {
+  ContentHint,
+  distributionIdFromBytes,
+  distributionIdToBytes,
+  groupEncrypt,
+  type MultiRecipientStores,
+  ProtocolAddress,
+  SenderKeyDistributionMessage,
+  sealedSenderMultiRecipientEncrypt,
+  UnidentifiedSenderMessageContent,
+} from '@tacet/protocol';
+import { formatAccountId, parseAccountId } from '@tacet/wire';
+import type { Contacts } from '../contacts.js';
+import { pad } from '../content/padding.js';
+import { listedOnly } from '../devices/verified-device-list.js';
+import { ClientError } from '../errors.js';
+import type { ClientEvent } from '../events.js';
+import { deviceIds } from '../messenger/peer-crypto.js';
+import type { CertificateSource } from '../messenger/sender-certificates.js';
+import type { ProtocolStores } from '../sessions/protocol-stores.js';
+import type { ClientStore, OutboxItem } from '../store/types.js';
+import type { HttpApi } from '../transport/http-api.js';
+import { fromHex, type Mutex } from '../util.js';
+import { type GroupEntry, groupIdOf, isGroupConversation, loadGroup, saveGroup } from './group-book.js';
+import { controlItem } from './group-inbox.js';
+import { memberName } from './group-info.js';
+import { memberOf } from './group-state.js';
+import { senderKeys } from './sender-keys.js';
+
+export interface GroupSendDeps {
+  readonly stores: ProtocolStores;
+  readonly store: ClientStore;
+  readonly contacts: Contacts;
+  readonly api: HttpApi;
+  readonly certificate: CertificateSource;
+  /** The inbox lock: every protocol step and its commit run under it. */
+  readonly lock: Mutex;
+  readonly self: { readonly accountId: string; readonly deviceId: number };
+  readonly now: () => number;
+  /** Sends a 1:1 item at once (to every listed device of its recipient); resolves on the server's ack. */
+  readonly sendDirect: (item: OutboxItem) => Promise<void>;
+  readonly emit: (e: ClientEvent) => void;
+}
+
+/** Whether an outbox item is a group message (its recipient is a group conversation id). */
+export function isGroupItem(item: OutboxItem): boolean {
+  return isGroupConversation(item.recipient);
+}
+
+/** The UUID form of an account id, as sealed sender v2 names recipients (the server maps it back). */
+export function accountUuid(accountId: string): string {
+  return distributionIdFromBytes(parseAccountId(accountId));
+}
+
+/** The protocol stores seen through UUID-named addresses (sealed sender v2 recipients). */
+function uuidStores(stores: ProtocolStores): MultiRecipientStores {
+  const back = (a: ProtocolAddress) =>
+    new ProtocolAddress(formatAccountId(distributionIdToBytes(a.name)), a.deviceId);
+  return {
+    identities: {
+      getIdentityKeyPair: () => stores.identities.getIdentityKeyPair(),
+      getIdentity: (a) => stores.identities.getIdentity(back(a)),
+    },
+    sessions: { getSession: (a) => stores.sessions.getSession(back(a)) },
+    staticSecrets: stores.staticSecrets,
+  };
+}
+
+/** Server refusals that no retry fixes: the member's account is gone. */
+function memberGone(e: unknown): boolean {
+  return (
+    e instanceof ClientError && e.is('ServerError') && (e.data.code === 'not_found' || e.data.status === 404)
+  );
+}
+
+async function entryOf(d: GroupSendDeps, item: OutboxItem): Promise<GroupEntry> {
+  const id = groupIdOf(item.recipient);
+  const entry = id && (await loadGroup(d.stores, id));
+  const state = entry ? entry.log.state : undefined;
+  if (!entry || !state || !memberOf(state, d.self.accountId))
+    throw new ClientError(
+      'NotGroupMember',
+      'you are no longer a member of this group; the message was not sent',
+    );
+  return entry;
+}
+
+/** Under the lock: our current sender key for the group as a distribution message (created if new). */
+async function distributionMessage(d: GroupSendDeps, entry: GroupEntry): Promise<Uint8Array> {
+  const own = new ProtocolAddress(d.self.accountId, d.self.deviceId);
+  const skdm = await SenderKeyDistributionMessage.create(own, entry.distributionId, senderKeys(d.stores));
+  await d.store.apply({ records: d.stores.takeWrites() });
+  return skdm.serialize();
+}
+
+/**
+ * Gives our sender key to every member device that lacks it; returns the
+ * devices per member that have it now. A member whose account is gone, or
+ * whose device list the server falsified, is left out (and reported).
+ */
+async function distribute(d: GroupSendDeps, item: OutboxItem): Promise<Map<string, number[]>> {
+  const first = await d.lock.run(() => entryOf(d, item));
+  const state = first.log.state;
+  const groupId = first.log.groupId;
+  const skdm = await d.lock.run(async () => distributionMessage(d, await entryOf(d, item)));
+  const reached = new Map<string, number[]>();
+  for (const m of state?.members ?? []) {
+    if (m.accountId === d.self.accountId) continue;
+    const listed = async () => listedOnly(d.stores, m.accountId, await deviceIds(d.stores, m.accountId));
+    const have = first.distributed[m.accountId] ?? [];
+    let devices = await listed();
+    if (devices.length === 0 || devices.some((x) => !have.includes(x))) {
+      try {
+        await d.sendDirect(controlItem(m.accountId, { type: 'sender-key', groupId, skdm }, d.now()));
+      } catch (e) {
+        const refused = e instanceof ClientError && (e.is('DeviceListRefused') || e.is('UnlistedDevice'));
+        if (!memberGone(e) && !refused) throw e;
+        const name = await memberName(d.contacts, m.accountId);
+        d.emit({
+          type: 'error',
+          error: new ClientError('ServerError', `${name} gets no group messages: ${(e as Error).message}`),
+        });
+        continue;
+      }
+      devices = await listed();
+      await d.lock.run(async () => {
+        const now = await entryOf(d, item);
+        saveGroup(d.stores, { ...now, distributed: { ...now.distributed, [m.accountId]: devices } });
+        await d.store.apply({ records: d.stores.takeWrites() });
+      });
+    }
+    reached.set(m.accountId, devices);
+  }
+  return reached;
+}
+
+/**
+ * Sends group item `item` (its content unpadded, as every outbox item).
+ * Resolves once the server committed the fan-out; the caller marks it sent.
+ *
+ * @example
+ * if (isGroupItem(item)) await sendGroupItem(deps, item);
+ */
+export async function sendGroupItem(d: GroupSendDeps, item: OutboxItem): Promise<void> {
+  const reached = await distribute(d, item);
+  const body = await d.lock.run(async () => {
+    const entry = await entryOf(d, item);
+    const own = new ProtocolAddress(d.self.accountId, d.self.deviceId);
+    const recipients = [...reached].flatMap(([id, devices]) =>
+      devices.map((x) => new ProtocolAddress(accountUuid(id), x)),
+    );
+    const delivery = Object.fromEntries(reached);
+    const m = await d.store.getMessage(item.id);
+    const marks = m
+      ? [{ ...m, delivery, ...(recipients.length === 0 ? { status: 'delivered' as const } : {}) }]
+      : [];
+    if (recipients.length === 0) {
+      await d.store.apply({ putMessages: marks });
+      return undefined;
+    }
+    const skm = await groupEncrypt(own, entry.distributionId, senderKeys(d.stores), pad(item.content));
+    const usmc = UnidentifiedSenderMessageContent.create(
+      skm,
+      await d.certificate(d.now()),
+      ContentHint.Resendable,
+      entry.log.groupId,
+    );
+    const sealed = await sealedSenderMultiRecipientEncrypt(usmc, recipients, uuidStores(d.stores));
+    // The chain step is committed before the bytes leave: a message key is never used twice.
+    await d.store.apply({ records: d.stores.takeWrites(), putMessages: marks });
+    return sealed;
+  });
+  if (!body) return;
+  const res = await d.api.multiRecipient(fromHex(item.id), item.ttlSeconds, body);
+  if (res.refused.length > 0) {
+    const who = [...new Set(res.refused.map((r) => r.accountId))];
+    const names = await Promise.all(who.map((id) => memberName(d.contacts, id)));
+    d.emit({
+      type: 'error',
+      error: new ClientError(
+        'ServerError',
+        `the server could not queue a group message for ${names.join(', ')}`,
+        {
+          refused: res.refused,
+        },
+      ),
+    });
+  }
+}

@@ -1,0 +1,362 @@
+/**
+ * The SDK's group API (`client.groups`, issue 11): create, add, remove,
+ * leave, rename, promote, demote and the timer, each a change signed with
+ * our identity key, applied here first and sent 1:1 (sealed) to every
+ * member device; group messages under sender keys (group-send.ts); the
+ * groups list and per-member delivery marks. Received traffic is handled
+ * by group-inbox.ts inside the normal inbox.
+ */
+import { randomBytes } from '@noble/hashes/utils.js';
+import type { Contact, Contacts } from '../contacts.js';
+import { encodeContent, MAX_TEXT_LENGTH } from '../content/content.js';
+import { ClientError } from '../errors.js';
+import type { ClientEvent } from '../events.js';
+import { compareHistory } from '../messenger/ordering.js';
+import type { ProtocolStores } from '../sessions/protocol-stores.js';
+import type { ClientStore, MessageRecord, OutboxItem } from '../store/types.js';
+import type { Clock } from '../timers/clock.js';
+import { isValidTimer } from '../timers/duration.js';
+import { randomId, toHex } from '../util.js';
+import {
+  type GroupEntry,
+  groupConversationId,
+  isGroupConversation,
+  listGroups,
+  loadGroup,
+  newDistributionId,
+  saveGroup,
+} from './group-book.js';
+import type { GroupChange } from './group-change.js';
+import { encodeGroupState, encodeSignedGroupChange } from './group-codec.js';
+import type { GroupControl } from './group-control.js';
+import { deliveryView } from './group-delivery.js';
+import { absorb } from './group-effects.js';
+import { controlItem } from './group-inbox.js';
+import { type GroupInfo, groupInfo, memberName } from './group-info.js';
+import { GroupLog } from './group-log.js';
+import { checkGroupSize, checkMembersTrusted, resolveMembers } from './group-members.js';
+import {
+  DEFAULT_GROUP_TIMER_SECONDS,
+  type GroupState,
+  isAdmin,
+  MAX_GROUP_NAME_BYTES,
+  memberOf,
+} from './group-state.js';
+import { signGroupChange } from './group-transition.js';
+
+export interface GroupsDeps {
+  readonly store: ClientStore;
+  readonly stores: ProtocolStores;
+  readonly contacts: Contacts;
+  readonly clock: Clock;
+  readonly self: string;
+  readonly emit: (e: ClientEvent) => void;
+  /** Runs `fn` alone with the inbox. */
+  readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Waits until outbox item `id` is acknowledged by the server. */
+  readonly deliver: (id: string) => Promise<void>;
+  /** Learns a contact's identity key (starts a session). */
+  readonly learn: (c: Contact) => Promise<void>;
+}
+
+const utf8 = new TextEncoder();
+
+function checkGroupName(name: string): void {
+  const n = utf8.encode(name).length;
+  if (name.trim().length === 0 || n > MAX_GROUP_NAME_BYTES)
+    throw new ClientError('InvalidName', `a group name must have 1 to ${MAX_GROUP_NAME_BYTES} bytes`);
+}
+
+/**
+ * @example
+ * const desk = await client.groups.create('news desk', ['bob', 'carol']);
+ * await client.groups.send('news desk', 'meeting at 6');
+ * client.on((e) => e.type === 'group-changed' && redraw(e.group));
+ */
+export class Groups {
+  readonly #d: GroupsDeps;
+
+  constructor(d: GroupsDeps) {
+    this.#d = d;
+  }
+
+  /** Every group this profile holds (left ones too, `member: false`), by name. */
+  async list(): Promise<GroupInfo[]> {
+    const out: GroupInfo[] = [];
+    for (const e of await listGroups(this.#d.stores))
+      if (e.log.state) out.push(await groupInfo(e.log.state, this.#d.self, this.#d.contacts));
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A group by name (any case) or hex id; throws UnknownGroup. */
+  async get(ref: string): Promise<GroupInfo> {
+    return groupInfo(await this.#state(ref), this.#d.self, this.#d.contacts);
+  }
+
+  /** Whether `ref` names a group here (the CLI tries contacts first). */
+  async has(ref: string): Promise<boolean> {
+    return (await this.#find(ref)) !== undefined;
+  }
+
+  async #find(ref: string): Promise<GroupState | undefined> {
+    const all = (await listGroups(this.#d.stores)).flatMap((e) => (e.log.state ? [e.log.state] : []));
+    const byId = all.find((s) => toHex(s.id) === ref.toLowerCase());
+    if (byId) return byId;
+    const named = all.filter((s) => s.name.toLowerCase() === ref.toLowerCase());
+    const current = named.filter((s) => memberOf(s, this.#d.self));
+    const pick = current.length > 0 ? current : named;
+    if (pick.length > 1)
+      throw new ClientError(
+        'UnknownGroup',
+        `several groups are called "${ref}"; use its id (tacet groups lists them)`,
+      );
+    return pick[0];
+  }
+
+  async #state(ref: string): Promise<GroupState> {
+    const s = await this.#find(ref);
+    if (!s) throw new ClientError('UnknownGroup', `no group "${ref}"; tacet groups lists yours`);
+    return s;
+  }
+
+  /** Creates a group with us as its admin and `members` (contact names or ids). */
+  async create(name: string, members: readonly string[]): Promise<GroupInfo> {
+    checkGroupName(name);
+    checkGroupSize(new Set(members).size + 1);
+    const d = this.#d;
+    const others = await resolveMembers(d.stores, d.contacts, members, d.self, d.learn);
+    const me = {
+      accountId: d.self,
+      identityKey: (await d.stores.identities.getIdentityKeyPair()).publicKey.serialize(),
+    };
+    const groupId = randomBytes(32);
+    const change: GroupChange = {
+      type: 'create',
+      name,
+      members: [me, ...others],
+      admins: [d.self],
+      timerSeconds: DEFAULT_GROUP_TIMER_SECONDS,
+    };
+    const entry: GroupEntry = {
+      log: new GroupLog(groupId),
+      distributionId: newDistributionId(),
+      distributed: {},
+    };
+    return this.#commit(entry, change, (s) => s.members.map((m) => ({ to: m.accountId })));
+  }
+
+  /** Adds contacts to a group (admins only); they cannot read anything sent before. */
+  async add(ref: string, members: readonly string[]): Promise<GroupInfo> {
+    const d = this.#d;
+    const state = await this.#adminState(ref);
+    const added = (await resolveMembers(d.stores, d.contacts, members, d.self, d.learn)).filter(
+      (m) => !memberOf(state, m.accountId),
+    );
+    if (added.length === 0) throw new ClientError('InvalidGroupChange', 'they are all members already');
+    checkGroupSize(state.members.length + added.length);
+    const base = encodeGroupState(state);
+    const isNew = new Set(added.map((m) => m.accountId));
+    return this.#commit(await this.#entry(state), { type: 'add', members: added }, (s) =>
+      s.members.map((m) => ({ to: m.accountId, welcome: isNew.has(m.accountId) ? base : undefined })),
+    );
+  }
+
+  /** Removes one member (admins only): every remaining member then rotates its sender key. */
+  async remove(ref: string, member: string): Promise<GroupInfo> {
+    const state = await this.#adminState(ref);
+    const target = await this.#memberId(state, member);
+    // The removed member is told too, then gets nothing more.
+    return this.#commit(await this.#entry(state), { type: 'remove', accountIds: [target] }, (s) => [
+      ...s.members.map((m) => ({ to: m.accountId })),
+      { to: target },
+    ]);
+  }
+
+  /** Leaves a group (the last admin must promote someone first). */
+  async leave(ref: string): Promise<GroupInfo> {
+    const state = await this.#memberState(ref);
+    return this.#commit(await this.#entry(state), { type: 'leave' }, (s) =>
+      s.members.map((m) => ({ to: m.accountId })),
+    );
+  }
+
+  async rename(ref: string, name: string): Promise<GroupInfo> {
+    checkGroupName(name);
+    return this.#simple(ref, { type: 'rename', name });
+  }
+
+  async promote(ref: string, member: string): Promise<GroupInfo> {
+    const state = await this.#adminState(ref);
+    return this.#simple(ref, { type: 'promote', accountId: await this.#memberId(state, member) });
+  }
+
+  async demote(ref: string, member: string): Promise<GroupInfo> {
+    const state = await this.#adminState(ref);
+    return this.#simple(ref, { type: 'demote', accountId: await this.#memberId(state, member) });
+  }
+
+  /** Sets the disappearing timer of the group's messages (0 = off; 5 s to 4 weeks), for every member. */
+  async setTimer(ref: string, seconds: number): Promise<GroupInfo> {
+    if (!isValidTimer(seconds)) throw new ClientError('InvalidDuration', 'the timer must be off or 5s..4w');
+    return this.#simple(ref, { type: 'timer', seconds });
+  }
+
+  async #simple(ref: string, change: GroupChange): Promise<GroupInfo> {
+    const state = await this.#adminState(ref);
+    return this.#commit(await this.#entry(state), change, (s) => s.members.map((m) => ({ to: m.accountId })));
+  }
+
+  async #entry(state: GroupState): Promise<GroupEntry> {
+    return (await loadGroup(this.#d.stores, state.id)) as GroupEntry;
+  }
+
+  async #memberState(ref: string): Promise<GroupState> {
+    const state = await this.#state(ref);
+    if (!memberOf(state, this.#d.self))
+      throw new ClientError('NotGroupMember', `you are no longer a member of "${state.name}"`);
+    return state;
+  }
+
+  async #adminState(ref: string): Promise<GroupState> {
+    const state = await this.#memberState(ref);
+    if (!isAdmin(state, this.#d.self))
+      throw new ClientError(
+        'NotGroupAdmin',
+        `only an admin of "${state.name}" can change its members or settings`,
+      );
+    await checkMembersTrusted(this.#d.stores, this.#d.contacts, state, this.#d.self);
+    return state;
+  }
+
+  /** A member's account id from a contact name, an account id, or the name shown in the group. */
+  async #memberId(state: GroupState, ref: string): Promise<string> {
+    const c = await this.#d.contacts.find(ref);
+    if (c && memberOf(state, c.accountId)) return c.accountId;
+    for (const m of state.members)
+      if (m.accountId === ref || (await memberName(this.#d.contacts, m.accountId)) === ref)
+        return m.accountId;
+    throw new ClientError('InvalidGroupChange', `"${ref}" is not a member of "${state.name}"`);
+  }
+
+  /**
+   * Signs `change` on the group's current state, applies it here, queues it
+   * 1:1 for `recipients` of the new state (a welcome for new members), all
+   * in one commit; then waits for the server to hold every copy.
+   */
+  async #commit(
+    start: GroupEntry,
+    change: GroupChange,
+    recipients: (s: GroupState) => Array<{ to: string; welcome?: Uint8Array }>,
+  ): Promise<GroupInfo> {
+    const d = this.#d;
+    const { state, items } = await d.exclusive(async () => {
+      const held = (await loadGroup(d.stores, start.log.groupId)) ?? start;
+      const key = await d.stores.identities.getIdentityKeyPair();
+      const signed = signGroupChange(held.log.state, held.log.groupId, d.self, key.privateKey, change);
+      const r = await absorb(d.stores, held, [signed], d.self);
+      const now = r.entry.log.state;
+      if (!now || !r.applied.includes(signed)) {
+        d.stores.discard();
+        const why = r.warnings[0]?.detail ?? 'it does not fit the group';
+        throw new ClientError('InvalidGroupChange', `that change was refused: ${why}`);
+      }
+      saveGroup(d.stores, r.entry);
+      const encoded = encodeSignedGroupChange(signed);
+      const at = d.clock.now();
+      const out: OutboxItem[] = recipients(now)
+        .filter((r) => r.to !== d.self)
+        .map((r) =>
+          controlItem(
+            r.to,
+            r.welcome
+              ? { type: 'welcome', base: r.welcome, change: encoded }
+              : { type: 'change', change: encoded },
+            at,
+          ),
+        );
+      await d.store.apply({ records: d.stores.takeWrites(), putOutbox: out });
+      return { state: now, items: out };
+    });
+    const info = await groupInfo(state, d.self, d.contacts);
+    d.emit({ type: 'group-changed', group: info, change: change.type, by: d.self });
+    const results = await Promise.allSettled(items.map((i) => d.deliver(i.id)));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return info;
+  }
+
+  /** Sends a text to a group; resolves once the server committed every member's copy. */
+  async send(ref: string, text: string): Promise<MessageRecord> {
+    if (text.length === 0 || text.length > MAX_TEXT_LENGTH)
+      throw new ClientError('InvalidContent', `a message must have 1 to ${MAX_TEXT_LENGTH} characters`);
+    const d = this.#d;
+    const state = await this.#memberState(ref);
+    await checkMembersTrusted(d.stores, d.contacts, state, d.self);
+    const id = randomId();
+    const sentAt = d.clock.now();
+    const conversationId = groupConversationId(state.id);
+    const content = encodeContent({
+      kind: 'text',
+      id,
+      sentAt,
+      clock: 0,
+      body: text,
+      timerSeconds: state.timerSeconds,
+      group: { id: state.id, version: state.version },
+    });
+    const message: Omit<MessageRecord, 'seq'> = {
+      id: toHex(id),
+      conversationId,
+      direction: 'out',
+      kind: 'text',
+      body: text,
+      sentAt,
+      clock: 0,
+      receivedAt: sentAt,
+      timerSeconds: state.timerSeconds,
+      expiresAt: null,
+      status: 'pending',
+    };
+    const item: OutboxItem = {
+      id: toHex(id),
+      recipient: conversationId,
+      content,
+      createdAt: sentAt,
+      ttlSeconds: 0,
+    };
+    await d.exclusive(() => d.store.apply({ putMessages: [message], putOutbox: [item] }));
+    const stored = (await d.store.getMessage(item.id)) as MessageRecord;
+    d.emit({ type: 'message', message: stored });
+    await d.deliver(item.id);
+    return (await d.store.getMessage(item.id)) ?? stored;
+  }
+
+  /** The group's conversation in the senders' authenticated order; `from` names each sender. */
+  async messages(ref: string): Promise<MessageRecord[]> {
+    const state = await this.#state(ref);
+    const items = await this.#d.store.listMessages(groupConversationId(state.id), this.#d.clock.now());
+    return items.sort((a, b) => compareHistory(a, b, this.#d.self));
+  }
+
+  /**
+   * Sends a raw group control message 1:1. The UI never calls it; it exists
+   * so tests can act as a modified client would (members must not trust it).
+   * @internal
+   */
+  async sendControl(to: string, control: GroupControl): Promise<void> {
+    const item = controlItem(to, control, this.#d.clock.now());
+    await this.#d.exclusive(() => this.#d.store.apply({ putOutbox: [item] }));
+    await this.#d.deliver(item.id);
+  }
+
+  /** Per member of one of our group messages: its name and whether every device of theirs has it. */
+  async delivery(messageId: string): Promise<Array<{ accountId: string; name: string; delivered: boolean }>> {
+    const m = await this.#d.store.getMessage(messageId);
+    if (m?.direction !== 'out' || !isGroupConversation(m.conversationId))
+      throw new ClientError('UnknownContact', 'no such group message of yours (it may have disappeared)');
+    const out = [];
+    for (const v of deliveryView(m))
+      out.push({ ...v, name: await memberName(this.#d.contacts, v.accountId) });
+    return out;
+  }
+}
