@@ -5,53 +5,26 @@
  * his signed list back. Alice refuses both and nothing is queued for Bob.
  */
 import { IdentityKeyPair, SignedDeviceList } from '@tacet/protocol';
-import { type RunningServer, startServer } from '@tacet/server';
-import {
-  createTempPostgresDatabase,
-  redisUrl,
-  type TempPostgresDatabase,
-  tempRedisPrefix,
-} from '@tacet/testkit';
+import type { RunningServer } from '@tacet/server';
 import { parseAccountId, toBase64Url } from '@tacet/wire';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientError } from '../../src/index.js';
 import { Harness } from '../support/harness.js';
+import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
 
 let h: Harness;
-let db: TempPostgresDatabase;
+let nodes: TwoNodes;
 let second: RunningServer;
-
-async function sql(text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const c = new pg.Client({ connectionString: db.url });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = (text: string, params: unknown[] = []) => nodes.sql(text, params);
 
 beforeEach(async () => {
   h = new Harness();
-  db = await createTempPostgresDatabase();
-  const shared = { postgresUrl: db.url, redisUrl: redisUrl(), redisPrefix: tempRedisPrefix() };
-  await h.startServer(shared);
-  second = await startServer({
-    ...shared,
-    dataDir: h.tempDir('node-2'),
-    port: 0,
-    powBits: 4,
-    registrationLimit: { burst: 1000, perHour: 100_000 },
-    challengeLimit: { burst: 1000, perHour: 100_000 },
-    logLevel: 'error',
-    logSink: () => undefined,
-  });
+  nodes = await startTwoNodes(h);
+  second = nodes.second;
 });
 afterEach(async () => {
   await h.dispose();
-  await second.close();
-  await db.drop();
+  await nodes.dispose();
 });
 
 const refusal = (p: Promise<unknown>) =>

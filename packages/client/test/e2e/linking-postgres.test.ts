@@ -1,0 +1,60 @@
+/**
+ * Linking across two server nodes sharing PostgreSQL + Redis (issue 13
+ * item 6): Alice's phone on one node links her laptop on the other (the
+ * provisioning channel lives in the shared database), Bob on the second
+ * node reaches both devices, and once the laptop is unlinked it gets
+ * nothing and nothing is queued for it.
+ */
+import { parseAccountId } from '@tacet/wire';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClientEvent } from '../../src/index.js';
+import { Harness, until } from '../support/harness.js';
+import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
+
+let h: Harness;
+let nodes: TwoNodes;
+beforeEach(async () => {
+  h = new Harness();
+  nodes = await startTwoNodes(h);
+});
+afterEach(async () => {
+  await h.dispose();
+  await nodes.dispose();
+});
+
+const texts = (events: ClientEvent[]) =>
+  events.flatMap((e) => (e.type === 'message' && e.message.direction === 'in' ? [e.message.body] : []));
+
+describe('linking on PostgreSQL across two nodes', { timeout: 90_000 }, () => {
+  it('links a laptop through the other node; Bob reaches both; the unlinked laptop gets nothing', async () => {
+    const phone = await h.register('alice');
+    const laptop = await h.link(phone.client, 'alice-laptop', nodes.second.url);
+    expect(laptop.codes[1]).toBe(laptop.codes[0]);
+    expect(laptop.client.account.deviceId).toBe(2);
+    const id = Buffer.from(parseAccountId(phone.client.accountId));
+    const devices = async () =>
+      (await nodes.sql('SELECT device_id FROM devices WHERE account_id = $1 ORDER BY device_id', [id])).map(
+        (r) => r.device_id,
+      );
+    expect(await devices()).toEqual([1, 2]);
+    expect(await nodes.sql('SELECT 1 FROM provisioning_channels')).toEqual([]);
+
+    const bob = await h.register('bob', nodes.second.url);
+    await bob.client.addContact(phone.client.accountId, 'alice');
+    await Promise.all([phone.client.connect(), laptop.client.connect(), bob.client.connect()]);
+    await bob.client.send('alice', 'to both devices');
+    await until(() => texts(phone.events).includes('to both devices'), 20_000, 'phone');
+    await until(() => texts(laptop.events).includes('to both devices'), 20_000, 'laptop');
+
+    await phone.client.removeDevice(2);
+    expect(await devices()).toEqual([1]);
+    await bob.client.send('alice', 'after unlinking');
+    await until(() => texts(phone.events).includes('after unlinking'), 20_000, 'phone after removal');
+    expect(texts(laptop.events)).not.toContain('after unlinking');
+    const queued = await nodes.sql(
+      'SELECT count(*) AS n FROM envelopes WHERE account_id = $1 AND device_id = 2',
+      [id],
+    );
+    expect(Number(queued[0]?.n)).toBe(0);
+  });
+});
