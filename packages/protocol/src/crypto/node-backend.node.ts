@@ -11,14 +11,17 @@
  * Key handles (KeyObjects) are cached per key array (see key-cache.ts):
  * importing raw keys costs more than the X25519 operation itself.
  *
- * @NOTE No KeyGenJob, no key export. On Node 20 (20.20.2 seen), exporting a
- * key as JWK holds the key's mutex while it allocates strings; if that
- * allocation runs a GC whose weak callback destroys the KeyGenJob that made
- * the key (generateKeyPairSync), ~KeyGenJob waits for the same mutex and the
- * main thread hangs for good at 0% CPU, within thousands of keys. So private
- * keys are 32 random bytes imported as a handle, and every public key is
- * X25519(k, 9) computed through that handle: the only node:crypto objects
- * that touch our keys are imports and stateless Diffie-Hellman
+ * @NOTE No KeyGenJob. On Node 20 (20.20.2 seen), exporting a key as JWK
+ * holds the key's mutex while it allocates strings; if that allocation runs
+ * a GC whose weak callback destroys the KeyGenJob that made the key
+ * (generateKeyPairSync), ~KeyGenJob waits for the same mutex and the main
+ * thread hangs for good at 0% CPU, within thousands of keys. So private keys
+ * are 32 random bytes imported as a handle: no KeyGenJob exists to be
+ * destroyed. The public key is read back from the imported handle as JWK
+ * (OpenSSL computes it on import), which costs a few µs where computing
+ * X25519(k, 9) again costs a full scalar multiplication; the handle being
+ * exported stays referenced by the caller throughout, so no object sharing
+ * its mutex can be collected during the export
  * (test/kat/crypto-keygen-soak.test.ts, `npm run soak:keys`).
  */
 import {
@@ -35,6 +38,7 @@ import {
 } from 'node:crypto';
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { ProtocolError } from '../errors.js';
+import { preferredOneShotHmac } from './hmac-oneshot.node.js';
 import { KeyCache } from './key-cache.js';
 import { clampPrivateKey, rejectLowOrder } from './noble-backend.js';
 import type { Primitives } from './primitives.js';
@@ -65,18 +69,19 @@ function importX25519Public(publicKey: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(publicKey) }, format: 'jwk' });
 }
 
-/** u = 9, the Curve25519 base point (RFC 7748 §4.1), as a key handle. */
-let basePoint: KeyObject | undefined;
-
 /**
- * The public key of a private key handle: X25519(k, 9) (RFC 7748 §6.1), by
- * the same stateless Diffie-Hellman as every agreement, so no key is ever
- * exported (see the module note). The result is canonical (u < p, bit 255
- * clear), as libsignal's are.
+ * The public key of a private key handle (RFC 7748 §6.1: X25519(k, 9)),
+ * which OpenSSL derived when the key was imported; read back without a
+ * second scalar multiplication (see the module note). It is canonical
+ * (u < p, bit 255 clear), as libsignal's are.
  */
 function publicKeyOf(handle: KeyObject): Uint8Array {
-  basePoint ??= importX25519Public(Uint8Array.of(9, ...new Uint8Array(31)));
-  return view(diffieHellman({ privateKey: handle, publicKey: basePoint }));
+  const jwk = createPublicKey(handle).export({ format: 'jwk' });
+  const publicKey = Buffer.from(jwk.x as string, 'base64url');
+  if (publicKey.length !== 32) throw new Error('X25519 public key export has the wrong length');
+  const out = new Uint8Array(32);
+  out.set(publicKey);
+  return out;
 }
 
 function x25519Generate(): { privateKey: Uint8Array; publicKey: Uint8Array } {
@@ -178,6 +183,10 @@ function aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Arra
   }
 }
 
+/** HMAC through a createHmac object: the faster form on Node 20 (hmac-oneshot.node.ts says where not). */
+const hmacSha256Objects = (key: Uint8Array, data: Uint8Array) =>
+  view(createHmac('sha256', key).update(data).digest());
+
 /**
  * @example
  * import { nodeBackend } from '…/crypto/node-backend.node.js';
@@ -191,9 +200,12 @@ export const nodeBackend: Primitives = Object.freeze({
   sha3_256: (data: Uint8Array) => view(createHash('sha3-256').update(data).digest()),
   shake256: (data: Uint8Array, length: number) =>
     view(createHash('shake256', { outputLength: length }).update(data).digest()),
-  hmacSha256: (key: Uint8Array, data: Uint8Array) => view(createHmac('sha256', key).update(data).digest()),
+  hmacSha256: preferredOneShotHmac ?? hmacSha256Objects,
+  // RFC 5869 allows L = 0; OpenSSL 3.5 (Node 24) refuses to derive zero bytes.
   hkdfSha256: (ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number) =>
-    new Uint8Array(hkdfSync('sha256', ikm, salt ?? new Uint8Array(32), info, length)),
+    length === 0
+      ? new Uint8Array(0)
+      : new Uint8Array(hkdfSync('sha256', ikm, salt ?? new Uint8Array(32), info, length)),
   aes256CbcEncrypt: (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => {
     const c = createCipheriv('aes-256-cbc', key, iv);
     return joined(c.update(plaintext), c.final());

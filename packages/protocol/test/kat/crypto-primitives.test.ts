@@ -125,6 +125,8 @@ describe('node:crypto and noble agree on random inputs', () => {
       same((p) => p.sha3_256(data));
       same((p) => p.shake256(data, 1 + i));
       same((p) => p.hmacSha256(k, data));
+      // Keys of every length, past the 64-byte block (hashed first, RFC 2104 §2).
+      same((p) => p.hmacSha256(data, k));
       same((p) => p.hkdfSha256(data, i % 2 ? k : undefined, k, 1 + i));
       same((p) => p.aes256CbcEncrypt(k, iv.subarray(0, 16), data));
       same((p) => p.aes256Ctr(k, iv, data));
