@@ -25,8 +25,11 @@ export type ClientEvent =
    * the key, so the user may accept it (client.acceptClaim).
    */
   | { type: 'identity-claim'; name: string; claim: IdentityClaim }
-  /** A group change joined this member's chain (`by`: the signer's account id); `group` is the new state. */
-  | { type: 'group-changed'; group: GroupInfo; change: GroupChange['type']; by: string }
+  /**
+   * A group change joined this member's chain; `group` is the new state,
+   * `by` the signer's account id and `byName` their contact name (else the id; 'you' for ours).
+   */
+  | { type: 'group-changed'; group: GroupInfo; change: GroupChange['type']; by: string; byName: string }
   /**
    * Group traffic that was not applied: a forged, unauthorised, stale or
    * replayed change, a message from a non-member, or missed changes being

@@ -7,6 +7,7 @@ import { formatSize } from '../attachments/format-size.js';
 import { progressBar } from '../attachments/progress-bar.js';
 import { saveReceived } from '../attachments/save-received.js';
 import { CliError } from '../cli-error.js';
+import { groupNameOf, meansGroup } from '../conversation.js';
 import { type GlobalOptions, withClient } from '../session.js';
 
 /** After the first message, stop once nothing new arrived for this long. */
@@ -27,7 +28,7 @@ async function printSaved(c: TacetClient, m: MessageRecord, json: boolean, to: S
   const a = m.attachment;
   if (!a) return;
   await c.markDisplayed([m.id]);
-  const from = await senderName(c, m.conversationId);
+  const from = await senderName(c, m.from ?? m.conversationId);
   const bar = json ? undefined : progressBar(`receiving ${a.fileName}`);
   const saved = await saveReceived(c, m, to.dir, to.profile, (d, t) => bar?.update(d, t));
   bar?.done();
@@ -47,11 +48,13 @@ async function printItem(c: TacetClient, m: MessageRecord, json: boolean, save?:
   await c.markRead([m.id]); // a read receipt, only if turned on
   const expiresAt = shown?.expiresAt ?? m.expiresAt;
   const secondsLeft = expiresAt === null ? null : Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
-  const from = await senderName(c, m.conversationId);
+  const from = await senderName(c, m.from ?? m.conversationId);
+  const group = await groupNameOf(c, m.conversationId);
   if (json) {
     const line = {
+      ...(group === undefined ? {} : { group }),
       from,
-      fromId: m.conversationId,
+      fromId: m.from ?? m.conversationId,
       kind: m.kind,
       body: m.body,
       sentAt: new Date(m.sentAt).toISOString(),
@@ -64,7 +67,8 @@ async function printItem(c: TacetClient, m: MessageRecord, json: boolean, save?:
   } else {
     const left = secondsLeft === null ? '' : ` (disappears in ${secondsLeft}s)`;
     const file = m.attachment ? `[file ${m.attachment.fileName}, ${formatSize(m.attachment.size)}] ` : '';
-    process.stdout.write(`${from}: ${file}${m.body}${left}\n`);
+    const where = group === undefined ? '' : `[${group}] `;
+    process.stdout.write(`${where}${from}: ${file}${m.body}${left}\n`);
   }
 }
 
@@ -100,6 +104,37 @@ function reportTrust(e: ClientEvent, json: boolean): void {
   }
 }
 
+/** Group changes and refused group traffic, on stderr (with --json also as lines with an `event` field). */
+function reportGroup(e: ClientEvent, json: boolean): void {
+  if (e.type === 'group-warning') {
+    process.stderr.write(`WARNING: ${e.detail}\n`);
+    if (json) {
+      const line = {
+        event: 'groupWarning',
+        group: e.name,
+        reason: e.reason,
+        detail: e.detail,
+        signer: e.signer,
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+  }
+  if (e.type === 'group-changed') {
+    const by = e.byName;
+    process.stderr.write(`${e.group.name}: ${e.change} by ${by} (now ${e.group.members.length} members)\n`);
+    if (json) {
+      const line = {
+        event: 'groupChanged',
+        group: e.group.name,
+        change: e.change,
+        by,
+        member: e.group.member,
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+  }
+}
+
 /** Collects incoming items until the queue is drained (and, with `wait`, the first one arrived). */
 async function collect(c: TacetClient, waitSeconds: number, json: boolean): Promise<MessageRecord[]> {
   const got: MessageRecord[] = [];
@@ -107,6 +142,7 @@ async function collect(c: TacetClient, waitSeconds: number, json: boolean): Prom
   let onNew: () => void = () => undefined;
   c.on((e: ClientEvent) => {
     reportTrust(e, json);
+    reportGroup(e, json);
     if (e.type === 'message' && e.message.direction === 'in') {
       got.push(e.message);
       last = Date.now();
@@ -135,12 +171,13 @@ export function registerMessageCommands(program: Command, g: () => GlobalOptions
   program
     .command('send')
     .description('send a message; exits 0 once the server has stored it')
-    .argument('<name>', 'contact name (or id)')
+    .argument('<name>', 'contact or group name (or id)')
     .argument('<text...>', 'the message')
     .action(async (name: string, words: string[]) => {
       await withClient(g(), async (c) => {
         await c.connect().catch(() => undefined); // send() reports an unreachable server clearly
-        const m = await c.send(name, words.join(' '));
+        const text = words.join(' ');
+        const m = (await meansGroup(c, name)) ? await c.groups.send(name, text) : await c.send(name, text);
         const left = m.expiresAt === null ? '' : `, disappears in ${formatDuration(m.timerSeconds)}`;
         process.stderr.write(`sent to ${name}${left}\n`);
       });
@@ -167,13 +204,14 @@ export function registerMessageCommands(program: Command, g: () => GlobalOptions
   program
     .command('timer')
     .description('set the disappearing-message timer of a conversation (30s, 5m, 1d, 4w or off)')
-    .argument('<name>')
+    .argument('<name>', 'contact or group name')
     .argument('<duration>')
     .action(async (name: string, duration: string) => {
       const seconds = parseDuration(duration);
       await withClient(g(), async (c) => {
         await c.connect().catch(() => undefined);
-        await c.setTimer(name, seconds);
+        if (await meansGroup(c, name)) await c.groups.setTimer(name, seconds);
+        else await c.setTimer(name, seconds);
         process.stdout.write(`disappearing timer with ${name} set to ${formatDuration(seconds)}\n`);
       });
     });

@@ -30,7 +30,7 @@ import { decodeGroupState, decodeSignedGroupChange, encodeSignedGroupChange } fr
 import type { GroupControl } from './group-control.js';
 import { MAX_HISTORY_CHANGES } from './group-control.js';
 import { absorb } from './group-effects.js';
-import { groupInfo } from './group-info.js';
+import { groupInfo, memberName } from './group-info.js';
 import { GroupLog } from './group-log.js';
 import { memberOf } from './group-state.js';
 import { senderKeys } from './sender-keys.js';
@@ -95,8 +95,25 @@ async function takeChanges(
   if (state && state !== was) {
     const group = await groupInfo(state, self, ctx.contacts);
     for (const c of r.applied)
-      events.push({ type: 'group-changed', group, change: c.change.type, by: c.signer });
+      events.push({
+        type: 'group-changed',
+        group,
+        change: c.change.type,
+        by: c.signer,
+        byName: await memberName(ctx.contacts, c.signer),
+      });
   }
+  for (const d of r.displaced)
+    if (d.signer === self)
+      events.push(
+        warning(
+          name,
+          entry.log.groupId,
+          'displaced',
+          `your ${d.change.type} in ${name} lost to a change made at the same time; make it again`,
+          self,
+        ),
+      );
   if (r.behind) events.push(...askToCatchUp(ctx, from.accountId, r.entry));
   return events;
 }
@@ -153,7 +170,8 @@ async function adopt(ctx: InboxContext, self: string, log: GroupLog, first: Sign
   if (!state || r.applied.length === 0 || !memberOf(state, self)) return undefined;
   saveGroup(ctx.stores, r.entry);
   const group = await groupInfo(state, self, ctx.contacts);
-  return [{ type: 'group-changed' as const, group, change: first.change.type, by: first.signer }];
+  const byName = await memberName(ctx.contacts, first.signer);
+  return [{ type: 'group-changed' as const, group, change: first.change.type, by: first.signer, byName }];
 }
 
 /** A create or a change of a group: a create from its signer makes a group this profile is in. */

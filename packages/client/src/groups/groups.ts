@@ -278,7 +278,7 @@ export class Groups {
       return { state: now, items: out };
     });
     const info = await groupInfo(state, d.self, d.contacts);
-    d.emit({ type: 'group-changed', group: info, change: change.type, by: d.self });
+    d.emit({ type: 'group-changed', group: info, change: change.type, by: d.self, byName: 'you' });
     const results = await Promise.allSettled(items.map((i) => d.deliver(i.id)));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
