@@ -4,47 +4,27 @@
  * committed by one node and delivered by the other; a removed member gets
  * nothing afterwards.
  */
-import { type RunningServer, startServer } from '@tacet/server';
-import {
-  createTempPostgresDatabase,
-  redisUrl,
-  type TempPostgresDatabase,
-  tempRedisPrefix,
-} from '@tacet/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventsOf, groupTexts, reaches, registerMembers } from '../support/groups.js';
 import { Harness, until } from '../support/harness.js';
+import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
 
 let h: Harness;
-let db: TempPostgresDatabase;
-let second: RunningServer;
+let nodes: TwoNodes;
 
 beforeEach(async () => {
   h = new Harness();
-  db = await createTempPostgresDatabase();
-  const shared = { postgresUrl: db.url, redisUrl: redisUrl(), redisPrefix: tempRedisPrefix() };
-  await h.startServer(shared);
-  second = await startServer({
-    ...shared,
-    dataDir: h.tempDir('node-2'),
-    port: 0,
-    powBits: 4,
-    registrationLimit: { burst: 1000, perHour: 100_000 },
-    challengeLimit: { burst: 1000, perHour: 100_000 },
-    logLevel: 'error',
-    logSink: () => undefined,
-  });
+  nodes = await startTwoNodes(h);
 });
 afterEach(async () => {
   await h.dispose();
-  await second.close();
-  await db.drop();
+  await nodes.dispose();
 });
 
 describe('groups on PostgreSQL across two nodes', { timeout: 60_000 }, () => {
   it('create and chat, then remove: the removed member hears nothing more', async () => {
     const [alice, bob, carol] = await registerMembers(h, ['alice', 'bob', 'carol'], (i) =>
-      i === 0 ? undefined : second.url,
+      i === 0 ? undefined : nodes.second.url,
     );
     await alice.client.groups.create('desk', ['bob', 'carol']);
     await reaches(bob, 'desk', 1);
