@@ -5,9 +5,9 @@
  * the adapter keeps files, looks for bytes anywhere in them.
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AttachmentStore, NewAttachment } from '../../src/attachments/attachment-store.js';
-import type { StorageFixture } from './storage-contract.js';
+import { freshFixtureEachTest, type StorageFixture } from './storage-contract.js';
 
 export interface AttachmentFixture extends StorageFixture {
   /** Whether any file the store keeps contains `needle` (undefined: no files to scan). */
@@ -25,14 +25,11 @@ async function collect(it: AsyncIterable<Uint8Array> | undefined): Promise<Buffe
 
 export function describeAttachmentContract(name: string, open: () => Promise<AttachmentFixture>): void {
   describe(`attachment contract: ${name}`, () => {
-    let fx: AttachmentFixture;
-    let s: AttachmentStore;
-    beforeEach(async () => {
-      fx = await open();
-      s = fx.storage.attachments;
-    });
-    afterEach(async () => {
-      await fx.cleanup();
+    let fx!: AttachmentFixture;
+    let s!: AttachmentStore;
+    freshFixtureEachTest(open, (f) => {
+      fx = f;
+      s = f.storage.attachments;
     });
 
     /** One piece in one chunk. */

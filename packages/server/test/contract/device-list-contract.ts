@@ -4,9 +4,9 @@
  * drops the list with its account. Hooked into sqlite.test.ts and postgres.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/storage/storage.js';
-import type { StorageFixture } from './storage-contract.js';
+import { freshFixtureEachTest, type StorageFixture } from './storage-contract.js';
 
 const rnd = (n: number) => new Uint8Array(randomBytes(n));
 
@@ -18,14 +18,9 @@ async function newAccount(s: Storage): Promise<Uint8Array> {
 
 export function describeDeviceListContract(name: string, open: () => Promise<StorageFixture>): void {
   describe(`device list contract: ${name}`, () => {
-    let fx: StorageFixture;
-    let s: Storage;
-    beforeEach(async () => {
-      fx = await open();
+    let s!: Storage;
+    freshFixtureEachTest(open, (fx) => {
       s = fx.storage;
-    });
-    afterEach(async () => {
-      await fx.cleanup();
     });
 
     it('stores the first list and replaces it only with a strictly newer version', async () => {

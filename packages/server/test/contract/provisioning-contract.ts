@@ -5,22 +5,17 @@
  * Hooked into sqlite.test.ts and postgres.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/storage/storage.js';
-import type { StorageFixture } from './storage-contract.js';
+import { freshFixtureEachTest, type StorageFixture } from './storage-contract.js';
 
 const rnd = (n: number) => new Uint8Array(randomBytes(n));
 
 export function describeProvisioningContract(name: string, open: () => Promise<StorageFixture>): void {
   describe(`provisioning contract: ${name}`, () => {
-    let fx: StorageFixture;
-    let s: Storage;
-    beforeEach(async () => {
-      fx = await open();
+    let s!: Storage;
+    freshFixtureEachTest(open, (fx) => {
       s = fx.storage;
-    });
-    afterEach(async () => {
-      await fx.cleanup();
     });
 
     it('keeps each slot as first written and refuses a second write', async () => {

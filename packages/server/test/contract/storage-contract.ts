@@ -12,6 +12,22 @@ export interface StorageFixture {
   cleanup(): Promise<void>;
 }
 
+/** Opens a fresh fixture from `open` before each test of the enclosing describe and cleans it up after. */
+export function freshFixtureEachTest<F extends StorageFixture>(
+  open: () => Promise<F>,
+  use: (fx: F) => void,
+): void {
+  let fx: F | undefined;
+  beforeEach(async () => {
+    fx = await open();
+    use(fx);
+  });
+  afterEach(async () => {
+    await fx?.cleanup();
+    fx = undefined;
+  });
+}
+
 const id16 = () => new Uint8Array(randomBytes(16));
 const ec = () => new Uint8Array([5, ...randomBytes(32)]);
 const kem = () => new Uint8Array([8, ...randomBytes(1568)]);
@@ -20,14 +36,9 @@ const bytes = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export function describeStorageContract(name: string, open: () => Promise<StorageFixture>): void {
   describe(`storage contract: ${name}`, () => {
-    let fx: StorageFixture;
-    let s: Storage;
-    beforeEach(async () => {
-      fx = await open();
+    let s!: Storage;
+    freshFixtureEachTest(open, (fx) => {
       s = fx.storage;
-    });
-    afterEach(async () => {
-      await fx.cleanup();
     });
 
     async function account(): Promise<Uint8Array> {
