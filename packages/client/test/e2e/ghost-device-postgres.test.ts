@@ -7,24 +7,20 @@
 import { IdentityKeyPair, SignedDeviceList } from '@tacet/protocol';
 import type { RunningServer } from '@tacet/server';
 import { parseAccountId, toBase64Url } from '@tacet/wire';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClientError } from '../../src/index.js';
-import { Harness } from '../support/harness.js';
-import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
+import type { Harness } from '../support/harness.js';
+import { type TwoNodes, twoNodesEachTest } from '../support/two-nodes.js';
 
 let h: Harness;
 let nodes: TwoNodes;
 let second: RunningServer;
 const sql = (text: string, params: unknown[] = []) => nodes.sql(text, params);
 
-beforeEach(async () => {
-  h = new Harness();
-  nodes = await startTwoNodes(h);
-  second = nodes.second;
-});
-afterEach(async () => {
-  await h.dispose();
-  await nodes.dispose();
+twoNodesEachTest((harness, started) => {
+  h = harness;
+  nodes = started;
+  second = started.second;
 });
 
 const refusal = (p: Promise<unknown>) =>

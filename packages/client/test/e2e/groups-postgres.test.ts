@@ -4,21 +4,17 @@
  * committed by one node and delivered by the other; a removed member gets
  * nothing afterwards.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventsOf, groupTexts, reaches, registerMembers } from '../support/groups.js';
-import { Harness, until } from '../support/harness.js';
-import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
+import { type Harness, until } from '../support/harness.js';
+import { type TwoNodes, twoNodesEachTest } from '../support/two-nodes.js';
 
 let h: Harness;
 let nodes: TwoNodes;
 
-beforeEach(async () => {
-  h = new Harness();
-  nodes = await startTwoNodes(h);
-});
-afterEach(async () => {
-  await h.dispose();
-  await nodes.dispose();
+twoNodesEachTest((harness, started) => {
+  h = harness;
+  nodes = started;
 });
 
 describe('groups on PostgreSQL across two nodes', { timeout: 60_000 }, () => {

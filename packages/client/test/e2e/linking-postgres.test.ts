@@ -6,20 +6,16 @@
  * nothing and nothing is queued for it.
  */
 import { parseAccountId } from '@tacet/wire';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClientEvent } from '../../src/index.js';
-import { Harness, until } from '../support/harness.js';
-import { startTwoNodes, type TwoNodes } from '../support/two-nodes.js';
+import { type Harness, until } from '../support/harness.js';
+import { type TwoNodes, twoNodesEachTest } from '../support/two-nodes.js';
 
 let h: Harness;
 let nodes: TwoNodes;
-beforeEach(async () => {
-  h = new Harness();
-  nodes = await startTwoNodes(h);
-});
-afterEach(async () => {
-  await h.dispose();
-  await nodes.dispose();
+twoNodesEachTest((harness, started) => {
+  h = harness;
+  nodes = started;
 });
 
 const texts = (events: ClientEvent[]) =>

@@ -12,7 +12,8 @@ import {
   tempRedisPrefix,
 } from '@tacet/testkit';
 import pg from 'pg';
-import type { Harness } from './harness.js';
+import { afterEach, beforeEach } from 'vitest';
+import { Harness } from './harness.js';
 
 export interface TwoNodes {
   readonly second: RunningServer;
@@ -51,4 +52,22 @@ export async function startTwoNodes(h: Harness): Promise<TwoNodes> {
       await db.drop();
     },
   };
+}
+
+/**
+ * A fresh harness on two fresh nodes before each test of the calling file
+ * (handed to `use`), disposed after it.
+ */
+export function twoNodesEachTest(use: (h: Harness, nodes: TwoNodes) => void): void {
+  let running: { h: Harness; nodes: TwoNodes } | undefined;
+  beforeEach(async () => {
+    const h = new Harness();
+    running = { h, nodes: await startTwoNodes(h) };
+    use(running.h, running.nodes);
+  });
+  afterEach(async () => {
+    await running?.h.dispose();
+    await running?.nodes.dispose();
+    running = undefined;
+  });
 }
