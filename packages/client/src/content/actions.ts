@@ -7,7 +7,10 @@
  *
  * Wire form (protobuf): 1 version, 2 type, 3 target id (repeated for
  * read), 4 text (emoji or new body). Decoding checks every field and throws
- * ClientError('InvalidContent') with `data.reason` saying which check failed.
+ * ClientError('InvalidContent') with `data.reason` saying which check failed;
+ * only one encoding is accepted (version at least 1, each single field once),
+ * so a relayed action cannot be re-encoded into a second form that means the
+ * same or — with a later copy of a field winning — something else.
  */
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { ClientError } from '../errors.js';
@@ -31,7 +34,7 @@ export type Action =
 
 const TYPE = { reaction: 1, edit: 2, delete: 3, read: 4 } as const;
 
-export type ActionErrorReason = 'malformed' | 'version' | 'type' | 'target' | 'text';
+export type ActionErrorReason = 'malformed' | 'repeated' | 'version' | 'type' | 'target' | 'text';
 
 function invalid(reason: ActionErrorReason, why: string): never {
   throw new ClientError('InvalidContent', `received action is malformed: ${why}`, { reason });
@@ -56,18 +59,24 @@ interface Fields {
   text?: string;
 }
 
+/** A single field seen a second time is refused: the encoding would not be the one this code writes. */
+function once<T>(seen: T | undefined, value: T, field: string): T {
+  if (seen !== undefined) invalid('repeated', `${field} appears twice`);
+  return value;
+}
+
 function readFields(bytes: Uint8Array): Fields {
   const f: Fields = { targets: [] };
   try {
     const r = new BinaryReader(bytes);
     while (r.pos < r.len) {
       const [no, type] = r.tag();
-      if (no === 1 && type === WireType.Varint) f.version = r.uint32();
-      else if (no === 2 && type === WireType.Varint) f.type = r.uint32();
+      if (no === 1 && type === WireType.Varint) f.version = once(f.version, r.uint32(), 'version');
+      else if (no === 2 && type === WireType.Varint) f.type = once(f.type, r.uint32(), 'type');
       else if (no === 3 && type === WireType.LengthDelimited) {
         if (f.targets.length >= MAX_READ_IDS) invalid('target', 'too many targets');
         f.targets.push(r.bytes());
-      } else if (no === 4 && type === WireType.LengthDelimited) f.text = r.string();
+      } else if (no === 4 && type === WireType.LengthDelimited) f.text = once(f.text, r.string(), 'text');
       else r.skip(type, no);
     }
   } catch (e) {
@@ -80,7 +89,7 @@ function readFields(bytes: Uint8Array): Fields {
 /** Decodes outside bytes into an Action, checking every field. */
 export function decodeAction(bytes: Uint8Array): Action {
   const f = readFields(bytes);
-  if (f.version === undefined) invalid('version', 'no version');
+  if (f.version === undefined || f.version === 0) invalid('version', 'no version');
   if (f.version > ACTION_VERSION) invalid('version', `version ${f.version} is newer than this client`);
   if (f.targets.length === 0 || f.targets.some((t) => t.length !== ID_BYTES))
     invalid('target', 'bad target id');
@@ -102,6 +111,8 @@ export function decodeAction(bytes: Uint8Array): Action {
       return { type: 'delete', target: one };
     case TYPE.read:
       if (f.text !== undefined) invalid('text', 'a read receipt has no text');
+      if (new Set(f.targets.map((t) => t.join())).size !== f.targets.length)
+        invalid('repeated', 'a read receipt names a message twice');
       return { type: 'read', targets: f.targets };
     default:
       return invalid('type', 'unknown action');

@@ -2,7 +2,9 @@
  * The plaintext inside every encrypted message (our own schema, protobuf
  * wire format): a text, a timer change, a delivery receipt, or an
  * attachment (its pointer, with an optional caption). Decoding
- * outside bytes is strict and bounded and throws ClientError('InvalidContent').
+ * outside bytes is strict and bounded and throws ClientError('InvalidContent');
+ * a single field that appears twice is refused (`data.reason` 'repeated'), so
+ * each content has one encoding and no later copy of a field overrides the first.
  */
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { type AttachmentPointer, decodePointer, encodePointer } from '../attachments/pointer.js';
@@ -89,8 +91,13 @@ export function encodeContent(c: Content): Uint8Array {
   return w.finish();
 }
 
-function invalid(why: string): never {
-  throw new ClientError('InvalidContent', `received message is malformed: ${why}`);
+function invalid(why: string, reason = 'malformed'): never {
+  throw new ClientError('InvalidContent', `received message is malformed: ${why}`, { reason });
+}
+
+function once<T>(seen: T | undefined, value: T, field: string): T {
+  if (seen !== undefined) invalid(`${field} appears twice`, 'repeated');
+  return value;
 }
 
 interface Fields {
@@ -114,21 +121,24 @@ function readFields(bytes: Uint8Array): Fields {
   const f: Fields = { receiptIds: [] };
   while (r.pos < r.len) {
     const [no, type] = r.tag();
-    if (no === 1 && type === WireType.LengthDelimited) f.id = r.bytes();
-    else if (no === 2 && type === WireType.Varint) f.sentAt = Number(r.uint64());
-    else if (no === 3 && type === WireType.Varint) f.kind = r.uint32();
-    else if (no === 4 && type === WireType.LengthDelimited) f.body = r.string();
-    else if (no === 5 && type === WireType.Varint) f.timer = r.uint32();
+    if (no === 1 && type === WireType.LengthDelimited) f.id = once(f.id, r.bytes(), 'id');
+    else if (no === 2 && type === WireType.Varint) f.sentAt = once(f.sentAt, Number(r.uint64()), 'sentAt');
+    else if (no === 3 && type === WireType.Varint) f.kind = once(f.kind, r.uint32(), 'kind');
+    else if (no === 4 && type === WireType.LengthDelimited) f.body = once(f.body, r.string(), 'body');
+    else if (no === 5 && type === WireType.Varint) f.timer = once(f.timer, r.uint32(), 'timer');
     else if (no === 6 && type === WireType.LengthDelimited) {
       if (f.receiptIds.length >= MAX_RECEIPT_IDS) invalid('too many receipt ids');
       f.receiptIds.push(r.bytes());
-    } else if (no === 7 && type === WireType.Varint) f.clock = Number(r.uint64());
-    else if (no === 8 && type === WireType.LengthDelimited) f.pointer = r.bytes();
-    else if (no === 9 && type === WireType.LengthDelimited) f.replyTo = r.bytes();
-    else if (no === 10 && type === WireType.LengthDelimited) f.action = r.bytes();
-    else if (no === 11 && type === WireType.LengthDelimited) f.control = r.bytes();
-    else if (no === 12 && type === WireType.LengthDelimited) f.groupId = r.bytes();
-    else if (no === 13 && type === WireType.Varint) f.groupVersion = r.uint32();
+    } else if (no === 7 && type === WireType.Varint) f.clock = once(f.clock, Number(r.uint64()), 'clock');
+    else if (no === 8 && type === WireType.LengthDelimited) f.pointer = once(f.pointer, r.bytes(), 'pointer');
+    else if (no === 9 && type === WireType.LengthDelimited) f.replyTo = once(f.replyTo, r.bytes(), 'replyTo');
+    else if (no === 10 && type === WireType.LengthDelimited) f.action = once(f.action, r.bytes(), 'action');
+    else if (no === 11 && type === WireType.LengthDelimited)
+      f.control = once(f.control, r.bytes(), 'control');
+    else if (no === 12 && type === WireType.LengthDelimited)
+      f.groupId = once(f.groupId, r.bytes(), 'groupId');
+    else if (no === 13 && type === WireType.Varint)
+      f.groupVersion = once(f.groupVersion, r.uint32(), 'groupVersion');
     else r.skip(type, no);
   }
   return f;

@@ -79,4 +79,21 @@ describe('action content', () => {
       { numRuns: 500 },
     );
   });
+
+  it('accepts only the encoding it writes: version 0 and a single field twice are refused', () => {
+    const reaction = encodeAction({ type: 'reaction', target: id, emoji: '👍' });
+    const tail = (no: number, value: (x: BinaryWriter) => void) => {
+      const x = new BinaryWriter();
+      value(x.tag(no, no === 4 ? WireType.LengthDelimited : WireType.Varint));
+      return new Uint8Array([...reaction, ...x.finish()]);
+    };
+    // A second text would win over the first if later fields overwrote earlier ones.
+    expect(reason(tail(4, (x) => x.string('💀')))).toBe('repeated');
+    expect(reason(tail(2, (x) => x.uint32(3)))).toBe('repeated');
+    expect(reason(tail(1, (x) => x.uint32(1)))).toBe('repeated');
+    const v0 = new BinaryWriter().tag(1, WireType.Varint).uint32(0).tag(2, WireType.Varint).uint32(3);
+    expect(reason(v0.tag(3, WireType.LengthDelimited).bytes(id).finish())).toBe('version');
+    expect(reason(encodeAction({ type: 'read', targets: [id, id] }))).toBe('repeated');
+    expect(decodeAction(reaction)).toEqual({ type: 'reaction', target: id, emoji: '👍' });
+  });
 });

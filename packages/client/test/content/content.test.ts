@@ -54,6 +54,30 @@ describe('message content', () => {
     rejectsOnlyWithClientError(decodeContent);
   });
 
+  it('refuses a content whose single field appears twice, whichever field it is', () => {
+    const text = encodeContent({ kind: 'text', id, sentAt: 1, clock: 3, body: 'pay Bob', timerSeconds: 0 });
+    const again = [
+      new BinaryWriter().tag(4, WireType.LengthDelimited).string('pay Mallory'),
+      new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(id),
+      new BinaryWriter().tag(2, WireType.Varint).uint64(2),
+      new BinaryWriter().tag(3, WireType.Varint).uint32(1),
+      new BinaryWriter().tag(5, WireType.Varint).uint32(0),
+      new BinaryWriter().tag(7, WireType.Varint).uint64(4),
+    ];
+    for (const w of again) {
+      const bytes = new Uint8Array([...text, ...w.finish()]);
+      let caught: unknown;
+      try {
+        decodeContent(bytes);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(ClientError);
+      expect((caught as ClientError).data.reason).toBe('repeated');
+    }
+    expect(decodeContent(text)).toMatchObject({ body: 'pay Bob' });
+  });
+
   it('decodes content from clients that predate the clock as clock 0', () => {
     // Fields 1-5 only, as the first content schema wrote them: id, sentAt, kind=timer, timer.
     const w = new BinaryWriter();
