@@ -3,6 +3,7 @@
  * default), storage/postgres (several nodes). All methods are async so a
  * networked database fits; ids are raw 16-byte account ids.
  */
+import { MAX_LISTED_DEVICE_ID } from '@tacet/protocol';
 
 /** A device as the server knows it: only a hash of its credential. */
 export interface DeviceRecord {
@@ -35,10 +36,26 @@ export function registrationDay(ms: number): number {
   return ms - (ms % DAY_MS);
 }
 
+/** The highest device id a signed device list can name. */
+export const MAX_DEVICE_ID = MAX_LISTED_DEVICE_ID;
+
+/** Every device number of the account was taken once; ids are never handed out twice. */
+export class DeviceIdsUsedUp extends Error {
+  override readonly name = 'DeviceIdsUsedUp';
+  constructor() {
+    super(`this account has linked ${MAX_DEVICE_ID} devices over its life; device numbers are not reused`);
+  }
+}
+
 export interface AccountStore {
   /** Creates the account with device 1. Resolves false if the id already exists. */
   createAccount(account: NewAccount): Promise<boolean>;
-  /** Adds the next device number to an existing account; undefined if the account is gone or has `maxDevices`. */
+  /**
+   * Adds a device to an existing account under a number it never had before
+   * (one above the highest it ever had, even if that device was removed);
+   * undefined if the account is gone or has `maxDevices`. Throws
+   * DeviceIdsUsedUp after device MAX_DEVICE_ID.
+   */
   addDevice(
     accountId: Uint8Array,
     credentialHash: Uint8Array,

@@ -16,6 +16,7 @@ import {
   toBase64Url,
 } from '@tacet/wire';
 import { type Context, Hono } from 'hono';
+import { DeviceIdsUsedUp } from '../accounts/account-store.js';
 import { newCredential } from '../accounts/credentials.js';
 import type { RateLimiter } from '../accounts/rate-limiter.js';
 import type { ServerContext } from '../context.js';
@@ -81,12 +82,12 @@ export function accountRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings
     const req = await readJson(c, LinkDeviceRequest);
     const { credential, hash } = newCredential();
     const me = c.get('device');
-    const deviceId = await ctx.storage.accounts.addDevice(
-      me.accountId,
-      hash,
-      req.registrationId,
-      MAX_DEVICES_PER_ACCOUNT,
-    );
+    const deviceId = await ctx.storage.accounts
+      .addDevice(me.accountId, hash, req.registrationId, MAX_DEVICES_PER_ACCOUNT)
+      .catch((e: unknown) => {
+        if (e instanceof DeviceIdsUsedUp) throw new HttpError(409, ErrorCode.LimitExceeded, e.message);
+        throw e;
+      });
     if (deviceId === undefined) {
       throw new HttpError(
         409,

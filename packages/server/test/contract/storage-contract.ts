@@ -109,6 +109,20 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
       expect((await s.accounts.getDevice(a, 1))?.registrationId).toBe(7);
     });
 
+    it('never hands out a removed device id again, even the highest one', async () => {
+      const a = await account();
+      expect(await s.accounts.addDevice(a, id16(), 2, 5)).toBe(2);
+      expect(await s.accounts.addDevice(a, id16(), 3, 5)).toBe(3);
+      expect(await s.accounts.removeDevice(a, 3)).toBe(true);
+      // A contact may still hold a session with device 3 and a trust mark for it.
+      expect(await s.accounts.addDevice(a, id16(), 4, 5)).toBe(4);
+      expect(await s.accounts.removeDevice(a, 4)).toBe(true);
+      expect(await s.accounts.removeDevice(a, 2)).toBe(true);
+      expect(await s.accounts.addDevice(a, id16(), 5, 5)).toBe(5);
+      expect(await s.accounts.listDeviceIds(a)).toEqual([1, 5]);
+      expect((await s.accounts.getDevice(a, 5))?.registrationId).toBe(5);
+    });
+
     it('keeps the first identity key and refuses another', async () => {
       const a = await account();
       const up = await withKeys(a);

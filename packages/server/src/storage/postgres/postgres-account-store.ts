@@ -1,11 +1,14 @@
 /**
  * PostgreSQL adapter of {@link AccountStore}. Account creation and device
  * addition are small transactions on the pool; adding a device locks the
- * account row so two concurrent additions cannot pick the same number.
+ * account row so two concurrent additions cannot pick the same number, and
+ * takes the number from the account's counter so a removed device's never returns.
  */
 import {
   type AccountStore,
+  DeviceIdsUsedUp,
   type DeviceRecord,
+  MAX_DEVICE_ID,
   type NewAccount,
   registrationDay,
 } from '../../accounts/account-store.js';
@@ -43,11 +46,17 @@ export class PostgresAccountStore implements AccountStore {
     maxDevices: number,
   ): Promise<number | undefined> {
     return withTransaction(this.pool, async (c) => {
-      const locked = await c.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [accountId]);
-      if (locked.rowCount === 0) return undefined;
+      const locked = await c.query<{ last_device_id: number }>(
+        'SELECT last_device_id FROM accounts WHERE id = $1 FOR UPDATE',
+        [accountId],
+      );
+      const last = locked.rows[0]?.last_device_id;
+      if (last === undefined) return undefined;
       const ids = await this.deviceIds(c, accountId);
       if (ids.length === 0 || ids.length >= maxDevices) return undefined;
-      const next = Math.max(...ids) + 1;
+      const next = last + 1;
+      if (next > MAX_DEVICE_ID) throw new DeviceIdsUsedUp();
+      await c.query('UPDATE accounts SET last_device_id = $2 WHERE id = $1', [accountId, next]);
       await c.query(
         'INSERT INTO devices (account_id, device_id, credential_hash, registration_id) VALUES ($1, $2, $3, $4)',
         [accountId, next, credentialHash, registrationId],

@@ -1,7 +1,9 @@
 /** SQLite adapter of {@link AccountStore}. */
 import {
   type AccountStore,
+  DeviceIdsUsedUp,
   type DeviceRecord,
+  MAX_DEVICE_ID,
   type NewAccount,
   registrationDay,
 } from '../../accounts/account-store.js';
@@ -22,6 +24,7 @@ export class SqliteAccountStore implements AccountStore {
   private readonly selectDeviceIds;
   private readonly deleteAccountRow;
   private readonly deleteDeviceRow;
+  private readonly takeNextDeviceId;
 
   constructor(
     db: SqliteDatabase,
@@ -43,6 +46,11 @@ export class SqliteAccountStore implements AccountStore {
     this.deleteAccountRow = db.prepare('DELETE FROM accounts WHERE id = ?');
     // Its keys and envelopes go with it through ON DELETE CASCADE.
     this.deleteDeviceRow = db.prepare('DELETE FROM devices WHERE account_id = ? AND device_id = ?');
+    this.takeNextDeviceId = db
+      .prepare(
+        'UPDATE accounts SET last_device_id = last_device_id + 1 WHERE id = ? RETURNING last_device_id',
+      )
+      .pluck();
   }
 
   createAccount(a: NewAccount): Promise<boolean> {
@@ -57,7 +65,8 @@ export class SqliteAccountStore implements AccountStore {
     return this.committer.run(() => {
       const ids = this.selectDeviceIds.all(accountId) as number[];
       if (ids.length === 0 || ids.length >= maxDevices) return undefined;
-      const next = Math.max(...ids) + 1;
+      const next = this.takeNextDeviceId.get(accountId) as number;
+      if (next > MAX_DEVICE_ID) throw new DeviceIdsUsedUp();
       this.insertDevice.run(accountId, next, credentialHash, registrationId);
       return next;
     });

@@ -5,6 +5,7 @@ import { up as senderCertificates } from './003-sender-certificates.js';
 import { up as attachments } from './004-attachments.js';
 import { up as deviceLists } from './005-device-lists.js';
 import { up as provisioning } from './006-provisioning.js';
+import { up as deviceIdCounter } from './007-device-id-counter.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'attachments', up: attachments },
   { version: 5, name: 'device-lists', up: deviceLists },
   { version: 6, name: 'provisioning', up: provisioning },
+  { version: 7, name: 'device-id-counter', up: deviceIdCounter },
 ];
