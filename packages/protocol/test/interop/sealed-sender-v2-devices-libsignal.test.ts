@@ -36,12 +36,7 @@ import {
   tacetKeysFrom,
   u8,
 } from '../support/libsignal-group-stores.js';
-import {
-  LibsignalIdentityKeyStore,
-  LibsignalParty,
-  toLibsignalBundle,
-  toTacetBundle,
-} from '../support/libsignal-stores.js';
+import { LibsignalParty, toLibsignalBundle, toTacetBundle } from '../support/libsignal-stores.js';
 import {
   ALICE_UUID,
   BOB_UUID,
@@ -60,14 +55,7 @@ const NOW = Date.now();
 /** libsignal devices of one account: they share its identity key. */
 function libsignalDevices(name: string, deviceIds: number[]): LibsignalParty[] {
   const identity = S.IdentityKeyPair.generate();
-  return deviceIds.map((d) => {
-    const party = new LibsignalParty(name, d);
-    Object.assign(party, {
-      identity,
-      identities: new LibsignalIdentityKeyStore(identity, party.registrationId),
-    });
-    return party;
-  });
+  return deviceIds.map((d) => new LibsignalParty(name, d, identity));
 }
 
 describe('sealed sender v2 with several devices per recipient, with libsignal', () => {

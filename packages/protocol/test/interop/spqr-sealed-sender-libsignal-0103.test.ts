@@ -6,59 +6,14 @@
  * strings, with which 0.103 may add its address binding (SignalMessage
  * field 6); tacet skips that field.
  */
-import * as L from 'libsignal-client-0103';
 import { describe, expect, it } from 'vitest';
-import { sealedSenderDecryptMessage, sealedSenderEncryptMessage } from '../../src/sealed-sender/index.js';
 import { ProtocolAddress, processPreKeyBundle } from '../../src/session/index.js';
-import { ab, bundle0103Of, Party0103, tacetBundleOf0103 } from '../support/libsignal-0103.js';
-import {
-  ALICE_UUID,
-  BOB_UUID,
-  DAY,
-  libsignalDeviceCertificate,
-  makeSenderCertificate,
-  makeServer,
-} from '../support/sealed-sender-fixtures.js';
-import { createTacetParty } from '../support/tacet-party.js';
+import { bundle0103Of, tacetBundleOf0103 } from '../support/libsignal-0103.js';
+import { sealedPair0103 } from '../support/sealed-pair-0103.js';
+import { ALICE_UUID, BOB_UUID } from '../support/sealed-sender-fixtures.js';
 
-const text = (s: string) => new TextEncoder().encode(s);
 const NOW = Date.now();
-const tacetLocal = { uuid: ALICE_UUID, e164: null, deviceId: 1 };
-
-function setup() {
-  const server = makeServer();
-  const trustRoot = server.trustRoot.publicKey;
-  const libTrustRoot = L.PublicKey.deserialize(ab(trustRoot.serialize()));
-  const tacet = createTacetParty(ALICE_UUID, 1);
-  const lib = new Party0103(BOB_UUID, 1);
-  const tacetCert = makeSenderCertificate(server, tacet.identity.publicKey, { expiration: NOW + DAY });
-  const libCert = L.SenderCertificate.deserialize(
-    ab(libsignalDeviceCertificate(server, lib.identity.publicKey, BOB_UUID, NOW + DAY)),
-  );
-  const libAddress = new ProtocolAddress(BOB_UUID, 1);
-  const tacetAddressForLib = L.ProtocolAddress.new(ALICE_UUID, 1);
-  const libOpen = (envelope: Uint8Array) =>
-    L.sealedSenderDecryptMessage(
-      ab(envelope),
-      libTrustRoot,
-      NOW,
-      null,
-      BOB_UUID,
-      1,
-      lib.sessions,
-      lib.identities,
-      lib.preKeys,
-      lib.signedPreKeys,
-      lib.kyberPreKeys,
-    );
-  const libSeal = (s: string) =>
-    L.sealedSenderEncryptMessage(ab(text(s)), tacetAddressForLib, libCert, lib.sessions, lib.identities);
-  const tacetSeal = (s: string) =>
-    sealedSenderEncryptMessage(text(s), libAddress, tacetCert, tacet.stores, NOW);
-  const tacetOpen = (envelope: Uint8Array) =>
-    sealedSenderDecryptMessage(envelope, trustRoot, NOW, tacetLocal, tacet.stores);
-  return { tacet, lib, libAddress, tacetAddressForLib, libOpen, libSeal, tacetSeal, tacetOpen };
-}
+const setup = () => sealedPair0103(NOW);
 
 /** Alternating sealed messages: 120 of them move a full SPQR epoch. */
 async function converse(x: ReturnType<typeof setup>, tacetFirst: boolean): Promise<void> {

@@ -6,8 +6,11 @@
  * in every 1:1 call. Buffer-free: 0.103 accepts and returns Uint8Array.
  */
 import * as L from 'libsignal-client-0103';
+import * as SSMRMModule from 'libsignal-client-0103/dist/SealedSenderMultiRecipientMessage.js';
 import { KEMPublicKey, type PreKeyBundle, ProtocolAddress, PublicKey } from '../../src/index.js';
+import { defaultExport } from './libsignal-group-stores.js';
 import { memoryStores } from './libsignal-memory-stores.js';
+import { libsignalDeviceCertificate, type makeServer } from './sealed-sender-fixtures.js';
 import type { Peer, Wire } from './session-peers.js';
 
 /** An ArrayBuffer-backed copy, the only Uint8Array shape 0.103's typings take. */
@@ -56,6 +59,19 @@ export class Party0103 extends stores.Party {
     const m = L.SignalMessage.deserialize(ab(bytes));
     return L.signalDecrypt(m, from, this.address, this.sessions, this.identities);
   }
+}
+
+/** 0.103's sealed sender v2 sent-message parser. */
+export const MultiRecipientMessage0103: typeof SSMRMModule.default = defaultExport(SSMRMModule);
+
+/** The certificate the test server `server` issues to 0.103 device `party` (no phone number). */
+export function senderCertificate0103(
+  server: ReturnType<typeof makeServer>,
+  party: Party0103,
+  expiration: number,
+): L.SenderCertificate {
+  const bytes = libsignalDeviceCertificate(server, party.identity.publicKey, party.name, expiration);
+  return L.SenderCertificate.deserialize(ab(bytes));
 }
 
 /** A 0.103 bundle in tacet's shape. */

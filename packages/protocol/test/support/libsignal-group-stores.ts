@@ -95,8 +95,11 @@ import * as SSMRMModule from '@signalapp/libsignal-client/dist/SealedSenderMulti
 
 type SSMRMClass = typeof SSMRMModule.default;
 
-/** libsignal's SSv2 sent-message parser (a CommonJS default export, unwrapped for either loader). */
-export const LibsignalMultiRecipientMessage: SSMRMClass = (() => {
-  const outer = SSMRMModule.default as SSMRMClass & { default?: SSMRMClass };
+/** A module's default export, unwrapped once more when a CommonJS loader wrapped it. */
+export function defaultExport<T>(module: { default: T }): T {
+  const outer = module.default as T & { default?: T };
   return outer.default ?? outer;
-})();
+}
+
+/** libsignal's SSv2 sent-message parser. */
+export const LibsignalMultiRecipientMessage: SSMRMClass = defaultExport(SSMRMModule);

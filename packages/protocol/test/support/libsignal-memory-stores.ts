@@ -40,10 +40,14 @@ export interface MemoryStores<M extends Libsignal> {
   SenderKeyStore: new () => Of<M, 'SenderKeyStore'> & {
     readonly records: Map<string, Of<M, 'SenderKeyRecord'>>;
   };
-  /** A device with its stores that publishes bundles; a version's Party subclasses it. */
+  /**
+   * A device with its stores that publishes bundles; a version's Party subclasses it.
+   * Devices of one account share `identity`; each gets its own when it is left out.
+   */
   Party: new (
     name: string,
     deviceId?: number,
+    identity?: Of<M, 'IdentityKeyPair'>,
   ) => MemoryParty<M>;
 }
 
@@ -200,7 +204,7 @@ export function memoryStores<M extends Libsignal>(lib: M): MemoryStores<M> {
   }
 
   class Party {
-    readonly identity = l.IdentityKeyPair.generate();
+    readonly identity: { privateKey: PrivateKey; publicKey: Key };
     readonly registrationId = 1 + Math.floor(Math.random() * 16380);
     readonly address: object;
     readonly sessions = new SessionStore();
@@ -214,7 +218,9 @@ export function memoryStores<M extends Libsignal>(lib: M): MemoryStores<M> {
     constructor(
       readonly name: string,
       readonly deviceId = 1,
+      identity?: { privateKey: PrivateKey; publicKey: Key },
     ) {
+      this.identity = identity ?? l.IdentityKeyPair.generate();
       this.address = l.ProtocolAddress.new(name, deviceId);
       this.identities = new IdentityKeyStore(this.identity, this.registrationId);
     }
