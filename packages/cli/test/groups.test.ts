@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTacetServer, tacet } from './support/run.js';
+import { startTacetServer, tacet, tacetInPty, until } from './support/run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tacet-cli-groups-'));
 const dirs = { alice: join(root, 'alice'), bob: join(root, 'bob'), carol: join(root, 'carol') };
@@ -20,6 +20,9 @@ const jsonLines = (out: string) =>
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escapes
+const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+const texts = (lines: Record<string, unknown>[]) => lines.filter((l) => l.kind === 'text');
 
 beforeAll(async () => {
   server = await startTacetServer(join(root, 'server'));
@@ -85,5 +88,56 @@ describe('tacet groups (scriptable)', { timeout: 90_000 }, () => {
       { event: 'groupChanged', group: 'desk', change: 'leave', by: 'bob' },
     ]);
     expect((await as('alice', 'group', 'members', 'desk')).stdout.trim()).toBe(`you\t${ids.alice}\tadmin`);
+  });
+});
+
+/**
+ * `tacet chat NAME` with a group's name, in a pseudo-terminal: the group opens
+ * as a contact's conversation does, incoming lines carry their sender's name
+ * (a member who is not a contact by id), a typed line goes to every member,
+ * and /switch and @name reach a group too.
+ */
+describe('tacet chat with a group', { timeout: 120_000 }, () => {
+  it('opens the group by name, shows who wrote each line, and sends to every member', async () => {
+    const created = await as('alice', 'group', 'create', 'newsroom', 'bob', 'carol');
+    expect(created.code, created.stderr).toBe(0);
+    // Bob has not taken his invitation yet: the chat takes the queue to find the group.
+    const chat = tacetInPty(['--profile', dirs.bob, 'chat', 'newsroom']);
+    try {
+      await until(() => plain(chat.output).includes('tacet · newsroom · group of 3'), 40_000, 'group header');
+      await until(() => chat.output.includes('● online'), 40_000, 'online');
+
+      expect((await as('alice', 'send', 'newsroom', 'hello desk')).code).toBe(0);
+      await until(() => /alice: [^\n]*hello desk/.test(plain(chat.output)), 30_000, 'alice by name');
+      expect((await as('carol', 'send', 'newsroom', 'carol here')).code).toBe(0);
+      const carolLine = new RegExp(`${ids.carol}: [^\\n]*carol here`);
+      await until(() => carolLine.test(plain(chat.output)), 30_000, 'carol by id');
+
+      chat.type('hi all\r');
+      await until(() => /you: [^\n]*hi all[^\n]*✓/.test(plain(chat.output)), 30_000, 'sent ✓');
+
+      // From Alice's 1:1 conversation, @newsroom reaches the group without switching.
+      chat.type('/switch alice\r');
+      await until(() => plain(chat.output).includes('conversation with alice'), 10_000, 'switched');
+      chat.type('@newsroom from elsewhere\r');
+      await until(() => plain(chat.output).includes('sent to newsroom ✓'), 30_000, '@newsroom sent');
+      chat.type('/contacts\r');
+      await until(() => /newsroom · group of 3 · timer 30s/.test(plain(chat.output)), 10_000, 'listed');
+      chat.type('/quit\r');
+      expect(await chat.exited).toBe(0);
+    } finally {
+      chat.child.kill();
+    }
+
+    for (const who of ['alice', 'carol'] as const) {
+      const got = await as(who, 'receive', '--wait', '10', '--json');
+      expect(got.code, got.stderr).toBe(0);
+      const bodies = texts(jsonLines(got.stdout)).filter(
+        (l) => l.group === 'newsroom' && l.from !== undefined,
+      );
+      expect(bodies.map((l) => l.body)).toEqual(expect.arrayContaining(['hi all', 'from elsewhere']));
+      // Nothing Bob typed went 1:1 to Alice instead of to the group.
+      expect(texts(jsonLines(got.stdout)).filter((l) => l.group === undefined)).toEqual([]);
+    }
   });
 });

@@ -28,6 +28,8 @@ export async function performMessageCommand(
   if (!open) return 'no conversation open; /switch name first';
   const m: MessageRecord | undefined = messageNumbered(s.messages, cmd.n);
   if (!m) return `no message ${cmd.n} here; the numbers are in front of each message`;
+  // Replies, reactions, edits and deletions travel 1:1 today; a group has none of them yet.
+  if (open.kind === 'group') return `/${cmd.kind} is not available in a group yet`;
   const background = (work: Promise<unknown>, done: string) =>
     work.then(
       () => {
@@ -41,7 +43,7 @@ export async function performMessageCommand(
     );
   switch (cmd.kind) {
     case 'reply':
-      void background(c.send(open.accountId, cmd.text, { replyTo: m.id }), '');
+      void background(c.send(open.ref, cmd.text, { replyTo: m.id }), '');
       return '';
     case 'react':
       void background(

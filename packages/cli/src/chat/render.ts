@@ -4,8 +4,9 @@
  * (wrapped to the terminal width), a notice line, the status line (always
  * present: connection state and unread counts) and the input line.
  */
-import { type Contact, formatDuration, formatRemaining, type MessageRecord } from '@tacet/client';
+import { formatDuration, formatRemaining, type MessageRecord } from '@tacet/client';
 import { formatSize } from '../attachments/format-size.js';
+import { type ChatConversation, senderName } from './chat-conversation.js';
 
 const ESC = '\x1b[';
 const MARK: Record<MessageRecord['status'], string> = {
@@ -25,11 +26,12 @@ const CONNECTION_TEXT: Record<ConnectionView, string> = {
 };
 
 export interface ChatState {
-  contacts: Contact[];
-  /** The open conversation; null when there are no contacts yet. */
-  current: Contact | null;
+  /** Contacts and groups, for the status line and /contacts. */
+  conversations: ChatConversation[];
+  /** The open conversation; null when there are no contacts or groups yet. */
+  current: ChatConversation | null;
   messages: MessageRecord[];
-  /** Unread incoming messages per conversation (account id), shown on the status line. */
+  /** Unread incoming messages per conversation (its id), shown on the status line. */
   unread: Map<string, number>;
   untrusted: boolean;
   connection: ConnectionView;
@@ -74,7 +76,7 @@ export function messageNumbered(messages: readonly MessageRecord[], n: number): 
 function quoteLine(s: ChatState, m: MessageRecord): string[] {
   if (!m.replyTo) return [];
   const q = s.messages.find((x) => (x.direction === 'out' ? x.id : x.contentId) === m.replyTo);
-  const who = q ? (q.direction === 'out' ? 'you' : (s.current?.name ?? '?')) : '';
+  const who = q ? (q.direction === 'out' ? 'you' : senderName(s.current, q.from)) : '';
   const text = q ? `${who}: ${[...q.body].slice(0, 50).join('')}` : 'a message that is gone';
   return [`     ${ESC}2m↳ replying to ${text.replace(/\n/g, ' ')}${ESC}0m`];
 }
@@ -87,7 +89,7 @@ function extras(m: MessageRecord): string {
 }
 
 function messageLines(s: ChatState, m: MessageRecord, n: number, now: number, cols: number): string[] {
-  const who = m.direction === 'out' ? 'you' : (s.current?.name ?? '?');
+  const who = m.direction === 'out' ? 'you' : senderName(s.current, m.from);
   if (m.kind === 'timer')
     return [`${ESC}2m— ${who} set the disappearing timer to ${formatDuration(m.timerSeconds)} —${ESC}0m`];
   // The number names the message in /reply, /react, /edit and /delete.
@@ -109,7 +111,7 @@ function messageLines(s: ChatState, m: MessageRecord, n: number, now: number, co
 
 /** The status line: connection state first, then who has unread messages. */
 export function statusLine(s: ChatState): string {
-  const names = new Map(s.contacts.map((c) => [c.accountId, c.name]));
+  const names = new Map(s.conversations.map((c) => [c.id, c.name]));
   const unread = [...s.unread].filter(([, n]) => n > 0).map(([id, n]) => `${names.get(id) ?? id} ${n}`);
   const tail = unread.length > 0 ? ` · unread: ${unread.join(', ')}` : '';
   return ` ${CONNECTION_TEXT[s.connection]}${tail} · /help `;
@@ -120,7 +122,11 @@ export function render(s: ChatState): void {
   const cols = process.stdout.columns || 80;
   const now = Date.now();
   const c = s.current;
-  const title = c ? `${c.name} · timer ${formatDuration(c.timerSeconds)}` : 'no conversation open';
+  const members = c?.kind === 'group' ? ` · group of ${c.senders.size}` : '';
+  const gone = c && !c.member ? ' · you are no longer a member' : '';
+  const title = c
+    ? `${c.name}${members} · timer ${formatDuration(c.timerSeconds)}${gone}`
+    : 'no conversation open';
   const head = `${ESC}7m tacet · ${title} ${ESC}0m`;
   const warn =
     c && s.untrusted

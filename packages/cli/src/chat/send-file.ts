@@ -3,19 +3,20 @@
  * sends a file, reporting progress as the notice line (a percentage every
  * 10%) so the screen stays usable meanwhile.
  */
-import type { Contact, TacetClient } from '@tacet/client';
+import type { TacetClient } from '@tacet/client';
 import { prepareFile } from '@tacet/client/node';
 import { formatSize } from '../attachments/format-size.js';
+import type { ChatConversation } from './chat-conversation.js';
 
 export async function sendChatFile(
   c: TacetClient,
-  to: Contact,
+  to: ChatConversation,
   path: string,
   notice: (text: string) => void,
 ): Promise<void> {
   const file = await prepareFile(path);
   let shown = -1;
-  await c.sendFile(to.accountId, file, {
+  await c.sendFile(to.ref, file, {
     onProgress: (done, total) => {
       const pct = Math.floor((done / total) * 10) * 10;
       if (pct === shown) return;

@@ -5,25 +5,35 @@
  * sends run in the background so a message waiting for the server never
  * blocks the keyboard or /quit. An incoming message's countdown starts when
  * it is drawn, so only the open conversation's messages start theirs.
+ * A group opens like a contact (chat-conversation.ts), with sender names.
  */
 import {
   ClientError,
   type ClientEvent,
-  type Contact,
   formatDuration,
   parseDuration,
   type TacetClient,
 } from '@tacet/client';
 import { CliError } from '../cli-error.js';
+import {
+  type ChatConversation,
+  conversationMessages,
+  findConversation,
+  isUntrusted,
+  listConversations,
+  reread,
+  sendText,
+  setConversationTimer,
+} from './chat-conversation.js';
 import { type ChatCommand, HELP, parseLine } from './commands.js';
 import { performMessageCommand } from './message-actions.js';
 import { type ChatState, render } from './render.js';
 import { sendChatFile } from './send-file.js';
 import { takeTerminal } from './terminal.js';
 
-function newState(contacts: Contact[], current: Contact | null): ChatState {
+function newState(conversations: ChatConversation[], current: ChatConversation | null): ChatState {
   return {
-    contacts,
+    conversations,
     current,
     messages: [],
     unread: new Map(),
@@ -39,31 +49,32 @@ function newState(contacts: Contact[], current: Contact | null): ChatState {
 
 /** Incoming items not yet displayed count as unread when the session opens. */
 async function initialUnread(c: TacetClient, s: ChatState): Promise<void> {
-  for (const contact of s.contacts) {
-    if (contact.accountId === s.current?.accountId) continue;
-    const items = await c.messages(contact.accountId);
+  for (const conv of s.conversations) {
+    if (conv.id === s.current?.id) continue;
+    const items = await conversationMessages(c, conv);
     const n = items.filter((m) => m.direction === 'in' && m.kind === 'text' && m.expiresAt === null).length;
-    if (n > 0) s.unread.set(contact.accountId, n);
+    if (n > 0) s.unread.set(conv.id, n);
   }
 }
 
 /** Re-reads the open conversation and draws it; items drawn for the first time start their countdown. */
 async function reload(c: TacetClient, s: ChatState): Promise<void> {
-  s.contacts = await c.contacts.list();
+  s.conversations = await listConversations(c);
   const open = s.current;
   if (!open) return render(s);
-  s.current = (await c.contacts.byId(open.accountId)) ?? open;
-  s.messages = await c.messages(open.accountId);
-  s.untrusted = await c.isUntrusted(open.accountId);
+  s.current = await reread(c, open);
+  s.messages = await conversationMessages(c, open);
+  s.untrusted = await isUntrusted(c, open);
   render(s);
-  // Read receipts (sent only if turned on): once per message per session.
+  // Read receipts (sent only if turned on): once per message per session; not yet in groups.
   const unreported = s.messages.filter((m) => m.direction === 'in' && !s.readReported.has(m.id));
   for (const m of unreported) s.readReported.add(m.id);
-  if (unreported.length > 0) void c.markRead(unreported.map((m) => m.id)).catch(() => undefined);
+  if (unreported.length > 0 && open.kind === 'contact')
+    void c.markRead(unreported.map((m) => m.id)).catch(() => undefined);
   const unseen = s.messages.filter((m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0);
   if (unseen.length === 0) return;
   await c.markDisplayed(unseen.map((m) => m.id));
-  s.messages = await c.messages(open.accountId);
+  s.messages = await conversationMessages(c, open);
   render(s);
 }
 
@@ -72,9 +83,15 @@ function say(s: ChatState, notice: string, network = false): void {
   s.noticeIsNetwork = network;
 }
 
-function sendInBackground(c: TacetClient, s: ChatState, to: Contact, text: string, redraw: () => void) {
-  const elsewhere = to.accountId !== s.current?.accountId;
-  c.send(to.accountId, text).then(
+function sendInBackground(
+  c: TacetClient,
+  s: ChatState,
+  to: ChatConversation,
+  text: string,
+  redraw: () => void,
+) {
+  const elsewhere = to.id !== s.current?.id;
+  sendText(c, to, text).then(
     () => {
       if (elsewhere) say(s, `sent to ${to.name} ✓`);
       redraw();
@@ -87,7 +104,13 @@ function sendInBackground(c: TacetClient, s: ChatState, to: Contact, text: strin
   );
 }
 
-function sendFileInBackground(c: TacetClient, s: ChatState, to: Contact, path: string, redraw: () => void) {
+function sendFileInBackground(
+  c: TacetClient,
+  s: ChatState,
+  to: ChatConversation,
+  path: string,
+  redraw: () => void,
+) {
   sendChatFile(c, to, path, (notice) => {
     say(s, notice);
     redraw();
@@ -98,14 +121,15 @@ function sendFileInBackground(c: TacetClient, s: ChatState, to: Contact, path: s
 }
 
 async function contactsInfo(c: TacetClient, s: ChatState): Promise<string[]> {
-  if (s.contacts.length === 0) return ['no contacts yet; add one with: tacet add ID NAME'];
+  if (s.conversations.length === 0) return ['no contacts yet; add one with: tacet add ID NAME'];
   const lines: string[] = [];
-  for (const k of s.contacts) {
-    const n = s.unread.get(k.accountId) ?? 0;
-    const open = k.accountId === s.current?.accountId ? ' (open)' : '';
-    const flag = (await c.isUntrusted(k.accountId)) ? ' · SAFETY NUMBER CHANGED' : '';
+  for (const k of s.conversations) {
+    const n = s.unread.get(k.id) ?? 0;
+    const open = k.id === s.current?.id ? ' (open)' : '';
+    const group = k.kind === 'group' ? ` · group of ${k.senders.size}` : '';
+    const flag = (await isUntrusted(c, k)) ? ' · SAFETY NUMBER CHANGED' : '';
     lines.push(
-      `${k.name}${open} · timer ${formatDuration(k.timerSeconds)}${n ? ` · ${n} unread` : ''}${flag}`,
+      `${k.name}${open}${group} · timer ${formatDuration(k.timerSeconds)}${n ? ` · ${n} unread` : ''}${flag}`,
     );
   }
   return lines;
@@ -127,16 +151,18 @@ async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: (
       s.info = await contactsInfo(c, s);
       return say(s, '');
     case 'switch': {
-      const to = await c.contacts.get(cmd.to);
+      const to = await findConversation(c, cmd.to);
       s.current = to;
-      s.unread.delete(to.accountId);
+      s.unread.delete(to.id);
       s.messages = [];
-      return say(s, `conversation with ${to.name}`);
+      return say(s, to.kind === 'group' ? `group ${to.name}` : `conversation with ${to.name}`);
     }
     case 'accept': {
       if (!s.current) return say(s, 'no conversation open; /switch name first');
+      if (s.current.kind === 'group')
+        return say(s, "/accept works in the member's own conversation: /switch to them first");
       try {
-        await c.acceptIdentity(s.current.accountId);
+        await c.acceptIdentity(s.current.ref);
       } catch (e) {
         // A verified contact's new key needs `tacet verify`: the error says how.
         if (e instanceof ClientError && e.is('UntrustedIdentity')) return say(s, e.message);
@@ -148,11 +174,12 @@ async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: (
     case 'timer': {
       if (!s.current) return say(s, 'no conversation open; /switch name first');
       const seconds = parseDuration(cmd.duration);
-      await c.setTimer(s.current.accountId, seconds);
+      await setConversationTimer(c, s.current, seconds);
       return say(s, `timer set to ${formatDuration(seconds)}`);
     }
     case 'file': {
       if (!s.current) return say(s, 'no conversation open; /switch name first');
+      if (s.current.kind === 'group') return say(s, 'files cannot be sent to a group yet');
       sendFileInBackground(c, s, s.current, cmd.path, redraw);
       return say(s, `sending ${cmd.path}…`);
     }
@@ -163,7 +190,7 @@ async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: (
     case 'receipts':
       return say(s, await performMessageCommand(c, s, cmd, (n) => say(s, n), redraw));
     case 'send': {
-      const to = cmd.to === undefined ? s.current : await c.contacts.get(cmd.to);
+      const to = cmd.to === undefined ? s.current : await findConversation(c, cmd.to);
       if (!to) return say(s, 'no conversation open; /switch name or @name text');
       sendInBackground(c, s, to, cmd.text, redraw);
       return say(s, '');
@@ -171,13 +198,31 @@ async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: (
   }
 }
 
+/**
+ * The conversation `tacet chat NAME` opens. A name unknown here may be a
+ * group whose invitation is still queued on the server: take the queue, then
+ * look again.
+ */
+async function openFirst(c: TacetClient, first: string): Promise<ChatConversation> {
+  try {
+    return await findConversation(c, first);
+  } catch (e) {
+    if (!(e instanceof ClientError && e.is('UnknownContact'))) throw e;
+    await c
+      .connect()
+      .then(() => c.waitForDrain())
+      .catch(() => undefined);
+    return findConversation(c, first);
+  }
+}
+
 /** Runs the session until /quit or Ctrl-C; `first` names the conversation to open (default: the first contact). */
 export async function runChatSession(c: TacetClient, first?: string): Promise<void> {
   if (!process.stdin.isTTY)
     throw new CliError('tacet chat needs a terminal; use send and receive in scripts', 2);
-  const contacts = await c.contacts.list();
-  const current = first !== undefined ? await c.contacts.get(first) : (contacts[0] ?? null);
-  const s = newState(contacts, current);
+  const conversations = await listConversations(c);
+  const current = first !== undefined ? await openFirst(c, first) : (conversations[0] ?? null);
+  const s = newState(conversations, current);
   await initialUnread(c, s);
 
   let busy = Promise.resolve();
@@ -192,8 +237,11 @@ export async function runChatSession(c: TacetClient, first?: string): Promise<vo
     if (e.type === 'error') say(s, e.error.message);
     if (e.type === 'message' && e.message.direction === 'in' && e.message.kind !== 'timer') {
       const from = e.message.conversationId;
-      if (from !== s.current?.accountId) s.unread.set(from, (s.unread.get(from) ?? 0) + 1);
+      if (from !== s.current?.id) s.unread.set(from, (s.unread.get(from) ?? 0) + 1);
     }
+    if (e.type === 'group-changed' && e.by !== c.accountId)
+      say(s, `${e.group.name}: ${e.change} by ${e.byName}`);
+    if (e.type === 'group-warning') say(s, `${e.name}: ${e.detail}`);
     refresh();
   });
 
@@ -218,10 +266,17 @@ export async function runChatSession(c: TacetClient, first?: string): Promise<vo
     });
     const ticker = setInterval(() => render(s), 1000);
     refresh();
-    c.connect().catch((e: Error) => {
-      say(s, `${e.message} (retrying)`, true);
-      s.connection = 'reconnecting';
-      render(s);
-    });
+    // Already open when openFirst took the queue: no 'connection' event comes then.
+    c.connect().then(
+      () => {
+        s.connection = 'online';
+        render(s);
+      },
+      (e: Error) => {
+        say(s, `${e.message} (retrying)`, true);
+        s.connection = 'reconnecting';
+        render(s);
+      },
+    );
   });
 }
