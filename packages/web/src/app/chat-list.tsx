@@ -1,14 +1,20 @@
 /** The list of conversations and the form that adds a contact by id. */
 import { useState } from 'preact/hooks';
+import { ErrorNote } from './error-note.js';
 import { formatTimer } from './format.js';
 import { humanError } from './human-error.js';
 import { TimerIcon } from './icons.js';
-import type { ChatService, ContactView } from './service.js';
+import { NameField } from './name-field.js';
+import type { ChatService, ContactView, GroupView } from './service.js';
 
 /** Props: contacts to list, which one is open, and how to open or add one. */
 export interface ChatListProps {
   service: ChatService;
   contacts: readonly ContactView[];
+  /** Groups, listed after contacts; selected by their conversation id. */
+  groups: readonly GroupView[];
+  /** Opens the "New group" dialog. */
+  onNewGroup: () => void;
   selected: string | null;
   /** Unread incoming messages per conversation. */
   unread: ReadonlyMap<string, number>;
@@ -43,28 +49,32 @@ function AddContact({ service, onAdded }: { service: ChatService; onAdded: (id: 
           spellcheck={false}
         />
       </label>
-      <label>
-        Name (only you see it)
-        <input
-          name="contact-name"
-          required
-          maxLength={64}
-          value={name}
-          onInput={(e) => setName(e.currentTarget.value)}
-        />
-      </label>
+      <NameField label="Name (only you see it)" name="contact-name" value={name} onInput={setName} />
       <button type="submit">Add contact</button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </form>
   );
 }
 
+function UnreadBadge({ count = 0 }: { count?: number | undefined }) {
+  return count > 0 ? (
+    <span class="badge new" data-testid="unread" title="unread messages">
+      {count}
+      <span class="visually-hidden"> unread</span>
+    </span>
+  ) : null;
+}
+
 /** @example <ChatList service={s} contacts={list} selected={id} onSelect={open} /> */
-export function ChatList({ service, contacts, selected, unread, onSelect }: ChatListProps) {
+export function ChatList({
+  service,
+  contacts,
+  groups,
+  onNewGroup,
+  selected,
+  unread,
+  onSelect,
+}: ChatListProps) {
   return (
     <nav class="chat-list" aria-label="Conversations">
       <ul data-testid="chat-list">
@@ -78,12 +88,7 @@ export function ChatList({ service, contacts, selected, unread, onSelect }: Chat
               data-contact={c.name}
             >
               <span class="name">{c.name}</span>
-              {(unread.get(c.id) ?? 0) > 0 && (
-                <span class="badge new" data-testid="unread" title="unread messages">
-                  {unread.get(c.id)}
-                  <span class="visually-hidden"> unread</span>
-                </span>
-              )}
+              <UnreadBadge count={unread.get(c.id)} />
               {c.verified && (
                 <span class="badge ok" title="verified">
                   ✓
@@ -107,7 +112,26 @@ export function ChatList({ service, contacts, selected, unread, onSelect }: Chat
             </button>
           </li>
         ))}
+        {groups.map((g) => (
+          <li key={g.id}>
+            <button
+              type="button"
+              aria-current={g.conversationId === selected ? 'page' : undefined}
+              onClick={() => onSelect(g.conversationId)}
+              data-group={g.name}
+            >
+              <span class="name">{g.name}</span>
+              <span class="badge" title="group">
+                {g.member ? `group of ${g.members.length}` : 'left'}
+              </span>
+              <UnreadBadge count={unread.get(g.conversationId)} />
+            </button>
+          </li>
+        ))}
       </ul>
+      <button type="button" class="new-group" onClick={onNewGroup}>
+        New group
+      </button>
       <AddContact service={service} onAdded={onSelect} />
     </nav>
   );

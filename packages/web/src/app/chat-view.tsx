@@ -10,21 +10,10 @@ import { Composer } from './composer.js';
 import { ContactActions } from './contact-actions.js';
 import { formatTimer, TIMER_CHOICES } from './format.js';
 import { contentIdOf, MessageActions } from './message-extras.js';
-import { MessageItem } from './message-item.js';
+import { MessageLog } from './message-log.js';
 import { SafetyDialog } from './safety-dialog.js';
 import type { ChatService, ContactView } from './service.js';
-import { useNow } from './use-now.js';
-import { useReloading } from './use-reloading.js';
-
-function useVisible(): boolean {
-  const [visible, setVisible] = useState(document.visibilityState === 'visible');
-  useEffect(() => {
-    const update = () => setVisible(document.visibilityState === 'visible');
-    document.addEventListener('visibilitychange', update);
-    return () => document.removeEventListener('visibilitychange', update);
-  }, []);
-  return visible;
-}
+import { useConversation } from './use-conversation.js';
 
 /** The offered timer values, plus the current one if it was set elsewhere (e.g. `tacet timer bob 2m`). */
 function timerChoices(current: number): number[] {
@@ -49,18 +38,6 @@ function useReadReceipts(service: ChatService, messages: readonly MessageRecord[
 export interface ChatViewProps {
   service: ChatService;
   contact: ContactView;
-}
-
-function useMessages(service: ChatService, contactId: string): MessageRecord[] {
-  return useReloading<MessageRecord[]>(
-    [],
-    () => service.listMessages(contactId),
-    (reload) =>
-      service.subscribe((e) => {
-        if (e.type === 'messages' && (e.contactId === contactId || e.contactId === '*')) reload();
-      }),
-    [service, contactId],
-  );
 }
 
 function KeyChangeWarning({ service, contact, onCompare }: ChatViewProps & { onCompare: () => void }) {
@@ -122,25 +99,14 @@ function ClaimWarning({ service, contact }: ChatViewProps) {
 
 /** @example <ChatView service={s} contact={c} /> */
 export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?: () => void }) {
-  const now = useNow();
-  const messages = useMessages(service, contact.id).filter((m) => m.expiresAt === null || m.expiresAt > now);
+  const { messages, now, visible, list } = useConversation(service, contact.id, () =>
+    service.listMessages(contact.id),
+  );
   const [showSafety, setShowSafety] = useState(false);
   const [dropOver, setDropOver] = useState(false);
   const sending = useFileSending((file, onProgress) => service.sendFile(contact.id, file, onProgress));
   const [replyTo, setReplyTo] = useState<MessageRecord | null>(null);
   const [editing, setEditing] = useState<MessageRecord | null>(null);
-  const list = useRef<HTMLOListElement>(null);
-  const unseen = messages.filter((m) => m.direction === 'in' && m.expiresAt === null && m.timerSeconds > 0);
-  const unseenKey = unseen.map((m) => m.id).join();
-
-  const visible = useVisible();
-  // A message counts as displayed (its countdown starts) only while the page is actually visible.
-  useEffect(() => {
-    if (unseen.length === 0 || !visible) return;
-    const ids = unseen.map((m) => m.id);
-    service.markDisplayed(contact.id, ids).catch(() => undefined);
-  }, [unseenKey, visible]);
-  useEffect(() => list.current?.lastElementChild?.scrollIntoView({ block: 'end' }), [messages.length]);
   useReadReceipts(service, messages, visible);
   const byContentId = new Map(messages.map((m) => [contentIdOf(m), m]));
   const actions = (m: MessageRecord) =>
@@ -202,29 +168,22 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
       {contact.identityChanged && (
         <KeyChangeWarning service={service} contact={contact} onCompare={() => setShowSafety(true)} />
       )}
-      <ol
-        class="messages"
-        ref={list}
-        role="log"
-        aria-live="polite"
-        aria-relevant="additions"
-        data-testid="messages"
-      >
-        {messages.map((m) => (
-          <MessageItem
-            key={m.id}
-            message={m}
-            now={now}
-            peerName={contact.name}
-            openAttachment={(id, onProgress) => service.openAttachment(id, onProgress)}
-            quoted={m.replyTo === undefined ? undefined : (byContentId.get(m.replyTo) ?? null)}
-            actions={actions(m)}
-          />
-        ))}
-      </ol>
+      <MessageLog
+        listRef={list}
+        messages={messages}
+        now={now}
+        peerName={contact.name}
+        extras={(m) => ({
+          openAttachment: (id, onProgress) => service.openAttachment(id, onProgress),
+          quoted: m.replyTo === undefined ? undefined : (byContentId.get(m.replyTo) ?? null),
+          actions: actions(m),
+        })}
+      />
       <Composer
         service={service}
-        contact={contact}
+        name={contact.name}
+        paused={contact.identityChanged ? 'Sending paused: safety number changed' : undefined}
+        send={(text, replyTo) => service.send(contact.id, text, replyTo)}
         extra={
           <>
             <SendingStatus sending={sending} />

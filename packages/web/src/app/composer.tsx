@@ -8,7 +8,7 @@ import { MAX_TEXT_LENGTH, type MessageRecord } from '@tacet/client';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { humanError } from './human-error.js';
-import type { ChatService, ContactView } from './service.js';
+import type { ChatService } from './service.js';
 
 /** The counter shows once this many characters are left. */
 const COUNTER_FROM = 1_000;
@@ -16,7 +16,12 @@ const fmt = (n: number) => n.toLocaleString('en');
 
 export interface ComposerProps {
   service: ChatService;
-  contact: ContactView;
+  /** Who the message goes to: a contact's or a group's name. */
+  name: string;
+  /** Why sending is paused (a changed safety number, no longer in the group); absent while it may go. */
+  paused?: string | undefined;
+  /** Sends a new message (`replyTo`: the local id it quotes); edits go through the service. */
+  send: (text: string, replyTo?: string) => Promise<void>;
   /** Shown before the send button (the attach button and upload progress). */
   extra?: ComponentChildren;
   /** The message being replied to, shown above the box until sent or cancelled. */
@@ -27,8 +32,8 @@ export interface ComposerProps {
   onDone?: () => void;
 }
 
-/** @example <Composer service={s} contact={c} /> */
-export function Composer({ service, contact, extra, replyTo, editing, onDone }: ComposerProps) {
+/** @example <Composer service={s} name={c.name} send={(t, r) => s.send(c.id, t, r)} /> */
+export function Composer({ service, name, paused, send, extra, replyTo, editing, onDone }: ComposerProps) {
   const [text, setText] = useState('');
   useEffect(() => {
     if (editing) setText(editing.body);
@@ -36,7 +41,7 @@ export function Composer({ service, contact, extra, replyTo, editing, onDone }: 
   const [error, setError] = useState<string | null>(null);
   const length = text.length;
   const over = length > MAX_TEXT_LENGTH;
-  const blocked = contact.identityChanged || over;
+  const blocked = paused !== undefined || over;
 
   const submit = async (event?: Event) => {
     event?.preventDefault();
@@ -50,7 +55,7 @@ export function Composer({ service, contact, extra, replyTo, editing, onDone }: 
     onDone?.();
     try {
       if (edited) await service.edit(edited, sending);
-      else await service.send(contact.id, sending, quoting);
+      else await send(sending, quoting);
     } catch (err) {
       setError(humanError(err));
       setText((now) => (now === '' ? sending : now));
@@ -92,7 +97,7 @@ export function Composer({ service, contact, extra, replyTo, editing, onDone }: 
         </p>
       )}
       <label class="visually-hidden" for="composer-input">
-        Message to {contact.name}
+        Message to {name}
       </label>
       <textarea
         id="composer-input"
@@ -103,9 +108,7 @@ export function Composer({ service, contact, extra, replyTo, editing, onDone }: 
         onInput={(e) => setText(e.currentTarget.value)}
         onKeyDown={onKeyDown}
         aria-describedby="composer-hint"
-        placeholder={
-          contact.identityChanged ? 'Sending paused: safety number changed' : `Message ${contact.name}`
-        }
+        placeholder={paused ?? `Message ${name}`}
       />
       <span id="composer-hint" class="visually-hidden">
         Enter sends; Shift+Enter starts a new line.

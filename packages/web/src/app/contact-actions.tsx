@@ -4,7 +4,9 @@
  */
 import { useState } from 'preact/hooks';
 import { Dialog } from './dialog.js';
+import { ErrorNote } from './error-note.js';
 import { humanError } from './human-error.js';
+import { NameField } from './name-field.js';
 import type { ChatService, ContactView } from './service.js';
 
 export interface ContactActionsProps {
@@ -29,22 +31,9 @@ function RenameDialog({ service, contact, onClose }: ContactActionsProps & { onC
   return (
     <Dialog title={`Rename ${contact.name}`} onClose={onClose} testId="rename-dialog">
       <form onSubmit={save}>
-        <label>
-          New name (only you see it)
-          <input
-            name="new-name"
-            required
-            maxLength={64}
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </label>
+        <NameField label="New name (only you see it)" name="new-name" value={name} onInput={setName} />
         <button type="submit">Save name</button>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorNote error={error} />
       </form>
     </Dialog>
   );
@@ -75,11 +64,7 @@ function DeleteDialog({
       <button type="button" class="danger" onClick={remove}>
         Delete and shred
       </button>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </Dialog>
   );
 }

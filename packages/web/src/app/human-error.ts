@@ -20,6 +20,17 @@ const TEXT: Partial<Record<ClientError['code'], string>> = {
     'This contact’s safety number changed. Compare it with them, then accept the new key before sending.',
   ServerError: 'The server could not do that just now. Try again in a moment.',
   Closed: 'tacet was closed. Reload the page.',
+  UnknownGroup: 'That group is no longer on this device.',
+  NotGroupMember: 'You are no longer a member of this group, so you cannot send to it or change it.',
+  NotGroupAdmin: 'Only an admin of this group can change its members or settings.',
+  InvalidLinkCode:
+    'That is not a link code. Copy the whole code the new device shows (under “Link to an account”) and try again.',
+  LinkExpired:
+    'That link code expired or was already used. Start linking again on the new device for a fresh code.',
+  LinkTampered:
+    'The link did not check out — the codes may not have matched, or someone tried to get in between. Nothing was linked; start again on the new device.',
+  LinkRefused: 'Linking was cancelled. Nothing was linked.',
+  TooManyDevices: 'This account already has 5 devices. Remove one under Devices first.',
 };
 
 /** Codes whose SDK message is already plain language (names, ids, limits the person typed). */
@@ -31,6 +42,8 @@ const OWN_WORDS = new Set<ClientError['code']>([
   'UnknownContact',
   'InvalidContent',
   'InvalidDuration',
+  'GroupTooLarge',
+  'InvalidGroupChange',
 ]);
 
 /** @example humanError(e) // 'That passphrase is not right. Check it and try again.' */

@@ -2,8 +2,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
+import { GroupChatView } from './groups/group-chat-view.js';
+import { NewGroupDialog } from './groups/new-group-dialog.js';
 import { IdDialog } from './id-dialog.js';
-import type { ChatService, ConnectionState, ContactView } from './service.js';
+import type { ChatService, ConnectionState, ContactView, GroupView } from './service.js';
 import { useSettings } from './settings.js';
 import { SettingsDialog } from './settings-dialog.js';
 import { useReloading } from './use-reloading.js';
@@ -22,6 +24,18 @@ function useContacts(service: ChatService): ContactView[] {
     (reload) =>
       service.subscribe((e) => {
         if (e.type === 'contacts') reload();
+      }),
+    [service],
+  );
+}
+
+function useGroups(service: ChatService): GroupView[] {
+  return useReloading<GroupView[]>(
+    [],
+    () => service.listGroups(),
+    (reload) =>
+      service.subscribe((e) => {
+        if (e.type === 'groups') reload();
       }),
     [service],
   );
@@ -51,6 +65,8 @@ export function MainScreen({
   onAccountDeleted: () => Promise<void>;
 }) {
   const contacts = useContacts(service);
+  const groups = useGroups(service);
+  const [showNewGroup, setShowNewGroup] = useState(false);
   const connection = useConnection(service);
   const [selected, setSelected] = useState<string | null>(null);
   const [showId, setShowId] = useState(false);
@@ -58,6 +74,7 @@ export function MainScreen({
   const [settings, saveSettings] = useSettings();
   const unread = useUnread(service, selected, contacts, settings);
   const contact = contacts.find((c) => c.id === selected) ?? null;
+  const group = groups.find((g) => g.conversationId === selected) ?? null;
 
   return (
     <div class="main">
@@ -73,10 +90,12 @@ export function MainScreen({
           Settings
         </button>
       </header>
-      <div class={contact ? 'panes has-chat' : 'panes'}>
+      <div class={contact || group ? 'panes has-chat' : 'panes'}>
         <ChatList
           service={service}
           contacts={contacts}
+          groups={groups}
+          onNewGroup={() => setShowNewGroup(true)}
           selected={selected}
           unread={unread}
           onSelect={setSelected}
@@ -84,11 +103,30 @@ export function MainScreen({
         <main class="pane">
           {contact ? (
             <ChatView key={contact.id} service={service} contact={contact} onBack={() => setSelected(null)} />
+          ) : group ? (
+            <GroupChatView
+              key={group.id}
+              service={service}
+              group={group}
+              contacts={contacts}
+              onBack={() => setSelected(null)}
+            />
           ) : (
             <p class="placeholder">Pick a conversation, or add a contact by their id.</p>
           )}
         </main>
       </div>
+      {showNewGroup && (
+        <NewGroupDialog
+          service={service}
+          contacts={contacts}
+          onCreated={(g) => {
+            setShowNewGroup(false);
+            setSelected(g.conversationId);
+          }}
+          onClose={() => setShowNewGroup(false)}
+        />
+      )}
       {showId && <IdDialog accountId={service.accountId} onClose={() => setShowId(false)} />}
       {showSettings && (
         <SettingsDialog

@@ -14,24 +14,29 @@ const MARKS: Record<MessageRecord['status'], { text: ComponentChild; label: stri
   received: { text: '', label: '' },
 };
 
-/** @example <MessageItem message={m} now={now} peerName="Bob" /> */
-export function MessageItem({
-  message: m,
-  now,
-  peerName,
-  openAttachment,
-  quoted,
-  actions,
-}: {
+export interface MessageItemProps {
   message: MessageRecord;
   now: number;
   peerName: string;
+  /** Group messages from others: who sent it, shown above the text. */
+  senderName?: string | undefined;
   openAttachment?: (messageId: string, onProgress: (fraction: number) => void) => Promise<string>;
   /** The message this one replies to: the record, null if it is gone, undefined if not a reply. */
   quoted?: MessageRecord | null;
   /** Reply, react, edit, delete (message-extras.tsx). */
   actions?: ComponentChildren;
-}) {
+}
+
+/** @example <MessageItem message={m} now={now} peerName="Bob" /> */
+export function MessageItem({
+  message: m,
+  now,
+  peerName,
+  senderName,
+  openAttachment,
+  quoted,
+  actions,
+}: MessageItemProps) {
   // `now` ticks once a second, so a just-started countdown could read one second over its timer.
   const left = m.expiresAt === null ? null : Math.min(m.expiresAt - now, m.timerSeconds * 1000);
   const countdown =
@@ -43,7 +48,7 @@ export function MessageItem({
       </span>
     );
   if (m.kind === 'timer') {
-    const who = m.direction === 'out' ? 'You' : peerName;
+    const who = m.direction === 'out' ? 'You' : (senderName ?? peerName);
     return (
       <li class="notice" data-message-id={m.id}>
         {who} set disappearing messages to {formatTimer(m.timerSeconds)}. {countdown}
@@ -55,6 +60,11 @@ export function MessageItem({
     <li class={`message ${m.direction}`} data-message-id={m.id}>
       {m.attachment && openAttachment && (
         <AttachmentItem messageId={m.id} pointer={m.attachment} open={openAttachment} />
+      )}
+      {senderName !== undefined && (
+        <p class="sender" data-testid="sender">
+          {senderName}
+        </p>
       )}
       {quoted !== undefined && <Quote quoted={quoted} peerName={peerName} />}
       {m.body && <p class="body">{m.body}</p>}

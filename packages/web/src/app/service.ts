@@ -3,7 +3,18 @@
  * nothing about transport or storage. `sdk-service.ts` implements it over
  * @tacet/client; components only ever see this interface.
  */
-import type { MessageRecord } from '@tacet/client';
+import type { GroupInfo, MessageRecord } from '@tacet/client';
+
+/** A group as the screens show it: name, members (admins marked), whether we are still in it. */
+export type GroupView = GroupInfo;
+
+/** One member's delivery of one of our group messages. */
+export interface MemberDelivery {
+  readonly accountId: string;
+  readonly name: string;
+  /** Every device of theirs has it. */
+  readonly delivered: boolean;
+}
 
 /** A contact as the chat list shows it. */
 export interface ContactView {
@@ -38,6 +49,8 @@ export type ServiceEvent =
   /** `contactId` '*' means any conversation; `arrived` marks a new incoming item. */
   | { type: 'messages'; contactId: string; arrived?: boolean }
   | { type: 'contacts' }
+  /** A group was created, changed, or we joined or left one. */
+  | { type: 'groups' }
   | { type: 'connection'; state: ConnectionState };
 
 /** The messenger, as the UI uses it. */
@@ -88,6 +101,20 @@ export interface ChatService {
   acceptClaim(contactId: string): Promise<void>;
   /** Starts the recipient's countdown of these incoming messages: they are on screen now. */
   markDisplayed(contactId: string, messageIds: readonly string[]): Promise<void>;
+  /** Groups we are or were in; a group's messages are filed under its `conversationId`. */
+  listGroups(): Promise<GroupView[]>;
+  /** A new group with us as its admin; `memberIds` are contacts' account ids. */
+  createGroup(name: string, memberIds: readonly string[]): Promise<GroupView>;
+  /** Admins only. */
+  addGroupMembers(groupId: string, memberIds: readonly string[]): Promise<void>;
+  /** Admins only: the removed member gets nothing sent to the group afterwards. */
+  removeGroupMember(groupId: string, accountId: string): Promise<void>;
+  leaveGroup(groupId: string): Promise<void>;
+  /** The group's conversation, oldest first; incoming items carry `from`. */
+  listGroupMessages(groupId: string): Promise<MessageRecord[]>;
+  sendToGroup(groupId: string, text: string): Promise<void>;
+  /** Per member: whether every device of theirs has this message of ours. */
+  groupDelivery(messageId: string): Promise<MemberDelivery[]>;
   subscribe(listener: (event: ServiceEvent) => void): () => void;
   close(): Promise<void>;
 }

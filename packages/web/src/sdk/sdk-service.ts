@@ -121,6 +121,29 @@ export function startSdkService(client: TacetClient): ChatService {
     async markDisplayed(_contactId, ids) {
       await client.markDisplayed(ids);
     },
+    listGroups: () => client.groups.list(),
+    async createGroup(name, memberIds) {
+      const group = await client.groups.create(name, memberIds);
+      emit({ type: 'groups' });
+      return group;
+    },
+    async addGroupMembers(groupId, memberIds) {
+      await client.groups.add(groupId, memberIds);
+      emit({ type: 'groups' });
+    },
+    async removeGroupMember(groupId, accountId) {
+      await client.groups.remove(groupId, accountId);
+      emit({ type: 'groups' });
+    },
+    async leaveGroup(groupId) {
+      await client.groups.leave(groupId);
+      emit({ type: 'groups' });
+    },
+    listGroupMessages: (groupId) => client.groups.messages(groupId),
+    async sendToGroup(groupId, text) {
+      await tolerateOffline(client.groups.send(groupId, text).then(() => undefined));
+    },
+    groupDelivery: (messageId) => client.groups.delivery(messageId),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -164,6 +187,10 @@ function onClientEvent(
     case 'identity-changed':
     case 'identity-claim':
       emit({ type: 'contacts' });
+      break;
+    case 'group-changed':
+      emit({ type: 'groups' });
+      emit({ type: 'messages', contactId: e.group.conversationId });
       break;
     case 'connection':
       setState(e.state === 'open' ? 'online' : e.state === 'reconnecting' ? 'connecting' : 'offline');

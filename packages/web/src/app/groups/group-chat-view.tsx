@@ -1,0 +1,93 @@
+/**
+ * A group conversation: the group's name and members button, messages with
+ * each sender's name, a per-member delivery view of our own messages, and the
+ * composer (paused once we are no longer a member).
+ */
+import type { MessageRecord } from '@tacet/client';
+import { useState } from 'preact/hooks';
+import { Composer } from '../composer.js';
+import { MessageLog } from '../message-log.js';
+import type { ChatService, ContactView, GroupView } from '../service.js';
+import { useConversation } from '../use-conversation.js';
+import { DeliveryDialog } from './delivery-dialog.js';
+import { MembersDialog } from './members-dialog.js';
+
+export interface GroupChatViewProps {
+  service: ChatService;
+  group: GroupView;
+  /** Our contacts: people to add, and names of senders the group no longer lists (removed, left). */
+  contacts: readonly ContactView[];
+  onBack?: () => void;
+}
+
+/** @example <GroupChatView service={s} group={g} contacts={contacts} /> */
+export function GroupChatView({ service, group, contacts, onBack }: GroupChatViewProps) {
+  const { messages, now, list } = useConversation(service, group.conversationId, () =>
+    service.listGroupMessages(group.id),
+  );
+  const [showMembers, setShowMembers] = useState(false);
+  const [deliveryOf, setDeliveryOf] = useState<MessageRecord | null>(null);
+  const senderName = (m: MessageRecord) => {
+    if (m.direction === 'out' || m.from === undefined) return undefined;
+    return (
+      group.members.find((x) => x.accountId === m.from)?.name ??
+      contacts.find((c) => c.id === m.from)?.name ??
+      m.from
+    );
+  };
+  return (
+    <section class="chat" aria-label={`Group ${group.name}`}>
+      <header class="chat-head">
+        {onBack && (
+          <button type="button" class="back" onClick={onBack} aria-label="Back to conversations">
+            ←
+          </button>
+        )}
+        <h2>{group.name}</h2>
+        <span class="members-count">
+          {group.members.length} {group.members.length === 1 ? 'member' : 'members'}
+        </span>
+        <button type="button" onClick={() => setShowMembers(true)}>
+          Members
+        </button>
+      </header>
+      {!group.member && (
+        <section class="banner" role="status" data-testid="not-member">
+          <p>You are no longer a member of this group. You receive nothing sent to it any more.</p>
+        </section>
+      )}
+      <MessageLog
+        listRef={list}
+        messages={messages}
+        now={now}
+        peerName={group.name}
+        extras={(m) => ({
+          senderName: senderName(m),
+          actions:
+            m.direction === 'out' && m.kind === 'text' ? (
+              <button type="button" class="link" onClick={() => setDeliveryOf(m)}>
+                Who has it
+              </button>
+            ) : undefined,
+        })}
+      />
+      <Composer
+        service={service}
+        name={group.name}
+        paused={group.member ? undefined : 'You are no longer in this group'}
+        send={(text) => service.sendToGroup(group.id, text)}
+      />
+      {showMembers && (
+        <MembersDialog
+          service={service}
+          group={group}
+          contacts={contacts}
+          onClose={() => setShowMembers(false)}
+        />
+      )}
+      {deliveryOf && (
+        <DeliveryDialog service={service} message={deliveryOf} onClose={() => setDeliveryOf(null)} />
+      )}
+    </section>
+  );
+}
