@@ -540,24 +540,26 @@ export class TacetClient {
       await this.#startSession(c);
       devices = await deviceIds(this.#stores, c.accountId);
     }
-    const pointer = await this.#files.upload(
-      file,
-      Math.max(1, devices.length),
-      opts.onProgress,
-      opts.deleteAt,
+    const upload = {
+      recipients: Math.max(1, devices.length),
+      timerSeconds: c.timerSeconds,
+      ...(opts.deleteAt !== undefined ? { deleteAt: opts.deleteAt } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    };
+    return this.#files.send(file, upload, (pointer) =>
+      this.#queue(c.accountId, (peer, clock, sentAt) => ({
+        content: {
+          kind: 'attachment',
+          id: randomId(),
+          sentAt,
+          clock,
+          body: caption,
+          timerSeconds: peer.timerSeconds,
+          pointer,
+        },
+        contact: peer,
+      })),
     );
-    return this.#queue(c.accountId, (peer, clock, sentAt) => ({
-      content: {
-        kind: 'attachment',
-        id: randomId(),
-        sentAt,
-        clock,
-        body: caption,
-        timerSeconds: peer.timerSeconds,
-        pointer,
-      },
-      contact: peer,
-    }));
   }
 
   /**

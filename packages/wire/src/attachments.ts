@@ -30,6 +30,17 @@ export const CreateAttachmentRequest = object({
 });
 export type CreateAttachmentRequest = ReturnType<typeof CreateAttachmentRequest>;
 
+/**
+ * `PATCH /v1/attachments/{id}` request, under the upload credential: the
+ * sender's deadline once it is known (a disappearing message's countdown
+ * starts when the server has the message, after the upload). It only ever
+ * moves the deadline earlier.
+ */
+export const AttachmentDeadlineRequest = object({
+  deleteAt: int(0, Number.MAX_SAFE_INTEGER),
+});
+export type AttachmentDeadlineRequest = ReturnType<typeof AttachmentDeadlineRequest>;
+
 /** `POST /v1/attachments` response. `uploadCredential` goes as `Authorization: Bearer` on the PUTs. */
 export interface CreateAttachmentResponse {
   /** base64url of {@link ATTACHMENT_ID_BYTES} bytes. */

@@ -45,6 +45,7 @@ export {
 } from './api.js';
 export {
   ATTACHMENT_ID_BYTES,
+  AttachmentDeadlineRequest,
   CreateAttachmentRequest,
   type CreateAttachmentResponse,
   MAX_ATTACHMENT_PIECE_BYTES,

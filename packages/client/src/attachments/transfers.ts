@@ -11,7 +11,7 @@ import type { ClientStore, MessageRecord } from '../store/types.js';
 import type { AttachmentApi } from '../transport/attachment-api.js';
 import { type AttachmentSink, downloadAttachment } from './download.js';
 import { type AttachmentPointer, MAX_FILE_NAME_LENGTH } from './pointer.js';
-import { type TransferProgress, uploadAttachment } from './upload.js';
+import { type TransferProgress, type UploadOptions, uploadAttachment } from './upload.js';
 
 /** A file ready to send: metadata already stripped (prepare-file), read in chunks. */
 export interface OutgoingFile {
@@ -36,17 +36,26 @@ export class AttachmentTransfers {
     private readonly shredFile?: (location: string) => Promise<void>,
   ) {}
 
-  async upload(
+  /**
+   * Uploads `file`, hands its pointer to `queue` (which sends the message
+   * carrying it, 1:1 or to a group), then tells the server the message's
+   * deadline: the blob of a disappearing message goes when the sender's
+   * copy does, whatever the timer (the default 30 s included), unless every
+   * recipient device has fetched it before.
+   */
+  async send(
     file: OutgoingFile,
-    recipients: number,
-    onProgress?: TransferProgress,
-    deleteAt?: number,
-  ): Promise<AttachmentPointer> {
-    const blob = await uploadAttachment(this.api, file.chunks(), file.size, {
-      recipients,
-      ...(deleteAt !== undefined ? { deleteAt } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
+    opts: UploadOptions,
+    queue: (pointer: AttachmentPointer) => Promise<MessageRecord>,
+  ): Promise<MessageRecord> {
+    const { announceDeadline, ...blob } = await uploadAttachment(this.api, file.chunks(), file.size, opts);
+    const m = await queue(this.#pointer(file, blob));
+    // Lost (server unreachable just now): the slot's bound, upload window + timer, still holds.
+    if (m.expiresAt !== null) await announceDeadline(m.expiresAt).catch(() => {});
+    return m;
+  }
+
+  #pointer(file: OutgoingFile, blob: Pick<AttachmentPointer, 'id' | 'key' | 'digest'>): AttachmentPointer {
     return {
       ...blob,
       size: file.size,

@@ -17,6 +17,8 @@ import { ATTACHMENT_ID_BYTES } from './pointer.js';
 const PIECE_BYTES = 8 * 1024 * 1024;
 /** Attempts per piece before the upload fails. */
 const PIECE_ATTEMPTS = 8;
+/** How long the server gives an upload to finish (its ATTACHMENT_UPLOAD_TTL_MS). */
+const UPLOAD_WINDOW_MS = 60 * 60_000;
 
 /** Called with bytes done and the total (ciphertext bytes for uploads and downloads). */
 export type TransferProgress = (done: number, total: number) => void;
@@ -24,8 +26,15 @@ export type TransferProgress = (done: number, total: number) => void;
 export interface UploadOptions {
   /** Recipient devices that must fetch it before the server deletes it. */
   readonly recipients: number;
-  /** When the server must delete it at the latest (a disappearing message's deadline), ms. */
+  /** When the server must delete it at the latest, ms. */
   readonly deleteAt?: number;
+  /**
+   * The disappearing timer of the message it goes with (0 or absent: off).
+   * The message's deadline is known only once it is sent (announceDeadline);
+   * until then the blob lives at most the upload window plus the timer, so
+   * a sender that dies in between leaves nothing for longer.
+   */
+  readonly timerSeconds?: number;
   readonly onProgress?: TransferProgress;
 }
 
@@ -34,6 +43,15 @@ export interface UploadedBlob {
   readonly id: Uint8Array;
   readonly key: Uint8Array;
   readonly digest: Uint8Array;
+  /** Tells the server the sender's deadline for the message (ms): the blob goes then at the latest. */
+  announceDeadline(deleteAt: number): Promise<void>;
+}
+
+/** The deadline to ask for when opening the slot: the earlier of the caller's and the timer's bound. */
+function slotDeadline(opts: UploadOptions): number | undefined {
+  const bound = opts.timerSeconds ? Date.now() + UPLOAD_WINDOW_MS + opts.timerSeconds * 1000 : undefined;
+  if (bound === undefined) return opts.deleteAt;
+  return opts.deleteAt === undefined ? bound : Math.min(bound, opts.deleteAt);
 }
 
 /**
@@ -84,10 +102,11 @@ export async function uploadAttachment(
   opts: UploadOptions,
 ): Promise<UploadedBlob> {
   const total = attachmentCiphertextLength(size);
+  const deleteAt = slotDeadline(opts);
   const slot = await api.create({
     size: total,
     recipients: opts.recipients,
-    ...(opts.deleteAt !== undefined ? { deleteAt: opts.deleteAt } : {}),
+    ...(deleteAt !== undefined ? { deleteAt } : {}),
   });
   const id = fromId(slot.id);
   const { key, iv } = newAttachmentSecrets();
@@ -110,7 +129,12 @@ export async function uploadAttachment(
     opts.onProgress?.(offset, total);
   }
   if (offset !== total) throw new ClientError('ServerError', 'the upload ended short of its size');
-  return { id, key, digest: result.digest() };
+  return {
+    id,
+    key,
+    digest: result.digest(),
+    announceDeadline: (at) => api.setDeadline(slot, at),
+  };
 }
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));

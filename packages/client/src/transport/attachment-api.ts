@@ -1,7 +1,8 @@
 /**
  * The attachment endpoints as the client uses them (fetch, isomorphic; see
  * packages/server/README.md, "Attachments"): open an upload slot, send a
- * piece at an offset, ask how far an upload got, fetch a blob as a stream,
+ * piece at an offset, ask how far an upload got, announce the sender's
+ * deadline, fetch a blob as a stream,
  * acknowledge it. Errors become ClientErrors with the server's stable code;
  * a slot refused for its size becomes AttachmentTooLarge.
  */
@@ -100,6 +101,16 @@ export class AttachmentApi {
     });
     if (!res.ok) throw await refusal(res, 'upload');
     return (await res.json()) as UploadStatusResponse;
+  }
+
+  /** Brings the blob's deadline forward to `deleteAt` (the sender's, once its message is sent). */
+  async setDeadline(slot: CreateAttachmentResponse, deleteAt: number): Promise<void> {
+    const res = await this.#fetch(`${this.#base}/${slot.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${slot.uploadCredential}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ deleteAt }),
+    });
+    if (!res.ok && res.status !== 404) throw await refusal(res, 'deadline');
   }
 
   /** The blob as a stream of chunks and its announced length. */

@@ -31,14 +31,16 @@ interface Backend {
   tamper(h: Harness): Promise<void>;
   /** Bytes of blobs the server holds (files or chunk rows). */
   storedBlobs(h: Harness): Promise<number>;
+  /** The deadline the server holds for blob `id`. */
+  deadline(h: Harness, id: Uint8Array): Promise<number | undefined>;
 }
 
 let db: TempPostgresDatabase | undefined;
-async function pgQuery(sql: string): Promise<Record<string, unknown>[]> {
+async function pgQuery(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
   const c = new pg.Client({ connectionString: db?.url });
   await c.connect();
   try {
-    return (await c.query(sql)).rows;
+    return (await c.query(sql, params)).rows;
   } finally {
     await c.end();
   }
@@ -57,6 +59,15 @@ const BACKENDS: Backend[] = [
       }
     },
     storedBlobs: async (h) => (existsSync(blobDir(h)) ? readdirSync(blobDir(h)).length : 0),
+    async deadline(h, id) {
+      const server = new Database(join(h.serverDir, 'tacet.sqlite'), { readonly: true });
+      try {
+        const at = server.prepare('SELECT expires_at FROM attachments WHERE id = ?').pluck().get(id);
+        return at === undefined ? undefined : Number(at);
+      } finally {
+        server.close();
+      }
+    },
   },
   {
     name: 'postgres',
@@ -70,6 +81,10 @@ const BACKENDS: Backend[] = [
       );
     },
     storedBlobs: async () => Number((await pgQuery('SELECT count(*) AS n FROM attachments'))[0]?.n),
+    async deadline(_h, id) {
+      const [row] = await pgQuery('SELECT expires_at FROM attachments WHERE id = $1', [Buffer.from(id)]);
+      return row === undefined ? undefined : Number(row.expires_at);
+    },
   },
 ];
 
@@ -200,6 +215,29 @@ describe.each(BACKENDS)('attachments on $name', { timeout: 90_000 }, (backend) =
     expect(filesContaining(dirs, key.subarray(0, 32))).toEqual([]);
     expect(filesContaining(dirs, key.subarray(32))).toEqual([]);
     expect(filesContaining(dirs, secret.subarray(1000, 1064))).toEqual([]);
+  });
+
+  it("leaves the server at the sender's deadline under the default 30 s timer, though no one fetched it", async () => {
+    const { alice, bob } = await h.startConnectedPair(config);
+    expect((await alice.client.contacts.get('bob')).timerSeconds).toBe(30);
+    const path = join(h.tempDir('files'), 'unread.txt');
+    writeFileSync(path, randomBytes(40_000));
+    const sent = await alice.client.sendFile('bob', await prepareFile(path));
+    const deadline = sent.expiresAt as number;
+    // The sender's countdown started when the server had the message, after the upload.
+    expect(deadline).toBeGreaterThanOrEqual(sent.sentAt + 30_000);
+    expect(deadline - Date.now()).toBeLessThanOrEqual(30_000);
+    const id = sent.attachment?.id as Uint8Array;
+    // The sender's copy and the blob go together, however long the upload took.
+    await until(async () => (await backend.deadline(h, id)) === deadline, 20_000, 'announced deadline');
+    const m = await received(bob.client, 'alice');
+    await until(() => Date.now() > deadline, 40_000, "the sender's deadline");
+    await h.server.sweepAttachments();
+    expect(await backend.storedBlobs(h)).toBe(0);
+    const err = await bob.client
+      .saveAttachment(m.id, await nodeFileSink(h.tempDir('saved'), 'unread.txt', join(bob.dir, 'tmp')))
+      .catch((e) => e);
+    expect((err as ClientError).code).toBe('AttachmentUnavailable');
   });
 
   it('resumes an upload whose connection is cut mid-piece', async () => {

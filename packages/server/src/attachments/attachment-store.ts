@@ -56,6 +56,11 @@ export interface AttachmentStore {
   read(id: Uint8Array): Promise<AsyncIterable<Uint8Array> | undefined>;
   /** Records that the device behind `ackKey` has the blob; deletes it at the last recipient. */
   ack(id: Uint8Array, ackKey: Uint8Array): Promise<AckResult>;
+  /**
+   * Moves the deadline to `expiresAt` if that is earlier (never later: the
+   * sender's announced deadline only shortens a blob's life); false if missing.
+   */
+  shortenDeadline(id: Uint8Array, expiresAt: number): Promise<boolean>;
   /** Deletes the blob and its bookkeeping; false if it was not there. */
   delete(id: Uint8Array): Promise<boolean>;
   /** Deletes up to `limit` blobs past their deadline or with an abandoned upload; resolves how many. */

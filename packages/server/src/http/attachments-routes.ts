@@ -4,7 +4,8 @@
  * that one id and valid for ATTACHMENT_UPLOAD_TTL_MS; `PUT` stores a piece
  * at `Upload-Offset` (or, with neither body nor offset, reports progress:
  * resumption after a broken connection); `GET` streams the finished blob to
- * an authenticated device; `DELETE` is a recipient device's acknowledgement
+ * an authenticated device; `PATCH` (upload credential) brings the deadline
+ * forward to the sender's, known only once the message is sent; `DELETE` is a recipient device's acknowledgement
  * (the blob goes at the last one) or, with the upload credential, the
  * sender's withdrawal. The size cap is checked when the slot is opened, so
  * an oversized file is refused before a byte is sent.
@@ -13,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import {
   ATTACHMENT_ID_BYTES,
+  AttachmentDeadlineRequest,
   CreateAttachmentRequest,
   type CreateAttachmentResponse,
   ErrorCode,
@@ -157,6 +159,17 @@ export function attachmentRoutes(ctx: ServerContext) {
     // Another request moved the offset meanwhile (the tail of a cut one): say where it is now.
     if (!r.ok) return elsewhere(r.received);
     return c.json(status(info, r.received));
+  });
+
+  app.patch('/v1/attachments/:id', limitBody(MAX_SMALL_BODY_BYTES), async (c) => {
+    const id = parseId(c.req.param('id'));
+    await uploadSlot(ctx, id, bearer(c));
+    const { deleteAt } = await readJson(c, AttachmentDeadlineRequest);
+    // A deadline already reached is the sender's withdrawal, which the credential allows anyway.
+    if (deleteAt <= Date.now()) await store.delete(id);
+    else if (!(await store.shortenDeadline(id, deleteAt)))
+      throw new HttpError(404, ErrorCode.NotFound, 'no such attachment');
+    return c.body(null, 204);
   });
 
   app.get('/v1/attachments/:id', requireDevice(ctx), async (c) => {

@@ -120,6 +120,18 @@ export function describeAttachmentContract(name: string, open: () => Promise<Att
       expect(fx.scanStore?.(partBytes) ?? false).toBe(false);
     });
 
+    it("brings a deadline forward to the sender's, never back", async () => {
+      const now = Date.now();
+      const a = await slot(64, { expiresAt: now + 120_000 });
+      expect(await s.shortenDeadline(a.id, now + 30_000)).toBe(true);
+      expect((await s.get(a.id))?.expiresAt).toBe(now + 30_000);
+      expect(await s.shortenDeadline(a.id, now + 90_000)).toBe(true);
+      expect((await s.get(a.id))?.expiresAt).toBe(now + 30_000);
+      expect(await s.deleteExpired(now + 29_999, 100)).toBe(0);
+      expect(await s.deleteExpired(now + 30_000, 100)).toBe(1);
+      expect(await s.shortenDeadline(a.id, now)).toBe(false);
+    });
+
     it('stores a piece given in chunks, and keeps what arrived before its source broke off', async () => {
       const blob = rnd(4000);
       const a = await slot(blob.length);

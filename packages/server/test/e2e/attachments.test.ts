@@ -172,4 +172,32 @@ describe('attachments over HTTP', () => {
     // The three earlier tests' slots remain; this one and the acknowledged one are gone.
     expect(await t.query('SELECT id FROM attachments')).toHaveLength(3);
   });
+
+  it("takes the sender's deadline later by PATCH under the upload credential only, and only earlier", async () => {
+    const blob = new Uint8Array(randomBytes(5000));
+    const s = await slot(blob.length, { deleteAt: Date.now() + 3_600_000 });
+    await upload(s, blob);
+    const patch = (deleteAt: number, authorization = `Bearer ${s.uploadCredential}`) =>
+      fetch(`${url}/v1/attachments/${s.id}`, {
+        method: 'PATCH',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ deleteAt }),
+      });
+    const deadlines = async () =>
+      (await t.query('SELECT expires_at FROM attachments')).map((r) => Number(r.expires_at));
+    const soon = Date.now() + 600_000;
+    // A device of the account, or a guessed token, cannot move it.
+    expect((await patch(soon, alice.auth)).status).toBe(401);
+    expect((await patch(soon, 'Bearer AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(401);
+    expect((await patch(soon)).status).toBe(204);
+    expect((await patch(soon + 1_000_000)).status).toBe(204);
+    expect(await deadlines()).toContain(soon);
+    expect(await deadlines()).not.toContain(soon + 1_000_000);
+    // A deadline already reached withdraws the blob at once.
+    expect((await patch(Date.now() - 1)).status).toBe(204);
+    expect(
+      (await fetch(`${url}/v1/attachments/${s.id}`, { headers: { authorization: bob.auth } })).status,
+    ).toBe(404);
+    if (!onPostgres) expect(filesContain(t.dataDir, blob.subarray(100, 164))).toBe(false);
+  });
 });

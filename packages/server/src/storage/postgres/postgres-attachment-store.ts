@@ -146,6 +146,14 @@ export class PostgresAttachmentStore implements AttachmentStore {
     });
   }
 
+  async shortenDeadline(id: Uint8Array, expiresAt: number): Promise<boolean> {
+    const r = await this.pool.query(
+      'UPDATE attachments SET expires_at = LEAST(expires_at, $1) WHERE id = $2',
+      [expiresAt, id],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
   async delete(id: Uint8Array): Promise<boolean> {
     const r = await this.pool.query('DELETE FROM attachments WHERE id = $1', [id]);
     return (r.rowCount ?? 0) > 0;

@@ -62,6 +62,7 @@ export class SqliteAttachmentStore implements AttachmentStore {
       ack: db.prepare('INSERT OR IGNORE INTO attachment_acks (attachment_id, ack_key) VALUES (?, ?)'),
       acks: db.prepare('SELECT count(*) FROM attachment_acks WHERE attachment_id = ?').pluck(),
       delete: db.prepare('DELETE FROM attachments WHERE id = ?'),
+      shorten: db.prepare('UPDATE attachments SET expires_at = min(expires_at, ?) WHERE id = ?'),
       expired: db
         .prepare(
           'SELECT id FROM attachments WHERE expires_at <= ? UNION SELECT id FROM attachments WHERE upload_expires_at <= ? AND received < size LIMIT ?',
@@ -168,6 +169,10 @@ export class SqliteAttachmentStore implements AttachmentStore {
     if (!last) return 'kept';
     await this.delete(id);
     return 'deleted';
+  }
+
+  shortenDeadline(id: Uint8Array, expiresAt: number): Promise<boolean> {
+    return this.committer.run(() => this.s.shorten.run(expiresAt, id).changes > 0);
   }
 
   delete(id: Uint8Array): Promise<boolean> {
