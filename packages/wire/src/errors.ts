@@ -15,6 +15,11 @@ export const ErrorCode = {
   NotFound: 'not_found',
   /** A message names an account or device that does not exist. */
   UnknownRecipient: 'unknown_recipient',
+  /**
+   * A send meant for all of an account's devices left out one its signed
+   * device list names: nothing was stored; re-check the list and send again.
+   */
+  MissingDevice: 'missing_device',
   /** The recipient device's queue is full; retry later. */
   QueueFull: 'queue_full',
   /** Too many requests from this address; retry after `Retry-After` seconds. */

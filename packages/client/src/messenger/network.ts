@@ -313,32 +313,40 @@ export class Network {
   }
 
   /**
-   * Sends an item; when the server knows no longer a device we encrypted for
-   * (the contact unlinked it), forgets the contact's device set and sends
-   * once more: the bundle fetch then brings their newest signed device list,
-   * which the rule in devices/verified-device-list.ts checks as ever.
+   * Sends an item. When the server knows no longer a device we encrypted
+   * for (the contact unlinked it), or answers that the contact's signed
+   * device list names a device we left out (they linked one), forgets the
+   * contact's device set and sends once more: the bundle fetch then brings
+   * their newest signed device list, which the rule in
+   * devices/verified-device-list.ts checks as ever, so only listed devices
+   * get a copy. The second send no longer asks the server to hold us to its
+   * list — a device still uploading its keys would refuse it forever, and the
+   * verified list, not the server, decides.
    */
   async #sendItemOrRefresh(conn: Connection, item: OutboxItem): Promise<void> {
     try {
-      await this.#sendItem(conn, item);
+      await this.#sendItem(conn, item, true);
     } catch (e) {
-      const gone = e instanceof ClientError && e.is('ServerError') && e.data.code === 'unknown_recipient';
-      if (!gone || isRetryItem(item)) throw e;
+      const code = e instanceof ClientError && e.is('ServerError') ? e.data.code : undefined;
+      const stale = code === 'unknown_recipient' || code === 'missing_device';
+      if (!stale || isRetryItem(item)) throw e;
       this.#prepared.delete(item.id);
       await this.#lock.run(() =>
         this.#o.store.apply({ records: [{ ns: NS.self, key: `devices:${item.recipient}`, value: null }] }),
       );
-      await this.#sendItem(conn, item);
+      await this.#sendItem(conn, item, false);
     }
   }
 
-  async #sendItem(conn: Connection, listed: OutboxItem): Promise<void> {
+  async #sendItem(conn: Connection, listed: OutboxItem, allDevices: boolean): Promise<void> {
     if (isGroupItem(listed)) {
       await sendGroupItem(this.#groupDeps(conn), listed);
-      return this.#sendEnvelopes(conn, listed, []); // marks it sent, as any item
+      return this.#sendEnvelopes(conn, listed, [], false); // marks it sent, as any item
     }
+    // A retry receipt answers one device only.
+    const complete = allDevices && !isRetryItem(listed);
     const prepared = this.#prepared.get(listed.id);
-    if (prepared) return this.#sendEnvelopes(conn, listed, prepared);
+    if (prepared) return this.#sendEnvelopes(conn, listed, prepared, complete);
     const contact = await this.#o.contacts.byId(listed.recipient);
     let item = listed;
     const listBefore = contact && (await verifiedList(this.#o.stores, contact.accountId))?.list.version;
@@ -375,7 +383,7 @@ export class Network {
       }
     });
     if (contact && listBefore !== undefined) await this.#noticeDeviceList(contact, listBefore);
-    return this.#sendEnvelopes(conn, item, envelopes);
+    return this.#sendEnvelopes(conn, item, envelopes, complete);
   }
 
   /** What a group send needs: the 1:1 path for sender keys, the API for the one upload. */
@@ -389,7 +397,7 @@ export class Network {
       lock: this.#lock,
       self: this.#o.account,
       now: () => this.#o.clock.now(),
-      sendDirect: (item: OutboxItem) => this.#sendItem(conn, item),
+      sendDirect: (item: OutboxItem) => this.#sendItemOrRefresh(conn, item),
       emit: this.#o.emit,
     };
   }
@@ -408,10 +416,15 @@ export class Network {
     return { type: 'devices-changed' as const, contact, devices, version: after.version };
   }
 
-  async #sendEnvelopes(conn: Connection, item: OutboxItem, envelopes: SentEnvelopes): Promise<void> {
+  async #sendEnvelopes(
+    conn: Connection,
+    item: OutboxItem,
+    envelopes: SentEnvelopes,
+    allDevices: boolean,
+  ): Promise<void> {
     // A retry receipt with no one left to seal it to is dropped, not sent empty.
     if (envelopes.length > 0)
-      await conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes });
+      await conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes, allDevices });
     this.#prepared.delete(item.id);
     // Read and marked under the inbox's lock: a delivery receipt for this message processed
     // in between would otherwise be overwritten by "sent" (a ✓✓ going back to ✓).

@@ -50,6 +50,8 @@ export interface OutgoingSend {
   readonly id: Uint8Array;
   readonly ttlSeconds: number;
   readonly envelopes: ReadonlyArray<{ accountId: Uint8Array; deviceId: number; content: Uint8Array }>;
+  /** Every listed device of each addressed account is meant: the server answers missing_device otherwise. */
+  readonly allDevices?: boolean;
 }
 
 /** How a socket proves which device it is. */
@@ -113,7 +115,15 @@ export class Connection {
     this.#ws.send(
       encodeClientFrame({
         requestId,
-        kind: { case: 'send', value: { id: s.id, ttlSeconds: s.ttlSeconds, envelopes: [...s.envelopes] } },
+        kind: {
+          case: 'send',
+          value: {
+            id: s.id,
+            ttlSeconds: s.ttlSeconds,
+            envelopes: [...s.envelopes],
+            allDevices: s.allDevices ?? false,
+          },
+        },
       }),
     );
     return done;

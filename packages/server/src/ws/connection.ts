@@ -179,7 +179,7 @@ export class DeviceConnection implements HubConnection {
   }
 
   private async onSend(requestId: number, send: SendMessage): Promise<void> {
-    const result = await processSend(this.ctx, send);
+    const result = await processSend(this.ctx, send, this.device);
     this.send(
       encodeServerFrame({ kind: { case: 'sendResult', value: { requestId, id: send.id, ...result } } }),
     );

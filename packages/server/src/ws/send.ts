@@ -5,6 +5,7 @@
  */
 import { ErrorCode, type SendMessage } from '@tacet/wire';
 import type { ServerContext } from '../context.js';
+import { leavesOutListedDevice } from '../devices/missing-devices.js';
 import { deviceKey } from '../fanout/fanout.js';
 import { errorFields } from '../logger.js';
 
@@ -18,6 +19,8 @@ export interface SendOutcome {
 const MESSAGES = {
   unknown_recipient: 'no such account or device',
   queue_full: "a recipient device's queue is full; retry later",
+  missing_device:
+    "the message leaves out a device the recipient's signed device list names; re-check the list",
 } as const;
 
 function refused(
@@ -32,9 +35,20 @@ function refused(
 }
 
 /** Commits a send and reports the outcome; storage failures become a retryable `unavailable`. */
-export async function processSend(ctx: ServerContext, send: SendMessage): Promise<SendOutcome> {
+export async function processSend(
+  ctx: ServerContext,
+  send: SendMessage,
+  sender: { accountId: Uint8Array; deviceId: number },
+): Promise<SendOutcome> {
   if (ctx.draining) return refused(ctx, ErrorCode.Unavailable, 'server is shutting down; retry');
   const started = performance.now();
+  try {
+    if (await leavesOutListedDevice(ctx.storage.deviceLists, send, sender))
+      return refused(ctx, ErrorCode.MissingDevice, MESSAGES.missing_device);
+  } catch (err) {
+    ctx.logger.warn('device list lookup failed', errorFields(err));
+    return refused(ctx, ErrorCode.Unavailable, 'storage unavailable; retry');
+  }
   const now = Date.now();
   const maxTtl = ctx.config.maxRetentionSeconds;
   const ttl = send.ttlSeconds === 0 ? maxTtl : Math.min(send.ttlSeconds, maxTtl);
