@@ -1,11 +1,18 @@
 /**
- * Group commit for SQLite: writes queued during one turn of the event loop
- * run together in one transaction, so they share one WAL fsync instead of
- * paying one each (about 40x more throughput with synchronous=FULL). Each
- * operation runs inside its own savepoint, so one that throws is rolled back
- * alone while the others commit. A promise resolves only after COMMIT.
+ * Group commit for SQLite: writes queued while the disk syncs the previous
+ * group run together in one transaction, and share one WAL sync instead of
+ * paying one each. Each operation runs inside its own savepoint, so one that
+ * throws is rolled back alone while the others commit. A promise resolves
+ * only after a WAL sync that started after its COMMIT (see wal-sync.ts):
+ * COMMIT itself does not wait for the disk (synchronous=NORMAL), the sync
+ * runs off the event loop.
+ *
+ * A group is committed only when no sync runs: a commit made during a sync
+ * would wait for the next sync anyway, so holding it back costs no latency
+ * and makes one transaction (one set of WAL frames) out of many.
  */
 import type { SqliteDatabase } from './database.js';
+import type { WalSync } from './wal-sync.js';
 
 interface Pending {
   run: () => unknown;
@@ -13,7 +20,7 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-/** Operations per transaction; the rest wait for the next turn. */
+/** Operations per transaction; the rest wait for the next sync. */
 const MAX_BATCH = 1000;
 
 export class GroupCommitter {
@@ -29,8 +36,10 @@ export class GroupCommitter {
 
   constructor(
     private readonly db: SqliteDatabase,
+    private readonly wal: WalSync,
     private readonly onCommit: (batchSize: number) => void = () => {},
   ) {
+    wal.onIdle = () => this.schedule();
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
@@ -39,36 +48,46 @@ export class GroupCommitter {
     this.rollbackTo = db.prepare('ROLLBACK TO op');
   }
 
-  /** Runs `op` (synchronous SQL) in the next shared transaction; resolves after COMMIT. */
+  /** Set once the disk failed a sync; every write is refused from then on. */
+  get failed(): Error | undefined {
+    return this.wal.failed;
+  }
+
+  /** Runs `op` (synchronous SQL) in the next shared transaction; resolves once it is on disk. */
   run<T>(op: () => T): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('storage is closed'));
+    const refusal = this.closed ? new Error('storage is closed') : this.wal.failed;
+    if (refusal) return Promise.reject(refusal);
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ run: op, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
-  /** Commits everything queued now (used when closing). */
-  flush(): void {
-    this.scheduled = false;
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
-      this.runBatch(batch);
-      if (this.pending.length > 0 && !this.closed) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-        return;
-      }
-    }
+  /** Commits on the next turn, unless a sync runs (its end calls this again). */
+  private schedule(): void {
+    if (this.scheduled || this.pending.length === 0 || this.wal.busy) return;
+    this.scheduled = true;
+    setImmediate(() => this.commitNext());
   }
 
-  /** Refuses new operations and commits the queued ones. */
-  close(): void {
-    this.flush();
+  private commitNext(): void {
+    this.scheduled = false;
+    if (this.wal.busy) return;
+    const failure = this.wal.failed;
+    if (failure) {
+      for (const op of this.pending.splice(0)) op.reject(failure);
+      return;
+    }
+    this.runBatch(this.pending.splice(0, MAX_BATCH));
+    // The rest go after this batch's sync, whose end schedules them (or now, if the batch rolled back).
+    this.schedule();
+  }
+
+  /** Refuses new operations, commits the queued ones and waits until they are on disk. */
+  async close(): Promise<void> {
     this.closed = true;
+    while (this.pending.length > 0) this.runBatch(this.pending.splice(0, MAX_BATCH));
+    await this.wal.close();
   }
 
   private runBatch(batch: Pending[]): void {
@@ -83,11 +102,14 @@ export class GroupCommitter {
       return;
     }
     this.onCommit(batch.length);
-    batch.forEach((op, i) => {
-      const outcome = outcomes[i] as { ok: boolean; value: unknown };
-      if (outcome.ok) op.resolve(outcome.value);
-      else op.reject(outcome.value);
-    });
+    this.wal.afterCommit((syncFailure) =>
+      batch.forEach((op, i) => {
+        const outcome = outcomes[i] as { ok: boolean; value: unknown };
+        if (syncFailure) op.reject(syncFailure);
+        else if (outcome.ok) op.resolve(outcome.value);
+        else op.reject(outcome.value);
+      }),
+    );
   }
 
   private runOne(op: Pending): { ok: boolean; value: unknown } {

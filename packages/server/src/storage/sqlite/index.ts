@@ -1,6 +1,7 @@
 /**
  * The embedded SQLite storage: one database file in the data directory, one
- * group committer shared by every store so all writes batch together, and
+ * group committer shared by every store so all writes batch together and
+ * share one WAL sync, and
  * a WAL truncator that deletions wake so deleted envelopes leave the WAL soon.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { SqliteDeviceListStore } from './sqlite-device-list-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteProvisioningStore } from './sqlite-provisioning-store.js';
 import { SqliteQueueStore } from './sqlite-queue-store.js';
+import { type SyncFile, WalSync } from './wal-sync.js';
 import { WalTruncator } from './wal-truncator.js';
 
 export { BackupError, backupSqlite, restoreSqlite } from './backup.js';
@@ -35,9 +37,12 @@ class SqliteStorage implements Storage {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly dataDir: string,
+    syncFile: SyncFile | undefined,
   ) {
+    this.committer = new GroupCommitter(db, new WalSync(`${db.name}-wal`, syncFile), (n) =>
+      this.onCommit?.(n),
+    );
     writePidFile(dataDir);
-    this.committer = new GroupCommitter(db, (n) => this.onCommit?.(n));
     this.wal = new WalTruncator(db);
     const deleted = () => this.wal.schedule();
     this.accounts = new SqliteAccountStore(db, this.committer, deleted);
@@ -50,6 +55,8 @@ class SqliteStorage implements Storage {
   }
 
   async ping(): Promise<void> {
+    const failure = this.committer.failed;
+    if (failure) throw failure;
     this.db.prepare('SELECT 1').get();
   }
 
@@ -64,7 +71,7 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    this.committer.close();
+    await this.committer.close();
     this.wal.close();
     if (!this.db.open) return;
     removePidFile(this.dataDir);
@@ -74,10 +81,24 @@ class SqliteStorage implements Storage {
   }
 }
 
+/** How the WAL reaches the disk; tests replace it to hold a sync or make it fail. */
+export interface SqliteStorageOptions {
+  syncFile?: SyncFile;
+}
+
 /**
  * Opens the storage of `dataDir` (created if missing).
  * @example const storage = await openSqliteStorage('/var/lib/tacet')
  */
-export async function openSqliteStorage(dataDir: string): Promise<Storage> {
-  return new SqliteStorage(openDatabase(dataDir), dataDir);
+export async function openSqliteStorage(
+  dataDir: string,
+  options: SqliteStorageOptions = {},
+): Promise<Storage> {
+  const db = openDatabase(dataDir);
+  try {
+    return new SqliteStorage(db, dataDir, options.syncFile);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 }

@@ -1,7 +1,11 @@
 /**
  * SQLite adapter of {@link QueueStore}. Enqueues and acks go through the
- * group committer (one fsync per batch); reads go straight to the database
- * and see only committed rows. Queue lengths are cached in memory (this
+ * group committer (one WAL sync per batch); reads go straight to the
+ * database and see only rows already on disk: a committed row is readable
+ * before its WAL sync ends, so fetch stops at the highest sequence number
+ * whose enqueue has resolved (`durableSeq`). Syncs cover every earlier
+ * commit and numbers grow in commit order, so every row at or below it is
+ * on disk, and a delivered envelope is never one a power cut could take back. Queue lengths are cached in memory (this
  * process is the only writer) so the cap check costs no COUNT per send.
  *
  * Sequence numbers come from the clock (microsecond-sized steps of
@@ -39,6 +43,8 @@ export class SqliteQueueStore implements QueueStore {
   private readonly lengths = new Map<string, number>();
   /** The last sequence number handed out (or the highest stored at start). */
   private lastSeq: number;
+  /** The highest sequence number known to be on disk; fetch reads no further. */
+  private durableSeq: number;
 
   constructor(
     db: SqliteDatabase,
@@ -55,7 +61,7 @@ export class SqliteQueueStore implements QueueStore {
       ),
       fetch: db.prepare(
         `SELECT seq, id, content, server_ts, expires_at FROM envelopes
-         WHERE ${byDevice} AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?`,
+         WHERE ${byDevice} AND seq > ? AND seq <= ? AND expires_at > ? ORDER BY seq LIMIT ?`,
       ),
       ack: db.prepare(`DELETE FROM envelopes WHERE ${byDevice} AND id = ?`),
       expired: db.prepare(
@@ -63,6 +69,18 @@ export class SqliteQueueStore implements QueueStore {
       ),
     };
     this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM envelopes').pluck().get() as number;
+    // Opening the storage synced the WAL, so whatever is stored now is on disk.
+    this.durableSeq = this.lastSeq;
+  }
+
+  /** Runs an enqueue in the committer; once it is on disk, fetch may read its rows. */
+  private commitEnqueue<T>(op: () => T): Promise<T> {
+    return this.committer
+      .run(() => ({ result: op(), lastSeq: this.lastSeq }))
+      .then(({ result, lastSeq }) => {
+        this.durableSeq = Math.max(this.durableSeq, lastSeq);
+        return result;
+      });
   }
 
   private nextSeq(): number {
@@ -88,7 +106,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   enqueue(req: EnqueueRequest, maxQueueLength: number): Promise<EnqueueResult> {
-    return this.committer.run((): EnqueueResult => {
+    return this.commitEnqueue((): EnqueueResult => {
       const unknown = req.copies.flatMap((c, i) => (this.s.device.get(c.accountId, c.deviceId) ? [] : [i]));
       if (unknown.length > 0) return { ok: false, code: 'unknown_recipient', failedIndexes: unknown };
       const full = req.copies.flatMap((c, i) =>
@@ -100,7 +118,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   enqueueEach(req: EnqueueRequest, maxQueueLength: number): Promise<EnqueueEachResult> {
-    return this.committer.run((): EnqueueEachResult => {
+    return this.commitEnqueue((): EnqueueEachResult => {
       const refused: RefusedCopy[] = [];
       const accepted = req.copies.filter((c, index) => {
         if (!this.s.device.get(c.accountId, c.deviceId)) refused.push({ index, code: 'unknown_recipient' });
@@ -133,7 +151,14 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   async fetch(accountId: Uint8Array, deviceId: number, afterSeq: number, limit: number, now: number) {
-    const rows = this.s.fetch.all(accountId, deviceId, afterSeq, now, limit) as EnvelopeRow[];
+    const rows = this.s.fetch.all(
+      accountId,
+      deviceId,
+      afterSeq,
+      this.durableSeq,
+      now,
+      limit,
+    ) as EnvelopeRow[];
     return rows.map(
       (r): StoredEnvelope => ({
         seq: r.seq,
