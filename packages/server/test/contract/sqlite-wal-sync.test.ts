@@ -79,14 +79,19 @@ describe('sqlite: commits reach the disk before anyone is told', () => {
   afterEach(async () => {
     // Let every held sync through, so close() can wait for them.
     disk.holding = false;
-    disk.requested.forEach((_, i) => disk.release(i));
+    for (let i = 0; i < disk.requested.length; i++) disk.release(i);
     await storage.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   });
 
   async function account(): Promise<Uint8Array> {
     const accountId = id16();
-    await storage.accounts.createAccount({ accountId, credentialHash: id16(), registrationId: 1, createdAt: 1 });
+    await storage.accounts.createAccount({
+      accountId,
+      credentialHash: id16(),
+      registrationId: 1,
+      createdAt: 1,
+    });
     return accountId;
   }
 
