@@ -1,6 +1,7 @@
 /**
- * Server benchmark (issue 3, item 8): tacet with durable commits
- * (SQLite WAL, synchronous=FULL) against a bare `ws` relay without
+ * Server benchmark (issue 3, item 8; issue 10, item 5): tacet with durable
+ * commits (SQLite WAL, synchronous=NORMAL, the WAL fdatasynced off the event
+ * loop before a send is acked) against a bare `ws` relay without
  * persistence as the ceiling, both measured in this run, over loopback,
  * with load generators in separate processes.
  *
@@ -9,14 +10,16 @@
  * Prints: messages/s end to end (closed loop, a window of unacked sends per
  * sender); p50/p99 send->receive latency at fixed offered loads (20,000/s, 2,000/s, and half of
  * tacet's measured saturation, offered to both); server
- * memory per idle connection over 10,000 idle connections; and the ratios
- * against the relay with the issue's goals.
+ * memory per idle connection over 10,000 idle connections; the latency of
+ * one fdatasync of this disk alone (the floor under any durable commit);
+ * and the ratios against the relay with the issue's goals.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureDiskSync } from './server/disk-sync.js';
 import type { LoadCommand, LoadReply, NodeReply, ServerTarget } from './server/ipc.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -199,6 +202,10 @@ console.log(
 );
 // BENCH_ONLY=tacet skips the relay (profiling); the ratios then compare against nothing.
 const only = process.env.BENCH_ONLY;
+// The disk alone first, on the file system the servers store on, while nothing else of ours runs.
+const diskDir = mkdtempSync(join(tmpdir(), 'tacet-bench-disk-'));
+const disk = await measureDiskSync(diskDir, DURATION_MS, percentile);
+rmSync(diskDir, { recursive: true, force: true });
 // tacet first: its measured saturation sets the half-saturation rate offered to both.
 const tacet = only === 'relay' ? await measure('relay') : await measure('tacet');
 const relay = only === 'tacet' ? tacet : await measure('relay', tacet.halfRate);
@@ -206,7 +213,10 @@ console.log(
   `${'target'.padEnd(22)} ${'msgs/s'.padStart(10)} ${'server µs/msg'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'light p50/p99'.padStart(15)} ${'half p50/p99'.padStart(15)} ${'delivered'.padStart(15)} ${'KiB/idle'.padStart(12)}`,
 );
 console.log(row('bare ws relay (ceiling)', relay));
-console.log(row('tacet (durable, FULL)', tacet));
+console.log(row('tacet (durable, WAL sync)', tacet));
+console.log(
+  `${'fdatasync alone (disk)'.padEnd(22)} ${`${disk.syncs} syncs of one 4 KiB page: p50 ${disk.p50.toFixed(2)} ms, p99 ${disk.p99.toFixed(2)} ms`.padStart(10)}`,
+);
 const throughputRatio = tacet.perSecond / relay.perSecond;
 const memoryRatio = tacet.bytesPerIdle / relay.bytesPerIdle;
 const cpuRatio = relay.cpuPerMessage / tacet.cpuPerMessage;
@@ -224,6 +234,9 @@ console.log(
 );
 console.log(
   `p99 at ${tacet.halfRate}/s offered (50% of tacet's saturation): tacet ${tacet.halfP99.toFixed(2)} ms (goal <= 10 ms: ${verdict(tacet.halfP99 <= 10)}), relay ${relay.halfP99.toFixed(2)} ms`,
+);
+console.log(
+  `disk floor: an acked send waits for one to two fdatasyncs, p99 of one here ${disk.p99.toFixed(2)} ms (${(tacet.halfP99 / disk.p99).toFixed(2)}x of it at 50% saturation)`,
 );
 console.log(
   `p99 ratio tacet/relay at ${LIGHT_PER_SECOND}/s: ${(tacet.lightP99 / relay.lightP99).toFixed(2)}x (goal <= 3x: ${verdict(tacet.lightP99 <= 3 * relay.lightP99)})`,

@@ -1,6 +1,6 @@
 /**
  * One tacet node for the cluster benchmark, in its own process. Its config
- * comes as JSON in argv[2]: no URLs -> embedded SQLite (synchronous=FULL);
+ * comes as JSON in argv[2]: no URLs -> embedded SQLite (durable, WAL sync);
  * `postgresUrl` -> PostgreSQL; `redisUrl` -> Redis fan-out. Same knobs as
  * the server benchmark's node otherwise.
  */

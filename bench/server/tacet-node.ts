@@ -1,4 +1,4 @@
-/** The tacet server under test, in its own process: durable SQLite (synchronous=FULL), no PoW cost. */
+/** The tacet server under test, in its own process: durable SQLite (WAL fdatasynced before a send is acked), no PoW cost. */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { startServer } from '@tacet/server';
