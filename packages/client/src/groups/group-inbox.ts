@@ -13,11 +13,9 @@ import {
   SenderKeyDistributionMessage,
 } from '@tacet/protocol';
 import type { Content } from '../content/content.js';
-import { encodeContent } from '../content/content.js';
 import type { ClientEvent } from '../events.js';
 import type { InboxContext } from '../messenger/inbox.js';
-import type { OutboxItem } from '../store/types.js';
-import { randomId, toHex } from '../util.js';
+import { toHex } from '../util.js';
 import {
   type GroupEntry,
   groupConversationId,
@@ -27,11 +25,12 @@ import {
 } from './group-book.js';
 import type { SignedGroupChange } from './group-change.js';
 import { decodeGroupState, decodeSignedGroupChange, encodeSignedGroupChange } from './group-codec.js';
-import type { GroupControl } from './group-control.js';
 import { MAX_HISTORY_CHANGES } from './group-control.js';
+import { controlItem } from './group-control-item.js';
 import { absorb } from './group-effects.js';
 import { groupInfo, memberName } from './group-info.js';
 import { GroupLog } from './group-log.js';
+import { rebaseDisplaced } from './group-rebase.js';
 import { memberOf } from './group-state.js';
 import { senderKeys } from './sender-keys.js';
 
@@ -40,13 +39,6 @@ type Sender = { readonly accountId: string; readonly deviceId: number };
 
 /** Resync requests already queued in a batch, per group: one per group per batch. */
 const asked = new WeakMap<object, Set<string>>();
-
-/** A 1:1 group control item for `recipient`, as the inbox queues it. */
-export function controlItem(recipient: string, control: GroupControl, now: number): OutboxItem {
-  const id = randomId();
-  const content = encodeContent({ kind: 'group', id, sentAt: now, control });
-  return { id: toHex(id), recipient, content, createdAt: now, ttlSeconds: 0 };
-}
 
 function warning(
   name: string,
@@ -85,8 +77,11 @@ async function takeChanges(
 ): Promise<ClientEvent[]> {
   const was = entry.log.state;
   const r = await absorb(ctx.stores, entry, changes, self);
-  saveGroup(ctx.stores, r.entry);
-  const state = r.entry.log.state;
+  const ours = r.displaced.filter((d) => d.signer === self);
+  const rebased = await rebaseDisplaced(ctx.stores, r.entry, ours, self, ctx.now);
+  saveGroup(ctx.stores, rebased.entry);
+  ctx.batch.putOutbox.push(...rebased.items);
+  const state = rebased.entry.log.state;
   const name = state?.name ?? toHex(entry.log.groupId);
   const warned = history ? r.warnings.filter((w) => w.reason !== 'replayed') : r.warnings;
   const events: ClientEvent[] = warned.map((w) =>
@@ -94,27 +89,27 @@ async function takeChanges(
   );
   if (state && state !== was) {
     const group = await groupInfo(state, self, ctx.contacts);
-    for (const c of r.applied)
+    for (const c of [...r.applied, ...rebased.remade])
       events.push({
         type: 'group-changed',
         group,
         change: c.change.type,
         by: c.signer,
-        byName: await memberName(ctx.contacts, c.signer),
+        byName: c.signer === self ? 'you' : await memberName(ctx.contacts, c.signer),
       });
   }
-  for (const d of r.displaced)
-    if (d.signer === self)
-      events.push(
-        warning(
-          name,
-          entry.log.groupId,
-          'displaced',
-          `your ${d.change.type} in ${name} lost to a change made at the same time; make it again`,
-          self,
-        ),
-      );
-  if (r.behind) events.push(...askToCatchUp(ctx, from.accountId, r.entry));
+  // Made again on the winning state: the members get it as a new change; only a drop needs the user.
+  for (const d of rebased.dropped)
+    events.push(
+      warning(
+        name,
+        entry.log.groupId,
+        'displaced',
+        `your ${d.change.change.type} in ${name} was dropped: a change made at the same time won, and after it ${d.why}`,
+        self,
+      ),
+    );
+  if (r.behind) events.push(...askToCatchUp(ctx, from.accountId, rebased.entry));
   return events;
 }
 
@@ -208,7 +203,9 @@ export async function applyGroupControl(
       const held = await loadGroup(ctx.stores, control.groupId);
       const state = held?.log.state;
       if (!held || !state || !memberOf(state, from.accountId)) return [];
-      const changes = held.log.chainSince(control.version).slice(0, MAX_HISTORY_CHANGES);
+      // One version back too: an asker whose head lost a tie-break needs the winner at that version.
+      const since = Math.max(0, control.version - 1);
+      const changes = held.log.chainSince(since).slice(0, MAX_HISTORY_CHANGES);
       if (changes.length === 0) return [];
       const answer = {
         type: 'history' as const,

@@ -2,10 +2,12 @@
  * A member's view of one group: every change it received, and the one chain
  * of them that counts (issue 11, item 1). The chain is a function of the SET
  * of changes received, never of their order: from the create on, each next
- * version is the valid change on the current state with the smallest hash
- * (SHA-256 of its encoding). So two admins' concurrent changes resolve to
- * the same state on every member; the loser's author sees it displaced and
- * may sign it again on the winner. Changes whose base is not known yet wait
+ * version is the valid change on the current state that ranks first — a
+ * remove or leave before any other change (so a concurrent change can never
+ * keep someone in who was removed or left), then the smallest hash (SHA-256
+ * of its encoding). So two admins' concurrent changes resolve to the same
+ * state on every member; the loser's author sees it displaced and signs it
+ * again on the winner (group-rebase.ts). Changes whose base is not known yet wait
  * (a member offline through several changes catches up in any order).
  * Forged, unauthorised, stale and replayed changes are never applied and
  * come back as warnings for the user to see.
@@ -40,6 +42,13 @@ interface Link {
   /** Undefined for a snapshot a joiner started from (it cannot be displaced). */
   readonly change?: SignedGroupChange;
   readonly changeHash?: string;
+}
+
+/** Whether change `a` (hash `aHash`) takes a version before `b`, which builds on the same state. */
+function outranks(a: SignedGroupChange, aHash: string, b: SignedGroupChange, bHash: string): boolean {
+  const departs = (c: SignedGroupChange) => c.change.type === 'remove' || c.change.type === 'leave';
+  if (departs(a) !== departs(b)) return departs(a);
+  return aHash < bHash;
 }
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -153,7 +162,7 @@ export class GroupLog {
         warn(result.reason, change, result.detail);
         return done();
       }
-      if ((current.changeHash as string) < changeHash) {
+      if (outranks(current.change as SignedGroupChange, current.changeHash as string, change, changeHash)) {
         warn('stale', change, `a concurrent change to version ${change.version} came first in order`);
         return done();
       }
@@ -174,7 +183,8 @@ export class GroupLog {
         if (!result.ok) {
           bucket?.delete(hash);
           warn(result.reason, c, result.detail);
-        } else if (best === undefined || hash < best.hash) best = { hash, change: c, state: result.state };
+        } else if (best === undefined || outranks(c, hash, best.change, best.hash))
+          best = { hash, change: c, state: result.state };
       }
       if (!best) return applied;
       this.chain.push({

@@ -32,7 +32,7 @@ import type { ClientStore, OutboxItem } from '../store/types.js';
 import type { HttpApi } from '../transport/http-api.js';
 import { fromHex, type Mutex } from '../util.js';
 import { type GroupEntry, groupIdOf, isGroupConversation, loadGroup, saveGroup } from './group-book.js';
-import { controlItem } from './group-inbox.js';
+import { controlItem } from './group-control-item.js';
 import { memberName } from './group-info.js';
 import { memberOf } from './group-state.js';
 import { senderKeys } from './sender-keys.js';

@@ -27,11 +27,11 @@ import {
   saveGroup,
 } from './group-book.js';
 import type { GroupChange } from './group-change.js';
-import { encodeGroupState, encodeSignedGroupChange } from './group-codec.js';
 import type { GroupControl } from './group-control.js';
+import { controlItem } from './group-control-item.js';
 import { deliveryView } from './group-delivery.js';
 import { absorb } from './group-effects.js';
-import { controlItem } from './group-inbox.js';
+import { changeItems } from './group-fanout.js';
 import { type GroupInfo, groupInfo, memberName } from './group-info.js';
 import { GroupLog } from './group-log.js';
 import { checkGroupSize, checkMembersTrusted, resolveMembers } from './group-members.js';
@@ -142,7 +142,7 @@ export class Groups {
       distributionId: newDistributionId(),
       distributed: {},
     };
-    return this.#commit(entry, change, (s) => s.members.map((m) => ({ to: m.accountId })));
+    return this.#commit(entry, change);
   }
 
   /** Adds contacts to a group (admins only); they cannot read anything sent before. */
@@ -154,30 +154,21 @@ export class Groups {
     );
     if (added.length === 0) throw new ClientError('InvalidGroupChange', 'they are all members already');
     checkGroupSize(state.members.length + added.length);
-    const base = encodeGroupState(state);
-    const isNew = new Set(added.map((m) => m.accountId));
-    return this.#commit(await this.#entry(state), { type: 'add', members: added }, (s) =>
-      s.members.map((m) => ({ to: m.accountId, welcome: isNew.has(m.accountId) ? base : undefined })),
-    );
+    return this.#commit(await this.#entry(state), { type: 'add', members: added });
   }
 
   /** Removes one member (admins only): every remaining member then rotates its sender key. */
   async remove(ref: string, member: string): Promise<GroupInfo> {
     const state = await this.#adminState(ref);
     const target = await this.#memberId(state, member);
-    // The removed member is told too, then gets nothing more.
-    return this.#commit(await this.#entry(state), { type: 'remove', accountIds: [target] }, (s) => [
-      ...s.members.map((m) => ({ to: m.accountId })),
-      { to: target },
-    ]);
+    // The removed member is told too, then gets nothing more (group-fanout.ts).
+    return this.#commit(await this.#entry(state), { type: 'remove', accountIds: [target] });
   }
 
   /** Leaves a group (the last admin must promote someone first). */
   async leave(ref: string): Promise<GroupInfo> {
     const state = await this.#memberState(ref);
-    return this.#commit(await this.#entry(state), { type: 'leave' }, (s) =>
-      s.members.map((m) => ({ to: m.accountId })),
-    );
+    return this.#commit(await this.#entry(state), { type: 'leave' });
   }
 
   async rename(ref: string, name: string): Promise<GroupInfo> {
@@ -203,7 +194,7 @@ export class Groups {
 
   async #simple(ref: string, change: GroupChange): Promise<GroupInfo> {
     const state = await this.#adminState(ref);
-    return this.#commit(await this.#entry(state), change, (s) => s.members.map((m) => ({ to: m.accountId })));
+    return this.#commit(await this.#entry(state), change);
   }
 
   async #entry(state: GroupState): Promise<GroupEntry> {
@@ -240,19 +231,16 @@ export class Groups {
 
   /**
    * Signs `change` on the group's current state, applies it here, queues it
-   * 1:1 for `recipients` of the new state (a welcome for new members), all
-   * in one commit; then waits for the server to hold every copy.
+   * 1:1 for its recipients (group-fanout.ts), all in one commit; then waits
+   * for the server to hold every copy.
    */
-  async #commit(
-    start: GroupEntry,
-    change: GroupChange,
-    recipients: (s: GroupState) => Array<{ to: string; welcome?: Uint8Array }>,
-  ): Promise<GroupInfo> {
+  async #commit(start: GroupEntry, change: GroupChange): Promise<GroupInfo> {
     const d = this.#d;
     const { state, items } = await d.exclusive(async () => {
       const held = (await loadGroup(d.stores, start.log.groupId)) ?? start;
       const key = await d.stores.identities.getIdentityKeyPair();
-      const signed = signGroupChange(held.log.state, held.log.groupId, d.self, key.privateKey, change);
+      const base = held.log.state;
+      const signed = signGroupChange(base, held.log.groupId, d.self, key.privateKey, change);
       const r = await absorb(d.stores, held, [signed], d.self);
       const now = r.entry.log.state;
       if (!now || !r.applied.includes(signed)) {
@@ -261,19 +249,7 @@ export class Groups {
         throw new ClientError('InvalidGroupChange', `that change was refused: ${why}`);
       }
       saveGroup(d.stores, r.entry);
-      const encoded = encodeSignedGroupChange(signed);
-      const at = d.clock.now();
-      const out: OutboxItem[] = recipients(now)
-        .filter((r) => r.to !== d.self)
-        .map((r) =>
-          controlItem(
-            r.to,
-            r.welcome
-              ? { type: 'welcome', base: r.welcome, change: encoded }
-              : { type: 'change', change: encoded },
-            at,
-          ),
-        );
+      const out = changeItems(signed, base, now, d.self, d.clock.now());
       await d.store.apply({ records: d.stores.takeWrites(), putOutbox: out });
       return { state: now, items: out };
     });

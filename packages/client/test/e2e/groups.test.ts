@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { groupDecrypt, IdentityKeyPair, ProtocolAddress, sealedSenderDecryptToUsmc } from '@tacet/protocol';
 import { formatAccountId, parseAccountId } from '@tacet/wire';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadGroup } from '../../src/groups/group-book.js';
 import { encodeSignedGroupChange } from '../../src/groups/group-codec.js';
 import { signGroupChange } from '../../src/groups/group-transition.js';
@@ -15,7 +15,8 @@ import { senderKeys } from '../../src/groups/sender-keys.js';
 import { ProtocolStores } from '../../src/sessions/protocol-stores.js';
 import { fromHex } from '../../src/util.js';
 import { comeBack, eventsOf, groupTexts, reaches, registerMembers } from '../support/groups.js';
-import { Harness, until } from '../support/harness.js';
+import { type Harness, until } from '../support/harness.js';
+import { serverEachTest } from '../support/server-each-test.js';
 
 /** What the server still holds for an account (its queued envelope contents). */
 function queuedFor(accountId: string): Uint8Array[] {
@@ -42,12 +43,8 @@ function dropQueued(accountId: string): number {
 }
 
 let h: Harness;
-beforeEach(async () => {
-  h = new Harness();
-  await h.startServer();
-});
-afterEach(async () => {
-  await h.dispose();
+serverEachTest((started) => {
+  h = started;
 });
 
 describe('groups on a real server', { timeout: 60_000 }, () => {

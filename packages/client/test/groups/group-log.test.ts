@@ -136,6 +136,23 @@ describe('group log', () => {
     expect(second.displaced).toEqual(winner === fromBen ? [fromAnn] : []);
   });
 
+  it('a remove or leave beats any concurrent change that keeps the member, whatever the hashes', () => {
+    const s1 = created().log.state as GroupState;
+    // Many renames, so some hash below the remove's and some above: the remove wins against each.
+    for (let i = 0; i < 16; i++) {
+      const { log } = created();
+      const remove = sign(s1, ann, { type: 'remove', accountIds: ['cat'] });
+      const rename = sign(s1, ben, { type: 'rename', name: `name ${i}` });
+      const leave = sign(s1, cat, { type: 'leave' });
+      for (const c of i % 2 ? [rename, remove] : [remove, rename]) log.receive(c);
+      expect(log.state?.members.map((m) => m.accountId)).toEqual(['ann', 'ben']);
+      expect(log.state?.name).toBe('desk');
+      // Between two departures the hash decides; either way cat is out.
+      log.receive(leave);
+      expect(log.state?.members.map((m) => m.accountId)).toEqual(['ann', 'ben']);
+    }
+  });
+
   it(`refuses to grow past ${MAX_GROUP_MEMBERS} members`, () => {
     const { log } = created();
     const many = Array.from({ length: MAX_GROUP_MEMBERS - 3 }, (_, i) => ({

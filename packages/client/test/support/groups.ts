@@ -57,9 +57,15 @@ export async function reaches(m: Member, name: string, version: number): Promise
   );
 }
 
+/** Reopens `m`'s profile after it was closed, still offline: what it does now builds on what it last saw. */
+export async function reopenOffline(h: Harness, m: Member): Promise<Member> {
+  const back = await h.reopen(m.dir, m.name);
+  return { ...m, client: back.client, events: back.events };
+}
+
 /** Reopens `m`'s profile after it was closed and connects it again. */
 export async function comeBack(h: Harness, m: Member): Promise<Member> {
-  const back = await h.reopen(m.dir, m.name);
+  const back = await reopenOffline(h, m);
   await back.client.connect();
-  return { ...m, client: back.client, events: back.events };
+  return back;
 }
