@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
+import { DevicesDialog } from './devices/devices-dialog.js';
 import { GroupChatView } from './groups/group-chat-view.js';
 import { NewGroupDialog } from './groups/new-group-dialog.js';
 import { IdDialog } from './id-dialog.js';
@@ -71,6 +72,7 @@ export function MainScreen({
   const [selected, setSelected] = useState<string | null>(null);
   const [showId, setShowId] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
+  const [showDevices, setShowDevices] = useState(false);
   const [settings, saveSettings] = useSettings();
   const unread = useUnread(service, selected, contacts, settings);
   const contact = contacts.find((c) => c.id === selected) ?? null;
@@ -85,6 +87,9 @@ export function MainScreen({
         </p>
         <button type="button" onClick={() => setShowId(true)}>
           My id
+        </button>
+        <button type="button" onClick={() => setShowDevices(true)}>
+          Devices
         </button>
         <button type="button" onClick={() => setShowSettings(true)}>
           Settings
@@ -127,6 +132,7 @@ export function MainScreen({
           onClose={() => setShowNewGroup(false)}
         />
       )}
+      {showDevices && <DevicesDialog service={service} onClose={() => setShowDevices(false)} />}
       {showId && <IdDialog accountId={service.accountId} onClose={() => setShowId(false)} />}
       {showSettings && (
         <SettingsDialog

@@ -3,7 +3,7 @@
  * nothing about transport or storage. `sdk-service.ts` implements it over
  * @tacet/client; components only ever see this interface.
  */
-import type { GroupInfo, MessageRecord } from '@tacet/client';
+import type { ExistingDeviceLink, GroupInfo, MessageRecord, NewDeviceLinking } from '@tacet/client';
 
 /** A group as the screens show it: name, members (admins marked), whether we are still in it. */
 export type GroupView = GroupInfo;
@@ -44,6 +44,29 @@ export interface SafetyNumberView {
   readonly qr: Uint8Array | string;
 }
 
+/** One device of this account. */
+export interface DeviceView {
+  readonly deviceId: number;
+  /** The device this browser is. */
+  readonly current: boolean;
+}
+
+/**
+ * Linking a device to this account, from the code the new device shows:
+ * show `comparison`; `confirm()` once the person sees the same on the new device.
+ */
+export type PendingLink = ExistingDeviceLink;
+
+/**
+ * This browser becoming a new device of an existing account: show `code`,
+ * wait for `comparison()`, then `confirm()` once the person sees the same
+ * code on the other device (or `cancel()`: the profile is deleted again).
+ */
+export interface NewDeviceLink extends Omit<NewDeviceLinking, 'confirm'> {
+  /** The person confirmed both show the same: resolves the messenger of the linked account. */
+  confirm(): Promise<ChatService>;
+}
+
 /** What changed, so screens re-read only what they show. */
 export type ServiceEvent =
   /** `contactId` '*' means any conversation; `arrived` marks a new incoming item. */
@@ -51,6 +74,8 @@ export type ServiceEvent =
   | { type: 'contacts' }
   /** A group was created, changed, or we joined or left one. */
   | { type: 'groups' }
+  /** A device was linked or removed. */
+  | { type: 'devices' }
   | { type: 'connection'; state: ConnectionState };
 
 /** The messenger, as the UI uses it. */
@@ -115,6 +140,12 @@ export interface ChatService {
   sendToGroup(groupId: string, text: string): Promise<void>;
   /** Per member: whether every device of theirs has this message of ours. */
   groupDelivery(messageId: string): Promise<MemberDelivery[]>;
+  /** This account's devices, from its signed device list. */
+  devices(): Promise<DeviceView[]>;
+  /** Starts linking the device that shows `code`; refuses a malformed or expired code. */
+  linkDevice(code: string): Promise<PendingLink>;
+  /** Signs a device list without it; the server then revokes it. Not this device. */
+  removeDevice(deviceId: number): Promise<void>;
   subscribe(listener: (event: ServiceEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -126,6 +157,8 @@ export interface Launcher {
   /** Creates an account; `onProgress` gets the share of the proof-of-work done (0..1, may pass 1). */
   register(passphrase: string, onProgress: (fraction: number) => void): Promise<ChatService>;
   unlock(passphrase: string): Promise<ChatService>;
+  /** Makes this browser a new device of an account held elsewhere, its profile under `passphrase`. */
+  beginLink(passphrase: string): Promise<NewDeviceLink>;
   /** "Forgot passphrase — start over": deletes this browser's profile (account keys and messages). */
   wipe(): Promise<void>;
 }

@@ -3,9 +3,11 @@
  * progress bar) or unlock the one this browser holds.
  */
 import { useState } from 'preact/hooks';
+import { NewDeviceLinkScreen } from './devices/new-device-link.js';
+import { ErrorNote } from './error-note.js';
 import { humanError } from './human-error.js';
 import { InsecureContext } from './insecure-context.js';
-import type { ChatService, Launcher } from './service.js';
+import type { ChatService, Launcher, NewDeviceLink } from './service.js';
 import { StartOver } from './start-over.js';
 
 /** Props: the launcher and what to do with the opened service. */
@@ -30,6 +32,7 @@ function WelcomeForm({ launcher, hasAccount, onOpen, onWiped }: WelcomeProps) {
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [link, setLink] = useState<NewDeviceLink | null>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -49,6 +52,32 @@ function WelcomeForm({ launcher, hasAccount, onOpen, onWiped }: WelcomeProps) {
     }
   };
 
+  const beginLink = async (event: Event) => {
+    const form = (event.currentTarget as HTMLButtonElement).form;
+    setError(null);
+    if (form && !form.reportValidity()) return;
+    if (passphrase !== confirm) return setError('The two passphrases differ.');
+    setBusy(true);
+    try {
+      setLink(await launcher.beginLink(passphrase));
+    } catch (err) {
+      setError(humanError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (link)
+    return (
+      <NewDeviceLinkScreen
+        link={link}
+        onLinked={onOpen}
+        onGone={(why) => {
+          setLink(null);
+          setError(why);
+        }}
+      />
+    );
   return (
     <main class="welcome">
       <h1>tacet</h1>
@@ -87,17 +116,18 @@ function WelcomeForm({ launcher, hasAccount, onOpen, onWiped }: WelcomeProps) {
         <button type="submit" disabled={busy}>
           {hasAccount ? 'Unlock' : 'Create account'}
         </button>
+        {!hasAccount && (
+          <button type="button" disabled={busy} onClick={(e) => void beginLink(e)}>
+            Link to an account I already have
+          </button>
+        )}
         {progress !== null && (
           <div class="pow">
             <label for="pow-progress">Proving this is not a bulk sign-up (proof of work)…</label>
             <progress id="pow-progress" max={1} value={Math.min(progress, 0.99)} data-testid="pow-progress" />
           </div>
         )}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorNote error={error} />
       </form>
       {hasAccount && <StartOver launcher={launcher} onWiped={onWiped} />}
     </main>

@@ -13,6 +13,12 @@ import { startSdkService } from './sdk-service.js';
 
 const PROFILE = 'default';
 
+/** Closes and deletes a profile that never became an account. */
+async function discard(store: { close(): Promise<void> }): Promise<void> {
+  await store.close();
+  await deleteProfile(PROFILE);
+}
+
 /** @example render(<App launcher={createSdkLauncher(location.origin)} />, root) */
 export function createSdkLauncher(serverUrl: string): Launcher {
   return {
@@ -33,13 +39,46 @@ export function createSdkLauncher(serverUrl: string): Launcher {
         return startSdkService(client);
       } catch (err) {
         // A half-made profile would ask for "unlock" next time and then fail: start over instead.
-        await store.close();
-        await deleteProfile(PROFILE);
+        await discard(store);
         throw err;
       }
     },
 
     wipe: () => deleteProfile(PROFILE),
+
+    async beginLink(passphrase) {
+      const store = await openIndexedDbStore({ profile: PROFILE, passphrase });
+      // Nothing is kept before the link completes: a failed or cancelled link leaves no profile behind.
+      const giveUp = () => discard(store);
+      try {
+        const link = await TacetClient.beginLink({
+          store,
+          webSocket: browserWebSocket,
+          shredFile: shredOpfsFile,
+          serverUrl,
+        });
+        return {
+          code: link.code,
+          expiresAt: link.expiresAt,
+          comparison: () => link.comparison(),
+          async confirm() {
+            try {
+              return startSdkService(await link.confirm());
+            } catch (err) {
+              await giveUp();
+              throw err;
+            }
+          },
+          async cancel() {
+            await link.cancel().catch(() => undefined);
+            await giveUp();
+          },
+        };
+      } catch (err) {
+        await giveUp();
+        throw err;
+      }
+    },
 
     async unlock(passphrase) {
       // User Timing entries (local only) let bench/web.ts split the passphrase KDF from the app's own work.

@@ -144,6 +144,23 @@ export function startSdkService(client: TacetClient): ChatService {
       await tolerateOffline(client.groups.send(groupId, text).then(() => undefined));
     },
     groupDelivery: (messageId) => client.groups.delivery(messageId),
+    devices: () => client.devices(),
+    async linkDevice(code) {
+      const link = await client.linkDevice(code);
+      return {
+        comparison: link.comparison,
+        async confirm() {
+          const linked = await link.confirm();
+          emit({ type: 'devices' });
+          return linked;
+        },
+        cancel: () => link.cancel(),
+      };
+    },
+    async removeDevice(deviceId) {
+      await client.removeDevice(deviceId);
+      emit({ type: 'devices' });
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -5,11 +5,11 @@
  * wait for it and say so.
  */
 import { useState } from 'preact/hooks';
+import { AskTwice } from '../ask-twice.js';
 import { Dialog } from '../dialog.js';
 import { ErrorNote } from '../error-note.js';
 import { humanError } from '../human-error.js';
 import type { ChatService, ContactView, GroupView } from '../service.js';
-import { AskTwice } from './ask-twice.js';
 import { ContactPicker } from './contact-picker.js';
 
 export interface MembersDialogProps {
