@@ -39,8 +39,9 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function receiveSaved(dir: string): Promise<Record<string, unknown>[]> {
-  const got = await tacet(['--profile', bob, 'receive', '--wait', '15', '--json', '--save', dir]);
+/** `receive --json --save dir` as `profile` (Bob unless said): one parsed line per item. */
+async function receiveSaved(dir: string, profile = bob): Promise<Record<string, unknown>[]> {
+  const got = await tacet(['--profile', profile, 'receive', '--wait', '15', '--json', '--save', dir]);
   expect(got.code, got.stderr).toBe(0);
   return got.stdout
     .trim()
@@ -110,12 +111,61 @@ describe('attachments in tacet chat', { timeout: 90_000 }, () => {
       chat.child.kill();
     }
     const out = join(root, 'alice-inbox');
-    const got = await tacet(['--profile', alice, 'receive', '--wait', '10', '--json', '--save', out]);
-    const lines = got.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = await receiveSaved(out, alice);
     expect(lines.map((l) => l.name)).toContain('note.txt');
     expect(readFileSync(join(out, 'note.txt'), 'utf8')).toBe('a note for alice\n');
+  });
+});
+
+describe('files to a group', { timeout: 120_000 }, () => {
+  it('send-file GROUP reaches a member through receive --save, and /file works in a group chat', async () => {
+    const created = await tacet(['--profile', alice, 'group', 'create', 'files desk', 'bob']);
+    expect(created.code, created.stderr).toBe(0);
+    const path = join(root, 'leak.pdf');
+    const bytes = new Uint8Array(randomBytes(1024 * 1024 + 3));
+    writeFileSync(path, bytes);
+    const sent = await tacet([
+      '--profile',
+      alice,
+      'send-file',
+      'files desk',
+      path,
+      '--caption',
+      'for the desk',
+    ]);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stderr).toMatch(/sent leak\.pdf \(1\.0 MiB\) to files desk/);
+    const out = join(root, 'group-inbox');
+    const lines = await receiveSaved(out);
+    expect(lines.find((l) => l.name === 'leak.pdf')).toEqual({
+      group: 'files desk',
+      from: 'alice',
+      file: join(out, 'leak.pdf'),
+      name: 'leak.pdf',
+      size: bytes.length,
+      sha256: sha(bytes),
+    });
+    expect(sha(readFileSync(join(out, 'leak.pdf')))).toBe(sha(bytes));
+
+    const chat = tacetInPty(['--profile', bob, 'chat', 'files desk']);
+    const note = join(root, 'desk-note.txt');
+    writeFileSync(note, 'a note for the desk\n');
+    try {
+      await until(() => chat.output.includes('online'), 20_000, 'chat screen');
+      chat.type(`/file ${note}\r`);
+      await until(
+        () => /sent desk-note\.txt \(20 B\) to files desk ✓/.test(chat.output),
+        20_000,
+        'file sent',
+      );
+      chat.type('\x03');
+      expect(await chat.exited).toBe(0);
+    } finally {
+      chat.child.kill();
+    }
+    const aliceOut = join(root, 'alice-desk');
+    const saved = (await receiveSaved(aliceOut, alice)).find((l) => l.name === 'desk-note.txt');
+    expect(saved).toMatchObject({ group: 'files desk', from: 'bob' });
+    expect(readFileSync(join(aliceOut, 'desk-note.txt'), 'utf8')).toBe('a note for the desk\n');
   });
 });

@@ -14,7 +14,13 @@ import {
   registerAccount,
 } from './account/register.js';
 import type { AttachmentSink } from './attachments/download.js';
-import { AttachmentTransfers, type OutgoingFile } from './attachments/transfers.js';
+import {
+  AttachmentTransfers,
+  checkedCaption,
+  type OutgoingFile,
+  type SendFileOptions,
+  uploadOptions,
+} from './attachments/transfers.js';
 import type { TransferProgress } from './attachments/upload.js';
 import { type Contact, Contacts } from './contacts.js';
 import type { Action } from './content/actions.js';
@@ -87,15 +93,6 @@ export interface TacetClientOptions {
    * default 200 ms.
    */
   readonly deferMs?: number;
-}
-
-/** Options of {@link TacetClient.sendFile}. */
-export interface SendFileOptions {
-  readonly caption?: string;
-  /** Upload progress in ciphertext bytes. */
-  readonly onProgress?: TransferProgress;
-  /** Latest time the server keeps the blob, ms (default: until fetched, or its retention cap). */
-  readonly deleteAt?: number;
 }
 
 /** Linking this (new) device to an account: see {@link TacetClient.beginLink}. */
@@ -182,6 +179,7 @@ export class TacetClient {
       exclusive: (fn) => this.#net.exclusive(fn),
       deliver: (id) => this.#net.deliver(id),
       learn: (c) => this.#net.startSession(c),
+      files: this.#files,
     });
   }
 
@@ -531,22 +529,14 @@ export class TacetClient {
    * Throws AttachmentTooLarge before any upload when the server's cap is smaller.
    */
   async sendFile(name: string, file: OutgoingFile, opts: SendFileOptions = {}): Promise<MessageRecord> {
-    const caption = opts.caption ?? '';
-    if (caption.length > MAX_TEXT_LENGTH)
-      throw new ClientError('InvalidContent', `a caption may have at most ${MAX_TEXT_LENGTH} characters`);
+    const caption = checkedCaption(opts);
     const c = await this.#sendable(name);
     let devices = await deviceIds(this.#stores, c.accountId);
     if (devices.length === 0) {
       await this.#startSession(c);
       devices = await deviceIds(this.#stores, c.accountId);
     }
-    const upload = {
-      recipients: Math.max(1, devices.length),
-      timerSeconds: c.timerSeconds,
-      ...(opts.deleteAt !== undefined ? { deleteAt: opts.deleteAt } : {}),
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    };
-    return this.#files.send(file, upload, (pointer) =>
+    return this.#files.send(file, uploadOptions(opts, devices.length, c.timerSeconds), (pointer) =>
       this.#queue(c.accountId, (peer, clock, sentAt) => ({
         content: {
           kind: 'attachment',

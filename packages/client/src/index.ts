@@ -15,11 +15,10 @@ export {
   type Orienter,
 } from './attachments/metadata/strip.js';
 export { type AttachmentPointer, MAX_THUMBNAIL_BYTES } from './attachments/pointer.js';
-export type { OutgoingFile } from './attachments/transfers.js';
+export type { OutgoingFile, SendFileOptions } from './attachments/transfers.js';
 export type { TransferProgress } from './attachments/upload.js';
 export {
   type NewDeviceLinking,
-  type SendFileOptions,
   TacetClient,
   type TacetClientOptions,
 } from './client.js';

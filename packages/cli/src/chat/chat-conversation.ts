@@ -4,7 +4,14 @@
  * typed the same way for both (`tacet chat desk`, `/switch desk`, `@desk hi`)
  * and each action goes to the SDK call of its kind.
  */
-import { ClientError, type Contact, type GroupInfo, type TacetClient } from '@tacet/client';
+import {
+  ClientError,
+  type Contact,
+  type GroupInfo,
+  type OutgoingFile,
+  type SendFileOptions,
+  type TacetClient,
+} from '@tacet/client';
 
 export interface ChatConversation {
   readonly kind: 'contact' | 'group';
@@ -71,6 +78,10 @@ export function conversationMessages(c: TacetClient, open: ChatConversation) {
 
 export function sendText(c: TacetClient, open: ChatConversation, text: string) {
   return open.kind === 'group' ? c.groups.send(open.ref, text) : c.send(open.ref, text);
+}
+
+export function sendFile(c: TacetClient, open: ChatConversation, file: OutgoingFile, opts: SendFileOptions) {
+  return open.kind === 'group' ? c.groups.sendFile(open.ref, file, opts) : c.sendFile(open.ref, file, opts);
 }
 
 export async function setConversationTimer(

@@ -6,7 +6,7 @@
 import type { TacetClient } from '@tacet/client';
 import { prepareFile } from '@tacet/client/node';
 import { formatSize } from '../attachments/format-size.js';
-import type { ChatConversation } from './chat-conversation.js';
+import { type ChatConversation, sendFile } from './chat-conversation.js';
 
 export async function sendChatFile(
   c: TacetClient,
@@ -16,7 +16,7 @@ export async function sendChatFile(
 ): Promise<void> {
   const file = await prepareFile(path);
   let shown = -1;
-  await c.sendFile(to.ref, file, {
+  await sendFile(c, to, file, {
     onProgress: (done, total) => {
       const pct = Math.floor((done / total) * 10) * 10;
       if (pct === shown) return;

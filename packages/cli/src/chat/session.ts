@@ -179,7 +179,6 @@ async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: (
     }
     case 'file': {
       if (!s.current) return say(s, 'no conversation open; /switch name first');
-      if (s.current.kind === 'group') return say(s, 'files cannot be sent to a group yet');
       sendFileInBackground(c, s, s.current, cmd.path, redraw);
       return say(s, `sending ${cmd.path}…`);
     }

@@ -29,15 +29,26 @@ async function printSaved(c: TacetClient, m: MessageRecord, json: boolean, to: S
   if (!a) return;
   await c.markDisplayed([m.id]);
   const from = await senderName(c, m.from ?? m.conversationId);
+  const group = await groupNameOf(c, m.conversationId);
   const bar = json ? undefined : progressBar(`receiving ${a.fileName}`);
   const saved = await saveReceived(c, m, to.dir, to.profile, (d, t) => bar?.update(d, t));
   bar?.done();
   if (json) {
-    const line = { from, file: saved.file, name: a.fileName, size: a.size, sha256: saved.sha256 };
+    const line = {
+      ...(group === undefined ? {} : { group }),
+      from,
+      file: saved.file,
+      name: a.fileName,
+      size: a.size,
+      sha256: saved.sha256,
+    };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   } else {
     const caption = m.body ? `: ${m.body}` : '';
-    process.stdout.write(`${from} sent ${a.fileName} (${formatSize(a.size)})${caption} -> ${saved.file}\n`);
+    const where = group === undefined ? '' : ` in ${group}`;
+    process.stdout.write(
+      `${from}${where} sent ${a.fileName} (${formatSize(a.size)})${caption} -> ${saved.file}\n`,
+    );
   }
 }
 

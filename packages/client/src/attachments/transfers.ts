@@ -6,6 +6,7 @@
  * message goes; the platform's `shredFile` removes the file itself (Node:
  * zeroed and unlinked; browsers: the OPFS entry removed, object URLs revoked).
  */
+import { MAX_TEXT_LENGTH } from '../content/content.js';
 import { ClientError } from '../errors.js';
 import type { ClientStore, MessageRecord } from '../store/types.js';
 import type { AttachmentApi } from '../transport/attachment-api.js';
@@ -22,6 +23,37 @@ export interface OutgoingFile {
   readonly width?: number;
   readonly height?: number;
   readonly thumbnail?: Uint8Array;
+}
+
+/** Options of `client.sendFile` and `client.groups.sendFile`. */
+export interface SendFileOptions {
+  readonly caption?: string;
+  /** Upload progress in ciphertext bytes. */
+  readonly onProgress?: TransferProgress;
+  /** Latest time the server keeps the blob, ms (default: until fetched, or its retention cap). */
+  readonly deleteAt?: number;
+}
+
+/** The caption to send (checked before anything is uploaded). */
+export function checkedCaption(opts: SendFileOptions): string {
+  const caption = opts.caption ?? '';
+  if (caption.length > MAX_TEXT_LENGTH)
+    throw new ClientError('InvalidContent', `a caption may have at most ${MAX_TEXT_LENGTH} characters`);
+  return caption;
+}
+
+/** The upload of a file for `recipients` devices of a conversation with `timerSeconds`. */
+export function uploadOptions(
+  opts: SendFileOptions,
+  recipients: number,
+  timerSeconds: number,
+): UploadOptions {
+  return {
+    recipients: Math.max(1, recipients),
+    timerSeconds,
+    ...(opts.deleteAt !== undefined ? { deleteAt: opts.deleteAt } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  };
 }
 
 /** Record namespace of saved copies: message id -> location. */

@@ -7,11 +7,21 @@
  * by group-inbox.ts inside the normal inbox.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
+import { MAX_DEVICES_PER_ACCOUNT } from '@tacet/wire';
+import type { AttachmentPointer } from '../attachments/pointer.js';
+import {
+  type AttachmentTransfers,
+  checkedCaption,
+  type OutgoingFile,
+  type SendFileOptions,
+  uploadOptions,
+} from '../attachments/transfers.js';
 import type { Contact, Contacts } from '../contacts.js';
 import { encodeContent, MAX_TEXT_LENGTH } from '../content/content.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
 import { compareHistory } from '../messenger/ordering.js';
+import { deviceIds } from '../messenger/peer-crypto.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord, OutboxItem } from '../store/types.js';
 import type { Clock } from '../timers/clock.js';
@@ -57,6 +67,8 @@ export interface GroupsDeps {
   readonly deliver: (id: string) => Promise<void>;
   /** Learns a contact's identity key (starts a session). */
   readonly learn: (c: Contact) => Promise<void>;
+  /** Uploads attachments (sendFile). */
+  readonly files: AttachmentTransfers;
 }
 
 const utf8 = new TextEncoder();
@@ -265,18 +277,56 @@ export class Groups {
   async send(ref: string, text: string): Promise<MessageRecord> {
     if (text.length === 0 || text.length > MAX_TEXT_LENGTH)
       throw new ClientError('InvalidContent', `a message must have 1 to ${MAX_TEXT_LENGTH} characters`);
-    const d = this.#d;
     const state = await this.#memberState(ref);
-    await checkMembersTrusted(d.stores, d.contacts, state, d.self);
+    await checkMembersTrusted(this.#d.stores, this.#d.contacts, state, this.#d.self);
+    return this.#post(state, { kind: 'text', body: text });
+  }
+
+  /**
+   * Sends a file to a group: uploaded once, for every member device to
+   * fetch, its pointer (and caption) then sent like a text, under the sender
+   * key. Strip metadata first (prepareFile in "@tacet/client/node").
+   * @example await client.groups.sendFile('news desk', await prepareFile('./scan.pdf'), { caption: 'p. 3' })
+   */
+  async sendFile(ref: string, file: OutgoingFile, opts: SendFileOptions = {}): Promise<MessageRecord> {
+    const caption = checkedCaption(opts);
+    const state = await this.#memberState(ref);
+    await checkMembersTrusted(this.#d.stores, this.#d.contacts, state, this.#d.self);
+    const upload = uploadOptions(opts, await this.#memberDevices(state), state.timerSeconds);
+    return this.#d.files.send(file, upload, (pointer) =>
+      this.#post(state, { kind: 'attachment', body: caption, pointer }),
+    );
+  }
+
+  /**
+   * How many devices of the other members must fetch an attachment: the
+   * known ones, or the most an account may have for a member whose devices
+   * are not known yet (a blob must not go before a device could fetch it).
+   */
+  async #memberDevices(state: GroupState): Promise<number> {
+    let n = 0;
+    for (const m of state.members) {
+      if (m.accountId === this.#d.self) continue;
+      const known = (await deviceIds(this.#d.stores, m.accountId)).length;
+      n += known > 0 ? known : MAX_DEVICES_PER_ACCOUNT;
+    }
+    return n;
+  }
+
+  /** Queues a text or an attachment to the group and waits for the server's commit of every copy. */
+  async #post(
+    state: GroupState,
+    body: { kind: 'text'; body: string } | { kind: 'attachment'; body: string; pointer: AttachmentPointer },
+  ): Promise<MessageRecord> {
+    const d = this.#d;
     const id = randomId();
     const sentAt = d.clock.now();
     const conversationId = groupConversationId(state.id);
     const content = encodeContent({
-      kind: 'text',
+      ...body,
       id,
       sentAt,
       clock: 0,
-      body: text,
       timerSeconds: state.timerSeconds,
       group: { id: state.id, version: state.version },
     });
@@ -284,8 +334,9 @@ export class Groups {
       id: toHex(id),
       conversationId,
       direction: 'out',
-      kind: 'text',
-      body: text,
+      kind: body.kind,
+      body: body.body,
+      ...(body.kind === 'attachment' ? { attachment: body.pointer } : {}),
       sentAt,
       clock: 0,
       receivedAt: sentAt,

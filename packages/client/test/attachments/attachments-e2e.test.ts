@@ -18,6 +18,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ClientError, type MessageRecord, type TacetClient } from '../../src/index.js';
 import { nodeFileSink, prepareFile, STORE_FILE, shredExpired } from '../../src/index.node.js';
 import { startCuttingProxy } from '../support/cutting-proxy.js';
+import { reaches, registerMembers } from '../support/groups.js';
 import { Harness, until } from '../support/harness.js';
 import { filesContaining } from '../support/scan.js';
 
@@ -238,6 +239,45 @@ describe.each(BACKENDS)('attachments on $name', { timeout: 90_000 }, (backend) =
       .saveAttachment(m.id, await nodeFileSink(h.tempDir('saved'), 'unread.txt', join(bob.dir, 'tmp')))
       .catch((e) => e);
     expect((err as ClientError).code).toBe('AttachmentUnavailable');
+  });
+
+  it('sends a file to a group: each member saves it whole, and it leaves at the last one', async () => {
+    await h.startServer(config);
+    const [alice, bob, carol] = await registerMembers(h, ['alice', 'bob', 'carol']);
+    await alice.client.groups.create('desk', ['bob', 'carol']);
+    for (const m of [bob, carol]) await reaches(m, 'desk', 1);
+    const path = join(h.tempDir('files'), 'leak.pdf');
+    const bytes = new Uint8Array(randomBytes(2 * 1024 * 1024 + 7));
+    writeFileSync(path, bytes);
+    const up: number[] = [];
+    const sent = await alice.client.groups.sendFile('desk', await prepareFile(path), {
+      caption: 'for the desk',
+      onProgress: (d) => up.push(d),
+    });
+    expect([sent.kind, sent.conversationId.startsWith('group:'), up.length > 0]).toEqual([
+      'attachment',
+      true,
+      true,
+    ]);
+    for (const [i, m] of [bob, carol].entries()) {
+      const got = await until(
+        async () => (await m.client.groups.messages('desk')).find((x) => x.kind === 'attachment'),
+        20_000,
+        `${m.name} gets the file`,
+      );
+      expect([got.from, got.body, got.attachment?.fileName]).toEqual([
+        alice.client.accountId,
+        'for the desk',
+        'leak.pdf',
+      ]);
+      const saved = await m.client.saveAttachment(
+        got.id,
+        await nodeFileSink(h.tempDir('saved'), 'leak.pdf', join(m.dir, 'tmp')),
+      );
+      expect(sha(readFileSync(saved))).toBe(sha(bytes));
+      // One upload for both members' devices: it stays until the second has it.
+      expect(await backend.storedBlobs(h)).toBe(i === 0 ? 1 : 0);
+    }
   });
 
   it('resumes an upload whose connection is cut mid-piece', async () => {
