@@ -2,7 +2,8 @@
  * Sending one group message (issue 11, item 2): an outbox item whose
  * recipient is the group's conversation id. First every member device that
  * lacks our current sender key gets it 1:1 (a SenderKeyDistributionMessage,
- * acked by the server before the message goes, so it is queued ahead of it);
+ * many members at a time, each acked by the server before the message goes,
+ * so it is queued ahead of it);
  * then the message is encrypted ONCE under the sender key, sealed once for
  * all member devices (sealed sender v2) and uploaded once to
  * PUT /v1/messages/multi-recipient, which commits every copy together.
@@ -31,6 +32,7 @@ import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, OutboxItem } from '../store/types.js';
 import type { HttpApi } from '../transport/http-api.js';
 import { fromHex, type Mutex } from '../util.js';
+import { forEachBounded } from './for-each-bounded.js';
 import { type GroupEntry, groupIdOf, isGroupConversation, loadGroup, saveGroup } from './group-book.js';
 import { controlItem } from './group-control-item.js';
 import { memberName } from './group-info.js';
@@ -103,45 +105,63 @@ async function distributionMessage(d: GroupSendDeps, entry: GroupEntry): Promise
   return skdm.serialize();
 }
 
+/** Sender-key hand-outs in flight at once: enough to hide the round trip, few enough to spare the server. */
+export const DISTRIBUTION_CONCURRENCY = 32;
+
 /**
- * Gives our sender key to every member device that lacks it; returns the
- * devices per member that have it now. A member whose account is gone, or
- * whose device list the server falsified, is left out (and reported).
+ * Gives our sender key to every member device that lacks it, up to
+ * DISTRIBUTION_CONCURRENCY members at a time; returns the devices per member
+ * that have it now, in member order. A member whose account is gone, or
+ * whose device list the server falsified, is left out (and reported). Who
+ * got it is recorded once at the end (also after a failure, so a retry
+ * skips them): a lost record only means the key is handed out again.
  */
 async function distribute(d: GroupSendDeps, item: OutboxItem): Promise<Map<string, number[]>> {
   const first = await d.lock.run(() => entryOf(d, item));
   const state = first.log.state;
   const groupId = first.log.groupId;
   const skdm = await d.lock.run(async () => distributionMessage(d, await entryOf(d, item)));
+  const others = (state?.members ?? []).filter((m) => m.accountId !== d.self.accountId);
   const reached = new Map<string, number[]>();
-  for (const m of state?.members ?? []) {
-    if (m.accountId === d.self.accountId) continue;
-    const listed = async () => listedOnly(d.stores, m.accountId, await deviceIds(d.stores, m.accountId));
-    const have = first.distributed[m.accountId] ?? [];
+  const given: Record<string, number[]> = {};
+  const giveTo = async (accountId: string) => {
+    const listed = () =>
+      d.lock.run(async () => listedOnly(d.stores, accountId, await deviceIds(d.stores, accountId)));
+    const have = first.distributed[accountId] ?? [];
     let devices = await listed();
     if (devices.length === 0 || devices.some((x) => !have.includes(x))) {
       try {
-        await d.sendDirect(controlItem(m.accountId, { type: 'sender-key', groupId, skdm }, d.now()));
+        await d.sendDirect(controlItem(accountId, { type: 'sender-key', groupId, skdm }, d.now()));
       } catch (e) {
         const refused = e instanceof ClientError && (e.is('DeviceListRefused') || e.is('UnlistedDevice'));
         if (!memberGone(e) && !refused) throw e;
-        const name = await memberName(d.contacts, m.accountId);
+        const name = await memberName(d.contacts, accountId);
         d.emit({
           type: 'error',
           error: new ClientError('ServerError', `${name} gets no group messages: ${(e as Error).message}`),
         });
-        continue;
+        return;
       }
       devices = await listed();
+      given[accountId] = devices;
+    }
+    reached.set(accountId, devices);
+  };
+  try {
+    await forEachBounded(others, DISTRIBUTION_CONCURRENCY, (m) => giveTo(m.accountId));
+  } finally {
+    if (Object.keys(given).length > 0)
       await d.lock.run(async () => {
         const now = await entryOf(d, item);
-        saveGroup(d.stores, { ...now, distributed: { ...now.distributed, [m.accountId]: devices } });
+        saveGroup(d.stores, { ...now, distributed: { ...now.distributed, ...given } });
         await d.store.apply({ records: d.stores.takeWrites() });
       });
-    }
-    reached.set(m.accountId, devices);
   }
-  return reached;
+  return new Map(
+    others.flatMap((m) =>
+      reached.has(m.accountId) ? [[m.accountId, reached.get(m.accountId) as number[]]] : [],
+    ),
+  );
 }
 
 /**
