@@ -162,7 +162,12 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
         <button type="button" onClick={() => setShowSafety(true)}>
           Safety number
         </button>
-        <ContactActions service={service} contact={contact} onDeleted={onBack} />
+        <ContactActions
+          service={service}
+          contact={contact}
+          messageCount={messages.length}
+          onDeleted={onBack}
+        />
       </header>
       {contact.claim && <ClaimWarning service={service} contact={contact} />}
       {contact.identityChanged && (

@@ -2,7 +2,7 @@
  * Renaming a contact and deleting one. Deleting asks first and shreds the
  * whole conversation (messages and their keys) from this browser.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { Dialog } from './dialog.js';
 import { ErrorNote } from './error-note.js';
 import { humanError } from './human-error.js';
@@ -12,6 +12,8 @@ import type { ChatService, ContactView } from './service.js';
 export interface ContactActionsProps {
   service: ChatService;
   contact: ContactView;
+  /** How many items the conversation holds (shown while they are shredded). */
+  messageCount?: number;
   /** After deleting: leave the conversation. */
   onDeleted?: () => void;
 }
@@ -42,17 +44,27 @@ function RenameDialog({ service, contact, onClose }: ContactActionsProps & { onC
 function DeleteDialog({
   service,
   contact,
+  messageCount = 0,
   onClose,
   onDeleted,
 }: ContactActionsProps & { onClose: () => void }) {
+  const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Set before the first await: a second click in the same frame, before the button re-renders disabled, is ignored too.
+  const started = useRef(false);
   const remove = async () => {
+    if (started.current) return;
+    started.current = true;
+    setRunning(true);
+    setError(null);
     try {
       await service.deleteContact(contact.id);
       onClose();
       onDeleted?.();
     } catch (err) {
       setError(humanError(err));
+      started.current = false;
+      setRunning(false);
     }
   };
   return (
@@ -61,9 +73,18 @@ function DeleteDialog({
         This removes {contact.name} from your contacts and shreds your whole conversation with them from this
         browser. It cannot be undone. They are not told.
       </p>
-      <button type="button" class="danger" onClick={remove}>
-        Delete and shred
+      <button type="button" class="danger" disabled={running} onClick={remove}>
+        {running ? 'Shredding…' : 'Delete and shred'}
       </button>
+      {running && (
+        <div class="shred-progress" role="status" data-testid="shred-progress">
+          <label for="shred-progress">
+            Shredding {messageCount.toLocaleString('en')} {messageCount === 1 ? 'message' : 'messages'} and
+            their keys — keep this page open…
+          </label>
+          <progress id="shred-progress" />
+        </div>
+      )}
       <ErrorNote error={error} />
     </Dialog>
   );
