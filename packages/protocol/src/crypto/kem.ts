@@ -1,26 +1,34 @@
 /**
  * Raw KEM operations for the two key types tacet accepts: Kyber1024 round 3
  * (type 0x08, what libsignal 0.72.1 emits and accepts) and ML-KEM-1024
- * (type 0x0A, tacet-to-tacet only). Round 3 is built on @noble/post-quantum's
- * FIPS 203 implementation exactly as docs/protocol.md §3.1 says; the
- * CPA layer and key layout are shared, only the hashing around it differs.
+ * (type 0x0A, tacet-to-tacet only). Round 3 is built on the FIPS 203
+ * implementation (mlkem.ts, equal to @noble/post-quantum's) exactly as
+ * docs/protocol.md §3.1 says; the CPA layer and key layout are shared, only
+ * the hashing around it differs.
  *
  * Keys and ciphertexts here are bare (no type prefix); src/keys adds the prefix.
  */
 
-import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { ProtocolError } from '../errors.js';
 import { KEM_CIPHERTEXT_LENGTH, KEM_PUBLIC_KEY_LENGTH, KEM_SECRET_KEY_LENGTH } from '../limits.js';
 import { concatBytes } from './bytes.js';
 import { primitives } from './index.js';
 import { preparedKey } from './kem-prepared.js';
+import {
+  mlKemDecapsulate as fipsDecapsulate,
+  mlKemEncapsulate as fipsEncapsulate,
+  ML_KEM_1024,
+  mlKemKeygen,
+  prepareMlKemKey,
+} from './mlkem.js';
+import type { MlKemHashes } from './mlkem-poly.js';
 import type { Primitives } from './primitives.js';
 
 /**
  * The hashes and randomness around the KEM core; the selected backend by
  * default (native SHA-3 on Node), either backend in known-answer tests.
  */
-export type KemHashes = Pick<Primitives, 'sha3_256' | 'shake256' | 'randomBytes'>;
+export type KemHashes = MlKemHashes & Pick<Primitives, 'randomBytes'>;
 
 /** Kyber1024 round 3 (v3.02), libsignal's 0x08. */
 export const KEM_TYPE_KYBER1024 = 0x08;
@@ -34,23 +42,23 @@ const Z_OFFSET = KEM_SECRET_KEY_LENGTH - 32;
 /** Where dk_pke ends and the embedded public key starts inside the secret key. */
 const EMBEDDED_PK_OFFSET = 1536;
 
-/** ML-KEM encapsulation with deterministic message m, through a prepared key when there is one. */
+/** ML-KEM encapsulation with deterministic message m, through a cached prepared key when there is one. */
 function mlKemEncapsulate(
   publicKey: Uint8Array,
   m: Uint8Array,
+  p: KemHashes,
 ): { cipherText: Uint8Array; sharedSecret: Uint8Array } {
-  const prep = preparedKey(publicKey);
-  return prep === undefined ? ml_kem1024.encapsulate(publicKey, m) : prep.encapsulate(m);
+  const key = preparedKey(publicKey) ?? prepareMlKemKey(ML_KEM_1024, publicKey, p);
+  const { ciphertext, sharedSecret } = fipsEncapsulate(key, m, p);
+  return { cipherText: ciphertext, sharedSecret };
 }
 
-/** ML-KEM decapsulation (implicit reject), through the prepared embedded public key when there is one. */
-function mlKemDecapsulate(ciphertext: Uint8Array, secretKey: Uint8Array): Uint8Array {
+/** ML-KEM decapsulation (implicit reject), through the cached prepared embedded public key when there is one. */
+function mlKemDecapsulate(ciphertext: Uint8Array, secretKey: Uint8Array, p: KemHashes): Uint8Array {
   const prep = preparedKey(
     secretKey.subarray(EMBEDDED_PK_OFFSET, EMBEDDED_PK_OFFSET + KEM_PUBLIC_KEY_LENGTH),
   );
-  return prep === undefined
-    ? ml_kem1024.decapsulate(ciphertext, secretKey)
-    : prep.decapsulate(ciphertext, secretKey);
+  return fipsDecapsulate(ML_KEM_1024, secretKey, ciphertext, prep, p);
 }
 
 /** True for the type bytes tacet accepts; anything else is refused as InvalidKey. */
@@ -68,12 +76,17 @@ function shake32(p: KemHashes, ...parts: Uint8Array[]): Uint8Array {
  * (§3.1 KeyGen), so only seeded KATs could tell them apart.
  */
 export function kemGenerateRaw(_type: KemType): { publicKey: Uint8Array; secretKey: Uint8Array } {
-  return ml_kem1024.keygen();
+  const seed = primitives.randomBytes(64);
+  try {
+    return mlKemKeygen(ML_KEM_1024, seed);
+  } finally {
+    seed.fill(0);
+  }
 }
 
 /**
  * @NOTE Spec deviation (docs/protocol.md §10 B, stricter than libsignal): round 3 has no input
- * checks, but @noble/post-quantum applies FIPS 203's public-key modulus check
+ * checks, but mlkem.ts (like @noble/post-quantum) applies FIPS 203's public-key modulus check
  * (and the secret-key hash check on decapsulation) to both types. Keys that
  * fail them cannot come from honest key generation; they are refused with
  * InvalidKey instead of being used.
@@ -101,12 +114,12 @@ export function kemEncapsulateRaw(
   const seed = random?.slice() ?? p.randomBytes(32);
   try {
     if (type === KEM_TYPE_MLKEM1024) {
-      const { cipherText, sharedSecret } = mlKemEncapsulate(publicKey, seed);
+      const { cipherText, sharedSecret } = mlKemEncapsulate(publicKey, seed, p);
       return { ciphertext: cipherText, sharedSecret };
     }
     // Round 3: m = H(random), so the raw RNG output is never the message; K = KDF(K̄ ‖ H(c)).
     const m = p.sha3_256(seed);
-    const { cipherText, sharedSecret: kBar } = mlKemEncapsulate(publicKey, m);
+    const { cipherText, sharedSecret: kBar } = mlKemEncapsulate(publicKey, m, p);
     const sharedSecret = shake32(p, kBar, p.sha3_256(cipherText));
     m.fill(0);
     kBar.fill(0);
@@ -151,12 +164,12 @@ export function kemDecapsulateRaw(
   }
   let kPrime: Uint8Array;
   try {
-    kPrime = mlKemDecapsulate(ciphertext, secretKey);
+    kPrime = mlKemDecapsulate(ciphertext, secretKey, p);
   } catch (e) {
     wrapKemError(e, 'KEM decapsulation');
   }
   if (type === KEM_TYPE_MLKEM1024) return kPrime;
-  // noble returned J(z ‖ c) exactly when it rejected; round 3 rejects with KDF(z ‖ H(c)) instead.
+  // FIPS 203 decapsulation returned J(z ‖ c) exactly when it rejected; round 3 rejects with KDF(z ‖ H(c)) instead.
   const z = secretKey.subarray(Z_OFFSET, Z_OFFSET + 32);
   const mlKemReject = shake32(p, z, ciphertext);
   const base = constantTimeSelect(equalFlag(kPrime, mlKemReject), z, kPrime);

@@ -8,7 +8,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
+import { sha3_256, sha3_512, shake128, shake256 } from '@noble/hashes/sha3.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { ProtocolError } from '../errors.js';
 import type { Primitives } from './primitives.js';
@@ -72,6 +72,8 @@ export const nobleBackend: Primitives = Object.freeze({
   sha256: (data: Uint8Array) => sha256(data),
   sha512: (data: Uint8Array) => sha512(data),
   sha3_256: (data: Uint8Array) => sha3_256(data),
+  sha3_512: (data: Uint8Array) => sha3_512(data),
+  shake128: (data: Uint8Array, length: number) => shake128(data, { dkLen: length }),
   shake256: (data: Uint8Array, length: number) => shake256(data, { dkLen: length }),
   hmacSha256: (key: Uint8Array, data: Uint8Array) => hmac(sha256, key, data),
   hkdfSha256: (ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number) =>

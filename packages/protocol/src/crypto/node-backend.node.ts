@@ -198,6 +198,9 @@ export const nodeBackend: Primitives = Object.freeze({
   sha256: (data: Uint8Array) => view(createHash('sha256').update(data).digest()),
   sha512: (data: Uint8Array) => view(createHash('sha512').update(data).digest()),
   sha3_256: (data: Uint8Array) => view(createHash('sha3-256').update(data).digest()),
+  sha3_512: (data: Uint8Array) => view(createHash('sha3-512').update(data).digest()),
+  shake128: (data: Uint8Array, length: number) =>
+    view(createHash('shake128', { outputLength: length }).update(data).digest()),
   shake256: (data: Uint8Array, length: number) =>
     view(createHash('shake256', { outputLength: length }).update(data).digest()),
   hmacSha256: preferredOneShotHmac ?? hmacSha256Objects,

@@ -20,7 +20,11 @@ export interface Primitives {
   sha512(data: Uint8Array): Uint8Array;
   /** SHA3-256 (FIPS 202); used around the KEM (Kyber round 3's H). */
   sha3_256(data: Uint8Array): Uint8Array;
-  /** SHAKE256 (FIPS 202) with `length` output bytes; used around the KEM (Kyber round 3's KDF). */
+  /** SHA3-512 (FIPS 202); ML-KEM's G. */
+  sha3_512(data: Uint8Array): Uint8Array;
+  /** SHAKE128 (FIPS 202) with `length` output bytes; ML-KEM's XOF (matrix expansion). */
+  shake128(data: Uint8Array, length: number): Uint8Array;
+  /** SHAKE256 (FIPS 202) with `length` output bytes; around the KEM (Kyber round 3's KDF, ML-KEM's PRF and J). */
   shake256(data: Uint8Array, length: number): Uint8Array;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** HKDF-SHA256 (RFC 5869); an undefined salt means 32 zero bytes (§2.2). */

@@ -28,6 +28,17 @@ describe.each(backends)('primitives ($name)', (p) => {
     expect(p.shake256(abc, 100).subarray(0, 32)).toEqual(p.shake256(abc, 32));
   });
 
+  it('SHA3-512 and SHAKE128 of "abc" (FIPS 202 examples), the ML-KEM hashes G and XOF', () => {
+    const abc = new TextEncoder().encode('abc');
+    expect(toHex(p.sha3_512(abc))).toBe(
+      'b751850b1a57168a5693cd924b6b096e08f621827444f70d884f5d0240d2712e10e116e9192af3c91a7ec57647e3934057340b4cf408d5a56592f8274eec53f0',
+    );
+    expect(toHex(p.shake128(abc, 32))).toBe(
+      '5881092dd818bf5cf8a3ddb793fbcba74097d5c526a6d35f97b83351940f2cc8',
+    );
+    expect(p.shake128(abc, 504).subarray(0, 32)).toEqual(p.shake128(abc, 32));
+  });
+
   it('AES-256-CBC: SP 800-38A F.2.5 first block, PKCS#7 padding, round trip', () => {
     const ct = p.aes256CbcEncrypt(key, fromHex('000102030405060708090a0b0c0d0e0f'), block);
     expect(ct.length).toBe(32); // a full padding block follows

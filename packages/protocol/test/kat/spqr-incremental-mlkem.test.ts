@@ -19,13 +19,9 @@ import {
   generateKeys,
   HEADER_SIZE,
 } from '../../src/spqr/incremental-mlkem.js';
-import { seededRandom } from '../support/delivery-schedule.js';
+import { seededBytes } from '../support/delivery-schedule.js';
 
-/** Reproducible test bytes (key seeds and m here are test inputs, not secrets). */
-function seeded(label: number, length: number): Uint8Array {
-  const rnd = seededRandom(label);
-  return Uint8Array.from({ length }, () => Math.floor(rnd() * 256));
-}
+const seeded = seededBytes;
 
 describe('incremental ML-KEM-768 equals FIPS 203 ML-KEM-768', () => {
   it('header ‖ vector rebuild the FIPS encapsulation key, with the sizes SPQR sends', () => {

@@ -15,6 +15,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Reproducible test bytes from `label` (seeds and messages of known-answer tests, never real keys). */
+export function seededBytes(label: number, length: number): Uint8Array {
+  const rnd = seededRandom(label);
+  return Uint8Array.from({ length }, () => Math.floor(rnd() * 256));
+}
+
 /** One delivery: the index of the message and whether an earlier copy already arrived. */
 export interface Delivery {
   index: number;

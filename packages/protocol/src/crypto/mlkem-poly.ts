@@ -1,0 +1,235 @@
+/**
+ * The polynomial steps of FIPS 203 (ML-KEM) that every parameter set shares:
+ * the NTT and bit packing of @noble/post-quantum (its audited `genCrystals`),
+ * and the samplers and NTT-domain products written from FIPS 203's
+ * Algorithms 7, 8, 11 and 12. The hashes come from the caller (`MlKemHashes`),
+ * so Node runs them on OpenSSL's SHA-3 and the browser on @noble/hashes; the
+ * answers are the same (test/kat/mlkem-fips203.test.ts).
+ *
+ * Owns: polynomial arithmetic mod q = 3329 and its byte forms. Not: key
+ * layouts or the Fujisaki-Okamoto transform (mlkem.ts).
+ */
+import { genCrystals } from '@noble/post-quantum/_crystals.js';
+import { concatBytes } from './bytes.js';
+import type { Primitives } from './primitives.js';
+
+export const N = 256;
+export const Q = 3329;
+
+/** The hashes ML-KEM is defined over (FIPS 203 §4.1): H, G, J, PRF and XOF. */
+export type MlKemHashes = Pick<Primitives, 'sha3_256' | 'sha3_512' | 'shake128' | 'shake256'>;
+
+export type Poly = Uint16Array<ArrayBuffer>;
+
+const crystals = genCrystals({
+  N,
+  Q,
+  F: 3303,
+  ROOT_OF_UNITY: 17,
+  newPoly: (n: number) => new Uint16Array(n),
+  brvBits: 7,
+  isKyber: true,
+});
+
+/** ζ^BitRev7(i) mod q for i < 128 (FIPS 203 Appendix A), from the audited table. */
+const zetas = Uint16Array.from(crystals.nttZetas.slice(0, 128));
+
+/**
+ * FIPS 203 Algorithm 9: NTT, in place, on coefficients in [0, q). Spelled
+ * out rather than through noble's generic FFT loop (one closure call per
+ * field operation), which took a third of every encapsulation; equal to it on
+ * every input tested (test/kat/mlkem-fips203.test.ts).
+ */
+export function ntt(f: Poly): Poly {
+  let k = 1;
+  for (let len = 128; len >= 2; len >>= 1) {
+    for (let start = 0; start < N; start += 2 * len) {
+      const zeta = zetas[k++] as number;
+      for (let j = start; j < start + len; j++) {
+        const t = (zeta * (f[j + len] as number)) % Q;
+        const a = f[j] as number;
+        const d = a - t;
+        f[j + len] = d < 0 ? d + Q : d;
+        const s = a + t;
+        f[j] = s >= Q ? s - Q : s;
+      }
+    }
+  }
+  return f;
+}
+
+/** 128⁻¹ mod q, the final scaling of Algorithm 10. */
+const INVERSE_128 = 3303;
+
+/** FIPS 203 Algorithm 10: NTT⁻¹, in place, on coefficients in [0, q). */
+export function nttInverse(f: Poly): Poly {
+  let k = 127;
+  for (let len = 2; len <= 128; len <<= 1) {
+    for (let start = 0; start < N; start += 2 * len) {
+      const zeta = zetas[k--] as number;
+      for (let j = start; j < start + len; j++) {
+        const t = f[j] as number;
+        const b = f[j + len] as number;
+        const s = t + b;
+        f[j] = s >= Q ? s - Q : s;
+        const d = b - t;
+        f[j + len] = (zeta * (d < 0 ? d + Q : d)) % Q;
+      }
+    }
+  }
+  for (let i = 0; i < N; i++) f[i] = ((f[i] as number) * INVERSE_128) % Q;
+  return f;
+}
+
+export interface PolyCoder {
+  encode(p: Poly): Uint8Array;
+  decode(bytes: Uint8Array): Poly;
+}
+
+/** FIPS 203 §4.2.1 Compress_d / Decompress_d folded into ByteEncode_d / ByteDecode_d. */
+export function compressCoder(d: number): PolyCoder {
+  return crystals.bitsCoder(d, {
+    encode: (x: number) => Math.floor(((x << (d + 1)) + Q) / (2 * Q)),
+    decode: (y: number) => (y * Q + (1 << (d - 1))) >>> d,
+  }) as PolyCoder;
+}
+
+/** ByteEncode12 / ByteDecode12 (no compression). */
+export const coder12 = crystals.bitsCoder(12, {
+  encode: (x: number) => x,
+  decode: (x: number) => x,
+}) as PolyCoder;
+
+/** Bytes of one ByteEncode12 polynomial. */
+export const POLY_BYTES = (N * 12) / 8;
+
+/** SHAKE-128 output is read in blocks of this rate; three of them almost always fill a polynomial. */
+const XOF_BLOCK = 168;
+
+/**
+ * FIPS 203 Algorithm 7 SampleNTT(ρ ‖ a ‖ b). The stream is drawn in one call
+ * of three blocks and, in the rare case that is not enough, drawn again one
+ * block longer (SHAKE output is prefix-stable, so the result is the same as
+ * reading block by block). ρ is public: the rejection loop may branch on it.
+ */
+export function sampleNtt(h: MlKemHashes, rho: Uint8Array, a: number, b: number): Poly {
+  const seed = new Uint8Array(34);
+  seed.set(rho);
+  seed[32] = a;
+  seed[33] = b;
+  for (let length = 3 * XOF_BLOCK; ; length += XOF_BLOCK) {
+    const bytes = h.shake128(seed, length);
+    const r = new Uint16Array(N);
+    let j = 0;
+    for (let i = 0; j < N && i + 3 <= bytes.length; i += 3) {
+      const d1 = ((bytes[i] as number) | ((bytes[i + 1] as number) << 8)) & 0xfff;
+      const d2 = (((bytes[i + 1] as number) >> 4) | ((bytes[i + 2] as number) << 4)) & 0xfff;
+      if (d1 < Q) r[j++] = d1;
+      if (j < N && d2 < Q) r[j++] = d2;
+    }
+    if (j === N) return r;
+  }
+}
+
+/** FIPS 203 Algorithm 8 SamplePolyCBD_η over PRF_η(s, b) = SHAKE256(s ‖ b, 64η). */
+export function sampleCbd(h: MlKemHashes, seed: Uint8Array, nonce: number, eta: number): Poly {
+  const input = new Uint8Array(seed.length + 1);
+  input.set(seed);
+  input[seed.length] = nonce;
+  const bytes = h.shake256(input, 64 * eta);
+  input.fill(0);
+  const r = new Uint16Array(N);
+  for (let i = 0; i < N; i++) {
+    let x = 0;
+    let y = 0;
+    for (let j = 0; j < eta; j++) {
+      const bx = 2 * i * eta + j;
+      const by = 2 * i * eta + eta + j;
+      x += ((bytes[bx >> 3] as number) >> (bx & 7)) & 1;
+      y += ((bytes[by >> 3] as number) >> (by & 7)) & 1;
+    }
+    r[i] = (x - y + Q) % Q;
+  }
+  bytes.fill(0);
+  return r;
+}
+
+export function polyAddInto(a: Poly, b: Poly): void {
+  for (let i = 0; i < N; i++) {
+    const s = (a[i] as number) + (b[i] as number);
+    a[i] = s >= Q ? s - Q : s;
+  }
+}
+
+export function polySubInto(a: Poly, b: Poly): void {
+  for (let i = 0; i < N; i++) {
+    const s = (a[i] as number) - (b[i] as number);
+    a[i] = s < 0 ? s + Q : s;
+  }
+}
+
+/** FIPS 203 Algorithms 11-12: the product of two NTT-domain polynomials. */
+export function multiplyNtts(f: Poly, g: Poly): Poly {
+  const h = new Uint16Array(N);
+  for (let i = 0; i < N / 2; i++) {
+    let zeta = zetas[64 + (i >> 1)] as number;
+    if (i & 1) zeta = Q - zeta;
+    const a0 = f[2 * i] as number;
+    const a1 = f[2 * i + 1] as number;
+    const b0 = g[2 * i] as number;
+    const b1 = g[2 * i + 1] as number;
+    h[2 * i] = (((((a1 * b1) % Q) * zeta) % Q) + a0 * b0) % Q;
+    h[2 * i + 1] = (a0 * b1 + a1 * b0) % Q;
+  }
+  return h;
+}
+
+/**
+ * Σ a[i] ∘ b[i] in the NTT domain (Algorithms 11-12 summed), reduced once per
+ * coefficient: each term stays below 2q², so four of them fit an int32.
+ */
+export function innerProduct(a: readonly Poly[], b: readonly Poly[]): Poly {
+  if (a.length > 4) throw new RangeError('innerProduct: at most 4 terms');
+  const h = new Uint16Array(N);
+  for (let i = 0; i < N / 2; i++) {
+    let zeta = zetas[64 + (i >> 1)] as number;
+    if (i & 1) zeta = Q - zeta;
+    let c0 = 0;
+    let c1 = 0;
+    for (let t = 0; t < a.length; t++) {
+      const f = a[t] as Poly;
+      const g = b[t] as Poly;
+      const a0 = f[2 * i] as number;
+      const a1 = f[2 * i + 1] as number;
+      const b0 = g[2 * i] as number;
+      const b1 = g[2 * i + 1] as number;
+      c0 += ((a1 * b1) % Q) * zeta + a0 * b0;
+      c1 += a0 * b1 + a1 * b0;
+    }
+    h[2 * i] = c0 % Q;
+    h[2 * i + 1] = c1 % Q;
+  }
+  return h;
+}
+
+export function encodeVector(polys: readonly Poly[], coder: PolyCoder): Uint8Array {
+  return concatBytes(...polys.map((p) => coder.encode(p)));
+}
+
+/** `count` polynomials of `bytesPerPoly` bytes each. */
+export function decodeVector(
+  bytes: Uint8Array,
+  count: number,
+  coder = coder12,
+  bytesPerPoly = POLY_BYTES,
+): Poly[] {
+  const out: Poly[] = [];
+  for (let i = 0; i < count; i++)
+    out.push(coder.decode(bytes.subarray(i * bytesPerPoly, (i + 1) * bytesPerPoly)));
+  return out;
+}
+
+/** Secret polynomials are wiped once used. */
+export function wipePolys(...polys: Poly[]): void {
+  for (const p of polys) p.fill(0);
+}

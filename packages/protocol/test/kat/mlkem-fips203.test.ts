@@ -1,0 +1,123 @@
+/**
+ * tacet's FIPS 203 ML-KEM (src/crypto/mlkem.ts), run over each backend's
+ * SHA-3 (OpenSSL on Node, @noble/hashes elsewhere), gives byte for byte what
+ * @noble/post-quantum's ml_kem768 / ml_kem1024 give: keys from a seed,
+ * ciphertexts and secrets from a key and m, decapsulated secrets for valid
+ * and tampered ciphertexts (implicit rejection); and it refuses what FIPS 203
+ * §7 says to refuse, with typed errors.
+ */
+
+import { shake128 } from '@noble/hashes/sha3.js';
+import { ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../../src/crypto/bytes.js';
+import {
+  ML_KEM_768,
+  ML_KEM_1024,
+  mlKemDecapsulate,
+  mlKemEncapsulate,
+  mlKemKeygen,
+  mlKemSizes,
+  prepareMlKemKey,
+} from '../../src/crypto/mlkem.js';
+import { type MlKemHashes, N, Q, sampleNtt } from '../../src/crypto/mlkem-poly.js';
+import { seededBytes } from '../support/delivery-schedule.js';
+import { codeOf } from '../support/error-code.js';
+import { backends } from './crypto-backends.js';
+
+const seeded = seededBytes;
+
+const SETS = [
+  { name: 'ML-KEM-768', params: ML_KEM_768, noble: ml_kem768 },
+  { name: 'ML-KEM-1024', params: ML_KEM_1024, noble: ml_kem1024 },
+];
+
+describe.each(backends)('FIPS 203 ML-KEM on the $name hashes', (h) => {
+  describe.each(SETS)('$name', ({ params, noble }) => {
+    it('has the FIPS 203 Table 3 sizes', () => {
+      const sizes = mlKemSizes(params);
+      expect(sizes.publicKey).toBe(noble.lengths.publicKey);
+      expect(sizes.secretKey).toBe(noble.lengths.secretKey);
+      expect(sizes.ciphertext).toBe(noble.lengths.cipherText);
+    });
+
+    it.each(Array.from({ length: 6 }, (_, i) => i))(
+      'keygen, encapsulate and decapsulate equal @noble/post-quantum (vector %i)',
+      (i) => {
+        const seed = seeded(300 + i, 64);
+        const ours = mlKemKeygen(params, seed, h);
+        const theirs = noble.keygen(seed);
+        expect(toHex(ours.publicKey)).toBe(toHex(theirs.publicKey));
+        expect(toHex(ours.secretKey)).toBe(toHex(theirs.secretKey));
+
+        const m = seeded(400 + i, 32);
+        const key = prepareMlKemKey(params, ours.publicKey, h);
+        const sent = mlKemEncapsulate(key, m, h);
+        const expected = noble.encapsulate(theirs.publicKey, m);
+        expect(toHex(sent.ciphertext)).toBe(toHex(expected.cipherText));
+        expect(sent.sharedSecret).toEqual(expected.sharedSecret);
+        expect(mlKemDecapsulate(params, ours.secretKey, sent.ciphertext, undefined, h)).toEqual(
+          expected.sharedSecret,
+        );
+        expect(mlKemDecapsulate(params, ours.secretKey, sent.ciphertext, key, h)).toEqual(
+          expected.sharedSecret,
+        );
+      },
+    );
+
+    it('a tampered ciphertext yields J(z ‖ c), exactly the secret @noble/post-quantum rejects with', () => {
+      const { publicKey, secretKey } = mlKemKeygen(params, seeded(7, 64), h);
+      const { ciphertext, sharedSecret } = mlKemEncapsulate(
+        prepareMlKemKey(params, publicKey, h),
+        seeded(8, 32),
+        h,
+      );
+      for (const at of [0, 100, ciphertext.length - 1]) {
+        const bad = ciphertext.slice();
+        bad[at] = (bad[at] as number) ^ 0x04;
+        const rejected = mlKemDecapsulate(params, secretKey, bad, undefined, h);
+        expect(rejected).not.toEqual(sharedSecret);
+        expect(rejected).toEqual(noble.decapsulate(bad, secretKey));
+      }
+    });
+
+    it('refuses a public key failing the modulus check, a corrupted secret key and wrong lengths', () => {
+      const { publicKey, secretKey } = mlKemKeygen(params, seeded(9, 64), h);
+      const unreduced = publicKey.slice();
+      unreduced[0] = 0xff;
+      unreduced[1] = (unreduced[1] as number) | 0x0f; // coefficient 0 = 4095 ≥ q
+      expect(codeOf(() => prepareMlKemKey(params, unreduced, h))).toBe('InvalidKey');
+      expect(codeOf(() => prepareMlKemKey(params, publicKey.subarray(1), h))).toBe('InvalidKey');
+      const { ciphertext } = mlKemEncapsulate(prepareMlKemKey(params, publicKey, h), seeded(10, 32), h);
+      const corrupted = secretKey.slice();
+      const inHash = mlKemSizes(params).secretKey - 40; // inside H(ek)
+      corrupted[inHash] = (corrupted[inHash] as number) ^ 1;
+      expect(codeOf(() => mlKemDecapsulate(params, corrupted, ciphertext, undefined, h))).toBe('InvalidKey');
+      expect(codeOf(() => mlKemDecapsulate(params, secretKey.subarray(1), ciphertext, undefined, h))).toBe(
+        'InvalidKey',
+      );
+      expect(codeOf(() => mlKemDecapsulate(params, secretKey, ciphertext.subarray(1), undefined, h))).toBe(
+        'InvalidMessage',
+      );
+    });
+  });
+});
+
+describe('SampleNTT', () => {
+  it('draws a longer stream when three SHAKE-128 blocks do not fill the polynomial', () => {
+    // A prefix-stable stream whose first 600 bytes are all rejected (0xfff ≥ q), then real SHAKE-128 output.
+    const tail = shake128(seeded(11, 34), { dkLen: 2000 });
+    const stream = new Uint8Array(600 + tail.length).fill(0xff);
+    stream.set(tail, 600);
+    const h = { shake128: (_: Uint8Array, length: number) => stream.slice(0, length) } as MlKemHashes;
+    const poly = sampleNtt(h, new Uint8Array(32), 0, 0);
+    const expected: number[] = [];
+    for (let i = 0; expected.length < N; i += 3) {
+      const d1 = (stream[i] as number) | (((stream[i + 1] as number) & 0x0f) << 8);
+      const d2 = ((stream[i + 1] as number) >> 4) | ((stream[i + 2] as number) << 4);
+      if (d1 < Q) expected.push(d1);
+      if (expected.length < N && d2 < Q) expected.push(d2);
+    }
+    expect([...poly]).toEqual(expected);
+  });
+});
