@@ -66,11 +66,20 @@ it('create, add, chat with sender names, per-member delivery, remove and leave',
   await members.getByRole('button', { name: 'Close' }).click();
   await carol.page.locator('[data-group="newsroom"]').waitFor();
 
-  await alice.send('first from alice');
+  // The admin sets the group's timer; a member sees it and cannot change it.
+  await group(alice).getByLabel('Disappear after').selectOption('300');
   await openGroup(bob);
+  await expect.poll(() => group(bob).getByLabel('Disappear after').inputValue()).toBe('300');
+  expect(await group(bob).getByLabel('Disappear after').isDisabled()).toBe(true);
+
+  await alice.send('first from alice');
   await openGroup(carol);
   await expect.poll(() => sender(bob, 'first from alice').textContent()).toBe('alice');
   await expect.poll(() => sender(carol, 'first from alice').textContent()).toBe('alice');
+  // Seen on carol's screen, her copy counts down from the group's 5 minutes.
+  await expect
+    .poll(() => carol.message('first from alice').getByTestId('countdown').textContent())
+    .toMatch(/^disappears in (5m|4m)/);
   expect(await sender(alice, 'first from alice').count()).toBe(0); // our own: no name
 
   await bob.send('bob here');

@@ -8,19 +8,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttachButton, dropHandlers, SendingStatus, useFileSending } from '../attachments/attach-button.js';
 import { Composer } from './composer.js';
 import { ContactActions } from './contact-actions.js';
-import { formatTimer, TIMER_CHOICES } from './format.js';
 import { contentIdOf, MessageActions } from './message-extras.js';
 import { MessageLog } from './message-log.js';
 import { SafetyDialog } from './safety-dialog.js';
 import type { ChatService, ContactView } from './service.js';
+import { TimerSelect } from './timer-select.js';
 import { useConversation } from './use-conversation.js';
-
-/** The offered timer values, plus the current one if it was set elsewhere (e.g. `tacet timer bob 2m`). */
-function timerChoices(current: number): number[] {
-  return TIMER_CHOICES.includes(current)
-    ? [...TIMER_CHOICES]
-    : [...TIMER_CHOICES, current].sort((a, b) => a - b);
-}
 
 /** Incoming messages on a visible screen are read: tell the service once per message (it sends only if turned on). */
 function useReadReceipts(service: ChatService, messages: readonly MessageRecord[], visible: boolean): void {
@@ -145,20 +138,7 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
         <h2>
           {contact.name} {contact.verified && <span class="badge ok">✓ verified</span>}
         </h2>
-        <label>
-          Disappear after{' '}
-          <select
-            name="timer"
-            value={String(contact.timerSeconds)}
-            onChange={(e) => service.setTimer(contact.id, Number(e.currentTarget.value))}
-          >
-            {timerChoices(contact.timerSeconds).map((s) => (
-              <option key={s} value={String(s)}>
-                {formatTimer(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TimerSelect seconds={contact.timerSeconds} onChange={(sec) => service.setTimer(contact.id, sec)} />
         <button type="button" onClick={() => setShowSafety(true)}>
           Safety number
         </button>

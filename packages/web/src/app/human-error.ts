@@ -49,6 +49,9 @@ const OWN_WORDS = new Set<ClientError['code']>([
 /** @example humanError(e) // 'That passphrase is not right. Check it and try again.' */
 export function humanError(err: unknown): string {
   if (err instanceof ClientError) {
+    const { name, group } = err.data;
+    if (err.code === 'UntrustedIdentity' && typeof name === 'string' && typeof group === 'string')
+      return `${name}’s safety number changed. Nothing goes to the group ${group} until you compare it with them and accept the new key.`;
     if (OWN_WORDS.has(err.code)) return sentence(err.message);
     return TEXT[err.code] ?? 'Something went wrong. Try again; if it keeps happening, reload the page.';
   }

@@ -138,6 +138,8 @@ export interface ChatService {
   /** The group's conversation, oldest first; incoming items carry `from`. */
   listGroupMessages(groupId: string): Promise<MessageRecord[]>;
   sendToGroup(groupId: string, text: string): Promise<void>;
+  /** Admins only: the disappearing timer of every member's messages to the group. */
+  setGroupTimer(groupId: string, seconds: number): Promise<void>;
   /** Per member: whether every device of theirs has this message of ours. */
   groupDelivery(messageId: string): Promise<MemberDelivery[]>;
   /** This account's devices, from its signed device list. */

@@ -143,6 +143,10 @@ export function startSdkService(client: TacetClient): ChatService {
     async sendToGroup(groupId, text) {
       await tolerateOffline(client.groups.send(groupId, text).then(() => undefined));
     },
+    async setGroupTimer(groupId, seconds) {
+      await client.groups.setTimer(groupId, seconds);
+      emit({ type: 'groups' });
+    },
     groupDelivery: (messageId) => client.groups.delivery(messageId),
     devices: () => client.devices(),
     async linkDevice(code) {

@@ -6,8 +6,11 @@
 import type { MessageRecord } from '@tacet/client';
 import { useState } from 'preact/hooks';
 import { Composer } from '../composer.js';
+import { ErrorNote } from '../error-note.js';
+import { humanError } from '../human-error.js';
 import { MessageLog } from '../message-log.js';
 import type { ChatService, ContactView, GroupView } from '../service.js';
+import { TimerSelect } from '../timer-select.js';
 import { useConversation } from '../use-conversation.js';
 import { DeliveryDialog } from './delivery-dialog.js';
 import { MembersDialog } from './members-dialog.js';
@@ -27,6 +30,7 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
   );
   const [showMembers, setShowMembers] = useState(false);
   const [deliveryOf, setDeliveryOf] = useState<MessageRecord | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const senderName = (m: MessageRecord) => {
     if (m.direction === 'out' || m.from === undefined) return undefined;
     return (
@@ -47,6 +51,14 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
         <span class="members-count">
           {group.members.length} {group.members.length === 1 ? 'member' : 'members'}
         </span>
+        <TimerSelect
+          seconds={group.timerSeconds}
+          disabled={!group.admin || !group.member}
+          title={group.admin ? undefined : 'Only an admin of the group can change its timer'}
+          onChange={(sec) =>
+            service.setGroupTimer(group.id, sec).catch((err: unknown) => setError(humanError(err)))
+          }
+        />
         <button type="button" onClick={() => setShowMembers(true)}>
           Members
         </button>
@@ -56,6 +68,7 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
           <p>You are no longer a member of this group. You receive nothing sent to it any more.</p>
         </section>
       )}
+      <ErrorNote error={error} />
       <MessageLog
         listRef={list}
         messages={messages}
