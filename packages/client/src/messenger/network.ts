@@ -36,6 +36,7 @@ import {
   untrustedError,
 } from './peer-crypto.js';
 import { isRetryItem, RetryLimiter, sealRetryItem } from './retry.js';
+import { SendWindow } from './send-window.js';
 import { type CertificateSource, senderCertificates } from './sender-certificates.js';
 import { pinnedTrustRoot } from './trust-root.js';
 
@@ -56,6 +57,26 @@ export interface NetworkOptions {
 }
 
 type SentEnvelopes = Awaited<ReturnType<typeof encryptForPeer>>;
+
+/** What one pass over the outbox carries: its connection, its sends in flight, what it sent or skips. */
+interface FlushPass {
+  readonly conn: Connection;
+  readonly window: SendWindow<OutboxItem>;
+  readonly launched: Set<string>;
+  readonly blocked: Set<string>;
+  /** Connection trouble ended the pass: what is still in flight only settles. */
+  stopped: boolean;
+}
+
+/**
+ * The device set we encrypted for is out of date: the server knows no longer
+ * one of them (the contact unlinked it), or the contact's signed device list
+ * names one we left out (they linked one).
+ */
+const isStaleDevices = (e: unknown) =>
+  e instanceof ClientError &&
+  e.is('ServerError') &&
+  (e.data.code === 'unknown_recipient' || e.data.code === 'missing_device');
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
@@ -86,6 +107,8 @@ export class Network {
   #retryTimer: unknown = null;
   #flushing: Promise<void> | null = null;
   #flushAgain = false;
+  /** Set while a flush waits for acks: something new was queued, look at the outbox again. */
+  #wakeFlush: (() => void) | null = null;
 
   constructor(o: NetworkOptions) {
     this.#o = o;
@@ -274,6 +297,7 @@ export class Network {
   flush(): Promise<void> {
     if (this.#flushing) {
       this.#flushAgain = true;
+      this.#wakeFlush?.();
       return this.#flushing;
     }
     this.#flushing = (async () => {
@@ -287,29 +311,121 @@ export class Network {
     return this.#flushing;
   }
 
+  /**
+   * One pass over the outbox on the current connection: items leave in order
+   * without waiting for each other's acks (send-window.ts), and the outbox is
+   * looked at again as soon as something new is queued, so a live message
+   * never waits behind the acks of earlier ones.
+   */
   async #flushOnce(): Promise<void> {
-    const blocked = new Set<string>();
+    const conn = this.#conn;
+    if (!conn?.isOpen) return;
+    const pass: FlushPass = {
+      conn,
+      window: new SendWindow(),
+      launched: new Set(),
+      blocked: new Set(),
+      stopped: false,
+    };
+    try {
+      for (;;) {
+        this.#flushAgain = false;
+        if (!(await this.#launchListed(pass))) return;
+        if (!(await this.#awaitAcks(pass))) return;
+        if (!this.#flushAgain) return;
+      }
+    } finally {
+      // Stopped (connection trouble): what is still in flight settles before the next pass resends it.
+      while (pass.window.size > 0) await this.#settleOldest(pass);
+    }
+  }
+
+  /** Sends the listed items not yet sent in this pass; false when the pass must stop. */
+  async #launchListed(pass: FlushPass): Promise<boolean> {
     for (const item of await this.#o.store.listOutbox()) {
-      const conn = this.#conn;
-      if (!conn?.isOpen) return;
-      if (blocked.has(item.recipient)) continue;
+      if (pass.launched.has(item.id) || pass.blocked.has(item.recipient)) continue;
+      if (!pass.conn.isOpen) return false;
+      while (pass.window.full) if (!(await this.#settleOldest(pass))) return false;
+      pass.launched.add(item.id);
+      if (isGroupItem(item)) {
+        // Its upload goes over HTTP, beside the socket: it waits for the earlier acks to keep the order.
+        while (pass.window.size > 0) if (!(await this.#settleOldest(pass))) return false;
+        const error = await this.#sendItemOrRefresh(pass.conn, item).then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+        if (!(await this.#outcome(pass, item, error))) return false;
+        continue;
+      }
       try {
-        await this.#sendItemOrRefresh(conn, item);
-        this.#settle(item.id, null);
+        pass.window.add(item, (await this.#launch(pass.conn, item, true)).acked);
       } catch (e) {
-        const err = e as Error;
-        this.#settle(item.id, err);
-        const code = err instanceof ClientError ? (err.data.code as ErrorCode | undefined) : undefined;
-        // A device-list refusal is the server lying about the recipient's devices: that send fails for good.
-        const permanent =
-          (err instanceof ClientError && err.is('ServerError') && code && !RETRYABLE_CODES.has(code)) ||
-          (err instanceof ClientError &&
-            (err.is('DeviceListRefused') || err.is('UnlistedDevice') || err.is('NotGroupMember')));
-        if (permanent) await this.#o.store.apply({ deleteOutbox: [item.id] });
-        else if (err instanceof ClientError && err.is('UntrustedIdentity')) blocked.add(item.recipient);
-        else return; // connection trouble: retry on reconnect
+        if (!(await this.#outcome(pass, item, e as Error))) return false;
       }
     }
+    return true;
+  }
+
+  /** Takes acks as they come until none is outstanding or something new was queued. */
+  async #awaitAcks(pass: FlushPass): Promise<boolean> {
+    while (pass.window.size > 0 && !this.#flushAgain) {
+      const woken = new Promise<true>((r) => {
+        this.#wakeFlush = () => r(true);
+      });
+      const newItem = await Promise.race([pass.window.oldestSettled().then(() => false), woken]);
+      this.#wakeFlush = null;
+      if (!newItem && !(await this.#settleOldest(pass))) return false;
+    }
+    return true;
+  }
+
+  /** The oldest send's outcome; a send to an out-of-date device set is retried once, alone (see #sendItemOrRefresh). */
+  async #settleOldest(pass: FlushPass): Promise<boolean> {
+    const settled = await pass.window.takeOldest();
+    if (!settled) return true;
+    const { item } = settled;
+    let error = settled.error;
+    if (error && isStaleDevices(error) && !isRetryItem(item))
+      error = await this.#forgetDevices(item)
+        .then(async () => (await this.#launch(pass.conn, item, false)).acked)
+        .then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+    return this.#outcome(pass, item, error);
+  }
+
+  /**
+   * Settles the caller waiting for `item`; on a refusal decides what
+   * follows: a permanent one drops the item, an untrusted identity skips
+   * the recipient for this pass, anything else (connection trouble) stops
+   * the pass (false): the item stays in the outbox for the next connection.
+   */
+  async #outcome(pass: FlushPass, item: OutboxItem, err: Error | null): Promise<boolean> {
+    if (!err) {
+      this.#settle(item.id, null);
+      return true;
+    }
+    const code = err instanceof ClientError ? (err.data.code as ErrorCode | undefined) : undefined;
+    // A device-list refusal is the server lying about the recipient's devices: that send fails for good.
+    const permanent =
+      (err instanceof ClientError && err.is('ServerError') && code && !RETRYABLE_CODES.has(code)) ||
+      (err instanceof ClientError &&
+        (err.is('DeviceListRefused') || err.is('UnlistedDevice') || err.is('NotGroupMember')));
+    if (permanent) {
+      this.#settle(item.id, err);
+      await this.#o.store.apply({ deleteOutbox: [item.id] });
+      return true;
+    }
+    if (err instanceof ClientError && err.is('UntrustedIdentity')) {
+      this.#settle(item.id, err);
+      pass.blocked.add(item.recipient);
+      return true;
+    }
+    // Told once, for the item that stopped the pass; the ones behind it wait for their resend, as unsent ones do.
+    if (!pass.stopped) this.#settle(item.id, err);
+    pass.stopped = true;
+    return false;
   }
 
   /**
@@ -327,26 +443,42 @@ export class Network {
     try {
       await this.#sendItem(conn, item, true);
     } catch (e) {
-      const code = e instanceof ClientError && e.is('ServerError') ? e.data.code : undefined;
-      const stale = code === 'unknown_recipient' || code === 'missing_device';
-      if (!stale || isRetryItem(item)) throw e;
-      this.#prepared.delete(item.id);
-      await this.#lock.run(() =>
-        this.#o.store.apply({ records: [{ ns: NS.self, key: `devices:${item.recipient}`, value: null }] }),
-      );
+      if (!isStaleDevices(e) || isRetryItem(item)) throw e;
+      await this.#forgetDevices(item);
       await this.#sendItem(conn, item, false);
     }
   }
 
+  async #forgetDevices(item: OutboxItem): Promise<void> {
+    this.#prepared.delete(item.id);
+    await this.#lock.run(() =>
+      this.#o.store.apply({ records: [{ ns: NS.self, key: `devices:${item.recipient}`, value: null }] }),
+    );
+  }
+
+  /** Sends an item and waits for the server's ack (group items and their sender-key distributions). */
   async #sendItem(conn: Connection, listed: OutboxItem, allDevices: boolean): Promise<void> {
     if (isGroupItem(listed)) {
       await sendGroupItem(this.#groupDeps(conn), listed);
-      return this.#sendEnvelopes(conn, listed, [], false); // marks it sent, as any item
+      return this.#markSent(listed); // as any item
     }
+    return (await this.#launch(conn, listed, allDevices)).acked;
+  }
+
+  /**
+   * Encrypts an item (unless it was in the commit that queued it) and puts
+   * it on the socket. Resolves once it left, to the wait for its ack (which
+   * marks it sent); rejects when it could not be encrypted.
+   */
+  async #launch(
+    conn: Connection,
+    listed: OutboxItem,
+    allDevices: boolean,
+  ): Promise<{ acked: Promise<void> }> {
     // A retry receipt answers one device only.
     const complete = allDevices && !isRetryItem(listed);
     const prepared = this.#prepared.get(listed.id);
-    if (prepared) return this.#sendEnvelopes(conn, listed, prepared, complete);
+    if (prepared) return this.#transmit(conn, listed, prepared, complete);
     const contact = await this.#o.contacts.byId(listed.recipient);
     let item = listed;
     const listBefore = contact && (await verifiedList(this.#o.stores, contact.accountId))?.list.version;
@@ -383,7 +515,7 @@ export class Network {
       }
     });
     if (contact && listBefore !== undefined) await this.#noticeDeviceList(contact, listBefore);
-    return this.#sendEnvelopes(conn, item, envelopes, complete);
+    return this.#transmit(conn, item, envelopes, complete);
   }
 
   /** What a group send needs: the 1:1 path for sender keys, the API for the one upload. */
@@ -416,15 +548,27 @@ export class Network {
     return { type: 'devices-changed' as const, contact, devices, version: after.version };
   }
 
-  async #sendEnvelopes(
+  /**
+   * Puts an item's envelopes on the socket (`allDevices`: the server is to
+   * refuse it when the contact's list names a device left out); `acked`
+   * settles with the server's answer, marking it sent first.
+   */
+  #transmit(
     conn: Connection,
     item: OutboxItem,
     envelopes: SentEnvelopes,
     allDevices: boolean,
-  ): Promise<void> {
+  ): { acked: Promise<void> } {
     // A retry receipt with no one left to seal it to is dropped, not sent empty.
-    if (envelopes.length > 0)
-      await conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes, allDevices });
+    const stored =
+      envelopes.length > 0
+        ? conn.send({ id: fromHex(item.id), ttlSeconds: item.ttlSeconds, envelopes, allDevices })
+        : Promise.resolve();
+    return { acked: stored.then(() => this.#markSent(item)) };
+  }
+
+  /** After the server's ack: the outbox item goes, the message shows "sent" and its countdown starts. */
+  async #markSent(item: OutboxItem): Promise<void> {
     this.#prepared.delete(item.id);
     // Read and marked under the inbox's lock: a delivery receipt for this message processed
     // in between would otherwise be overwritten by "sent" (a ✓✓ going back to ✓).

@@ -6,23 +6,17 @@
  * handling rides on its next commit. Before, a message cost the sender four
  * commits and the receiver three.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ClientEvent, TacetClient } from '../../src/index.js';
 import { nodeWebSocket, openSqliteStore, shredFile } from '../../src/index.node.js';
 import type { WriteBehindStore } from '../../src/store/write-behind.js';
-import { Harness } from '../support/harness.js';
+import { harnessEachTest } from '../support/harness.js';
 
-let h: Harness;
-beforeEach(() => {
-  h = new Harness();
-});
-afterEach(async () => {
-  await h.dispose();
-});
+const harness = harnessEachTest();
 
 /** A registered client whose store commits are counted. */
 async function counted(name: string) {
-  const store = await openSqliteStore({ dir: h.tempDir(name), passphrase: `pw-${name}`, logN: 14 });
+  const store = await openSqliteStore({ dir: harness().tempDir(name), passphrase: `pw-${name}`, logN: 14 });
   let commits = 0;
   const apply = store.apply.bind(store);
   store.apply = (b) => {
@@ -32,12 +26,12 @@ async function counted(name: string) {
   const client = await TacetClient.register({
     store,
     webSocket: nodeWebSocket,
-    serverUrl: h.server.url,
+    serverUrl: harness().server.url,
     shredFile,
     // Nothing commits on a timer here, however slow the machine: each commit counted is one the traffic made.
     deferMs: 600_000,
   });
-  h.clients.add(client);
+  harness().clients.add(client);
   return { client, commits: () => commits };
 }
 
@@ -57,7 +51,7 @@ const incoming = (e: ClientEvent) => e.type === 'message' && e.message.direction
 
 /** Alice and bob with sessions both ways and nothing left to commit. */
 async function pair() {
-  await h.startServer();
+  await harness().startServer();
   const alice = await counted('alice');
   const bob = await counted('bob');
   await alice.client.addContact(bob.client.accountId, 'bob');

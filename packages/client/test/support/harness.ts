@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, type ServerConfig, startServer } from '@tacet/server';
+import { afterEach, beforeEach } from 'vitest';
 import { type ClientEvent, TacetClient } from '../../src/index.js';
 import { nodeWebSocket, openSqliteStore, shredFile } from '../../src/index.node.js';
 
@@ -130,6 +131,19 @@ export class Harness {
     await this.server?.close();
     for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/**
+ * A fresh Harness for every test of the calling file, disposed after it.
+ * @example const harness = harnessEachTest(); ... await harness().startServer();
+ */
+export function harnessEachTest(): () => Harness {
+  let h = new Harness();
+  beforeEach(() => {
+    h = new Harness();
+  });
+  afterEach(() => h.dispose());
+  return () => h;
 }
 
 /** Polls `check` until it returns a truthy value or `ms` passes. */

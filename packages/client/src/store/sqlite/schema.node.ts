@@ -51,6 +51,10 @@ export function prepareDatabase(db: Database.Database): void {
     db.pragma('auto_vacuum = FULL');
   }
   db.pragma('journal_mode = WAL');
+  // FULL, not NORMAL, on purpose: every live commit is followed at once by something that leaves the
+  // device — the ack that lets the server delete a received envelope, or ciphertext made with the chain
+  // key the commit advanced. With NORMAL a power cut can roll back a WAL commit that was already acted
+  // on: an acked message would be lost for good, or a chain key used again for different plaintext.
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
