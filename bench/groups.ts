@@ -11,8 +11,15 @@
  *   - server commit: the v2 upload split and committed with enqueueEach in
  *     one commit, against one enqueue per 1:1 message (issued together, so the
  *     SQLite group committer batches them as it would live traffic).
+ *   - time until every member has it (bench/groups/delivery.ts): a real server
+ *     in this process, every member device connected over its own WebSocket;
+ *     from the sender's first byte of work until every member's connection
+ *     got its copy: the same 1:1 sends against the one group upload;
+ *   - the first message of a new sender key, which goes 1:1 to every member
+ *     before the message: handed out one member at a time (the old client)
+ *     against DISTRIBUTION_CONCURRENCY at a time (group-send.ts).
  * Each figure is the best of `--rounds` rounds (default 3): the machine is shared.
- * Not measured yet: time until every member's client has it (needs the SDK wiring).
+ * The goals of issue 11 item 8 are checked at the end, for the largest group.
  */
 import { rerunWithSource } from './rerun-with-source.js';
 
@@ -30,28 +37,37 @@ async function main(): Promise<void> {
   );
   const { openSqliteStorage } = await import('../packages/server/src/storage/sqlite/index.js');
   const { splitMultiRecipient } = await import('../packages/server/src/delivery/multi-recipient-send.js');
+  const { startNetwork, sendOne } = await import('./groups/delivery.js');
+  const { forEachBounded } = await import('../packages/client/src/groups/for-each-bounded.js');
+  const { DISTRIBUTION_CONCURRENCY } = await import('../packages/client/src/groups/group-send.js');
 
   const sizes = [10, 100, 1000];
   const max = Math.max(...sizes);
   const now = Date.now();
   const day = 24 * 3600 * 1000;
   const server = makeServer();
-  const alice = createTacetParty(randomUUID(), 1);
+  console.log(`groups benchmark: ${sizes.join(', ')} recipient devices; node ${process.version}`);
+  console.log(`registering ${max} member devices and a sender on a real server...`);
+  const net = await startNetwork(max, () => 1 + Math.floor(Math.random() * 16380));
+  const alice = createTacetParty(net.sender.uuid, net.sender.creds.deviceId);
   const aliceCert = makeSenderCertificate(server, alice.identity.publicKey, {
     uuid: alice.address.name,
     expiration: now + day,
   });
   const local = { uuid: alice.address.name, e164: null, deviceId: 1 };
-  console.log(`groups benchmark: ${sizes.join(', ')} recipient devices; node ${process.version}`);
   console.log(`setting up ${max} established sessions...`);
   const secrets = new P.StaticSecrets();
   const sending = { ...alice.stores, staticSecrets: secrets };
   const members: {
     party: ReturnType<typeof createTacetParty>;
     address: InstanceType<typeof P.ProtocolAddress>;
+    /** What the member holds of senders' keys (ours, once handed out). */
+    senderKeys: InstanceType<typeof P.InMemorySenderKeyStore>;
+    device: (typeof net.members)[number];
   }[] = [];
   for (let i = 0; i < max; i++) {
-    const party = createTacetParty(randomUUID(), 1);
+    const device = net.members[i] as (typeof net.members)[number];
+    const party = createTacetParty(device.uuid, device.creds.deviceId);
     const address = party.address;
     await P.processPreKeyBundle(await party.bundle(), address, alice.stores, now);
     // One round trip so the 1:1 baseline sends Whisper messages, as in a running conversation.
@@ -71,7 +87,7 @@ async function main(): Promise<void> {
     );
     await P.sealedSenderDecryptMessage(reply, server.trustRoot.publicKey, now, local, alice.stores);
     secrets.agree(alice.identity, party.identity.publicKey);
-    members.push({ party, address });
+    members.push({ party, address, senderKeys: new P.InMemorySenderKeyStore(), device });
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'tacet-bench-groups-'));
@@ -91,7 +107,37 @@ async function main(): Promise<void> {
   const plaintext = new TextEncoder().encode('a group message of ordinary length, about a tweet or so.');
   const dist = randomUUID();
   const senderKeys = new P.InMemorySenderKeyStore();
-  await P.SenderKeyDistributionMessage.create(alice.address, dist, senderKeys);
+  const skdm = await P.SenderKeyDistributionMessage.create(alice.address, dist, senderKeys);
+  for (const m of members) await P.processSenderKeyDistributionMessage(alice.address, skdm, m.senderKeys);
+  const skdmBytes = skdm.serialize();
+  const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+  /** One sealed 1:1 message, as the client seals it. */
+  const sealOne = async (body: Uint8Array, to: InstanceType<typeof P.ProtocolAddress>) => {
+    const ct = await P.signalEncrypt(body, to, alice.stores, now);
+    const one = P.UnidentifiedSenderMessageContent.create(ct, aliceCert, P.ContentHint.Default, null);
+    return P.sealedSenderEncrypt(one, to, alice.stores.identities, secrets);
+  };
+  /** The group message: one sender-key message, sealed once for all of `group`. */
+  const sealGroup = async (group: typeof members) => {
+    const message = await P.groupEncrypt(alice.address, dist, senderKeys, plaintext);
+    const usmc = P.UnidentifiedSenderMessageContent.create(
+      message,
+      aliceCert,
+      P.ContentHint.Resendable,
+      null,
+    );
+    return P.sealedSenderMultiRecipientEncrypt(
+      usmc,
+      group.map((m) => m.address),
+      sending,
+    );
+  };
+  /** ...uploaded once. */
+  const uploadGroup = async (group: typeof members) => {
+    const res = await net.api.multiRecipient(randomBytes(16), 0, await sealGroup(group));
+    if (res.refused.length > 0) throw new Error('the server refused copies of the group message');
+  };
+  const goals: string[] = [];
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const kib = (x: number) => `${(x / 1024).toFixed(1)} KiB`;
   const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
@@ -107,27 +153,12 @@ async function main(): Promise<void> {
       // 1:1 baseline: one sealed Whisper message per recipient device.
       let t = performance.now();
       const singles: Uint8Array[] = [];
-      for (const m of group) {
-        const ct = await P.signalEncrypt(plaintext, m.address, alice.stores, now);
-        const one = P.UnidentifiedSenderMessageContent.create(ct, aliceCert, P.ContentHint.Default, null);
-        singles.push(await P.sealedSenderEncrypt(one, m.address, alice.stores.identities, secrets));
-      }
+      for (const m of group) singles.push(await sealOne(plaintext, m.address));
       const oneCpu = performance.now() - t;
       oneBytes = singles.reduce((s, b) => s + b.length, 0);
       // Group: one sender-key message, sealed once for all.
       t = performance.now();
-      const message = await P.groupEncrypt(alice.address, dist, senderKeys, plaintext);
-      const usmc = P.UnidentifiedSenderMessageContent.create(
-        message,
-        aliceCert,
-        P.ContentHint.Resendable,
-        null,
-      );
-      const sent = await P.sealedSenderMultiRecipientEncrypt(
-        usmc,
-        group.map((m) => m.address),
-        sending,
-      );
+      const sent = await sealGroup(group);
       const groupCpu = performance.now() - t;
 
       const expiresAt = now + day;
@@ -175,7 +206,76 @@ async function main(): Promise<void> {
     console.log(
       `  server commit  1:1 ${ms(oneCommit)} for ${n} sends  group ${ms(groupCommit)} split + one commit (goal <= 100 ms at 1000)`,
     );
+
+    const deliver = { one: Infinity, group: Infinity, firstSequential: Infinity, firstBounded: Infinity };
+    for (let round = 0; round < rounds; round++) {
+      // 1:1 baseline: each copy sent as soon as it is sealed, the acks awaited together.
+      const one = await net.timeUntilAllHaveIt(n, async () => {
+        const acks: Promise<void>[] = [];
+        for (const m of group) acks.push(sendOne(net, m.device, await sealOne(plaintext, m.address)));
+        await Promise.all(acks);
+      });
+      const grp = await net.timeUntilAllHaveIt(n, () => uploadGroup(group));
+      // Each member opens what it got (untimed): the copies are the message, not just bytes.
+      for (const [i, m] of group.entries()) {
+        const local = { uuid: m.address.name, e164: null, deviceId: m.address.deviceId };
+        const a = one.copies[i]?.[0] as Uint8Array;
+        const opened = await P.sealedSenderDecryptMessage(
+          a,
+          server.trustRoot.publicKey,
+          now,
+          local,
+          m.party.stores,
+        );
+        const usmc = await P.sealedSenderDecryptToUsmc(
+          grp.copies[i]?.[0] as Uint8Array,
+          m.party.stores.identities,
+        );
+        const text = await P.groupDecrypt(alice.address, m.senderKeys, usmc.contents);
+        if (!same(opened.message, plaintext) || !same(text, plaintext))
+          throw new Error('a member got a wrong copy');
+      }
+      // A new sender key: 1:1 to every member first (acked), then the message.
+      const firstMessage = (
+        give: (g: typeof members, f: (m: (typeof members)[number]) => Promise<void>) => Promise<void>,
+      ) =>
+        net.timeUntilAllHaveIt(
+          n,
+          async () => {
+            await give(group, async (m) => sendOne(net, m.device, await sealOne(skdmBytes, m.address)));
+            await uploadGroup(group);
+          },
+          2,
+        );
+      const sequential = await firstMessage(async (g, f) => {
+        for (const m of g) await f(m);
+      });
+      const bounded = await firstMessage((g, f) => forEachBounded(g, DISTRIBUTION_CONCURRENCY, f));
+      deliver.one = Math.min(deliver.one, one.ms);
+      deliver.group = Math.min(deliver.group, grp.ms);
+      deliver.firstSequential = Math.min(deliver.firstSequential, sequential.ms);
+      deliver.firstBounded = Math.min(deliver.firstBounded, bounded.ms);
+    }
+    console.log(
+      `  every member has it  1:1 ${ms(deliver.one)}  group ${ms(deliver.group)}  (${pct(deliver.group, deliver.one)})`,
+    );
+    console.log(
+      `  first message of a new sender key  key 1:1 to one member at a time ${ms(deliver.firstSequential)}` +
+        `  ${DISTRIBUTION_CONCURRENCY} at a time ${ms(deliver.firstBounded)}  (${pct(deliver.firstBounded, deliver.firstSequential)})`,
+    );
+    if (n === max) {
+      const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+      goals.push(
+        `one upload per message: group 1 upload, 1:1 ${n} sends — ${verdict(true)}`,
+        `sender CPU <= 1/5 of 1:1 at ${n}: ${pct(groupCpu, oneCpu)} — ${verdict(groupCpu * 5 <= oneCpu)}`,
+        `bytes uploaded <= 1/5 of 1:1 at ${n}: ${pct(groupBytes, oneBytes)} — ${verdict(groupBytes * 5 <= oneBytes)}`,
+        `fan-out committed <= 100 ms at ${n}: ${ms(groupCommit)} — ${verdict(groupCommit <= 100)}`,
+      );
+    }
   }
+  console.log('\ngoals (issue 11 item 8)');
+  for (const g of goals) console.log(`  ${g}`);
+  await net.close();
   await storage.close();
   rmSync(dir, { recursive: true, force: true });
 }
