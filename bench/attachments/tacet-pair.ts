@@ -28,15 +28,18 @@ export async function startTacetPair(root: string) {
   await bob.addContact(alice.accountId, 'alice');
   await alice.connect();
   await bob.connect();
-  const nextFile = () =>
-    new Promise<string>((resolve) => {
+  /** Resolves bob's message ids of the next `n` attachments, in order. */
+  const nextFiles = (n: number) =>
+    new Promise<string[]>((resolve) => {
+      const ids: string[] = [];
       const off = bob.on((e) => {
-        if (e.type === 'message' && e.message.kind === 'attachment') {
+        if (e.type === 'message' && e.message.kind === 'attachment' && ids.push(e.message.id) === n) {
           off();
-          resolve(e.message.id);
+          resolve(ids);
         }
       });
     });
+  const nextFile = async () => ((await nextFiles(1)) as [string])[0];
   /** Sends `path`; resolves bob's message id once it arrived. */
   const send = async (path: string) => {
     const arrived = nextFile();
@@ -53,14 +56,15 @@ export async function startTacetPair(root: string) {
      * its own (alice's and bob's clients here are closed for it).
      */
     async rss(path: string, into: string): Promise<{ up: RssReport; down: RssReport }> {
-      const arrived = nextFile();
+      // The child sends a warm-up file first, then `path`.
+      const arrived = nextFiles(2);
       await alice.close();
       aliceOpen = false;
       const up = await rssChild(['send', join(root, 'alice'), path]);
-      const id = await arrived;
+      const [warm, id] = await arrived;
       await bob.close();
       bobOpen = false;
-      const down = await rssChild(['receive', join(root, 'bob'), id, join(root, into)]);
+      const down = await rssChild(['receive', join(root, 'bob'), `${warm},${id}`, join(root, into)]);
       return { up, down };
     },
     async roundTrip(path: string, into: string) {

@@ -5,18 +5,22 @@
  * arrives without its GPS tags, and `tacet chat` showing an attachment as a
  * line with name and size and sending one with `/file PATH`.
  */
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTacetServer, tacet, tacetInPty, until } from './support/run.js';
+import { startCuttingProxy } from '../../client/test/support/cutting-proxy.js';
+import { NODE_ARGS, startTacetServer, tacet, tacetInPty, until } from './support/run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tacet-cli-files-'));
 const alice = join(root, 'alice');
 const bob = join(root, 'bob');
 const GPS_JPEG = join(import.meta.dirname, '../../client/test/attachments/fixtures/gps.jpg');
 let server: Awaited<ReturnType<typeof startTacetServer>>;
+let bobId = '';
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
@@ -32,6 +36,7 @@ beforeAll(async () => {
   }
   expect((await tacet(['--profile', alice, 'add', ids.bob as string, 'bob'])).code).toBe(0);
   expect((await tacet(['--profile', bob, 'add', ids.alice as string, 'alice'])).code).toBe(0);
+  bobId = ids.bob as string;
 }, 90_000);
 
 afterAll(async () => {
@@ -169,3 +174,65 @@ describe('files to a group', { timeout: 120_000 }, () => {
     expect(readFileSync(join(aliceOut, 'desk-note.txt'), 'utf8')).toBe('a note for the desk\n');
   });
 });
+
+describe('an upload cut short by the CLI dying', { timeout: 120_000 }, () => {
+  it('goes on from where it stopped when the file is sent again', async () => {
+    // Erin reaches the server through a proxy that holds her upload mid-way.
+    const proxy = await startCuttingProxy(new URL(server.url), 12 * 1024 * 1024, 'hold');
+    const erin = join(root, 'erin');
+    try {
+      const r = await tacet(['--profile', erin, 'register', '--server', proxy.url]);
+      expect(r.code, r.stderr).toBe(0);
+      const erinId = r.stdout.trim().split('\n').pop() as string;
+      expect((await tacet(['--profile', erin, 'add', bobId, 'bob'])).code).toBe(0);
+      expect((await tacet(['--profile', bob, 'add', erinId, 'erin'])).code).toBe(0);
+      const path = join(root, 'archive.bin');
+      const bytes = new Uint8Array(randomBytes(40 * 1024 * 1024));
+      writeFileSync(path, bytes);
+
+      const first = spawn(process.execPath, [...NODE_ARGS, '--profile', erin, 'send-file', 'bob', path], {
+        env: { ...process.env, TACET_PASSPHRASE: 'test passphrase' },
+        stdio: 'ignore',
+      });
+      const exited = new Promise((r) => first.once('exit', r));
+      await proxy.interrupted;
+      // The first 8 MiB piece is on the server; the second is under way when the process dies.
+      await until(async () => (await upload())[0] >= 8 * 1024 * 1024, 20_000, 'first piece stored');
+      first.kill('SIGKILL');
+      await exited;
+      proxy.disarm();
+
+      const again = await tacet(['--profile', erin, 'send-file', 'bob', path]);
+      expect(again.code, again.stderr).toBe(0);
+      const resumed = /resuming the earlier upload of archive\.bin: ([\d.]+) MiB of [\d.]+ MiB/.exec(
+        again.stderr,
+      );
+      expect(Number(resumed?.[1]), again.stderr).toBeGreaterThanOrEqual(8);
+      // One slot, now complete: the second run sent only the rest of the same blob.
+      const [received, size, slots] = await upload();
+      expect([received, slots]).toEqual([size, 1]);
+      const [line] = await receiveSaved(join(root, 'archive-inbox'));
+      expect(line).toMatchObject({
+        from: 'erin',
+        name: 'archive.bin',
+        size: bytes.length,
+        sha256: sha(bytes),
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+/** The largest upload on the server: bytes received, its size, and how many slots that large there are. */
+async function upload(): Promise<[number, number, number]> {
+  const db = new Database(join(root, 'server', 'tacet.sqlite'), { readonly: true });
+  try {
+    const rows = db
+      .prepare('SELECT received, size FROM attachments WHERE size > ? ORDER BY received DESC')
+      .all(32 * 1024 * 1024) as Array<{ received: number; size: number }>;
+    return [rows[0]?.received ?? 0, rows[0]?.size ?? 0, rows.length];
+  } finally {
+    db.close();
+  }
+}

@@ -536,19 +536,23 @@ export class TacetClient {
       await this.#startSession(c);
       devices = await deviceIds(this.#stores, c.accountId);
     }
-    return this.#files.send(file, uploadOptions(opts, devices.length, c.timerSeconds), (pointer) =>
-      this.#queue(c.accountId, (peer, clock, sentAt) => ({
-        content: {
-          kind: 'attachment',
-          id: randomId(),
-          sentAt,
-          clock,
-          body: caption,
-          timerSeconds: peer.timerSeconds,
-          pointer,
-        },
-        contact: peer,
-      })),
+    return this.#files.send(
+      c.accountId,
+      file,
+      uploadOptions(opts, devices.length, c.timerSeconds),
+      (pointer) =>
+        this.#queue(c.accountId, (peer, clock, sentAt) => ({
+          content: {
+            kind: 'attachment',
+            id: randomId(),
+            sentAt,
+            clock,
+            body: caption,
+            timerSeconds: peer.timerSeconds,
+            pointer,
+          },
+          contact: peer,
+        })),
     );
   }
 

@@ -29,6 +29,10 @@ export function registerSendFileCommand(program: Command, g: () => GlobalOptions
         const opts = {
           ...(o.caption !== undefined ? { caption: o.caption } : {}),
           onProgress: (d: number, t: number) => bar.update(d, t),
+          onResume: (d: number, t: number) =>
+            process.stderr.write(
+              `resuming the earlier upload of ${file.fileName}: ${formatSize(d)} of ${formatSize(t)} is already on the server\n`,
+            ),
         };
         const m = (await meansGroup(c, name))
           ? await c.groups.sendFile(name, file, opts)

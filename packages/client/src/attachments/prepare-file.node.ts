@@ -5,7 +5,7 @@
  * streamed as it is, flagged `mayCarryMetadata` so the sender can be told
  * that documents may carry metadata of their own.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ClientError } from '../errors.js';
 import { nodeOrienter } from './metadata/node-orienter.node.js';
@@ -44,10 +44,13 @@ async function head(path: string): Promise<Uint8Array> {
  */
 export async function prepareFile(path: string): Promise<OutgoingFile & { mayCarryMetadata: boolean }> {
   let size: number;
+  let resumeKey: string;
   try {
     const st = await stat(path);
     if (!st.isFile()) throw new Error('not a file');
     size = st.size;
+    // Edited in place, moved over or replaced, the file gets another key: never spliced onto an old upload.
+    resumeKey = [await realpath(path), st.size, st.ino, st.mtimeMs].join('\0');
   } catch {
     throw new ClientError('InvalidContent', `cannot read ${path}: no such file`);
   }
@@ -66,6 +69,7 @@ export async function prepareFile(path: string): Promise<OutgoingFile & { mayCar
         contentType: IMAGE_CONTENT_TYPES[clean.kind],
         width: clean.width,
         height: clean.height,
+        resumeKey: `${resumeKey}\0cleaned`,
         mayCarryMetadata: false,
       };
     }
@@ -75,6 +79,7 @@ export async function prepareFile(path: string): Promise<OutgoingFile & { mayCar
     chunks: () => readFileChunks(path),
     fileName,
     contentType: CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+    resumeKey,
     mayCarryMetadata: true,
   };
 }

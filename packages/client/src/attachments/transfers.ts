@@ -1,5 +1,6 @@
 /**
- * The client's attachment work: uploading a prepared file into a pointer,
+ * The client's attachment work: uploading a prepared file into a pointer
+ * (going on with an earlier upload of it that was cut short, upload-journal.ts),
  * saving a received one through a sink (and remembering where it went),
  * and shredding saved copies when their message expires. The saved
  * location is a sealed record beside the message, so it goes when the
@@ -13,6 +14,7 @@ import type { AttachmentApi } from '../transport/attachment-api.js';
 import { type AttachmentSink, downloadAttachment } from './download.js';
 import { type AttachmentPointer, MAX_FILE_NAME_LENGTH } from './pointer.js';
 import { type TransferProgress, type UploadOptions, uploadAttachment } from './upload.js';
+import { storeJournal } from './upload-journal.js';
 
 /** A file ready to send: metadata already stripped (prepare-file), read in chunks. */
 export interface OutgoingFile {
@@ -23,6 +25,12 @@ export interface OutgoingFile {
   readonly width?: number;
   readonly height?: number;
   readonly thumbnail?: Uint8Array;
+  /**
+   * Names this file's bytes (Node: path, size, inode, modification time), so
+   * an upload cut short by the process dying goes on when it is sent again.
+   * Absent: every send uploads afresh.
+   */
+  readonly resumeKey?: string;
 }
 
 /** Options of `client.sendFile` and `client.groups.sendFile`. */
@@ -32,6 +40,8 @@ export interface SendFileOptions {
   readonly onProgress?: TransferProgress;
   /** Latest time the server keeps the blob, ms (default: until fetched, or its retention cap). */
   readonly deleteAt?: number;
+  /** An earlier upload of this file to this conversation goes on: what the server already holds. */
+  readonly onResume?: TransferProgress;
 }
 
 /** The caption to send (checked before anything is uploaded). */
@@ -53,6 +63,7 @@ export function uploadOptions(
     timerSeconds,
     ...(opts.deleteAt !== undefined ? { deleteAt: opts.deleteAt } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.onResume ? { onResume: opts.onResume } : {}),
   };
 }
 
@@ -76,12 +87,18 @@ export class AttachmentTransfers {
    * recipient device has fetched it before.
    */
   async send(
+    conversation: string,
     file: OutgoingFile,
     opts: UploadOptions,
     queue: (pointer: AttachmentPointer) => Promise<MessageRecord>,
   ): Promise<MessageRecord> {
-    const { announceDeadline, ...blob } = await uploadAttachment(this.api, file.chunks(), file.size, opts);
+    const journal = file.resumeKey ? storeJournal(this.store, conversation, file.resumeKey) : undefined;
+    const { announceDeadline, ...blob } = await uploadAttachment(this.api, file.chunks, file.size, {
+      ...opts,
+      ...(journal ? { journal } : {}),
+    });
     const m = await queue(this.#pointer(file, blob));
+    await journal?.forget();
     // Lost (server unreachable just now): the slot's bound, upload window + timer, still holds.
     if (m.expiresAt !== null) await announceDeadline(m.expiresAt).catch(() => {});
     return m;

@@ -1,27 +1,51 @@
 /**
  * Uploads one file as an encrypted attachment: a fresh key and IV, the
- * Signal blob format streamed (attachment-cipher.ts), sent in pieces so
- * memory stays at one piece whatever the file size. A piece that fails (a
- * dropped connection, a server restart) is resumed from the offset the
- * server reports rather than sent again whole. Progress counts plaintext
- * bytes encrypted and acknowledged by the server.
+ * Signal blob format streamed (attachment-cipher.ts), sent in pieces of at
+ * most 8 MiB, each streamed from the cipher into its request (no piece is
+ * buffered on Node: piece-upload.node.ts), so memory stays at a chunk or
+ * two whatever the file size.
+ *
+ * The same key, IV and file give the same blob, so an upload that stopped
+ * — a dropped connection, a server restart, or this process dying (the
+ * slot, key and IV are kept in the client store by an UploadJournal) —
+ * goes on by encrypting the file again from the start, sending only what
+ * the server does not hold yet. The digest then covers the whole blob
+ * without ever keeping it. Progress counts ciphertext bytes the server
+ * acknowledged.
  */
+import type { CreateAttachmentResponse } from '@tacet/wire';
 import { toBase64Url } from '@tacet/wire';
 import { ClientError } from '../errors.js';
 import type { AttachmentApi } from '../transport/attachment-api.js';
 import { encryptAttachment, newAttachmentSecrets } from './attachment-cipher.js';
+import { ByteCursor } from './byte-cursor.js';
 import { attachmentCiphertextLength } from './padding.js';
 import { ATTACHMENT_ID_BYTES } from './pointer.js';
 
-/** Bytes per upload PUT, at most the server's piece limit: one in memory at a time; the server syncs once per piece. */
+/** Bytes per upload PUT, at most the server's piece limit; the server syncs once per piece. */
 const PIECE_BYTES = 8 * 1024 * 1024;
-/** Attempts per piece before the upload fails. */
-const PIECE_ATTEMPTS = 8;
+/** Failures in a row, without the server's offset moving, before the upload gives up. */
+const ATTEMPTS = 8;
 /** How long the server gives an upload to finish (its ATTACHMENT_UPLOAD_TTL_MS). */
 const UPLOAD_WINDOW_MS = 60 * 60_000;
 
 /** Called with bytes done and the total (ciphertext bytes for uploads and downloads). */
 export type TransferProgress = (done: number, total: number) => void;
+
+/** What lets an upload go on after this process died: kept sealed in the client store. */
+export interface SavedUpload {
+  readonly slot: CreateAttachmentResponse;
+  readonly key: Uint8Array;
+  readonly iv: Uint8Array;
+  /** Ciphertext length: a file of another size is another upload. */
+  readonly total: number;
+}
+
+/** Where an upload's state is kept between runs (AttachmentTransfers: a store record per file). */
+export interface UploadJournal {
+  load(): Promise<SavedUpload | undefined>;
+  save(u: SavedUpload): Promise<void>;
+}
 
 export interface UploadOptions {
   /** Recipient devices that must fetch it before the server deletes it. */
@@ -36,6 +60,9 @@ export interface UploadOptions {
    */
   readonly timerSeconds?: number;
   readonly onProgress?: TransferProgress;
+  /** Called when an earlier upload of the same file goes on, with what the server already holds. */
+  readonly onResume?: TransferProgress;
+  readonly journal?: UploadJournal;
 }
 
 /** What the pointer needs from an upload. */
@@ -54,35 +81,6 @@ function slotDeadline(opts: UploadOptions): number | undefined {
   return opts.deleteAt === undefined ? bound : Math.min(bound, opts.deleteAt);
 }
 
-/**
- * Collects the stream into pieces of `size` bytes (the last one shorter), in
- * two buffers used in turn: a piece's buffer is refilled only after the next
- * piece was handed out, by which time its own upload has finished (see the
- * loop in uploadAttachment). Memory stays at two pieces, with no garbage.
- */
-async function* pieces(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  const bufs = [new Uint8Array(size), new Uint8Array(size)];
-  let turn = 0;
-  let buf = bufs[0] as Uint8Array;
-  let fill = 0;
-  for await (const chunk of chunks) {
-    for (let i = 0; i < chunk.length; ) {
-      const n = Math.min(size - fill, chunk.length - i);
-      buf.set(chunk.subarray(i, i + n), fill);
-      fill += n;
-      i += n;
-      if (fill === size) {
-        yield buf;
-        turn ^= 1;
-        buf = bufs[turn] as Uint8Array;
-        fill = 0;
-      }
-    }
-  }
-  // Not zeroed after: the last piece may still be on the wire (and it is ciphertext).
-  if (fill > 0) yield buf.subarray(0, fill);
-}
-
 function fromId(id: string): Uint8Array {
   const bytes = Uint8Array.from(atob(id.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
   if (bytes.length !== ATTACHMENT_ID_BYTES || toBase64Url(bytes) !== id)
@@ -90,87 +88,95 @@ function fromId(id: string): Uint8Array {
   return bytes;
 }
 
+/** Failures worth another try: the network, or a server restarting. */
+const transient = (e: unknown) =>
+  e instanceof ClientError && (e.code === 'ServerUnreachable' || e.data.status === 503);
+
 /**
- * Encrypts and uploads exactly `size` bytes of `source`.
- * Throws ClientError('AttachmentTooLarge') before sending anything if the server's cap is smaller.
- * @example const blob = await uploadAttachment(api, fileChunks, size, { recipients: 2 })
+ * The journal's upload if the server still has its slot (resolves where it
+ * stands), else a new slot with fresh secrets, journaled before any byte goes.
  */
-export async function uploadAttachment(
+async function openUpload(
   api: AttachmentApi,
-  source: AsyncIterable<Uint8Array>,
-  size: number,
+  total: number,
   opts: UploadOptions,
-): Promise<UploadedBlob> {
-  const total = attachmentCiphertextLength(size);
+): Promise<{ saved: SavedUpload; offset: number }> {
+  const old = await opts.journal?.load();
+  if (old && old.total === total && old.slot.uploadExpiresAt > Date.now()) {
+    const st = await api.status(old.slot).catch((e: unknown) => {
+      if (transient(e)) throw e;
+      return undefined; // expired or gone: start again
+    });
+    if (st && st.size === total) {
+      if (st.offset > 0) opts.onResume?.(st.offset, total);
+      return { saved: old, offset: st.offset };
+    }
+  }
   const deleteAt = slotDeadline(opts);
   const slot = await api.create({
     size: total,
     recipients: opts.recipients,
     ...(deleteAt !== undefined ? { deleteAt } : {}),
   });
-  const id = fromId(slot.id);
-  const { key, iv } = newAttachmentSecrets();
-  const { chunks, result } = encryptAttachment(source, size, key, iv);
-  let offset = 0;
-  opts.onProgress?.(0, total);
-  const it = pieces(chunks, Math.min(PIECE_BYTES, slot.maxPieceBytes));
-  // The next piece is read and encrypted while this one is on the wire (two pieces in memory at most).
-  const ahead = () => {
-    const p = it.next();
-    p.catch(() => {}); // a failure surfaces at its await; not as an unhandled rejection if sending failed first
-    return p;
-  };
-  let next = ahead();
-  for (;;) {
-    const r = await next;
-    if (r.done) break;
-    next = ahead();
-    offset = await sendPiece(api, slot, offset, r.value);
-    opts.onProgress?.(offset, total);
-  }
-  if (offset !== total) throw new ClientError('ServerError', 'the upload ended short of its size');
-  return {
-    id,
-    key,
-    digest: result.digest(),
-    announceDeadline: (at) => api.setDeadline(slot, at),
-  };
+  fromId(slot.id);
+  const saved = { slot, ...newAttachmentSecrets(), total };
+  await opts.journal?.save(saved);
+  return { saved, offset: 0 };
 }
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
 
 /**
- * Sends one piece starting at `start`, resuming from the server's offset
- * after a failure. A 409 right after a cut is normal: the server may still be
- * storing what the broken request carried, so the offset moves on for a while.
+ * Encrypts and uploads exactly `size` bytes, read from `source()` (called
+ * again for each pass over the file).
+ * Throws ClientError('AttachmentTooLarge') before sending anything if the server's cap is smaller.
+ * @example const blob = await uploadAttachment(api, () => readFileChunks(path), size, { recipients: 2 })
  */
-async function sendPiece(
+export async function uploadAttachment(
   api: AttachmentApi,
-  slot: Parameters<AttachmentApi['put']>[0],
-  start: number,
-  piece: Uint8Array,
-): Promise<number> {
-  const end = start + piece.length;
-  let at = start;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < PIECE_ATTEMPTS; attempt++) {
+  source: () => AsyncIterable<Uint8Array>,
+  size: number,
+  opts: UploadOptions,
+): Promise<UploadedBlob> {
+  const total = attachmentCiphertextLength(size);
+  const { saved, offset: start } = await openUpload(api, total, opts);
+  const { slot, key, iv } = saved;
+  const piece = Math.min(PIECE_BYTES, slot.maxPieceBytes);
+  let offset = start;
+  opts.onProgress?.(offset, total);
+  for (let failures = 0; ; ) {
+    const { chunks, result } = encryptAttachment(source(), size, key, iv);
+    const cursor = new ByteCursor(chunks);
+    const from = offset;
     try {
-      const st = await api.put(slot, at, piece.subarray(at - start));
-      if (st.offset === end) return end;
-      if (!Number.isSafeInteger(st.offset) || st.offset < start || st.offset > end) break;
-      at = st.offset;
+      if ((await cursor.skip(offset)) !== offset)
+        throw new ClientError('InvalidContent', 'the file shrank while it was being sent');
+      while (offset < total) {
+        const n = Math.min(piece, total - offset);
+        const st = await api.put(slot, offset, cursor.take(n), n);
+        if (!Number.isSafeInteger(st.offset) || st.offset < 0 || st.offset > total)
+          throw new ClientError('ServerError', 'the server reported an impossible upload offset');
+        const moved = st.offset !== offset + n;
+        offset = st.offset;
+        opts.onProgress?.(offset, total);
+        // Not where this piece ended (the tail of a cut request still landing): encrypt again from there.
+        if (moved) throw new ClientError('ServerUnreachable', 'the upload offset moved');
+      }
+      await cursor.drain(); // the MAC and digest are final once the cipher has run to its end
+      return {
+        id: fromId(slot.id),
+        key,
+        digest: result.digest(),
+        announceDeadline: (at) => api.setDeadline(slot, at),
+      };
     } catch (e) {
-      if (e instanceof ClientError && e.code !== 'ServerUnreachable' && e.data.status !== 503) throw e;
-      lastError = e;
-      await pause(attempt);
+      await cursor.close().catch(() => {});
+      if (!transient(e)) throw e;
+      failures = offset > from ? 0 : failures + 1;
+      if (failures >= ATTEMPTS) throw e;
+      await pause(failures);
       const st = await api.status(slot).catch(() => undefined);
-      if (st?.offset === end) return end;
-      if (st && st.offset >= start && st.offset <= end) at = st.offset;
-      continue;
+      if (st && st.offset >= 0 && st.offset <= total) offset = st.offset;
     }
-    await pause(attempt);
   }
-  throw lastError instanceof ClientError
-    ? lastError
-    : new ClientError('ServerError', 'the server lost part of the upload; send the file again');
 }

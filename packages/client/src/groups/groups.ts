@@ -293,7 +293,7 @@ export class Groups {
     const state = await this.#memberState(ref);
     await checkMembersTrusted(this.#d.stores, this.#d.contacts, state, this.#d.self);
     const upload = uploadOptions(opts, await this.#memberDevices(state), state.timerSeconds);
-    return this.#d.files.send(file, upload, (pointer) =>
+    return this.#d.files.send(groupConversationId(state.id), file, upload, (pointer) =>
       this.#post(state, { kind: 'attachment', body: caption, pointer }),
     );
   }

@@ -12,6 +12,7 @@ import {
   UPLOAD_OFFSET_HEADER,
   type UploadStatusResponse,
 } from '@tacet/wire';
+import { putPiece } from '#piece-upload';
 import { ClientError } from '../errors.js';
 import { authorization, type DeviceCredentials } from './http-api.js';
 
@@ -73,21 +74,22 @@ export class AttachmentApi {
     return (await res.json()) as CreateAttachmentResponse;
   }
 
-  /** Sends `piece` at `offset`; resolves what the server holds afterwards. */
+  /**
+   * Sends the `length` bytes of `piece` at `offset`; resolves what the server
+   * holds afterwards (a 409 names where it is, when that is not `offset`).
+   */
   async put(
     slot: CreateAttachmentResponse,
     offset: number,
-    piece: Uint8Array,
+    piece: AsyncIterable<Uint8Array>,
+    length: number,
   ): Promise<UploadStatusResponse> {
-    const res = await this.#fetch(`${this.#base}/${slot.id}`, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${slot.uploadCredential}`,
-        'content-type': 'application/octet-stream',
-        [UPLOAD_OFFSET_HEADER]: String(offset),
-      },
-      body: piece as Uint8Array<ArrayBuffer>,
-    });
+    const headers = {
+      authorization: `Bearer ${slot.uploadCredential}`,
+      'content-type': 'application/octet-stream',
+      [UPLOAD_OFFSET_HEADER]: String(offset),
+    };
+    const res = await putPiece(`${this.#base}/${slot.id}`, headers, piece, length);
     if (res.status === 409) return (await res.json()) as UploadStatusResponse;
     if (!res.ok) throw await refusal(res, 'upload');
     return (await res.json()) as UploadStatusResponse;
