@@ -1,6 +1,7 @@
 /**
  * The browser client and the terminal client's SDK (TacetClient on an
- * encrypted SQLite profile, in Node) talk to each other through one server.
+ * encrypted SQLite profile, in Node) talk to each other through one server,
+ * and a browser links as a second device of a `tacet` command account.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ensureDist } from './support/build-dist.js';
-import { tacet } from './support/tacet-cli.js';
+import { tacet, tacetAsking } from './support/tacet-cli.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
 import { WebPerson } from './support/web-person.js';
 
@@ -137,4 +138,39 @@ it('the `tacet` command and the browser talk to each other', async () => {
     .split('\n')
     .map((l) => JSON.parse(l) as { body?: string });
   expect(lines.map((l) => l.body)).toContain('hello back, tacet command');
+});
+
+it("a browser links as a second device of the `tacet` command's account, after both confirm the comparison code", async () => {
+  const cli = `${profileDir}-cli`; // registered in the test before, with the browser person as "webby"
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const linked = await context.newPage();
+  await linked.goto(server.url);
+  await linked.getByLabel('Passphrase', { exact: true }).fill('linked browser pass');
+  await linked.getByLabel('Passphrase again').fill('linked browser pass');
+  await linked.getByRole('button', { name: 'Link to an account I already have' }).click();
+  const code = ((await linked.getByTestId('link-code').textContent()) ?? '').trim();
+
+  const linking = tacetAsking(cli, ['devices', 'link', code]);
+  const asked = await linking.asked(/Type the comparison code/);
+  const shown = ((await linked.getByTestId('comparison-code').textContent()) ?? '').trim();
+  expect(asked).toContain(`Comparison code: ${shown}`);
+  linking.answer(shown); // the person types what the browser shows
+  await linked.getByRole('button', { name: 'They match — link it' }).click();
+  const result = await linking.done;
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout.trim()).toBe('2');
+  await linked.getByTestId('connection').getByText('Connected').waitFor({ timeout: 60_000 });
+
+  // The linked browser is the command's account: its contact came along, and messages to it arrive here.
+  await linked.locator('[data-contact="webby"]').click();
+  await web.page.locator('[data-contact="cli"]').click();
+  await web.send('to every device of the cli account');
+  await linked
+    .getByTestId('messages')
+    .locator('li', { hasText: 'to every device of the cli account' })
+    .waitFor();
+  const listed = await tacet(cli, ['devices']);
+  expect(listed.code, listed.stderr).toBe(0);
+  expect(listed.stdout.trim().split('\n')).toEqual(['1  (this device)', '2']);
+  await context.close();
 });
