@@ -115,10 +115,15 @@ async function ratePhase(gens: ChildProcess[], perSecond: number): Promise<{ lat
 /**
  * Measures `target`. `halfRate` is the offered rate of the half-saturation
  * phase; tacet passes nothing and uses half of its own measured throughput.
+ * `postgresUrl`: tacet stores in that PostgreSQL database instead of SQLite.
  */
-async function measure(target: ServerTarget, halfRate?: number): Promise<Figures> {
+async function measure(target: ServerTarget, halfRate?: number, postgresUrl?: string): Promise<Figures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tacet-bench-'));
-  const startNode = () => start(target === 'tacet' ? 'tacet-node.ts' : 'relay-node.ts', [dataDir]);
+  const startNode = () =>
+    start(target === 'tacet' ? 'tacet-node.ts' : 'relay-node.ts', [
+      dataDir,
+      ...(postgresUrl ? [postgresUrl] : []),
+    ]);
   let node = startNode();
   let { url } = await next<{ url: string }>(node, 'listening');
   const gens = Array.from({ length: GENERATORS }, () => start('load-gen.ts'));
@@ -209,11 +214,25 @@ rmSync(diskDir, { recursive: true, force: true });
 // tacet first: its measured saturation sets the half-saturation rate offered to both.
 const tacet = only === 'relay' ? await measure('relay') : await measure('tacet');
 const relay = only === 'tacet' ? tacet : await measure('relay', tacet.halfRate);
+// BENCH_POSTGRES=1 adds tacet on PostgreSQL (the shared-storage path), at half of its own saturation.
+const postgres = process.env.BENCH_POSTGRES === '1' ? await measurePostgres() : undefined;
+
+async function measurePostgres(): Promise<Figures> {
+  const holder = start('postgres-db.ts');
+  const { url } = await next<{ url: string }>(holder, 'database');
+  try {
+    return await measure('tacet', undefined, url);
+  } finally {
+    holder.send({ type: 'close' });
+    await exited(holder);
+  }
+}
 console.log(
   `${'target'.padEnd(22)} ${'msgs/s'.padStart(10)} ${'server µs/msg'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'light p50/p99'.padStart(15)} ${'half p50/p99'.padStart(15)} ${'delivered'.padStart(15)} ${'KiB/idle'.padStart(12)}`,
 );
 console.log(row('bare ws relay (ceiling)', relay));
 console.log(row('tacet (durable, WAL sync)', tacet));
+if (postgres) console.log(row('tacet (PostgreSQL)', postgres));
 console.log(
   `${'fdatasync alone (disk)'.padEnd(22)} ${`${disk.syncs} syncs of one 4 KiB page: p50 ${disk.p50.toFixed(2)} ms, p99 ${disk.p99.toFixed(2)} ms`.padStart(10)}`,
 );
@@ -235,6 +254,10 @@ console.log(
 console.log(
   `p99 at ${tacet.halfRate}/s offered (50% of tacet's saturation): tacet ${tacet.halfP99.toFixed(2)} ms (goal <= 10 ms: ${verdict(tacet.halfP99 <= 10)}), relay ${relay.halfP99.toFixed(2)} ms`,
 );
+if (postgres)
+  console.log(
+    `p99 of tacet on PostgreSQL: ${postgres.lightP99.toFixed(2)} ms at ${LIGHT_PER_SECOND}/s (${(postgres.lightP99 / relay.lightP99).toFixed(2)}x the relay), ${postgres.halfP99.toFixed(2)} ms at ${postgres.halfRate}/s (50% of its saturation; goal <= 10 ms: ${verdict(postgres.halfP99 <= 10)})`,
+  );
 console.log(
   `disk floor: an acked send waits for one to two fdatasyncs, p99 of one here ${disk.p99.toFixed(2)} ms (${(tacet.halfP99 / disk.p99).toFixed(2)}x of it at 50% saturation)`,
 );

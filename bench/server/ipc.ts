@@ -26,6 +26,8 @@ export type NodeCommand =
   | { type: 'profile-stop' };
 export type NodeReply =
   | { type: 'listening'; url: string }
+  /** From postgres-db.ts: the scratch database is ready. */
+  | { type: 'database'; url: string }
   | { type: 'rss'; rss: number; heapUsed: number; cpuMicros: number };
 
 /** Sends one message to the parent and never throws when the channel is gone. */

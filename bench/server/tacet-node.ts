@@ -1,4 +1,4 @@
-/** The tacet server under test, in its own process: durable SQLite (WAL fdatasynced before a send is acked), no PoW cost. */
+/** The tacet server under test, in its own process: durable SQLite (WAL fdatasynced before a send is acked) or PostgreSQL, no PoW cost. */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { startServer } from '@tacet/server';
@@ -7,8 +7,11 @@ import { BENCH_NODE_OPTIONS } from './node-options.js';
 
 // The orchestrator owns the data directory, so a restarted server finds its accounts again.
 const dataDir = process.argv[2] as string;
+// Given a PostgreSQL URL (the BENCH_POSTGRES row), store there instead of in SQLite.
+const postgresUrl = process.argv[3];
 const server = await startServer({
   dataDir,
+  ...(postgresUrl ? { postgresUrl } : {}),
   ...BENCH_NODE_OPTIONS,
 });
 reply({ type: 'listening', url: server.url });

@@ -39,11 +39,10 @@ class SqliteStorage implements Storage {
     private readonly dataDir: string,
     syncFile: SyncFile | undefined,
   ) {
-    this.committer = new GroupCommitter(db, new WalSync(`${db.name}-wal`, syncFile), (n) =>
-      this.onCommit?.(n),
-    );
+    const walSync = new WalSync(`${db.name}-wal`, syncFile);
+    this.committer = new GroupCommitter(db, walSync, (n) => this.onCommit?.(n));
     writePidFile(dataDir);
-    this.wal = new WalTruncator(db);
+    this.wal = new WalTruncator(db, (run) => walSync.whenIdle(run));
     const deleted = () => this.wal.schedule();
     this.accounts = new SqliteAccountStore(db, this.committer, deleted);
     this.keys = new SqliteKeyStore(db, this.committer);

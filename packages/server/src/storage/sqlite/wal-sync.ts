@@ -75,9 +75,15 @@ export class WalSync {
     if (!this.syncing) this.start();
   }
 
+  /** Calls `run` once no sync runs: now, or when the running and queued ones have ended. */
+  whenIdle(run: () => void): void {
+    if (this.syncing) this.idle.push(run);
+    else run();
+  }
+
   /** Waits for the running and queued syncs, then closes the descriptor. */
   async close(): Promise<void> {
-    if (this.syncing) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await new Promise<void>((resolve) => this.whenIdle(resolve));
     closeSync(this.fd);
   }
 

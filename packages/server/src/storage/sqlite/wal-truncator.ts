@@ -4,7 +4,9 @@
  * `tacet.sqlite-wal` until a checkpoint folds the WAL back into the database
  * (where secure_delete has zeroed it) and truncates the file. Checkpoints are
  * coalesced to at most one per delay and run on a timer, never on the commit
- * path; one blocked by a reader (busy=1) is retried later.
+ * path, and never while a WAL sync runs on the thread pool (the checkpoint
+ * would sync the same file and stall the event loop behind it); one blocked
+ * by a reader (busy=1) is retried later.
  */
 import type { SqliteDatabase } from './database.js';
 
@@ -24,13 +26,15 @@ export class WalTruncator {
 
   constructor(
     private readonly db: SqliteDatabase,
+    /** Runs its argument once no WAL sync is in flight. */
+    private readonly whenSyncIdle: (run: () => void) => void = (run) => run(),
     private readonly delayMs = WAL_TRUNCATE_DELAY_MS,
   ) {}
 
   /** Asks for a checkpoint within `delayMs`; calls while one is pending coalesce. */
   schedule(): void {
     if (this.timer !== undefined || this.closed) return;
-    this.timer = setTimeout(() => this.run(), this.delayMs);
+    this.timer = setTimeout(() => this.whenSyncIdle(() => this.run()), this.delayMs);
     // A pending checkpoint must not keep the process alive; close() does a final one.
     this.timer.unref();
   }
