@@ -27,6 +27,7 @@ const CODES: Partial<Record<ClientError['code'], number>> = {
   InvalidDuration: 2,
   InvalidContent: 2,
   UntrustedIdentity: 3,
+  DevicesChanged: 3,
   ServerUnreachable: 4,
   Timeout: 4,
 };

@@ -15,17 +15,11 @@ import { parseAccountId } from '@tacet/wire';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { certificate, forgedContents, sendSealed, stolenSigner } from '../../client/test/support/forge.js';
-import { startTacetServer, tacet } from './support/run.js';
+import { ok, startTacetServer, tacet } from './support/run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tacet-held-'));
 const data = join(root, 'server');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function ok(args: string[]): Promise<string> {
-  const r = await tacet(args);
-  expect(r.code, `tacet ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
 
 const profile = (name: string) => ['--profile', join(root, name)];
 const open = async (name: string) =>

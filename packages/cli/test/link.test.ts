@@ -4,12 +4,12 @@
  * pipes, as a script would); a mistyped comparison code links nothing; and
  * `tacet devices remove N` unlinks.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { NODE_ARGS, startTacetServer, tacet, until } from './support/run.js';
+import { linkCode, start } from './support/piped.js';
+import { startTacetServer, tacet } from './support/run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tacet-cli-link-'));
 let server: Awaited<ReturnType<typeof startTacetServer>>;
@@ -27,36 +27,6 @@ afterAll(async () => {
   await server?.stop();
   rmSync(root, { recursive: true, force: true });
 });
-
-/** `tacet ARGS` with piped stdin, collecting its output. */
-function start(args: string[]) {
-  const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, ...args], {
-    env: { ...process.env, TACET_PASSPHRASE: 'test passphrase', TACET_SCRYPT_LOG_N: '14' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const p = {
-    stdout: '',
-    stderr: '',
-    type: (text: string) => child.stdin?.write(text),
-    exited: new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1))),
-    async comparison(): Promise<string> {
-      await until(() => /Comparison code: (\d{3} \d{3})/.test(p.stderr), 30_000, 'comparison code');
-      return (/Comparison code: (\d{3} \d{3})/.exec(p.stderr) as RegExpExecArray)[1] as string;
-    },
-  };
-  child.stdout?.on('data', (d: Buffer) => {
-    p.stdout += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    p.stderr += d.toString();
-  });
-  return p;
-}
-
-async function linkCode(newDevice: ReturnType<typeof start>): Promise<string> {
-  await until(() => newDevice.stdout.includes('\n'), 30_000, 'link code');
-  return newDevice.stdout.split('\n')[0] as string;
-}
 
 it('links a second device after both comparison codes are typed, then unlinks it', {
   timeout: 90_000,

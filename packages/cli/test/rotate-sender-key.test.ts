@@ -11,17 +11,11 @@ import { join } from 'node:path';
 import { IdentityKeyPair, PublicKey, SenderCertificate } from '@tacet/protocol';
 import { fromBase64Url, type RegisterResponse, solvePow, toBase64Url } from '@tacet/wire';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTacetServer, tacet } from './support/run.js';
+import { ok, startTacetServer, tacet } from './support/run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tacet-rotate-'));
 const data = join(root, 'server');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function ok(args: string[]): Promise<string> {
-  const r = await tacet(args);
-  expect(r.code, `tacet ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
 
 const profile = (name: string) => ['--profile', join(root, name)];
 

@@ -25,6 +25,7 @@ import type { TransferProgress } from './attachments/upload.js';
 import { type Contact, Contacts } from './contacts.js';
 import type { Action } from './content/actions.js';
 import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.js';
+import { devicesPaused } from './devices/device-changes.js';
 import { ownDeviceList } from './devices/own-device-list.js';
 import { unlinkDevice } from './devices/unlink-device.js';
 import { ClientError } from './errors.js';
@@ -399,6 +400,20 @@ export class TacetClient {
     const n = await this.#net.acceptClaim(c);
     await this.#scheduler.poke();
     return n;
+  }
+
+  /**
+   * The user looked at a verified contact's changed device list (they
+   * confirmed the linked or removed device is theirs): the messages waiting
+   * with DevicesChanged are sent. Resolves false if nothing was paused.
+   */
+  async acceptDevices(name: string): Promise<boolean> {
+    return this.#net.acceptDevices(await this.contacts.get(name));
+  }
+
+  /** Whether sending to verified contact `name` waits for acceptDevices (their device list changed). */
+  async devicesPaused(name: string): Promise<boolean> {
+    return devicesPaused(this.#stores, await this.contacts.get(name));
   }
 
   /** Sends a text; resolves once the server has durably stored it. */

@@ -22,6 +22,8 @@ export type ClientErrorCode =
   | 'DeviceListRefused'
   /** The server named a device of a contact that their newest verified device list does not. */
   | 'UnlistedDevice'
+  /** A verified contact linked or removed a device: sending waits until the user accepts the change. */
+  | 'DevicesChanged'
   /** Not a link code (mistyped or cut short). */
   | 'InvalidLinkCode'
   /** A link message failed its check: the codes differ, or someone in between altered the channel. */

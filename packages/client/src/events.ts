@@ -18,7 +18,8 @@ export type ClientEvent =
   /** A contact's identity key changed: sending to them is blocked until accepted. */
   | { type: 'identity-changed'; contact: Contact }
   /** A contact's signed device list was replaced by a newer one (docs/device-list.md). */
-  | { type: 'devices-changed'; contact: Contact; devices: number[]; version: number }
+  /** `paused`: the contact is verified, so sending waits for `acceptDevices` (`tacet accept NAME`). */
+  | { type: 'devices-changed'; contact: Contact; devices: number[]; version: number; paused?: boolean }
   /**
    * A message came from a new key claiming to be `name`: held apart, unread,
    * nothing of it applied. `claim.confirmed`: the server's directory lists

@@ -161,6 +161,8 @@ async function perform(c: TacetClient, s: ChatState, cmd: ChatCommand, redraw: (
       if (!s.current) return say(s, 'no conversation open; /switch name first');
       if (s.current.kind === 'group')
         return say(s, "/accept works in the member's own conversation: /switch to them first");
+      // A verified contact's changed devices, looked at: sending resumes.
+      if (await c.acceptDevices(s.current.ref)) return say(s, `accepted ${s.current.name}'s changed devices`);
       try {
         await c.acceptIdentity(s.current.ref);
       } catch (e) {
@@ -241,6 +243,12 @@ export async function runChatSession(c: TacetClient, first?: string): Promise<vo
     if (e.type === 'group-changed' && e.by !== c.accountId)
       say(s, `${e.group.name}: ${e.change} by ${e.byName}`);
     if (e.type === 'group-warning') say(s, `${e.name}: ${e.detail}`);
+    if (e.type === 'devices-changed')
+      say(
+        s,
+        `${e.contact.name}'s devices changed (now ${e.devices.length})` +
+          (e.paused ? `; sending waits until you check with them and type /accept` : ''),
+      );
     refresh();
   });
 

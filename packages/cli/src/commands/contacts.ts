@@ -85,12 +85,22 @@ export function registerContactCommands(program: Command, g: () => GlobalOptions
 
   program
     .command('accept')
-    .description('accept the new key claiming to be a contact (its held-apart messages then appear)')
+    .description(
+      "accept a verified contact's changed devices (sending resumes), or the new key claiming to be a contact (its held-apart messages then appear)",
+    )
     .argument('<name>')
     .action(async (name: string) => {
       await withClient(g(), async (c) => {
         const claim = (await c.claims()).find((k) => k.name === name || k.accountId === name);
-        if (!claim) throw new CliError(`no new key claims to be ${name}`, 1);
+        const devices = !claim && (await c.contacts.find(name)) && (await c.devicesPaused(name));
+        if (devices) {
+          await c.connect().catch(() => undefined); // what waited is sent on this connection
+          await c.acceptDevices(name);
+          process.stdout.write(`accepted ${name}'s changed devices; messages to ${name} are sent again\n`);
+          return;
+        }
+        if (!claim)
+          throw new CliError(`no new key claims to be ${name}, and ${name}'s devices did not change`, 1);
         process.stderr.write(
           `a new key claims to be ${claim.name}: ${claim.held} message(s) held apart, not shown.\n` +
             `It may be ${claim.name} on a new device, or someone else; accept it only if you expected it.\n`,

@@ -83,8 +83,33 @@ async function printItem(c: TacetClient, m: MessageRecord, json: boolean, save?:
   }
 }
 
+/** A contact's device list changed: on stderr, and with --json a `devicesChanged` line. */
+function reportDevices(e: ClientEvent, json: boolean): void {
+  if (e.type !== 'devices-changed') return;
+  const name = e.contact.name;
+  const paused = e.paused === true;
+  process.stderr.write(
+    `${name}'s devices changed (now ${e.devices.length}: ${e.devices.join(', ')})` +
+      (paused
+        ? `; you verified ${name}, so sending waits: check with them, then run tacet accept ${name}\n`
+        : '\n'),
+  );
+  if (json) {
+    const line = {
+      event: 'devicesChanged',
+      from: name,
+      fromId: e.contact.accountId,
+      devices: e.devices,
+      version: e.version,
+      paused,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+}
+
 /** Warnings about keys, on stderr, and with --json also as lines of their own (with an `event` field). */
 function reportTrust(e: ClientEvent, json: boolean): void {
+  reportDevices(e, json);
   if (e.type === 'identity-changed') {
     process.stderr.write(
       `WARNING: ${e.contact.name}'s safety number has changed; compare it with tacet safety-number ${e.contact.name}\n`,

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
 const PTY = fileURLToPath(new URL('./pty-run.py', import.meta.url));
@@ -10,6 +11,13 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** `tacet ARGS`, which must succeed (its stderr is the failure message); resolves its stdout. */
+export async function ok(args: string[]): Promise<string> {
+  const r = await tacet(args);
+  expect(r.code, `tacet ${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r.stdout;
 }
 
 export function tacet(args: string[], env: Record<string, string> = {}): Promise<RunResult> {

@@ -39,7 +39,18 @@ export interface GroupTag {
  * are end-to-end authenticated, so they, not the server, order history and
  * settings. Content without a clock (older clients) decodes as clock 0.
  */
-export type Content =
+export type Content = ContentKind & {
+  /**
+   * The version of the sender's own signed device list when it sent this
+   * (field 14, stamped at encryption by stampDevicesVersion): a contact
+   * holding an older list re-checks it, so it learns of a linked or removed
+   * device from any message. Absent from older clients.
+   */
+  readonly devicesVersion?: number;
+};
+
+/** The content proper, by kind. */
+export type ContentKind =
   | {
       kind: 'text';
       id: Uint8Array;
@@ -88,7 +99,24 @@ export function encodeContent(c: Content): Uint8Array {
     w.tag(12, WireType.LengthDelimited).bytes(c.group.id);
     w.tag(13, WireType.Varint).uint32(c.group.version);
   }
+  // Last, as stampDevicesVersion appends it: both give the same bytes.
+  if (c.devicesVersion !== undefined) w.tag(14, WireType.Varint).uint32(c.devicesVersion);
   return w.finish();
+}
+
+/**
+ * Adds the sender's device-list version to encoded content that carries
+ * none (outbox items are stored without it: the version current when the
+ * item is encrypted is the one that counts).
+ * @example pad(stampDevicesVersion(item.content, 3))
+ */
+export function stampDevicesVersion(content: Uint8Array, version: number | undefined): Uint8Array {
+  if (version === undefined) return content;
+  const field = new BinaryWriter().tag(14, WireType.Varint).uint32(version).finish();
+  const out = new Uint8Array(content.length + field.length);
+  out.set(content);
+  out.set(field, content.length);
+  return out;
 }
 
 function invalid(why: string, reason = 'malformed'): never {
@@ -113,6 +141,7 @@ interface Fields {
   control?: Uint8Array;
   groupId?: Uint8Array;
   groupVersion?: number;
+  devicesVersion?: number;
   receiptIds: Uint8Array[];
 }
 
@@ -139,6 +168,8 @@ function readFields(bytes: Uint8Array): Fields {
       f.groupId = once(f.groupId, r.bytes(), 'groupId');
     else if (no === 13 && type === WireType.Varint)
       f.groupVersion = once(f.groupVersion, r.uint32(), 'groupVersion');
+    else if (no === 14 && type === WireType.Varint)
+      f.devicesVersion = once(f.devicesVersion, r.uint32(), 'devicesVersion');
     else r.skip(type, no);
   }
   return f;
@@ -160,6 +191,13 @@ export function decodeContent(bytes: Uint8Array): Content {
     if (e instanceof ClientError) throw e;
     invalid('not a valid protobuf message');
   }
+  const kind = decodeKind(f);
+  if (f.devicesVersion === undefined) return kind;
+  if (f.devicesVersion === 0) invalid('device list version 0');
+  return { ...kind, devicesVersion: f.devicesVersion };
+}
+
+function decodeKind(f: Fields): ContentKind {
   const { id, sentAt } = f;
   if (!id || id.length !== CONTENT_ID_BYTES) invalid('missing or bad id');
   if (sentAt === undefined || !Number.isSafeInteger(sentAt)) invalid('missing or bad sent time');

@@ -49,6 +49,8 @@ export interface InboxQueueOptions {
    */
   readonly prepare: (item: OutboxItem) => Promise<(() => void) | undefined>;
   readonly emit: (e: ClientEvent) => void;
+  /** After a group: re-checks the device lists of senders whose messages said ours are out of date. */
+  readonly refreshDevices: (peer: string) => Promise<void>;
   /** A group was committed: receipts may be new, and deadlines if `newDeadline`. */
   readonly afterCommit: (newDeadline: boolean) => void;
 }
@@ -179,6 +181,8 @@ export class InboxQueue {
     for (const ev of events) o.emit(ev);
     // The expiry scheduler looks again only when a deadline was set (a receipt starting our countdown).
     o.afterCommit(batch.putMessages.some((m) => m.expiresAt !== null));
+    // Awaited, so idle() covers it: `receive` shows the change before it ends.
+    for (const peer of batch.devicesStale) await o.refreshDevices(peer);
   }
 }
 

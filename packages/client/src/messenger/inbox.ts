@@ -9,6 +9,7 @@ import { ProtocolError, type PublicKey } from '@tacet/protocol';
 import type { Contact, Contacts } from '../contacts.js';
 import { type Content, decodeContent, encodeContent, MAX_RECEIPT_IDS } from '../content/content.js';
 import { unpad } from '../content/padding.js';
+import { listOutOfDate } from '../devices/device-changes.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
 import { isGroupConversation } from '../groups/group-book.js';
@@ -53,6 +54,8 @@ export interface InboxBatch {
   readonly known: Map<string, { contact: Contact | undefined; flagged: boolean }>;
   /** Messages held apart per claimed sender, counting this batch's. */
   readonly held: Map<string, number>;
+  /** Senders whose messages say our verified device list of theirs is out of date (devices/device-changes.ts). */
+  readonly devicesStale: Set<string>;
 }
 
 export function newInboxBatch(): InboxBatch {
@@ -68,6 +71,7 @@ export function newInboxBatch(): InboxBatch {
     receipts: new Map(),
     known: new Map(),
     held: new Map(),
+    devicesStale: new Set(),
   };
 }
 
@@ -236,6 +240,8 @@ async function collectContent(ctx: InboxContext, envKey: string, from: Sender, c
   const duplicate = await seen(ctx, contentKey);
   ctx.batch.seen.add(envKey).add(contentKey);
   const events: ClientEvent[] = [];
+  if (await listOutOfDate(ctx.stores, sender, from.deviceId, content.devicesVersion))
+    ctx.batch.devicesStale.add(sender);
   const stored = await storedFacts(ctx, sender);
   const known = ctx.batch.contacts.get(sender) ?? stored.contact;
   let contact: Contact = known ?? {

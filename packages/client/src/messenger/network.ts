@@ -11,7 +11,10 @@ import { type ErrorCode, RETRYABLE_CODES } from '@tacet/wire';
 import { runUpkeep } from '../account/key-upkeep.js';
 import type { AccountInfo } from '../account/register.js';
 import type { Contact, Contacts } from '../contacts.js';
+import { stampDevicesVersion } from '../content/content.js';
 import { pad } from '../content/padding.js';
+import { devicesChangedError, devicesPaused, pauseWrite, unpauseWrite } from '../devices/device-changes.js';
+import { ownDeviceList } from '../devices/own-device-list.js';
 import { verifiedList } from '../devices/verified-device-list.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
@@ -63,7 +66,8 @@ interface FlushPass {
   readonly conn: Connection;
   readonly window: SendWindow<OutboxItem>;
   readonly launched: Set<string>;
-  readonly blocked: Set<string>;
+  /** Recipients sending waits for (a changed key or device list), with why: later items to them fail alike, and stay. */
+  readonly blocked: Map<string, Error>;
   /** Connection trouble ended the pass: what is still in flight only settles. */
   stopped: boolean;
 }
@@ -128,6 +132,7 @@ export class Network {
       self: o.account.accountId,
       pendingReceipts: this.#pendingReceipts,
       prepare: (item) => this.prepare(item),
+      refreshDevices: (peer) => this.refreshDevices(peer),
       emit: o.emit,
       afterCommit: (newDeadline) => {
         if (newDeadline) o.onStored();
@@ -202,8 +207,8 @@ export class Network {
     const mark = stores.checkpoint();
     try {
       const contact = await this.#o.contacts.byId(item.recipient);
-      // Blocked for re-verification: left to the send path, which refuses it.
-      if (contact && (await needsReverification(stores, contact))) return undefined;
+      // Blocked for re-verification or a device change: left to the send path, which refuses it.
+      if (contact && (await this.#paused(contact))) return undefined;
       const listBefore = contact && (await verifiedList(stores, contact.accountId))?.list.version;
       const env = await encryptForPeer(
         stores,
@@ -211,10 +216,15 @@ export class Network {
         this.#certificate,
         item.recipient,
         contact?.name ?? item.recipient,
-        pad(item.content),
+        pad(stampDevicesVersion(item.content, await this.#ownListVersion())),
         this.#o.clock.now(),
       );
       const changed = contact && listBefore !== undefined && (await this.#newerList(contact, listBefore));
+      // A verified contact's new devices wait for the user: the send path pauses it.
+      if (changed && contact.verifiedKey !== undefined) {
+        stores.restore(mark);
+        return undefined;
+      }
       return () => {
         this.#prepared.set(item.id, env);
         if (changed) this.#o.emit(changed);
@@ -324,7 +334,7 @@ export class Network {
       conn,
       window: new SendWindow(),
       launched: new Set(),
-      blocked: new Set(),
+      blocked: new Map(),
       stopped: false,
     };
     try {
@@ -343,7 +353,12 @@ export class Network {
   /** Sends the listed items not yet sent in this pass; false when the pass must stop. */
   async #launchListed(pass: FlushPass): Promise<boolean> {
     for (const item of await this.#o.store.listOutbox()) {
-      if (pass.launched.has(item.id) || pass.blocked.has(item.recipient)) continue;
+      if (pass.launched.has(item.id)) continue;
+      const waits = pass.blocked.get(item.recipient);
+      if (waits) {
+        this.#settle(item.id, waits);
+        continue;
+      }
       if (!pass.conn.isOpen) return false;
       while (pass.window.full) if (!(await this.#settleOldest(pass))) return false;
       pass.launched.add(item.id);
@@ -417,9 +432,9 @@ export class Network {
       await this.#o.store.apply({ deleteOutbox: [item.id] });
       return true;
     }
-    if (err instanceof ClientError && err.is('UntrustedIdentity')) {
+    if (err instanceof ClientError && (err.is('UntrustedIdentity') || err.is('DevicesChanged'))) {
       this.#settle(item.id, err);
-      pass.blocked.add(item.recipient);
+      pass.blocked.set(item.recipient, err);
       return true;
     }
     // Told once, for the item that stopped the pass; the ones behind it wait for their resend, as unsent ones do.
@@ -493,6 +508,13 @@ export class Network {
         const name = contact?.name ?? item.recipient;
         const now = this.#o.clock.now();
         if (contact && (await needsReverification(this.#o.stores, contact))) throw untrustedError(name);
+        if (contact && (await devicesPaused(this.#o.stores, contact))) {
+          const listed = (await verifiedList(this.#o.stores, contact.accountId))?.list.devices ?? [];
+          throw devicesChangedError(
+            contact,
+            listed.map((d) => d.deviceId),
+          );
+        }
         const env = isRetryItem(item)
           ? await sealRetryItem(this.#o.stores, this.#directory, this.#certificate, item, now)
           : await encryptForPeer(
@@ -501,11 +523,15 @@ export class Network {
               this.#certificate,
               item.recipient,
               name,
-              pad(item.content),
+              pad(stampDevicesVersion(item.content, await this.#ownListVersion())),
               now,
             );
+        const paused =
+          contact && listBefore !== undefined && (await this.#pauseIfVerified(contact, listBefore));
         // The ratchet step is committed before the bytes leave: a chain key is never used twice.
+        // (When paused, the step is committed and the copies dropped: a skipped key, never a reused one.)
         await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
+        if (paused) throw paused;
         return env;
       } catch (e) {
         this.#o.stores.discard();
@@ -532,6 +558,78 @@ export class Network {
       sendDirect: (item: OutboxItem) => this.#sendItemOrRefresh(conn, item),
       emit: this.#o.emit,
     };
+  }
+
+  /** The version of this account's own signed device list, which every message carries. */
+  async #ownListVersion(): Promise<number | undefined> {
+    return (await ownDeviceList(this.#o.stores))?.version;
+  }
+
+  /** Whether sending to `contact` waits for the user (a changed safety number or device list). */
+  async #paused(contact: Contact): Promise<boolean> {
+    const stores = this.#o.stores;
+    return (await needsReverification(stores, contact)) || devicesPaused(stores, contact);
+  }
+
+  /**
+   * Under the lock, after a list check: when a VERIFIED contact's list is no
+   * longer version `before`, stages the pause, tells the UI and returns the
+   * error the send fails with.
+   */
+  async #pauseIfVerified(contact: Contact, before: number): Promise<ClientError | undefined> {
+    if (contact.verifiedKey === undefined) return undefined;
+    const changed = await this.#newerList(contact, before);
+    if (!changed) return undefined;
+    const pause = pauseWrite(contact.accountId, changed.version);
+    this.#o.stores.set(pause.ns, pause.key, pause.value);
+    this.#o.emit({ ...changed, paused: true });
+    return devicesChangedError(contact, changed.devices);
+  }
+
+  /**
+   * Re-checks a contact's signed device list after a message said ours is
+   * out of date (a newer version announced, or an unlisted device wrote):
+   * fetches their bundles with the list, checks them as ever, starts
+   * sessions with every listed device, and tells the UI — pausing sends if
+   * the contact is verified. A failure is reported, never thrown: the next
+   * send checks again.
+   */
+  async refreshDevices(peer: string): Promise<void> {
+    const contact = await this.#o.contacts.byId(peer);
+    if (!contact) return;
+    const stores = this.#o.stores;
+    const before = (await verifiedList(stores, peer))?.list.version;
+    try {
+      const changed = await this.#lock.run(async () => {
+        try {
+          await startSessions(stores, this.#api, peer, contact.name, this.#o.clock.now());
+          const paused = before !== undefined && (await this.#pauseIfVerified(contact, before));
+          await this.#o.store.apply({ records: stores.takeWrites() });
+          return paused ? undefined : before !== undefined && (await this.#newerList(contact, before));
+        } catch (e) {
+          stores.discard();
+          if (e instanceof ClientError && e.data.identityKey instanceof Uint8Array) {
+            await this.#keyChanged(e, contact);
+            return undefined;
+          }
+          throw e;
+        }
+      });
+      if (changed) this.#o.emit(changed);
+    } catch (error) {
+      this.#o.emit({ type: 'error', error: error as Error });
+    }
+  }
+
+  /** The user looked at a verified contact's changed devices: sending resumes. */
+  async acceptDevices(contact: Contact): Promise<boolean> {
+    const was = await this.#lock.run(async () => {
+      if (!(await devicesPaused(this.#o.stores, contact))) return false;
+      await this.#o.store.apply({ records: [unpauseWrite(contact.accountId)] });
+      return true;
+    });
+    if (was) this.#track(this.flush());
+    return was;
   }
 
   /** Tells the UI when sending verified a newer device list of the contact than it had. */

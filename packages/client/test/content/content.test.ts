@@ -1,7 +1,7 @@
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeContent, encodeContent } from '../../src/content/content.js';
+import { decodeContent, encodeContent, stampDevicesVersion } from '../../src/content/content.js';
 import { pad, unpad } from '../../src/content/padding.js';
 import { ClientError } from '../../src/errors.js';
 
@@ -76,6 +76,25 @@ describe('message content', () => {
       expect((caught as ClientError).data.reason).toBe('repeated');
     }
     expect(decodeContent(text)).toMatchObject({ body: 'pay Bob' });
+  });
+
+  it('carries the sender’s device-list version, stamped at send as encoding it would', () => {
+    const text = { kind: 'text', id, sentAt: 1, clock: 3, body: 'hi', timerSeconds: 0 } as const;
+    const stamped = stampDevicesVersion(encodeContent(text), 7);
+    expect(stamped).toEqual(encodeContent({ ...text, devicesVersion: 7 }));
+    expect(decodeContent(stamped)).toEqual({ ...text, devicesVersion: 7 });
+    expect(decodeContent(encodeContent(text)).devicesVersion).toBeUndefined();
+    const reason = (bytes: Uint8Array) => {
+      try {
+        decodeContent(bytes);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ClientError);
+        return (e as ClientError).message;
+      }
+      return 'decoded';
+    };
+    expect(reason(stampDevicesVersion(encodeContent(text), 0))).toMatch(/version 0/);
+    expect(reason(stampDevicesVersion(stamped, 8))).toMatch(/appears twice/);
   });
 
   it('decodes content from clients that predate the clock as clock 0', () => {

@@ -2,10 +2,13 @@
  * A contact that already talks to Alice reaches the device she links later
  * (issue 13 item 1): Bob's session names only her first device, the server
  * answers his next send with missing_device because her signed list names
- * device 2, Bob re-checks that list and encrypts for both.
+ * device 2, Bob re-checks that list and encrypts for both. Every message
+ * carries its sender's list version (issue 13 item 2): a contact holding an
+ * older list re-checks it on receipt and is told; to a VERIFIED contact
+ * sending pauses (DevicesChanged) until the user accepts the change.
  */
-import { afterEach, beforeEach, describe, it } from 'vitest';
-import type { ClientEvent } from '../../src/index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClientError, ClientEvent } from '../../src/index.js';
 import { Harness, until } from '../support/harness.js';
 
 let h: Harness;
@@ -19,16 +22,22 @@ afterEach(async () => {
 const texts = (events: ClientEvent[]) =>
   events.flatMap((e) => (e.type === 'message' && e.message.direction === 'in' ? [e.message.body] : []));
 
+/** Alice and Bob, each the other's contact, online; Bob wrote and Alice got it. */
+async function chatting() {
+  await h.startServer();
+  const alice = await h.register('alice');
+  const bob = await h.register('bob');
+  await bob.client.addContact(alice.client.accountId, 'alice');
+  await alice.client.addContact(bob.client.accountId, 'bob');
+  await Promise.all([alice.client.connect(), bob.client.connect()]);
+  await bob.client.send('alice', 'hi Alice');
+  await until(() => texts(alice.events).includes('hi Alice'), 20_000, 'first message');
+  return { alice, bob };
+}
+
 describe('a contact learns of a newly linked device', { timeout: 90_000 }, () => {
   it('Bob chats with Alice, Alice links device 2, Bob’s next message reaches both', async () => {
-    await h.startServer();
-    const alice = await h.register('alice');
-    const bob = await h.register('bob');
-    await bob.client.addContact(alice.client.accountId, 'alice');
-    await alice.client.addContact(bob.client.accountId, 'bob');
-    await Promise.all([alice.client.connect(), bob.client.connect()]);
-    await bob.client.send('alice', 'hi Alice');
-    await until(() => texts(alice.events).includes('hi Alice'), 20_000, 'first message');
+    const { alice, bob } = await chatting();
     await alice.client.send('bob', 'hi Bob');
     await until(() => texts(bob.events).includes('hi Bob'), 20_000, 'reply');
 
@@ -42,5 +51,39 @@ describe('a contact learns of a newly linked device', { timeout: 90_000 }, () =>
       20_000,
       'Bob is told Alice’s devices changed',
     );
+  });
+
+  it('a verified contact is told on receipt, and sending waits until the change is accepted', async () => {
+    const { alice, bob } = await chatting();
+    await bob.client.safetyNumber('alice');
+    await bob.client.verify('alice');
+
+    const laptop = await h.link(alice.client, 'alice-laptop');
+    await laptop.client.connect();
+    // Alice's phone writes: the message carries her list's version 2, Bob holds version 1.
+    await alice.client.send('bob', 'I linked my laptop');
+    await until(() => texts(bob.events).includes('I linked my laptop'), 20_000, 'announcement');
+    await until(
+      () =>
+        bob.events.some(
+          (e) => e.type === 'devices-changed' && e.paused === true && e.devices.join() === '1,2',
+        ),
+      20_000,
+      'Bob is told, before he sends anything',
+    );
+    expect(await bob.client.devicesPaused('alice')).toBe(true);
+    const refused = await bob.client.send('alice', 'held until I look').then(
+      () => undefined,
+      (e: unknown) => e as ClientError,
+    );
+    expect(refused?.code).toBe('DevicesChanged');
+    expect(refused?.message).toMatch(/tacet accept alice/);
+    expect(texts(laptop.events)).not.toContain('held until I look');
+    expect(texts(alice.events)).not.toContain('held until I look');
+
+    expect(await bob.client.acceptDevices('alice')).toBe(true);
+    await until(() => texts(alice.events).includes('held until I look'), 20_000, 'device 1 after accepting');
+    await until(() => texts(laptop.events).includes('held until I look'), 20_000, 'device 2 after accepting');
+    expect(await bob.client.devicesPaused('alice')).toBe(false);
   });
 });
