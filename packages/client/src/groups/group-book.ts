@@ -67,15 +67,17 @@ export async function loadGroup(
 
 /** Stages `entry` for the caller's next commit. */
 export function saveGroup(stores: ProtocolStores, entry: GroupEntry): void {
-  const snapshot: GroupState | undefined = entry.log.snapshot;
+  // A long chain is stored from a recent state on: records stay under their change bound.
+  const log = entry.log.compacted();
+  const snapshot: GroupState | undefined = log.snapshot;
   const record: GroupRecord = {
-    groupId: entry.log.groupId,
+    groupId: log.groupId,
     ...(snapshot ? { base: encodeGroupState(snapshot) } : {}),
-    changes: entry.log.changes().map(encodeSignedGroupChange),
+    changes: log.changes().map(encodeSignedGroupChange),
     distributionId: entry.distributionId,
     distributed: entry.distributed,
   };
-  stores.set(GROUP_NS, toHex(entry.log.groupId), encodeGroupRecord(record));
+  stores.set(GROUP_NS, toHex(log.groupId), encodeGroupRecord(record));
 }
 
 /** Every group this profile holds (committed records). */

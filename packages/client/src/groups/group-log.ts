@@ -20,6 +20,13 @@ import { applyGroupChange, type GroupRejection, groupStateHash } from './group-t
 
 /** Changes held that are not (yet) on the chain; more are refused with a warning. */
 export const MAX_HELD_GROUP_CHANGES = 4096;
+/**
+ * Versions a stored log keeps below its head once compacted: a concurrent
+ * change or a catch-up request within this many versions still resolves.
+ */
+export const KEPT_GROUP_VERSIONS = 256;
+/** A chain longer than this is stored compacted (so a record stays small and quick to check on load). */
+export const COMPACT_AFTER_VERSIONS = 512;
 
 export interface GroupWarning {
   readonly reason: GroupRejection | 'stale' | 'replayed' | 'wrong-group' | 'too-many';
@@ -79,11 +86,26 @@ export class GroupLog {
     return this.chain.at(-1)?.state;
   }
 
-  /** Changes held waiting for a state not seen yet (or on a losing branch). */
+  /** Changes held waiting for a state not seen yet (or on a losing branch): the chain's own do not count. */
   get heldCount(): number {
     let n = 0;
     for (const m of this.held.values()) n += m.size;
-    return n;
+    return n - this.chain.filter((l) => l.change !== undefined).length;
+  }
+
+  /**
+   * This log as it is stored: itself, or, once its chain is longer than
+   * COMPACT_AFTER_VERSIONS, a log starting from the state KEPT_GROUP_VERSIONS
+   * below the head (as a joiner's snapshot) with only the changes after it.
+   * The state is the same; older changes can no longer be served to a
+   * member that far behind, nor displace anything.
+   */
+  compacted(): GroupLog {
+    if (this.chain.length <= COMPACT_AFTER_VERSIONS) return this;
+    const from = (this.chain[this.chain.length - 1 - KEPT_GROUP_VERSIONS] as Link).state;
+    const log = new GroupLog(this.groupId, from);
+    for (const c of this.changes()) if (c.version > from.version) log.receive(c);
+    return log;
   }
 
   /**
@@ -134,12 +156,21 @@ export class GroupLog {
       warn('stale', change, `version ${change.version} is older than this member's first state`);
       return done();
     }
-    if (this.heldCount >= MAX_HELD_GROUP_CHANGES) {
-      warn('too-many', change, 'too many group changes waiting');
+    const baseHash = hex(change.baseHash);
+    // Where on the chain does its base sit? (index of the link it builds on; -1 = before create)
+    const at =
+      baseHash === GENESIS && this.floor === 0 ? -1 : this.chain.findIndex((l) => l.stateHash === baseHash);
+    const waits = at === -1 && baseHash !== GENESIS;
+    // Only changes that would wait are bounded: one on a known state is checked now, so the chain never freezes.
+    if (waits && this.heldCount >= MAX_HELD_GROUP_CHANGES) {
+      warn(
+        'too-many',
+        change,
+        `${MAX_HELD_GROUP_CHANGES} changes already wait for changes this member never got; ask an admin to add you again`,
+      );
       return done();
     }
     this.seen.add(changeHash);
-    const baseHash = hex(change.baseHash);
     let bucket = this.held.get(baseHash);
     if (!bucket) {
       bucket = new Map();
@@ -147,10 +178,7 @@ export class GroupLog {
     }
     bucket.set(changeHash, change);
 
-    // Where on the chain does its base sit? (index of the link it builds on; -1 = before create)
-    const at =
-      baseHash === GENESIS && this.floor === 0 ? -1 : this.chain.findIndex((l) => l.stateHash === baseHash);
-    if (at === -1 && baseHash !== GENESIS) return done(); // base unknown: wait for it
+    if (waits) return done(); // base unknown: wait for it
     const slot = at + 1;
     const current = this.chain[slot];
     let displaced: SignedGroupChange[] = [];

@@ -9,7 +9,14 @@ export {
   GroupCodecError,
   type GroupCodecErrorReason,
 } from './group-codec.js';
-export { GroupLog, type GroupLogUpdate, type GroupWarning, MAX_HELD_GROUP_CHANGES } from './group-log.js';
+export {
+  COMPACT_AFTER_VERSIONS,
+  GroupLog,
+  type GroupLogUpdate,
+  type GroupWarning,
+  KEPT_GROUP_VERSIONS,
+  MAX_HELD_GROUP_CHANGES,
+} from './group-log.js';
 export {
   DEFAULT_GROUP_TIMER_SECONDS,
   GROUP_ID_BYTES,

@@ -14,7 +14,9 @@ import {
   GroupLog,
   type GroupMember,
   type GroupState,
+  KEPT_GROUP_VERSIONS,
   MAX_GROUP_MEMBERS,
+  MAX_HELD_GROUP_CHANGES,
   type SignedGroupChange,
   signGroupChange,
 } from '../../src/groups/index.js';
@@ -151,6 +153,39 @@ describe('group log', () => {
       log.receive(leave);
       expect(log.state?.members.map((m) => m.accountId)).toEqual(['ann', 'ben']);
     }
+  });
+
+  it(`a chain past ${MAX_HELD_GROUP_CHANGES} changes still takes the next one, and is stored compacted to the same state`, () => {
+    const { log } = created();
+    const n = MAX_HELD_GROUP_CHANGES + 4;
+    for (let i = 0; i < n; i++) {
+      const next = sign(log.state, ann, { type: 'timer', seconds: 60 + (i % 7) });
+      expect(log.receive(next).warnings).toEqual([]);
+    }
+    expect(log.state?.version).toBe(n + 1);
+    const stored = log.compacted();
+    expect(stored.snapshot?.version).toBe(n + 1 - KEPT_GROUP_VERSIONS);
+    expect(stored.changes()).toHaveLength(KEPT_GROUP_VERSIONS);
+    expect(encodeGroupState(stored.state as GroupState)).toEqual(encodeGroupState(log.state as GroupState));
+    // Both go on alike; a change older than what the stored log kept is stale there, not applied.
+    const after = sign(log.state, ben, { type: 'rename', name: 'still going' });
+    expect(stored.receive(after).applied).toEqual([after]);
+    expect(log.receive(after).applied).toEqual([after]);
+    const old = log.chainSince(1)[0] as SignedGroupChange;
+    expect(stored.receive(old).warnings).toMatchObject([{ reason: 'stale' }]);
+  });
+
+  it(`holds at most ${MAX_HELD_GROUP_CHANGES} changes waiting for a missed one, then says so in words`, () => {
+    const { log } = created();
+    const unseen = { ...(log.state as GroupState), name: 'a state this member never got', version: 5 };
+    for (let i = 0; i < MAX_HELD_GROUP_CHANGES; i++)
+      expect(log.receive(sign(unseen, ann, { type: 'timer', seconds: 60 + i })).warnings).toEqual([]);
+    const more = log.receive(sign(unseen, ann, { type: 'timer', seconds: 5 }));
+    expect(more.warnings).toMatchObject([{ reason: 'too-many' }]);
+    expect(more.warnings[0]?.detail).toMatch(/ask an admin to add you again/);
+    // The chain still moves: changes on the known head are not held back by the waiting ones.
+    const rename = sign(log.state, ann, { type: 'rename', name: 'moving' });
+    expect(log.receive(rename).applied).toEqual([rename]);
   });
 
   it(`refuses to grow past ${MAX_GROUP_MEMBERS} members`, () => {
