@@ -37,6 +37,22 @@ async function find(ctx: InboxContext, conv: string, target: string): Promise<Ro
   return (await ctx.store.listMessages(conv, ctx.now)).find((m) => contentIdOf(m) === target);
 }
 
+/**
+ * Our own message `target` of the conversation: its row id is its content
+ * id, so a point lookup (a read receipt names up to 256 of them; reading the
+ * whole conversation for each made one receipt cost 256 list reads).
+ */
+async function findOwn(ctx: InboxContext, conv: string, target: string): Promise<Row | undefined> {
+  const own = (m: Row | undefined) => (m?.direction === 'out' && m.conversationId === conv ? m : undefined);
+  const puts = ctx.batch.putMessages;
+  for (let i = puts.length - 1; i >= 0; i--) if ((puts[i] as Row).id === target) return own(puts[i]);
+  if (ctx.batch.deleteMessages.includes(target)) return undefined;
+  const m = await ctx.store.getMessage(target);
+  // Past its deadline but not yet reaped: gone, as listMessages has it.
+  if (m?.expiresAt != null && m.expiresAt <= ctx.now) return undefined;
+  return own(m);
+}
+
 function put(ctx: InboxContext, m: Row, events: ClientEvent[]): void {
   ctx.batch.putMessages.push(m);
   events.push({ type: 'updated', message: { ...m, seq: 0 } });
@@ -52,8 +68,8 @@ export async function applyAction(
   const a = content.action;
   if (a.type === 'read') {
     for (const t of a.targets) {
-      const m = await find(ctx, conv, toHex(t));
-      if (m?.direction === 'out' && m.status !== 'read') put(ctx, { ...m, status: 'read' }, events);
+      const m = await findOwn(ctx, conv, toHex(t));
+      if (m && m.status !== 'read') put(ctx, { ...m, status: 'read' }, events);
     }
     return events;
   }

@@ -99,6 +99,34 @@ describe('actions on messages', { timeout: 60_000 }, () => {
     await until(async () => (await a.store.getMessage(first.id))?.status === 'read', 20_000, 'read');
   });
 
+  it('a read receipt for many messages finds each by id: no read of the whole conversation', async () => {
+    const { alice, bob } = await h.startConnectedPair();
+    const a = alice.client;
+    const b = bob.client;
+    await b.setReadReceipts(true);
+    const texts = Array.from({ length: 20 }, (_, i) => `read me ${i}`);
+    const sent = [];
+    for (const t of texts) sent.push(await a.send('bob', t));
+    await find(b, 'alice', texts[texts.length - 1] as string);
+    const theirs = (await b.messages('alice')).filter((m) => texts.includes(m.body));
+    const list = a.store.listMessages.bind(a.store);
+    let listReads = 0;
+    a.store.listMessages = (conv, now) => {
+      listReads++;
+      return list(conv, now);
+    };
+    await b.markRead(theirs.map((m) => m.id));
+    await until(
+      async () => {
+        const all = await Promise.all(sent.map((m) => a.store.getMessage(m.id)));
+        return all.every((m) => m?.status === 'read');
+      },
+      20_000,
+      'all read',
+    );
+    expect(listReads).toBe(0);
+  });
+
   it('account deletion removes the account from the server', async () => {
     await h.startServer();
     const alice = await h.register('alice');
