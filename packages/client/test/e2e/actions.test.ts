@@ -105,7 +105,7 @@ describe('actions on messages', { timeout: 60_000 }, () => {
     const b = bob.client;
     await b.setReadReceipts(true);
     const texts = Array.from({ length: 20 }, (_, i) => `read me ${i}`);
-    const sent = [];
+    const sent: Array<{ id: string }> = [];
     for (const t of texts) sent.push(await a.send('bob', t));
     await find(b, 'alice', texts[texts.length - 1] as string);
     const theirs = (await b.messages('alice')).filter((m) => texts.includes(m.body));
