@@ -139,16 +139,27 @@ export function sampleCbd(h: MlKemHashes, seed: Uint8Array, nonce: number, eta: 
   const bytes = h.shake256(input, 64 * eta);
   input.fill(0);
   const r = new Uint16Array(N);
-  for (let i = 0; i < N; i++) {
-    let x = 0;
-    let y = 0;
-    for (let j = 0; j < eta; j++) {
-      const bx = 2 * i * eta + j;
-      const by = 2 * i * eta + eta + j;
-      x += ((bytes[bx >> 3] as number) >> (bx & 7)) & 1;
-      y += ((bytes[by >> 3] as number) >> (by & 7)) & 1;
+  if (eta === 2) {
+    // η = 2: coefficient i takes the four bits 4i..4i+3, one nibble: x = b0 + b1, y = b2 + b3.
+    for (let i = 0; i < N / 2; i++) {
+      const b = bytes[i] as number;
+      const lo = (b & 1) + ((b >> 1) & 1) - ((b >> 2) & 1) - ((b >> 3) & 1);
+      const hi = ((b >> 4) & 1) + ((b >> 5) & 1) - ((b >> 6) & 1) - ((b >> 7) & 1);
+      r[2 * i] = lo < 0 ? lo + Q : lo;
+      r[2 * i + 1] = hi < 0 ? hi + Q : hi;
     }
-    r[i] = (x - y + Q) % Q;
+  } else {
+    for (let i = 0; i < N; i++) {
+      let x = 0;
+      let y = 0;
+      for (let j = 0; j < eta; j++) {
+        const bx = 2 * i * eta + j;
+        const by = 2 * i * eta + eta + j;
+        x += ((bytes[bx >> 3] as number) >> (bx & 7)) & 1;
+        y += ((bytes[by >> 3] as number) >> (by & 7)) & 1;
+      }
+      r[i] = (x - y + Q) % Q;
+    }
   }
   bytes.fill(0);
   return r;

@@ -3,13 +3,16 @@
  * backend: RFC 4231 §4 (test cases 1, 2, 4, 6, 7; 6 and 7 use a 131-byte key,
  * which is hashed first) and RFC 5869 appendix A.1–A.3 (with salt, long
  * inputs over several blocks, no salt and empty info). The one-shot HMAC
- * construction (crypto/hmac-oneshot.node.ts) is run on every Node, also
- * where the backend does not pick it.
+ * construction (crypto/hmac-oneshot.node.ts) and HKDF on an HMAC
+ * (crypto/hkdf-hmac.ts) are run on every Node, also where the backend does
+ * not pick them.
  */
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/crypto/bytes.js';
+import { hkdfFromHmac } from '../../src/crypto/hkdf-hmac.js';
 import { oneShotHmacSha256 } from '../../src/crypto/hmac-oneshot.node.js';
 import { nobleBackend } from '../../src/crypto/noble-backend.js';
+import { nodeBackend } from '../../src/crypto/node-backend.node.js';
 import { backends } from './crypto-backends.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
@@ -101,5 +104,27 @@ describe('one-shot HMAC construction (node:crypto hash)', () => {
       const data = nobleBackend.randomBytes(200 - n);
       expect(hmac(key, data)).toEqual(nobleBackend.hmacSha256(key, data));
     }
+  });
+});
+
+describe('HKDF on an HMAC (crypto/hkdf-hmac.ts)', () => {
+  const hkdf = hkdfFromHmac(nodeBackend.hmacSha256);
+
+  it('RFC 5869 A.1–A.3, every prefix length of A.2, and equal to noble across lengths and salts', () => {
+    for (const c of hkdfCases) expect(toHex(hkdf(c.ikm, c.salt, c.info, c.okm.length / 2))).toBe(c.okm);
+    const c = hkdfCases[1] as (typeof hkdfCases)[number];
+    const full = fromHex(c.okm);
+    for (let n = 0; n <= full.length; n++)
+      expect(hkdf(c.ikm, c.salt, c.info, n)).toEqual(full.subarray(0, n));
+    for (const length of [32, 64, 80, 96, 100]) {
+      const ikm = nobleBackend.randomBytes(32);
+      const info = nobleBackend.randomBytes(length % 40);
+      for (const salt of [undefined, nobleBackend.randomBytes(32), nobleBackend.randomBytes(70)])
+        expect(hkdf(ikm, salt, info, length)).toEqual(nobleBackend.hkdfSha256(ikm, salt, info, length));
+    }
+  });
+
+  it('refuses a length beyond 255 blocks', () => {
+    expect(() => hkdf(new Uint8Array(32), undefined, new Uint8Array(0), 255 * 32 + 1)).toThrow(RangeError);
   });
 });
