@@ -2,14 +2,24 @@
  * Reads an async stream of chunks by byte counts: skip what the server
  * already holds, then take one upload piece after another, each a stream of
  * its own. Chunks pass through as they are (split only at a piece's end),
- * so nothing is copied or buffered here.
+ * so nothing is copied. One chunk is always asked for ahead, so reading
+ * and encrypting the next one overlaps sending this one, and goes on while
+ * the server syncs a piece (the source must hand out a fresh chunk each
+ * time, as the cipher does).
  */
 export class ByteCursor {
   readonly #it: AsyncIterator<Uint8Array>;
   #rest: Uint8Array | undefined;
+  #ahead: Promise<IteratorResult<Uint8Array>> | undefined;
 
   constructor(source: AsyncIterable<Uint8Array>) {
     this.#it = source[Symbol.asyncIterator]();
+  }
+
+  #ask(): Promise<IteratorResult<Uint8Array>> {
+    const p = this.#it.next();
+    p.catch(() => {}); // surfaces where it is awaited, not as an unhandled rejection
+    return p;
   }
 
   async #next(): Promise<Uint8Array | undefined> {
@@ -18,7 +28,8 @@ export class ByteCursor {
       this.#rest = undefined;
       return rest;
     }
-    const r = await this.#it.next();
+    const r = await (this.#ahead ?? this.#ask());
+    this.#ahead = r.done ? undefined : this.#ask();
     return r.done ? undefined : r.value;
   }
 
@@ -54,6 +65,7 @@ export class ByteCursor {
   /** Stops the source early (a pass given up): its generators run their cleanup, the file is closed. */
   async close(): Promise<void> {
     this.#rest = undefined;
+    this.#ahead = undefined;
     await this.#it.return?.();
   }
 }
