@@ -7,6 +7,7 @@
  * one asks first. A mistyped code is refused in plain words.
  */
 import { expect, it, vi } from 'vitest';
+import { startLinkingBrowser } from './support/new-device.js';
 import { twoPeopleInChromium } from './support/two-people.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -18,13 +19,11 @@ it('a second browser profile links to an account after both confirm the same com
   await alice.addContact(bob.id, 'bob');
   await bob.addContact(alice.id, 'alice');
 
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-  const second = await context.newPage();
-  await second.goto(server.url);
-  await second.getByLabel('Passphrase', { exact: true }).fill('second device passphrase');
-  await second.getByLabel('Passphrase again').fill('second device passphrase');
-  await second.getByRole('button', { name: 'Link to an account I already have' }).click();
-  const code = ((await second.getByTestId('link-code').textContent()) ?? '').trim();
+  const {
+    context,
+    page: second,
+    code,
+  } = await startLinkingBrowser(browser, server.url, 'second device passphrase');
   expect(code).toMatch(/^[A-Za-z0-9_-]{66}$/);
 
   await alice.page.getByRole('button', { name: 'Devices' }).click();

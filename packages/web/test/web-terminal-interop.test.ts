@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ensureDist } from './support/build-dist.js';
+import { startLinkingBrowser } from './support/new-device.js';
 import { tacet, tacetAsking } from './support/tacet-cli.js';
 import { type RunningTestServer, startTacetServer } from './support/tacet-server.js';
 import { WebPerson } from './support/web-person.js';
@@ -142,13 +143,11 @@ it('the `tacet` command and the browser talk to each other', async () => {
 
 it("a browser links as a second device of the `tacet` command's account, after both confirm the comparison code", async () => {
   const cli = `${profileDir}-cli`; // registered in the test before, with the browser person as "webby"
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-  const linked = await context.newPage();
-  await linked.goto(server.url);
-  await linked.getByLabel('Passphrase', { exact: true }).fill('linked browser pass');
-  await linked.getByLabel('Passphrase again').fill('linked browser pass');
-  await linked.getByRole('button', { name: 'Link to an account I already have' }).click();
-  const code = ((await linked.getByTestId('link-code').textContent()) ?? '').trim();
+  const {
+    context,
+    page: linked,
+    code,
+  } = await startLinkingBrowser(browser, server.url, 'linked browser pass');
 
   const linking = tacetAsking(cli, ['devices', 'link', code]);
   const asked = await linking.asked(/Type the comparison code/);

@@ -5,6 +5,20 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
+/** A fresh profile's welcome screen with a new passphrase typed twice: next, create an account or link one. */
+export async function welcomeWithPassphrase(
+  browser: Browser,
+  url: string,
+  passphrase: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Passphrase again').fill(passphrase);
+  return { context, page };
+}
+
 /** A registered person with an open page. */
 export class WebPerson {
   private constructor(
@@ -19,11 +33,7 @@ export class WebPerson {
     url: string,
     passphrase = 'correct horse battery',
   ): Promise<WebPerson> {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    const page = await context.newPage();
-    await page.goto(url);
-    await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-    await page.getByLabel('Passphrase again').fill(passphrase);
+    const { context, page } = await welcomeWithPassphrase(browser, url, passphrase);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByTestId('connection').getByText('Connected').waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'My id' }).click();
