@@ -96,7 +96,7 @@ export class SqliteRows implements UpgradableRows {
   }
 
   async deleteExpired(now: number): Promise<string[]> {
-    return shredExpired(this.#db, now);
+    return shredExpired(this.#db, now, (text) => this.#sql(text));
   }
 
   async nextExpiry(): Promise<number | null> {
@@ -173,15 +173,22 @@ export class SqliteRows implements UpgradableRows {
  * Deletes expired messages' keys and rows and truncates the WAL. Needs no
  * passphrase, so a reaper process can run it on a locked profile.
  */
-export function shredExpired(db: Database.Database, now: number): string[] {
-  const ids = (db.prepare('SELECT id FROM messages WHERE expires_at <= ?').all(now) as Row[]).map(
+export function shredExpired(
+  db: Database.Database,
+  now: number,
+  /** The store passes its statement cache: the sweep runs at every deadline, compiling SQL each time was most of its cost. */
+  sql: (text: string) => Database.Statement = (text) => db.prepare(text),
+): string[] {
+  const ids = (sql('SELECT id FROM messages WHERE expires_at <= ?').all(now) as Row[]).map(
     (r) => r.id as string,
   );
   if (ids.length === 0) return ids;
+  const deleteKey = sql('DELETE FROM message_keys WHERE id = ?');
+  const deleteRow = sql('DELETE FROM messages WHERE id = ?');
   db.transaction(() => {
     for (const id of ids) {
-      db.prepare('DELETE FROM message_keys WHERE id = ?').run(id);
-      db.prepare('DELETE FROM messages WHERE id = ?').run(id);
+      deleteKey.run(id);
+      deleteRow.run(id);
     }
   })();
   truncateWal(db);
