@@ -22,7 +22,9 @@ export const MAX_RECEIPT_IDS = 256;
 /** Bytes in a content id (same as the wire's send id). */
 export const CONTENT_ID_BYTES = 16;
 
-const KIND = { text: 1, timer: 2, receipt: 3, attachment: 4, action: 5, group: 6 } as const;
+const KIND = { text: 1, timer: 2, receipt: 3, attachment: 4, action: 5, group: 6, sync: 7 } as const;
+/** Bytes of an account id (the recipient a sync transcript names). */
+const ACCOUNT_ID_BYTES = 16;
 
 /**
  * Which group a text or attachment was sent to (groups/), and the group
@@ -68,6 +70,12 @@ export type ContentKind =
   | { kind: 'action'; id: Uint8Array; sentAt: number; action: Action }
   /** A group change, sender key or catch-up request, sent 1:1 (groups/group-control.ts). */
   | { kind: 'group'; id: Uint8Array; sentAt: number; control: GroupControl }
+  /**
+   * Sent by another device of this account to its sibling devices only: what
+   * it sent to `to` (raw account id), so it shows as sent here too
+   * (messenger/sync.ts). Never a sync inside a sync.
+   */
+  | { kind: 'sync'; id: Uint8Array; sentAt: number; to: Uint8Array; sent: ContentKind }
   | {
       kind: 'attachment';
       id: Uint8Array;
@@ -95,6 +103,10 @@ export function encodeContent(c: Content): Uint8Array {
   if (c.kind === 'text' && c.replyTo) w.tag(9, WireType.LengthDelimited).bytes(c.replyTo);
   if (c.kind === 'action') w.tag(10, WireType.LengthDelimited).bytes(encodeAction(c.action));
   if (c.kind === 'group') w.tag(11, WireType.LengthDelimited).bytes(encodeGroupControl(c.control));
+  if (c.kind === 'sync') {
+    w.tag(15, WireType.LengthDelimited).bytes(c.to);
+    w.tag(16, WireType.LengthDelimited).bytes(encodeContent(c.sent));
+  }
   if ((c.kind === 'text' || c.kind === 'attachment') && c.group) {
     w.tag(12, WireType.LengthDelimited).bytes(c.group.id);
     w.tag(13, WireType.Varint).uint32(c.group.version);
@@ -142,6 +154,8 @@ interface Fields {
   groupId?: Uint8Array;
   groupVersion?: number;
   devicesVersion?: number;
+  syncTo?: Uint8Array;
+  synced?: Uint8Array;
   receiptIds: Uint8Array[];
 }
 
@@ -170,6 +184,8 @@ function readFields(bytes: Uint8Array): Fields {
       f.groupVersion = once(f.groupVersion, r.uint32(), 'groupVersion');
     else if (no === 14 && type === WireType.Varint)
       f.devicesVersion = once(f.devicesVersion, r.uint32(), 'devicesVersion');
+    else if (no === 15 && type === WireType.LengthDelimited) f.syncTo = once(f.syncTo, r.bytes(), 'syncTo');
+    else if (no === 16 && type === WireType.LengthDelimited) f.synced = once(f.synced, r.bytes(), 'synced');
     else r.skip(type, no);
   }
   return f;
@@ -233,6 +249,12 @@ function decodeKind(f: Fields): ContentKind {
   if (f.kind === KIND.action) {
     if (!f.action) invalid('action without body');
     return { kind: 'action', id, sentAt, action: decodeAction(f.action) };
+  }
+  if (f.kind === KIND.sync) {
+    if (f.syncTo?.length !== ACCOUNT_ID_BYTES || !f.synced) invalid('sync without recipient or content');
+    const { devicesVersion: _, ...sent } = decodeContent(f.synced);
+    if (sent.kind === 'sync') invalid('a sync inside a sync');
+    return { kind: 'sync', id, sentAt, to: f.syncTo, sent };
   }
   if (f.kind === KIND.group) {
     if (!f.control) invalid('group message without body');

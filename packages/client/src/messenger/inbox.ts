@@ -6,6 +6,7 @@
  * deletes them). A backlog thus costs one commit per group, not per message.
  */
 import { ProtocolError, type PublicKey } from '@tacet/protocol';
+import { formatAccountId } from '@tacet/wire';
 import type { Contact, Contacts } from '../contacts.js';
 import { type Content, decodeContent, encodeContent, MAX_RECEIPT_IDS } from '../content/content.js';
 import { unpad } from '../content/padding.js';
@@ -31,6 +32,7 @@ import {
   identityUntrusted,
 } from './peer-crypto.js';
 import { onRetryRequest, type RetryLimiter, type RetryRequest, retryItemFor } from './retry.js';
+import { applySync } from './sync.js';
 
 /** Receipts may sit on the server for a day; after that nobody waits for them. */
 const RECEIPT_TTL_SECONDS = 24 * 3600;
@@ -161,7 +163,7 @@ export async function receiveEnvelope(ctx: InboxContext, env: IncomingEnvelope):
   let opened: Awaited<ReturnType<typeof decryptEnvelope>>;
   let content: Content | undefined;
   try {
-    opened = await decryptEnvelope(ctx.stores, ctx.directory, ctx.trustRoot, env.content, ctx.now);
+    opened = await decryptEnvelope(ctx.stores, ctx.directory, ctx.trustRoot, env.content, ctx.now, ctx.self);
     if ('kind' in opened && opened.kind === 'claim') return holdApart(ctx, env, opened);
     if ('kind' in opened) content = decodeContent(unpad(opened.plaintext));
   } catch (e) {
@@ -234,8 +236,32 @@ function befriends(content: Content): boolean {
   return (content.kind === 'text' || content.kind === 'attachment') && content.group === undefined;
 }
 
+/**
+ * A message from another device of this account: only a sync transcript
+ * means anything (shown as our own sent message); any other kind, and a
+ * transcript from anyone else, is dropped.
+ */
+async function collectOwn(ctx: InboxContext, envKey: string, content: Content) {
+  ctx.batch.seen.add(envKey);
+  if (content.kind !== 'sync' || !ctx.self) return { ack: true, events: [] };
+  const id = toHex(content.sent.id);
+  if (ctx.batch.putMessages.some((m) => m.id === id) || (await ctx.store.getMessage(id)))
+    return { ack: true, events: [] };
+  const peer = formatAccountId(content.to);
+  const contact = ctx.batch.contacts.get(peer) ?? (await storedFacts(ctx, peer)).contact;
+  const r = applySync(content, contact, ctx.self, ctx.now);
+  if (r.message) ctx.batch.putMessages.push(r.message);
+  if (r.contact) ctx.batch.contacts.set(peer, r.contact);
+  return { ack: true, events: r.events };
+}
+
 async function collectContent(ctx: InboxContext, envKey: string, from: Sender, content: Content) {
   const sender = from.accountId;
+  if (sender === ctx.self) return collectOwn(ctx, envKey, content);
+  if (content.kind === 'sync') {
+    ctx.batch.seen.add(envKey);
+    return { ack: true, events: [] };
+  }
   const contentKey = `content:${sender}:${toHex(content.id)}`;
   const duplicate = await seen(ctx, contentKey);
   ctx.batch.seen.add(envKey).add(contentKey);
@@ -286,6 +312,7 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
   }
   if (content.kind === 'action') return { contact, events: await applyAction(ctx, contact, content) };
   if (content.kind === 'group') return { contact, events: await applyGroupControl(ctx, from, content) };
+  if (content.kind === 'sync') return { contact, events }; // only ever from our own devices (collectOwn)
   let conversationId = contact.accountId;
   let next = contact;
   if (content.kind !== 'timer' && content.group) {

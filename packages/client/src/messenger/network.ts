@@ -41,6 +41,7 @@ import {
 import { isRetryItem, RetryLimiter, sealRetryItem } from './retry.js';
 import { SendWindow } from './send-window.js';
 import { type CertificateSource, senderCertificates } from './sender-certificates.js';
+import { syncCopies } from './sync.js';
 import { pinnedTrustRoot } from './trust-root.js';
 
 const MIN_BACKOFF_MS = 250;
@@ -219,6 +220,7 @@ export class Network {
         pad(stampDevicesVersion(item.content, await this.#ownListVersion())),
         this.#o.clock.now(),
       );
+      env.push(...(await this.#syncCopies(item)));
       const changed = contact && listBefore !== undefined && (await this.#newerList(contact, listBefore));
       // A verified contact's new devices wait for the user: the send path pauses it.
       if (changed && contact.verifiedKey !== undefined) {
@@ -526,6 +528,7 @@ export class Network {
               pad(stampDevicesVersion(item.content, await this.#ownListVersion())),
               now,
             );
+        if (!isRetryItem(item)) env.push(...(await this.#syncCopies(item)));
         const paused =
           contact && listBefore !== undefined && (await this.#pauseIfVerified(contact, listBefore));
         // The ratchet step is committed before the bytes leave: a chain key is never used twice.
@@ -558,6 +561,17 @@ export class Network {
       sendDirect: (item: OutboxItem) => this.#sendItemOrRefresh(conn, item),
       emit: this.#o.emit,
     };
+  }
+
+  /** Sync transcripts of `item` for this account's other devices (messenger/sync.ts), staged like its ratchet step. */
+  async #syncCopies(item: OutboxItem) {
+    const deps = {
+      stores: this.#o.stores,
+      api: this.#api,
+      certificate: this.#certificate,
+      self: this.#account,
+    };
+    return syncCopies(deps, await ownDeviceList(this.#o.stores), item, this.#o.clock.now());
   }
 
   /** The version of this account's own signed device list, which every message carries. */

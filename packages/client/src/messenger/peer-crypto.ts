@@ -232,6 +232,8 @@ export async function decryptEnvelope(
   trustRoot: PublicKey,
   content: Uint8Array,
   now: number,
+  /** Our own account id: a message naming it must carry our own identity key (a sibling device). */
+  self?: string,
 ): Promise<
   | { kind: 'message'; sender: string; senderDevice: number; plaintext: Uint8Array }
   | IdentityClaimOpened
@@ -246,7 +248,16 @@ export async function decryptEnvelope(
   }
   if (opened.deviceId < 1)
     throw new ProtocolError('InvalidCertificate', 'sender certificate names no device');
-  const expected = await expectedIdentity(stores, sender);
+  if (sender === self) {
+    const own = (await stores.identities.getIdentityKeyPair()).publicKey;
+    if (!own.equals(opened.identityKey))
+      throw new ClientError(
+        'ImpersonatedSender',
+        'dropped a message claiming to come from another of your devices: it is not under your identity key',
+        { accountId: sender },
+      );
+  }
+  const expected = sender === self ? opened.identityKey : await expectedIdentity(stores, sender);
   if (!expected) await checkFirstContact(directory, sender, opened.identityKey);
   else if (!expected.equals(opened.identityKey)) {
     // Nothing is decrypted: no session, no stored key, no content changes until the user accepts.

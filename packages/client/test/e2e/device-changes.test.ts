@@ -51,6 +51,24 @@ describe('a contact learns of a newly linked device', { timeout: 90_000 }, () =>
       20_000,
       'Bob is told Alice’s devices changed',
     );
+
+    // Alice answers from the laptop: Bob gets it, and her phone shows it as sent, with its timer.
+    await laptop.client.setTimer('bob', 3600);
+    await laptop.client.send('bob', 'from my laptop');
+    await until(() => texts(bob.events).includes('from my laptop'), 20_000, 'Bob gets the laptop’s reply');
+    const onPhone = async () => (await alice.client.messages('bob')).find((m) => m.body === 'from my laptop');
+    await until(async () => (await onPhone()) !== undefined, 20_000, 'the reply shows on the phone');
+    const mine = await onPhone();
+    const sentThere = (await laptop.client.messages('bob')).find((m) => m.body === 'from my laptop');
+    expect(mine).toMatchObject({
+      direction: 'out',
+      conversationId: bob.client.accountId,
+      timerSeconds: 3600,
+    });
+    expect(mine?.contentId ?? mine?.id).toBe(sentThere?.id);
+    expect(mine?.expiresAt).toBeGreaterThan(Date.now());
+    expect(Math.abs((mine?.expiresAt ?? 0) - (sentThere?.expiresAt ?? 0))).toBeLessThan(60_000);
+    expect((await alice.client.contacts.get('bob')).timerSeconds).toBe(3600);
   });
 
   it('a verified contact is told on receipt, and sending waits until the change is accepted', async () => {
