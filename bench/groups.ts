@@ -134,7 +134,15 @@ async function main(): Promise<void> {
   };
   /** ...uploaded once. */
   const uploadGroup = async (group: typeof members) => {
-    const res = await net.api.multiRecipient(randomBytes(16), 0, await sealGroup(group));
+    const body = await sealGroup(group);
+    const id = randomBytes(16);
+    // A pooled HTTP connection the server closed while idle fails once ("fetch failed"): send it again, saying so.
+    const res = await net.api.multiRecipient(id, 0, body).catch((e: Error) => {
+      console.log(
+        `  (upload retried after: ${e.message}; ${String((e as { cause?: unknown }).cause ?? '')})`,
+      );
+      return net.api.multiRecipient(id, 0, body);
+    });
     if (res.refused.length > 0) throw new Error('the server refused copies of the group message');
   };
   const goals: string[] = [];
