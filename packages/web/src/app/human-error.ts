@@ -59,7 +59,7 @@ export function humanError(err: unknown): string {
 }
 
 /** Capitalised, with the terminal's "tacet add ID NAME" hints dropped. */
-function sentence(message: string): string {
+export function sentence(message: string): string {
   const plain = message.replace(/;? ?(add one with|rename it instead) ?\(?: ?tacet [^)]*\)?/g, '').trim();
   return `${plain.charAt(0).toUpperCase()}${plain.slice(1)}${/[.!?]$/.test(plain) ? '' : '.'}`;
 }

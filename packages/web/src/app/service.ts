@@ -67,6 +67,15 @@ export interface NewDeviceLink extends Omit<NewDeviceLinking, 'confirm'> {
   confirm(): Promise<ChatService>;
 }
 
+/** Group traffic that was refused (forged, replayed, not from an admin...) or a gap tacet is catching up on. */
+export interface GroupWarningView {
+  readonly reason: string;
+  /** What happened, in the SDK's plain words. */
+  readonly detail: string;
+  /** Account id of whoever signed or sent it; '' when unknown. */
+  readonly signer: string;
+}
+
 /** What changed, so screens re-read only what they show. */
 export type ServiceEvent =
   /** `contactId` '*' means any conversation; `arrived` marks a new incoming item. */
@@ -74,6 +83,8 @@ export type ServiceEvent =
   | { type: 'contacts' }
   /** A group was created, changed, or we joined or left one. */
   | { type: 'groups' }
+  /** `groupId`'s warnings (listGroupWarnings) gained one. */
+  | { type: 'group-warning'; groupId: string }
   /** A device was linked or removed. */
   | { type: 'devices' }
   | { type: 'connection'; state: ConnectionState };
@@ -140,6 +151,8 @@ export interface ChatService {
   sendToGroup(groupId: string, text: string): Promise<void>;
   /** Admins only: the disappearing timer of every member's messages to the group. */
   setGroupTimer(groupId: string, seconds: number): Promise<void>;
+  /** Warnings about a group's traffic since this page opened, oldest first. */
+  listGroupWarnings(groupId: string): Promise<GroupWarningView[]>;
   /** Per member: whether every device of theirs has this message of ours. */
   groupDelivery(messageId: string): Promise<MemberDelivery[]>;
   /** This account's devices, from its signed device list. */

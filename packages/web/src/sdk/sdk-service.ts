@@ -9,6 +9,7 @@ import type {
   ChatService,
   ConnectionState,
   ContactView,
+  GroupWarningView,
   SafetyNumberView,
   ServiceEvent,
 } from '../app/service.js';
@@ -23,6 +24,8 @@ export function startSdkService(client: TacetClient): ChatService {
   let state: ConnectionState = 'connecting';
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  // Kept from the start: a refused change may come with the backlog, before any group screen opens.
+  const groupWarnings = new Map<string, GroupWarningView[]>();
   const emit = (e: ServiceEvent) => {
     for (const l of listeners) l(e);
   };
@@ -41,7 +44,14 @@ export function startSdkService(client: TacetClient): ChatService {
   };
   const onOnline = () => connect();
   addEventListener('online', onOnline);
-  client.on((e) => onClientEvent(e, emit, setState));
+  client.on((e) => {
+    if (e.type === 'group-warning') {
+      const { reason, detail, signer } = e;
+      groupWarnings.set(e.groupId, [...(groupWarnings.get(e.groupId) ?? []), { reason, detail, signer }]);
+      emit({ type: 'group-warning', groupId: e.groupId });
+    }
+    onClientEvent(e, emit, setState);
+  });
   connect();
 
   return {
@@ -147,6 +157,7 @@ export function startSdkService(client: TacetClient): ChatService {
       await client.groups.setTimer(groupId, seconds);
       emit({ type: 'groups' });
     },
+    listGroupWarnings: async (groupId) => groupWarnings.get(groupId) ?? [],
     groupDelivery: (messageId) => client.groups.delivery(messageId),
     devices: () => client.devices(),
     async linkDevice(code) {

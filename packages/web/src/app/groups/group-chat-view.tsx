@@ -13,6 +13,7 @@ import type { ChatService, ContactView, GroupView } from '../service.js';
 import { TimerSelect } from '../timer-select.js';
 import { useConversation } from '../use-conversation.js';
 import { DeliveryDialog } from './delivery-dialog.js';
+import { GroupWarnings } from './group-warnings.js';
 import { MembersDialog } from './members-dialog.js';
 
 export interface GroupChatViewProps {
@@ -31,14 +32,12 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
   const [showMembers, setShowMembers] = useState(false);
   const [deliveryOf, setDeliveryOf] = useState<MessageRecord | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const senderName = (m: MessageRecord) => {
-    if (m.direction === 'out' || m.from === undefined) return undefined;
-    return (
-      group.members.find((x) => x.accountId === m.from)?.name ??
-      contacts.find((c) => c.id === m.from)?.name ??
-      m.from
-    );
-  };
+  const nameOf = (accountId: string) =>
+    group.members.find((x) => x.accountId === accountId)?.name ??
+    contacts.find((c) => c.id === accountId)?.name ??
+    accountId;
+  const senderName = (m: MessageRecord) =>
+    m.direction === 'out' || m.from === undefined ? undefined : nameOf(m.from);
   return (
     <section class="chat" aria-label={`Group ${group.name}`}>
       <header class="chat-head">
@@ -68,6 +67,7 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
           <p>You are no longer a member of this group. You receive nothing sent to it any more.</p>
         </section>
       )}
+      <GroupWarnings service={service} groupId={group.id} nameOf={nameOf} />
       <ErrorNote error={error} />
       <MessageLog
         listRef={list}
