@@ -551,23 +551,22 @@ export class TacetClient {
       await this.#startSession(c);
       devices = await deviceIds(this.#stores, c.accountId);
     }
-    return this.#files.send(
-      c.accountId,
-      file,
-      uploadOptions(opts, devices.length, c.timerSeconds),
-      (pointer) =>
-        this.#queue(c.accountId, (peer, clock, sentAt) => ({
-          content: {
-            kind: 'attachment',
-            id: randomId(),
-            sentAt,
-            clock,
-            body: caption,
-            timerSeconds: peer.timerSeconds,
-            pointer,
-          },
-          contact: peer,
-        })),
+    // Our other devices get the pointer too (a sync transcript) and may fetch it: the blob waits for them.
+    const siblings = Math.max(0, ((await ownDeviceList(this.#stores))?.devices.length ?? 1) - 1);
+    const upload = uploadOptions(opts, devices.length + siblings, c.timerSeconds);
+    return this.#files.send(c.accountId, file, upload, (pointer) =>
+      this.#queue(c.accountId, (peer, clock, sentAt) => ({
+        content: {
+          kind: 'attachment',
+          id: randomId(),
+          sentAt,
+          clock,
+          body: caption,
+          timerSeconds: peer.timerSeconds,
+          pointer,
+        },
+        contact: peer,
+      })),
     );
   }
 

@@ -280,6 +280,34 @@ describe.each(BACKENDS)('attachments on $name', { timeout: 90_000 }, (backend) =
     }
   });
 
+  it("waits for the sender's other device too: the blob goes only once Bob and Alice's laptop have it", async () => {
+    const { alice, bob } = await h.startConnectedPair(config);
+    const laptop = await h.link(alice.client, 'alice-laptop');
+    await laptop.client.connect();
+    const path = join(h.tempDir('files'), 'both.bin');
+    const bytes = new Uint8Array(randomBytes(100_000));
+    writeFileSync(path, bytes);
+    const sent = await alice.client.sendFile('bob', await prepareFile(path));
+    const m = await received(bob.client, 'alice');
+    await bob.client.saveAttachment(
+      m.id,
+      await nodeFileSink(h.tempDir('saved'), 'both.bin', join(bob.dir, 'tmp')),
+    );
+    expect(await backend.storedBlobs(h)).toBe(1);
+    // The laptop shows Alice's message as sent (a sync transcript) and can save the file from it.
+    const copy = await until(
+      async () => await laptop.client.store.getMessage(sent.id),
+      20_000,
+      "the laptop's copy",
+    );
+    const saved = await laptop.client.saveAttachment(
+      copy.id,
+      await nodeFileSink(h.tempDir('saved'), 'both.bin', join(laptop.dir, 'tmp')),
+    );
+    expect(sha(readFileSync(saved))).toBe(sha(bytes));
+    expect(await backend.storedBlobs(h)).toBe(0);
+  });
+
   it('resumes an upload whose connection is cut mid-piece', async () => {
     let cuts = () => 0;
     const { alice, bob } = await h.startConnectedPair(config, async (server) => {
