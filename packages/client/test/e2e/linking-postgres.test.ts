@@ -3,7 +3,9 @@
  * item 6): Alice's phone on one node links her laptop on the other (the
  * provisioning channel lives in the shared database), Bob on the second
  * node reaches both devices, and once the laptop is unlinked it gets
- * nothing and nothing is queued for it.
+ * nothing and nothing is queued for it. Item 5: Bob already talking to the
+ * phone reaches the laptop linked later (the missing-device answer comes from
+ * the shared database), and the laptop's reply shows as sent on the phone.
  */
 import { parseAccountId } from '@tacet/wire';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +23,7 @@ twoNodesEachTest((harness, started) => {
 const texts = (events: ClientEvent[]) =>
   events.flatMap((e) => (e.type === 'message' && e.message.direction === 'in' ? [e.message.body] : []));
 
-describe('linking on PostgreSQL across two nodes', { timeout: 90_000 }, () => {
+describe('linking on PostgreSQL across two nodes', { timeout: 120_000 }, () => {
   it('links a laptop through the other node; Bob reaches both; the unlinked laptop gets nothing', async () => {
     const phone = await h.register('alice');
     const laptop = await h.link(phone.client, 'alice-laptop', nodes.second.url);
@@ -52,5 +54,29 @@ describe('linking on PostgreSQL across two nodes', { timeout: 90_000 }, () => {
       [id],
     );
     expect(Number(queued[0]?.n)).toBe(0);
+  });
+
+  it('Bob’s message reaches both devices; the laptop’s reply shows as sent on the phone', async () => {
+    const phone = await h.register('alice');
+    const bob = await h.register('bob', nodes.second.url);
+    await bob.client.addContact(phone.client.accountId, 'alice');
+    await phone.client.addContact(bob.client.accountId, 'bob');
+    await Promise.all([phone.client.connect(), bob.client.connect()]);
+    await bob.client.send('alice', 'before the laptop');
+    await until(() => texts(phone.events).includes('before the laptop'), 20_000, 'phone');
+
+    const laptop = await h.link(phone.client, 'alice-laptop', nodes.second.url);
+    expect(laptop.client.account.deviceId).toBe(2);
+    await laptop.client.connect();
+    await bob.client.send('alice', 'to both of you');
+    await until(() => texts(phone.events).includes('to both of you'), 20_000, 'phone gets it');
+    await until(() => texts(laptop.events).includes('to both of you'), 20_000, 'laptop gets it');
+
+    await laptop.client.send('bob', 'reply from the laptop');
+    await until(() => texts(bob.events).includes('reply from the laptop'), 20_000, 'Bob gets the reply');
+    const onPhone = async () =>
+      (await phone.client.messages('bob')).find((m) => m.body === 'reply from the laptop');
+    await until(async () => (await onPhone()) !== undefined, 20_000, 'the reply shows on the phone');
+    expect(await onPhone()).toMatchObject({ direction: 'out', conversationId: bob.client.accountId });
   });
 });
