@@ -27,6 +27,8 @@ export class GroupCommitter {
   private pending: Pending[] = [];
   private scheduled = false;
   private closed = false;
+  /** Callers of exclusive() running now; no group commits while it is above zero. */
+  private held = 0;
   private readonly begin;
   private readonly commit;
   private readonly rollback;
@@ -63,16 +65,32 @@ export class GroupCommitter {
     });
   }
 
-  /** Commits on the next turn, unless a sync runs (its end calls this again). */
+  /**
+   * Runs `work` (asynchronous, e.g. a checkpoint on another connection) once
+   * no WAL sync runs, with no group committed until it settles: writes queue
+   * meanwhile, so the main connection never waits for a lock on the event loop.
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.held++;
+    try {
+      await new Promise<void>((resolve) => this.wal.whenIdle(resolve));
+      return await work();
+    } finally {
+      this.held--;
+      this.schedule();
+    }
+  }
+
+  /** Commits on the next turn, unless a sync runs (its end calls this again) or exclusive() holds. */
   private schedule(): void {
-    if (this.scheduled || this.pending.length === 0 || this.wal.busy) return;
+    if (this.scheduled || this.pending.length === 0 || this.wal.busy || this.held > 0) return;
     this.scheduled = true;
     setImmediate(() => this.commitNext());
   }
 
   private commitNext(): void {
     this.scheduled = false;
-    if (this.wal.busy) return;
+    if (this.wal.busy || this.held > 0) return;
     const failure = this.wal.failed;
     if (failure) {
       for (const op of this.pending.splice(0)) op.reject(failure);

@@ -1,8 +1,8 @@
 /**
  * The embedded SQLite storage: one database file in the data directory, one
  * group committer shared by every store so all writes batch together and
- * share one WAL sync, and
- * a WAL truncator that deletions wake so deleted envelopes leave the WAL soon.
+ * share one WAL sync, and a WAL truncator (checkpoints on a worker thread)
+ * that deletions and a large WAL wake, so deleted envelopes leave the WAL soon.
  */
 import { existsSync, statSync } from 'node:fs';
 import type { Storage, StorageStats } from '../storage.js';
@@ -16,6 +16,7 @@ import { SqliteDeviceListStore } from './sqlite-device-list-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteProvisioningStore } from './sqlite-provisioning-store.js';
 import { SqliteQueueStore } from './sqlite-queue-store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { type SyncFile, WalSync } from './wal-sync.js';
 import { WalTruncator } from './wal-truncator.js';
 
@@ -33,6 +34,7 @@ class SqliteStorage implements Storage {
   onCommit?: (batchSize: number) => void;
   private readonly committer: GroupCommitter;
   private readonly wal: WalTruncator;
+  private readonly checkpointer: WalCheckpointer;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -40,9 +42,19 @@ class SqliteStorage implements Storage {
     syncFile: SyncFile | undefined,
   ) {
     const walSync = new WalSync(`${db.name}-wal`, syncFile);
-    this.committer = new GroupCommitter(db, walSync, (n) => this.onCommit?.(n));
+    this.committer = new GroupCommitter(db, walSync, (n) => {
+      this.onCommit?.(n);
+      this.wal.committed();
+    });
     writePidFile(dataDir);
-    this.wal = new WalTruncator(db, (run) => walSync.whenIdle(run));
+    // The worker checkpoints instead (SQLite's automatic one would fsync the database on the event loop).
+    db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new WalCheckpointer(db.name);
+    this.wal = new WalTruncator(
+      this.checkpointer,
+      (work) => this.committer.exclusive(work),
+      () => walSync.bytes,
+    );
     const deleted = () => this.wal.schedule();
     this.accounts = new SqliteAccountStore(db, this.committer, deleted);
     this.keys = new SqliteKeyStore(db, this.committer);
@@ -54,7 +66,7 @@ class SqliteStorage implements Storage {
   }
 
   async ping(): Promise<void> {
-    const failure = this.committer.failed;
+    const failure = this.committer.failed ?? this.checkpointer.failed;
     if (failure) throw failure;
     this.db.prepare('SELECT 1').get();
   }
@@ -70,8 +82,9 @@ class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.wal.close();
+    await this.checkpointer.close();
     await this.committer.close();
-    this.wal.close();
     if (!this.db.open) return;
     removePidFile(this.dataDir);
     // Fold the WAL back and truncate it so deleted envelopes do not linger there.

@@ -11,7 +11,7 @@
  * the -wal file while its connection is open (a TRUNCATE checkpoint shrinks
  * it to zero bytes, it is never replaced), so the descriptor stays valid.
  */
-import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Flushes a file's data to disk and calls back (the shape of `fs.fdatasync`). */
@@ -57,6 +57,11 @@ export class WalSync {
   /** True while a sync runs (a commit made now waits for the next one). */
   get busy(): boolean {
     return this.syncing;
+  }
+
+  /** Current size of the WAL file in bytes. */
+  get bytes(): number {
+    return fstatSync(this.fd).size;
   }
 
   /** Set once a sync failed; after that no write can be promised durable. */

@@ -1,70 +1,96 @@
 /**
- * Truncates the SQLite WAL soon after deletions. The WAL keeps the pages a
- * transaction wrote, so an acked or expired envelope stays readable in
- * `tacet.sqlite-wal` until a checkpoint folds the WAL back into the database
- * (where secure_delete has zeroed it) and truncates the file. Checkpoints are
- * coalesced to at most one per delay and run on a timer, never on the commit
- * path, and never while a WAL sync runs on the thread pool (the checkpoint
- * would sync the same file and stall the event loop behind it); one blocked
- * by a reader (busy=1) is retried later.
+ * Keeps the SQLite WAL small and free of deleted data. The WAL keeps the
+ * pages a transaction wrote, so an acked or expired envelope stays readable
+ * in `tacet.sqlite-wal` until a checkpoint folds the WAL back into the
+ * database (where secure_delete has zeroed it) and truncates the file.
+ * Automatic checkpoints are off on the main connection, so this also bounds
+ * the WAL: a commit that leaves it above WAL_LIMIT_BYTES asks for a
+ * checkpoint at once.
+ *
+ * Checkpoints run on the checkpointer's worker thread, never on the event
+ * loop. Each is a PASSIVE one (most of the copying and the database fsync,
+ * while writes go on) followed by a TRUNCATE one with commits held: the main
+ * connection then never waits on the loop for a lock the worker holds, and
+ * no WAL sync runs on the file being truncated. Checkpoints are coalesced to
+ * at most one per delay; one blocked by a reader (busy=1) is retried later.
  */
-import type { SqliteDatabase } from './database.js';
-
-/** Result row of `PRAGMA wal_checkpoint`. */
-interface CheckpointRow {
-  busy: number;
-  log: number;
-  checkpointed: number;
-}
+import type { CheckpointResult, WalCheckpointer } from './wal-checkpointer.js';
 
 /** Default wait between a deletion and its checkpoint, in milliseconds. */
 export const WAL_TRUNCATE_DELAY_MS = 500;
 
+/** WAL size that asks for a checkpoint at once (SQLite's own default: 1000 pages of 4 KiB). */
+export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** Runs `work` with no commit and no WAL sync happening meanwhile (GroupCommitter.exclusive). */
+export type Exclusive = (work: () => Promise<CheckpointResult>) => Promise<CheckpointResult>;
+
 export class WalTruncator {
   private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
   private closed = false;
+  private running: Promise<void> | undefined;
+  /** A checkpoint was asked for while one ran; it starts when that one ends. */
+  private again = false;
 
   constructor(
-    private readonly db: SqliteDatabase,
-    /** Runs its argument once no WAL sync is in flight. */
-    private readonly whenSyncIdle: (run: () => void) => void = (run) => run(),
+    private readonly checkpointer: WalCheckpointer,
+    private readonly exclusive: Exclusive,
+    /** Current size of the WAL file in bytes. */
+    private readonly walBytes: () => number,
     private readonly delayMs = WAL_TRUNCATE_DELAY_MS,
   ) {}
 
   /** Asks for a checkpoint within `delayMs`; calls while one is pending coalesce. */
-  schedule(): void {
-    if (this.timer !== undefined || this.closed) return;
-    this.timer = setTimeout(() => this.whenSyncIdle(() => this.run()), this.delayMs);
+  schedule(delayMs = this.delayMs): void {
+    if (this.closed || this.checkpointer.failed) return;
+    const due = Date.now() + delayMs;
+    if (this.timer !== undefined) {
+      if (due >= this.timerDue) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDue = due;
+    this.timer = setTimeout(() => this.start(), delayMs);
     // A pending checkpoint must not keep the process alive; close() does a final one.
     this.timer.unref();
   }
 
-  /** Cancels any pending checkpoint (the caller checkpoints on close itself). */
-  close(): void {
+  /** Called after each commit: a WAL above the limit is checkpointed now rather than after the delay. */
+  committed(): void {
+    if (this.running === undefined && this.walBytes() > WAL_LIMIT_BYTES) this.schedule(0);
+  }
+
+  /** Cancels any pending checkpoint and waits for a running one (the caller checkpoints on close itself). */
+  async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    await this.running;
   }
 
-  private run(): void {
+  private start(): void {
     this.timer = undefined;
-    if (this.closed || !this.db.open) return;
-    if (this.db.inTransaction || !this.checkpoint()) this.schedule();
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.schedule();
+      }
+    });
   }
 
-  /** One TRUNCATE checkpoint without waiting on locks; true when it completed. */
-  private checkpoint(): boolean {
-    // busy_timeout would make a blocked checkpoint stall the event loop; fail fast instead.
-    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
-    this.db.pragma('busy_timeout = 0');
+  private async run(): Promise<void> {
     try {
-      const [row] = this.db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointRow[];
-      return row !== undefined && row.busy === 0;
+      await this.checkpointer.checkpoint('PASSIVE');
+      const row = await this.exclusive(() => this.checkpointer.checkpoint('TRUNCATE'));
+      if (row.busy !== 0) this.again = true;
     } catch {
-      // SQLITE_BUSY/LOCKED or a transient I/O error: a timer must not crash the server; retry.
-      return false;
-    } finally {
-      this.db.pragma(`busy_timeout = ${timeout}`);
+      // The checkpointer keeps the failure: ping() reports it (/healthz 503) and schedule() stops asking.
     }
   }
 }

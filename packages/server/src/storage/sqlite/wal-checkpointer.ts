@@ -1,0 +1,126 @@
+/**
+ * Runs SQLite WAL checkpoints on a worker thread with its own connection to
+ * the database file, so the database fsync a checkpoint ends with (7–80 ms on
+ * a busy disk) no longer stalls the event loop. The main connection turns
+ * automatic checkpoints off (database.ts); WalTruncator decides when to ask.
+ *
+ * The worker's source is inline (an eval worker) so the same code runs from
+ * the TypeScript sources under the tests and from dist in production; the
+ * driver is the one this module resolves, passed by path.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+export type CheckpointMode = 'PASSIVE' | 'TRUNCATE';
+
+/** Result row of `PRAGMA wal_checkpoint`: busy=1 when a reader or writer blocked it. */
+export interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+/** The checkpoint worker failed: the WAL is no longer folded back, so it grows and keeps deleted data. */
+export class CheckpointWorkerError extends Error {
+  override readonly name = 'CheckpointWorkerError';
+}
+
+/** How long the worker waits for a reader before a TRUNCATE checkpoint reports busy (off the loop). */
+const WORKER_BUSY_TIMEOUT_MS = 1000;
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = ${WORKER_BUSY_TIMEOUT_MS}');
+db.pragma('synchronous = NORMAL');
+parentPort.on('message', (mode) => {
+  if (mode === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const [row] = db.pragma('wal_checkpoint(' + mode + ')');
+    parentPort.postMessage({ row });
+  } catch (err) {
+    parentPort.postMessage({ error: { code: err.code, message: err.message } });
+  }
+});
+`;
+
+/** SQLite result codes that mean "another connection holds a lock, try later", not a fault. */
+const RETRYABLE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED']);
+
+type Reply = { row: CheckpointResult } | { error: { code?: string; message: string } };
+
+export class WalCheckpointer {
+  private readonly worker: Worker;
+  /** Callers of checkpoint(), answered in order (the worker runs one at a time). */
+  private readonly waiting: { resolve: (r: CheckpointResult) => void; reject: (e: Error) => void }[] = [];
+  private failure: CheckpointWorkerError | undefined;
+  private closing = false;
+  private readonly exited: Promise<void>;
+
+  constructor(databaseFile: string) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: databaseFile } });
+    // An idle checkpointer must not keep the process alive; storage close() stops it.
+    this.worker.unref();
+    this.worker.on('message', (reply: Reply) => this.answer(reply));
+    this.worker.on('error', (err) => this.fail(err.message));
+    this.exited = new Promise((resolve) =>
+      this.worker.on('exit', (code) => {
+        if (!this.closing) this.fail(`it exited with code ${code}`);
+        resolve();
+      }),
+    );
+  }
+
+  /** Set once the worker failed; no checkpoint runs after that. */
+  get failed(): CheckpointWorkerError | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Runs one checkpoint on the worker. Resolves with its result (busy=1, or a
+   * lock error, when another connection blocked it: retry later); rejects
+   * with CheckpointWorkerError if the worker or the checkpoint failed.
+   */
+  checkpoint(mode: CheckpointMode): Promise<CheckpointResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new Error('storage is closed'));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage(mode);
+    });
+  }
+
+  /** Lets the queued checkpoints finish, closes the worker's connection and waits for it to exit. */
+  async close(): Promise<void> {
+    if (this.closing) return this.exited;
+    this.closing = true;
+    this.worker.postMessage('close');
+    await this.exited;
+  }
+
+  private answer(reply: Reply): void {
+    const caller = this.waiting.shift();
+    if (!caller) return;
+    if ('row' in reply) caller.resolve(reply.row);
+    else if (reply.error.code && RETRYABLE.has(reply.error.code))
+      caller.resolve({ busy: 1, log: -1, checkpointed: -1 });
+    else {
+      this.fail(reply.error.message);
+      caller.reject(this.failure as CheckpointWorkerError);
+    }
+  }
+
+  private fail(reason: string): void {
+    if (!this.failure)
+      this.failure = new CheckpointWorkerError(
+        `the database's checkpoint worker failed (${reason}); the write-ahead log is no longer folded back into the database, restart the server`,
+      );
+    for (const caller of this.waiting.splice(0)) caller.reject(this.failure);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * SQLite checkpoints run on a worker thread (automatic ones are off on the
+ * event loop's connection), so the WAL must still stay bounded under
+ * sustained writes, the worker must stop with the server, and a worker that
+ * fails must show on the health check rather than silently stop folding
+ * the WAL back.
+ */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASE_FILE, openSqliteStorage } from '../../src/storage/sqlite/index.js';
+import { CheckpointWorkerError, WalCheckpointer } from '../../src/storage/sqlite/wal-checkpointer.js';
+import { WAL_LIMIT_BYTES } from '../../src/storage/sqlite/wal-truncator.js';
+import { register, startTestServer, type TestServer, TestSocket } from '../support/harness.js';
+
+/** Messages per round, sent without waiting for each other. */
+const ROUND = 25;
+const CONTENT = new Uint8Array(16 * 1024).fill(7);
+/** What the WAL may reach: the limit, plus what arrives while a checkpoint runs. */
+const WAL_BOUND = 3 * WAL_LIMIT_BYTES;
+
+const walSize = (dataDir: string) => {
+  const wal = join(dataDir, `${DATABASE_FILE}-wal`);
+  return existsSync(wal) ? statSync(wal).size : 0;
+};
+
+describe.skipIf(process.env.TACET_TEST_BACKEND === 'postgres')('WAL checkpoints on a worker', () => {
+  let t: TestServer | undefined;
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await t?.stop();
+    t = undefined;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('keeps the WAL bounded while messages pile up unacked and while they are acked', {
+    timeout: 180_000,
+  }, async () => {
+    t = await startTestServer({ maxQueueLength: 10_000, maxRetentionSeconds: 3600 });
+    const url = t.server.url;
+    const [alice, bob, carol] = await Promise.all([register(url), register(url), register(url)]);
+    const a = await TestSocket.open(url, alice.auth);
+    const sendRound = async (to: { id: Uint8Array }) => {
+      const requests = new Set(Array.from({ length: ROUND }, () => a.send([to], CONTENT).requestId));
+      await a.until(() => a.results().filter((r) => requests.has(r.requestId)).length === ROUND);
+      expect(a.results().filter((r) => requests.has(r.requestId) && !r.ok)).toEqual([]);
+    };
+    // Unacked: nothing is deleted, so only the WAL's size asks for checkpoints. 40 rounds write
+    // more than 16 MiB of content, over 5x the bound.
+    let largest = 0;
+    for (let round = 0; round < 40; round++) {
+      await sendRound(bob);
+      largest = Math.max(largest, walSize(t.dataDir));
+    }
+    expect(largest).toBeLessThanOrEqual(WAL_BOUND);
+
+    // Acked as they arrive, by a recipient online throughout: deletions and the size both ask.
+    // (A backlog acked at once is one transaction as large as the backlog; no checkpoint splits it.)
+    const c = await TestSocket.open(url, carol.auth);
+    for (let round = 1; round <= 40; round++) {
+      await sendRound(carol);
+      await c.until(() => c.envelopes().length === round * ROUND, 60_000);
+      c.ack(
+        c
+          .envelopes()
+          .slice((round - 1) * ROUND)
+          .map((e) => e.id),
+      );
+      largest = Math.max(largest, walSize(t.dataDir));
+    }
+    expect(largest).toBeLessThanOrEqual(WAL_BOUND);
+    await Promise.all([a.close(), c.close()]);
+  });
+
+  it('stops the worker when the storage closes: the last connection removes the WAL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tacet-ckpt-'));
+    dirs.push(dir);
+    const storage = await openSqliteStorage(dir);
+    await storage.accounts.createAccount({
+      accountId: new Uint8Array(16).fill(1),
+      credentialHash: new Uint8Array(16).fill(2),
+      registrationId: 1,
+      createdAt: 1,
+    });
+    expect(existsSync(join(dir, `${DATABASE_FILE}-wal`))).toBe(true);
+    await storage.close();
+    // SQLite deletes the WAL only when no other connection (the worker's) has the database open.
+    expect(existsSync(join(dir, `${DATABASE_FILE}-wal`))).toBe(false);
+  });
+
+  it('reports a worker that cannot checkpoint, instead of silently going on without', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tacet-ckpt-'));
+    dirs.push(dir);
+    const checkpointer = new WalCheckpointer(join(dir, 'missing.sqlite'));
+    await expect(checkpointer.checkpoint('PASSIVE')).rejects.toThrow(CheckpointWorkerError);
+    expect(checkpointer.failed?.message).toMatch(/checkpoint worker failed .*restart the server/);
+    await expect(checkpointer.checkpoint('TRUNCATE')).rejects.toBe(checkpointer.failed);
+    await checkpointer.close();
+  });
+});
