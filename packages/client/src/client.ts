@@ -30,6 +30,7 @@ import { ownDeviceList } from './devices/own-device-list.js';
 import { unlinkDevice } from './devices/unlink-device.js';
 import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
+import { isGroupConversation } from './groups/group-book.js';
 import { Groups } from './groups/groups.js';
 import { beginExistingDeviceLink, type ExistingDeviceLink } from './linking/existing-device.js';
 import { beginNewDeviceLink } from './linking/new-device.js';
@@ -43,6 +44,7 @@ import {
   needsReverification,
   untrustedError,
 } from './messenger/peer-crypto.js';
+import { displayedSyncItem } from './messenger/sync.js';
 import { type SafetyNumber, safetyNumber } from './safety-number.js';
 import { ProtocolStores } from './sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord, OutboxItem } from './store/types.js';
@@ -613,8 +615,18 @@ export class TacetClient {
       changed.push({ ...m, expiresAt: now + m.timerSeconds * 1000 });
     }
     if (changed.length === 0) return changed;
-    await this.store.apply({ putMessages: changed });
+    // Our other devices start the same deadlines (messenger/sync.ts): a message disappears everywhere at once.
+    const byPeer = new Map<string, Uint8Array[]>();
+    for (const m of changed)
+      if (m.contentId && !isGroupConversation(m.conversationId))
+        byPeer.set(m.conversationId, [...(byPeer.get(m.conversationId) ?? []), fromHex(m.contentId)]);
+    const syncs =
+      (await this.devices()).length > 1
+        ? [...byPeer].map(([peer, ids]) => displayedSyncItem(this.accountId, peer, ids, now))
+        : [];
+    await this.store.apply({ putMessages: changed, putOutbox: syncs });
     for (const message of changed) this.#events.emit({ type: 'updated', message });
+    if (syncs.length > 0) void this.#net.flush().catch(() => undefined);
     await this.#scheduler.poke();
     return changed;
   }

@@ -22,7 +22,11 @@ export function contentIdOf(m: Pick<MessageRecord, 'direction' | 'id' | 'content
 }
 
 /** Finds a message of the conversation by content id, in this batch first (its latest form), then the store. */
-async function find(ctx: InboxContext, conv: string, target: string): Promise<Row | undefined> {
+export async function findByContentId(
+  ctx: InboxContext,
+  conv: string,
+  target: string,
+): Promise<Row | undefined> {
   const puts = ctx.batch.putMessages;
   for (let i = puts.length - 1; i >= 0; i--) {
     const m = puts[i] as Row;
@@ -73,7 +77,7 @@ export async function applyAction(
     }
     return events;
   }
-  const m = await find(ctx, conv, toHex(a.target));
+  const m = await findByContentId(ctx, conv, toHex(a.target));
   if (!m) return events;
   if (a.type === 'reaction') {
     const { theirs: _, ...rest } = m.reactions ?? {};

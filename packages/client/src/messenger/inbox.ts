@@ -22,7 +22,7 @@ import { DEFAULT_TIMER_SECONDS } from '../timers/duration.js';
 import { startSenderCountdown } from '../timers/sender-countdown.js';
 import type { IncomingEnvelope } from '../transport/connection.js';
 import { fromHex, randomId, toHex } from '../util.js';
-import { applyAction } from './apply-action.js';
+import { applyAction, findByContentId } from './apply-action.js';
 import { heldNs, holdWrites, MAX_HELD_PER_SENDER } from './held-apart.js';
 import { compareVersions, DEFAULT_VERSION } from './ordering.js';
 import {
@@ -32,7 +32,7 @@ import {
   identityUntrusted,
 } from './peer-crypto.js';
 import { onRetryRequest, type RetryLimiter, type RetryRequest, retryItemFor } from './retry.js';
-import { applySync } from './sync.js';
+import { applySync, displayedDeadlines } from './sync.js';
 
 /** Receipts may sit on the server for a day; after that nobody waits for them. */
 const RECEIPT_TTL_SECONDS = 24 * 3600;
@@ -244,6 +244,18 @@ function befriends(content: Content): boolean {
 async function collectOwn(ctx: InboxContext, envKey: string, content: Content) {
   ctx.batch.seen.add(envKey);
   if (content.kind !== 'sync' || !ctx.self) return { ack: true, events: [] };
+  const sent = content.sent;
+  if (sent.kind === 'action' && sent.action.type === 'read') {
+    const conv = formatAccountId(content.to);
+    const found = [];
+    for (const t of sent.action.targets) found.push(await findByContentId(ctx, conv, toHex(t)));
+    const updated = displayedDeadlines(content, found);
+    ctx.batch.putMessages.push(...updated);
+    return {
+      ack: true,
+      events: updated.map((m) => ({ type: 'updated' as const, message: { ...m, seq: 0 } })),
+    };
+  }
   const id = toHex(content.sent.id);
   if (ctx.batch.putMessages.some((m) => m.id === id) || (await ctx.store.getMessage(id)))
     return { ack: true, events: [] };

@@ -41,7 +41,7 @@ import {
 import { isRetryItem, RetryLimiter, sealRetryItem } from './retry.js';
 import { SendWindow } from './send-window.js';
 import { type CertificateSource, senderCertificates } from './sender-certificates.js';
-import { syncCopies } from './sync.js';
+import { sealForSiblings, syncCopies } from './sync.js';
 import { pinnedTrustRoot } from './trust-root.js';
 
 const MIN_BACKOFF_MS = 250;
@@ -519,15 +519,17 @@ export class Network {
         }
         const env = isRetryItem(item)
           ? await sealRetryItem(this.#o.stores, this.#directory, this.#certificate, item, now)
-          : await encryptForPeer(
-              this.#o.stores,
-              this.#api,
-              this.#certificate,
-              item.recipient,
-              name,
-              pad(stampDevicesVersion(item.content, await this.#ownListVersion())),
-              now,
-            );
+          : item.recipient === this.#account.accountId
+            ? await this.#forSiblings(item)
+            : await encryptForPeer(
+                this.#o.stores,
+                this.#api,
+                this.#certificate,
+                item.recipient,
+                name,
+                pad(stampDevicesVersion(item.content, await this.#ownListVersion())),
+                now,
+              );
         if (!isRetryItem(item)) env.push(...(await this.#syncCopies(item)));
         const paused =
           contact && listBefore !== undefined && (await this.#pauseIfVerified(contact, listBefore));
@@ -563,15 +565,20 @@ export class Network {
     };
   }
 
-  /** Sync transcripts of `item` for this account's other devices (messenger/sync.ts), staged like its ratchet step. */
+  /** What sealing for this account's other devices needs (messenger/sync.ts). */
+  get #syncDeps() {
+    return { stores: this.#o.stores, api: this.#api, certificate: this.#certificate, self: this.#account };
+  }
+
+  /** Sync transcripts of `item` for this account's other devices, staged like its ratchet step. */
   async #syncCopies(item: OutboxItem) {
-    const deps = {
-      stores: this.#o.stores,
-      api: this.#api,
-      certificate: this.#certificate,
-      self: this.#account,
-    };
-    return syncCopies(deps, await ownDeviceList(this.#o.stores), item, this.#o.clock.now());
+    return syncCopies(this.#syncDeps, await ownDeviceList(this.#o.stores), item, this.#o.clock.now());
+  }
+
+  /** An item for our own other devices only (a sync of what this one displayed), sealed for each of them. */
+  async #forSiblings(item: OutboxItem) {
+    const list = await ownDeviceList(this.#o.stores);
+    return sealForSiblings(this.#syncDeps, list, item.content, this.#o.clock.now());
   }
 
   /** The version of this account's own signed device list, which every message carries. */

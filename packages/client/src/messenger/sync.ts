@@ -60,9 +60,34 @@ async function siblingSession(d: SyncDeps, own: IdentityKeyPair, list: SignedDev
 }
 
 /**
+ * `plaintext` sealed for every other device of our newest own list (none for
+ * a lone device, or a sibling still uploading its keys). Protocol writes are
+ * staged for the caller's commit.
+ */
+export async function sealForSiblings(
+  d: SyncDeps,
+  list: SignedDeviceList | undefined,
+  plaintext: Uint8Array,
+  now: number,
+) {
+  const siblings = (list?.devices ?? []).filter((x) => x.deviceId !== d.self.deviceId);
+  if (!list || siblings.length === 0) return [];
+  const own = await d.stores.identities.getIdentityKeyPair();
+  const cert = await d.certificate(now);
+  const accountId = parseAccountId(d.self.accountId);
+  const out = [];
+  for (const { deviceId } of siblings) {
+    const address = await siblingSession(d, own, list, deviceId);
+    if (!address) continue;
+    const ct = await signalEncrypt(pad(plaintext), address, d.stores, now);
+    out.push({ accountId, deviceId, content: await seal(d.stores, cert, address, ct) });
+  }
+  return out;
+}
+
+/**
  * The sealed sync copies of a 1:1 `item` for every other device of our
  * newest own list (none for receipts, group traffic, or a lone device).
- * Protocol writes are staged for the caller's commit.
  */
 export async function syncCopies(
   d: SyncDeps,
@@ -70,8 +95,7 @@ export async function syncCopies(
   item: OutboxItem,
   now: number,
 ) {
-  const siblings = (list?.devices ?? []).filter((x) => x.deviceId !== d.self.deviceId);
-  if (!list || siblings.length === 0 || item.recipient === d.self.accountId) return [];
+  if (!list || list.devices.length < 2 || item.recipient === d.self.accountId) return [];
   const sent = decodeContent(item.content);
   if (!SYNCED_KINDS.has(sent.kind) || sent.kind === 'sync') return [];
   if ((sent.kind === 'text' || sent.kind === 'attachment') && sent.group) return [];
@@ -84,15 +108,42 @@ export async function syncCopies(
     sent: kind,
     devicesVersion: list.version,
   });
-  const own = await d.stores.identities.getIdentityKeyPair();
-  const cert = await d.certificate(now);
-  const accountId = parseAccountId(d.self.accountId);
+  return sealForSiblings(d, list, transcript, now);
+}
+
+/** The outbox item telling our other devices we displayed `targets` of `peer`'s messages now (their deadlines start). */
+export function displayedSyncItem(
+  self: string,
+  peer: string,
+  targets: Uint8Array[],
+  now: number,
+): OutboxItem {
+  const id = randomId();
+  const content = encodeContent({
+    kind: 'sync',
+    id,
+    sentAt: now,
+    to: parseAccountId(peer),
+    sent: { kind: 'action', id: randomId(), sentAt: now, action: { type: 'read', targets } },
+  });
+  return { id: toHex(id), recipient: self, content, createdAt: now, ttlSeconds: 0 };
+}
+
+/**
+ * A sibling displayed messages of `peer` at the transcript's sending time:
+ * the same deadline here (the earlier one, if this device displayed them
+ * first), so a message disappears from every device at once.
+ */
+export function displayedDeadlines(
+  content: Content & { kind: 'sync' },
+  found: ReadonlyArray<Omit<MessageRecord, 'seq'> | undefined>,
+): Array<Omit<MessageRecord, 'seq'>> {
   const out = [];
-  for (const { deviceId } of siblings) {
-    const address = await siblingSession(d, own, list, deviceId);
-    if (!address) continue;
-    const ct = await signalEncrypt(pad(transcript), address, d.stores, now);
-    out.push({ accountId, deviceId, content: await seal(d.stores, cert, address, ct) });
+  for (const m of found) {
+    if (m?.direction !== 'in' || m.timerSeconds === 0) continue;
+    const deadline = content.sentAt + m.timerSeconds * 1000;
+    if (m.expiresAt !== null && m.expiresAt <= deadline) continue;
+    out.push({ ...m, expiresAt: deadline });
   }
   return out;
 }

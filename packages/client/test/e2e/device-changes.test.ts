@@ -69,6 +69,22 @@ describe('a contact learns of a newly linked device', { timeout: 90_000 }, () =>
     expect(mine?.expiresAt).toBeGreaterThan(Date.now());
     expect(Math.abs((mine?.expiresAt ?? 0) - (sentThere?.expiresAt ?? 0))).toBeLessThan(60_000);
     expect((await alice.client.contacts.get('bob')).timerSeconds).toBe(3600);
+
+    // Bob's disappearing message, displayed on the phone: the laptop's copy gets the same deadline.
+    await bob.client.setTimer('alice', 600);
+    await bob.client.send('alice', 'gone in ten minutes');
+    await until(() => texts(alice.events).includes('gone in ten minutes'), 20_000, 'phone');
+    await until(() => texts(laptop.events).includes('gone in ten minutes'), 20_000, 'laptop');
+    const received = (await alice.client.messages('bob')).find((m) => m.body === 'gone in ten minutes');
+    const [shown] = await alice.client.markDisplayed([received?.id ?? '']);
+    expect(shown?.expiresAt).toBeGreaterThan(Date.now());
+    const onLaptop = async () =>
+      (await laptop.client.messages('bob')).find((m) => m.body === 'gone in ten minutes')?.expiresAt;
+    await until(
+      async () => (await onLaptop()) === shown?.expiresAt,
+      20_000,
+      'the same deadline on the laptop',
+    );
   });
 
   it('a verified contact is told on receipt, and sending waits until the change is accepted', async () => {
