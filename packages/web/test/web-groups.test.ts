@@ -4,7 +4,8 @@
  * everyone chats with the sender's name on each message (a contact's name, or
  * the account id of someone who is not a contact). Alice sees per member who
  * has her message; removing carol means nothing more reaches carol; bob
- * leaves; admins are marked and only admins are offered to change members.
+ * is made an admin and then leaves; admins are marked and only admins are
+ * offered to change members or the timer.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -39,7 +40,7 @@ function sender(p: WebPerson, text: string): Locator {
   return p.message(text).getByTestId('sender');
 }
 
-it('create, add, chat with sender names, per-member delivery, remove and leave', async () => {
+it('create, add, timer, chat with sender names, per-member delivery, remove, promote and leave', async () => {
   const { alice, bob, browser, server } = web;
   const carol = await WebPerson.register(browser, server.url);
   await alice.addContact(bob.id, 'bob');
@@ -58,11 +59,11 @@ it('create, add, chat with sender names, per-member delivery, remove and leave',
 
   // Add carol from the members view; she finds the group in her list.
   let members = await openMembers(alice);
-  await members.locator('[data-member="You"]').getByText('admin').waitFor();
+  await members.locator('[data-member="You"]').getByText('admin', { exact: true }).waitFor();
   await members.getByLabel('carol').check();
   await members.getByRole('button', { name: 'Add to group' }).click();
   await members.locator('[data-member="carol"]').waitFor();
-  expect(await members.locator('[data-member="bob"]').getByText('admin').count()).toBe(0);
+  expect(await members.locator('[data-member="bob"]').getByText('admin', { exact: true }).count()).toBe(0);
   await members.getByRole('button', { name: 'Close' }).click();
   await carol.page.locator('[data-group="newsroom"]').waitFor();
 
@@ -99,14 +100,15 @@ it('create, add, chat with sender names, per-member delivery, remove and leave',
 
   // bob is no admin: he sees alice marked as one, and no way to change members.
   const bobsView = await openMembers(bob);
-  await bobsView.locator('[data-member="alice"]').getByText('admin').waitFor();
+  await bobsView.locator('[data-member="alice"]').getByText('admin', { exact: true }).waitFor();
   expect(await bobsView.getByRole('button', { name: 'Remove' }).count()).toBe(0);
   expect(await bobsView.getByRole('button', { name: 'Add to group' }).count()).toBe(0);
+  expect(await bobsView.getByRole('button', { name: 'Make admin' }).count()).toBe(0);
   await bobsView.getByRole('button', { name: 'Close' }).click();
 
   // alice removes carol (asked twice); carol is told and gets nothing sent afterwards.
   members = await openMembers(alice);
-  await members.locator('[data-member="carol"]').getByRole('button', { name: 'Remove' }).click();
+  await members.locator('[data-member="carol"]').getByRole('button', { name: 'Remove', exact: true }).click();
   await members.getByRole('button', { name: 'Remove carol' }).click();
   await members.locator('[data-member="carol"]').waitFor({ state: 'detached' });
   await members.getByRole('button', { name: 'Close' }).click();
@@ -127,6 +129,15 @@ it('create, add, chat with sender names, per-member delivery, remove and leave',
   await delivery.locator('[data-member="bob"][data-delivered="true"]').waitFor();
   expect(await delivery.locator('[data-member="carol"]').count()).toBe(0);
   await delivery.getByRole('button', { name: 'Close' }).click();
+
+  // alice makes bob an admin too; his own view shows it.
+  members = await openMembers(alice);
+  await members.locator('[data-member="bob"]').getByRole('button', { name: 'Make admin' }).click();
+  await members.locator('[data-member="bob"]').getByRole('button', { name: 'Remove admin' }).waitFor();
+  await members.getByRole('button', { name: 'Close' }).click();
+  const promoted = await openMembers(bob);
+  await promoted.locator('[data-member="You"]').getByText('admin', { exact: true }).waitFor();
+  await promoted.getByRole('button', { name: 'Close' }).click();
 
   // bob leaves (asked twice); alice's member list shows only her.
   const leaving = await openMembers(bob);

@@ -146,6 +146,10 @@ export interface ChatService {
   /** Admins only: the removed member gets nothing sent to the group afterwards. */
   removeGroupMember(groupId: string, accountId: string): Promise<void>;
   leaveGroup(groupId: string): Promise<void>;
+  /** Admins only: makes a member an admin too (the last admin must do this before leaving). */
+  promoteGroupMember(groupId: string, accountId: string): Promise<void>;
+  /** Admins only: takes a member's admin role back. */
+  demoteGroupMember(groupId: string, accountId: string): Promise<void>;
   /** The group's conversation, oldest first; incoming items carry `from`. */
   listGroupMessages(groupId: string): Promise<MessageRecord[]>;
   sendToGroup(groupId: string, text: string): Promise<void>;

@@ -29,6 +29,11 @@ export function startSdkService(client: TacetClient): ChatService {
   const emit = (e: ServiceEvent) => {
     for (const l of listeners) l(e);
   };
+  /** A group change of ours: once every member's copy is committed, the screens re-read the group. */
+  const changeGroup = async (change: Promise<unknown>) => {
+    await change;
+    emit({ type: 'groups' });
+  };
   const setState = (next: ConnectionState) => {
     if (next === state) return;
     state = next;
@@ -137,26 +142,16 @@ export function startSdkService(client: TacetClient): ChatService {
       emit({ type: 'groups' });
       return group;
     },
-    async addGroupMembers(groupId, memberIds) {
-      await client.groups.add(groupId, memberIds);
-      emit({ type: 'groups' });
-    },
-    async removeGroupMember(groupId, accountId) {
-      await client.groups.remove(groupId, accountId);
-      emit({ type: 'groups' });
-    },
-    async leaveGroup(groupId) {
-      await client.groups.leave(groupId);
-      emit({ type: 'groups' });
-    },
+    addGroupMembers: (groupId, memberIds) => changeGroup(client.groups.add(groupId, memberIds)),
+    removeGroupMember: (groupId, accountId) => changeGroup(client.groups.remove(groupId, accountId)),
+    leaveGroup: (groupId) => changeGroup(client.groups.leave(groupId)),
+    promoteGroupMember: (groupId, accountId) => changeGroup(client.groups.promote(groupId, accountId)),
+    demoteGroupMember: (groupId, accountId) => changeGroup(client.groups.demote(groupId, accountId)),
     listGroupMessages: (groupId) => client.groups.messages(groupId),
     async sendToGroup(groupId, text) {
       await tolerateOffline(client.groups.send(groupId, text).then(() => undefined));
     },
-    async setGroupTimer(groupId, seconds) {
-      await client.groups.setTimer(groupId, seconds);
-      emit({ type: 'groups' });
-    },
+    setGroupTimer: (groupId, seconds) => changeGroup(client.groups.setTimer(groupId, seconds)),
     listGroupWarnings: async (groupId) => groupWarnings.get(groupId) ?? [],
     groupDelivery: (messageId) => client.groups.delivery(messageId),
     devices: () => client.devices(),

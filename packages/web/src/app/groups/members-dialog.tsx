@@ -48,9 +48,22 @@ export function MembersDialog({ service, group, contacts, onClose }: MembersDial
             <span class="name">{m.me ? 'You' : m.name}</span>
             {m.admin && <span class="badge ok">admin</span>}
             {group.admin && group.member && !m.me && removing !== m.accountId && (
-              <button type="button" disabled={busy !== null} onClick={() => setRemoving(m.accountId)}>
-                Remove
-              </button>
+              <>
+                <button
+                  type="button"
+                  disabled={busy !== null}
+                  onClick={() =>
+                    m.admin
+                      ? run('demote', () => service.demoteGroupMember(group.id, m.accountId))
+                      : run('promote', () => service.promoteGroupMember(group.id, m.accountId))
+                  }
+                >
+                  {m.admin ? 'Remove admin' : 'Make admin'}
+                </button>
+                <button type="button" disabled={busy !== null} onClick={() => setRemoving(m.accountId)}>
+                  Remove
+                </button>
+              </>
             )}
             {removing === m.accountId && (
               <AskTwice
@@ -114,4 +127,6 @@ const BUSY_TEXT: Record<string, string> = {
   add: 'Adding — telling every member…',
   remove: 'Removing — telling every member…',
   leave: 'Leaving — telling every member…',
+  promote: 'Making them an admin — telling every member…',
+  demote: 'Taking their admin role back — telling every member…',
 };
