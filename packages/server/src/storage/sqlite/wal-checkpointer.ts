@@ -100,6 +100,10 @@ export class WalCheckpointer {
   async close(): Promise<void> {
     if (this.closing) return this.exited;
     this.closing = true;
+    // Held while it shuts down: with the worker unref'd, a process whose only
+    // remaining work is this wait (a short `tacet admin` command) would end
+    // with the top-level await unsettled (exit code 13).
+    this.worker.ref();
     this.worker.postMessage('close');
     await this.exited;
   }
