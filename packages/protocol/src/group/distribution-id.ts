@@ -17,7 +17,8 @@ function parse(distributionId: string): { text: string; bytes: Uint8Array; canon
   const hex = distributionId.replaceAll('-', '');
   const bytes = new Uint8Array(16);
   for (let i = 0; i < 16; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  memo = { text: distributionId, bytes, canonical: distributionIdFromBytes(bytes) };
+  // The pattern admits only hex digits and dashes in place, so lower case is the canonical spelling.
+  memo = { text: distributionId, bytes, canonical: distributionId.toLowerCase() };
   return memo;
 }
 

@@ -42,23 +42,21 @@ function keysFromM(m: Uint8Array): { ephemeral: PrivateKey; payloadKey: Uint8Arr
   return { ephemeral, payloadKey: primitives.hkdfSha256(m, undefined, LABEL_K, 32) };
 }
 
-function maskFor(dh: Uint8Array, ephemeral: PublicKey, recipient: PublicKey): Uint8Array {
-  return primitives.hkdfSha256(
-    concatBytes(dh, ephemeral.serialize(), recipient.serialize()),
-    undefined,
-    LABEL_DH,
-    32,
-  );
+/** C's mask; keys are passed serialized (0x05 ‖ u), computed once per message or recipient. */
+function maskFor(dh: Uint8Array, ephemeral: Uint8Array, recipient: Uint8Array): Uint8Array {
+  const ikm = concatBytes(dh, ephemeral, recipient);
+  return primitives.hkdfSha256(ikm, undefined, LABEL_DH, 32);
 }
 
+/** AT over serialized keys (0x05 ‖ u). */
 function authTag(
   dh: Uint8Array,
-  e: PublicKey,
+  e: Uint8Array,
   c: Uint8Array,
-  sender: PublicKey,
-  recipient: PublicKey,
+  sender: Uint8Array,
+  recipient: Uint8Array,
 ): Uint8Array {
-  const ikm = concatBytes(dh, e.serialize(), c, sender.serialize(), recipient.serialize());
+  const ikm = concatBytes(dh, e, c, sender, recipient);
   return primitives.hkdfSha256(ikm, undefined, LABEL_DH_SENDER, V2_AT_LENGTH);
 }
 
@@ -97,14 +95,18 @@ export function sealedSenderV2Encrypt(
   const { ephemeral, payloadKey } = keysFromM(m);
   const ephemeralPublic = ephemeral.getPublicKey();
   const payload = gcmsiv(payloadKey, NONCE).encrypt(usmc);
+  // Serialized once per message: each recipient's KDF inputs repeat them.
+  const ephemeralSerialized = ephemeralPublic.serialize();
+  const senderSerialized = sender.publicKey.serialize();
   return {
     ephemeralPublic: ephemeralPublic.bytes.slice(),
     payload,
     keysFor(recipient: PublicKey): V2RecipientKeys {
-      const c = xor(maskFor(ephemeral.agree(recipient), ephemeralPublic, recipient), m);
+      const recipientSerialized = recipient.serialize();
+      const c = xor(maskFor(ephemeral.agree(recipient), ephemeralSerialized, recipientSerialized), m);
       // The sender–recipient agreement is static–static: cached per peer when the caller keeps secrets.
       const dh = secrets ? secrets.agree(sender, recipient) : sender.privateKey.agree(recipient);
-      const at = authTag(dh, ephemeralPublic, c, sender.publicKey, recipient);
+      const at = authTag(dh, ephemeralSerialized, c, senderSerialized, recipientSerialized);
       return { c, at };
     },
   };
@@ -134,7 +136,9 @@ export function sealedSenderV2Decrypt(
   const c = bytes.subarray(1, 33);
   const at = bytes.subarray(33, 49);
   const ephemeral = PublicKey.fromPublicKeyBytes(bytes.subarray(49, 81));
-  const m = xor(maskFor(recipient.privateKey.agree(ephemeral), ephemeral, recipient.publicKey), c);
+  const ephemeralSerialized = ephemeral.serialize();
+  const recipientSerialized = recipient.publicKey.serialize();
+  const m = xor(maskFor(recipient.privateKey.agree(ephemeral), ephemeralSerialized, recipientSerialized), c);
   const keys = keysFromM(m);
   if (!constantTimeEqual(keys.ephemeral.getPublicKey().bytes, ephemeral.bytes))
     invalid('ephemeral key mismatch');
@@ -147,7 +151,7 @@ export function sealedSenderV2Decrypt(
   const usmc = UnidentifiedSenderMessageContent.deserialize(plaintext);
   const sender = usmc.senderCertificate.identityKey;
   const dh = secrets ? secrets.agree(recipient, sender) : recipient.privateKey.agree(sender);
-  const expected = authTag(dh, ephemeral, c, sender, recipient.publicKey);
+  const expected = authTag(dh, ephemeralSerialized, c, sender.serialize(), recipientSerialized);
   if (!constantTimeEqual(expected, at)) invalid('sender authentication failed');
   return usmc;
 }

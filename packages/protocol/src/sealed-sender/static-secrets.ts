@@ -14,7 +14,8 @@ import type { IdentityKeyPair, PublicKey } from '../keys/index.js';
 /** Peers remembered, one 32-byte secret each: room for every member of a 1,000-member group and more. */
 const CAPACITY = 4096;
 
-const keyOf = (k: PublicKey) => String.fromCharCode(...k.serialize());
+/** The 32 raw key bytes as a string key (Map keys compare by value; one allocation, no copy of the key). */
+const keyOf = (k: PublicKey) => String.fromCharCode.apply(null, k.bytes as unknown as number[]);
 
 /**
  * @example
@@ -23,10 +24,13 @@ const keyOf = (k: PublicKey) => String.fromCharCode(...k.serialize());
  */
 export class StaticSecrets {
   readonly #entries = new Map<string, Uint8Array>();
+  /** The own key's string, kept while the same key pair is passed (a client has one identity). */
+  #own: { pair: IdentityKeyPair; key: string } | undefined;
 
   /** DH(own private, peer), computed on the first call for this pair of keys. */
   agree(own: IdentityKeyPair, peer: PublicKey): Uint8Array {
-    const k = `${keyOf(own.publicKey)}${keyOf(peer)}`;
+    if (this.#own?.pair !== own) this.#own = { pair: own, key: keyOf(own.publicKey) };
+    const k = `${this.#own.key}${keyOf(peer)}`;
     let secret = this.#entries.get(k);
     if (secret === undefined) {
       secret = own.privateKey.agree(peer);
