@@ -12,7 +12,7 @@
  * GCM-SIV comes straight from @noble/ciphers (node:crypto has no GCM-SIV).
  */
 import { gcmsiv } from '@noble/ciphers/aes.js';
-import { concatBytes, constantTimeEqual, primitives } from '../crypto/index.js';
+import { constantTimeEqual, primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import { type IdentityKeyPair, PrivateKey, PublicKey } from '../keys/index.js';
 import { SEALED_SENDER_MAX_LENGTH } from '../limits.js';
@@ -42,22 +42,47 @@ function keysFromM(m: Uint8Array): { ephemeral: PrivateKey; payloadKey: Uint8Arr
   return { ephemeral, payloadKey: primitives.hkdfSha256(m, undefined, LABEL_K, 32) };
 }
 
-/** C's mask; keys are passed serialized (0x05 ‖ u), computed once per message or recipient. */
-function maskFor(dh: Uint8Array, ephemeral: Uint8Array, recipient: Uint8Array): Uint8Array {
-  const ikm = concatBytes(dh, ephemeral, recipient);
-  return primitives.hkdfSha256(ikm, undefined, LABEL_DH, 32);
-}
+const DH_LENGTH = 32;
+const KEY_LENGTH = 33; // serialized: 0x05 ‖ u
+const DJB_TYPE = 0x05;
 
-/** AT over serialized keys (0x05 ‖ u). */
-function authTag(
-  dh: Uint8Array,
-  e: Uint8Array,
-  c: Uint8Array,
-  sender: Uint8Array,
-  recipient: Uint8Array,
-): Uint8Array {
-  const ikm = concatBytes(dh, e, c, sender, recipient);
-  return primitives.hkdfSha256(ikm, undefined, LABEL_DH_SENDER, V2_AT_LENGTH);
+/**
+ * The two KDF inputs of one message, laid out once (docs/protocol.md §8.4):
+ *   mask: DH(E, R) ‖ ser(E) ‖ ser(R)
+ *   AT:   DH(S, R) ‖ ser(E) ‖ C ‖ ser(S) ‖ ser(R)
+ * Per recipient only DH, C and R are written; the secret part is zeroed after each KDF.
+ */
+class KdfInputs {
+  readonly #mask = new Uint8Array(DH_LENGTH + 2 * KEY_LENGTH);
+  readonly #auth = new Uint8Array(DH_LENGTH + KEY_LENGTH + V2_C_LENGTH + 2 * KEY_LENGTH);
+
+  constructor(ephemeral: PublicKey, sender: PublicKey) {
+    this.#mask.set(ephemeral.serialize(), DH_LENGTH);
+    this.#auth.set(ephemeral.serialize(), DH_LENGTH);
+    this.#auth.set(sender.serialize(), DH_LENGTH + KEY_LENGTH + V2_C_LENGTH);
+  }
+
+  mask(dh: Uint8Array, recipient: PublicKey): Uint8Array {
+    const ikm = this.#mask;
+    ikm.set(dh, 0);
+    ikm[DH_LENGTH + KEY_LENGTH] = DJB_TYPE;
+    ikm.set(recipient.bytes, DH_LENGTH + KEY_LENGTH + 1);
+    const out = primitives.hkdfSha256(ikm, undefined, LABEL_DH, 32);
+    ikm.fill(0, 0, DH_LENGTH);
+    return out;
+  }
+
+  authTag(dh: Uint8Array, c: Uint8Array, recipient: PublicKey): Uint8Array {
+    const ikm = this.#auth;
+    ikm.set(dh, 0);
+    ikm.set(c, DH_LENGTH + KEY_LENGTH);
+    const at = ikm.length - KEY_LENGTH;
+    ikm[at] = DJB_TYPE;
+    ikm.set(recipient.bytes, at + 1);
+    const out = primitives.hkdfSha256(ikm, undefined, LABEL_DH_SENDER, V2_AT_LENGTH);
+    ikm.fill(0, 0, DH_LENGTH);
+    return out;
+  }
 }
 
 function xor(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -95,18 +120,18 @@ export function sealedSenderV2Encrypt(
   const { ephemeral, payloadKey } = keysFromM(m);
   const ephemeralPublic = ephemeral.getPublicKey();
   const payload = gcmsiv(payloadKey, NONCE).encrypt(usmc);
-  // Serialized once per message: each recipient's KDF inputs repeat them.
-  const ephemeralSerialized = ephemeralPublic.serialize();
-  const senderSerialized = sender.publicKey.serialize();
+  // Laid out once per message: each recipient's KDF inputs repeat E and S.
+  const kdf = new KdfInputs(ephemeralPublic, sender.publicKey);
   return {
     ephemeralPublic: ephemeralPublic.bytes.slice(),
     payload,
     keysFor(recipient: PublicKey): V2RecipientKeys {
-      const recipientSerialized = recipient.serialize();
-      const c = xor(maskFor(ephemeral.agree(recipient), ephemeralSerialized, recipientSerialized), m);
+      const ephemeralDh = ephemeral.agree(recipient);
+      const c = xor(kdf.mask(ephemeralDh, recipient), m);
+      ephemeralDh.fill(0);
       // The sender–recipient agreement is static–static: cached per peer when the caller keeps secrets.
       const dh = secrets ? secrets.agree(sender, recipient) : sender.privateKey.agree(recipient);
-      const at = authTag(dh, ephemeralSerialized, c, senderSerialized, recipientSerialized);
+      const at = kdf.authTag(dh, c, recipient);
       return { c, at };
     },
   };
@@ -136,9 +161,9 @@ export function sealedSenderV2Decrypt(
   const c = bytes.subarray(1, 33);
   const at = bytes.subarray(33, 49);
   const ephemeral = PublicKey.fromPublicKeyBytes(bytes.subarray(49, 81));
-  const ephemeralSerialized = ephemeral.serialize();
-  const recipientSerialized = recipient.publicKey.serialize();
-  const m = xor(maskFor(recipient.privateKey.agree(ephemeral), ephemeralSerialized, recipientSerialized), c);
+  // The mask does not use S; the AT is derived below, once the certificate names the sender.
+  const kdf = new KdfInputs(ephemeral, recipient.publicKey);
+  const m = xor(kdf.mask(recipient.privateKey.agree(ephemeral), recipient.publicKey), c);
   const keys = keysFromM(m);
   if (!constantTimeEqual(keys.ephemeral.getPublicKey().bytes, ephemeral.bytes))
     invalid('ephemeral key mismatch');
@@ -151,7 +176,7 @@ export function sealedSenderV2Decrypt(
   const usmc = UnidentifiedSenderMessageContent.deserialize(plaintext);
   const sender = usmc.senderCertificate.identityKey;
   const dh = secrets ? secrets.agree(recipient, sender) : recipient.privateKey.agree(sender);
-  const expected = authTag(dh, ephemeralSerialized, c, sender.serialize(), recipientSerialized);
+  const expected = new KdfInputs(ephemeral, sender).authTag(dh, c, recipient.publicKey);
   if (!constantTimeEqual(expected, at)) invalid('sender authentication failed');
   return usmc;
 }
