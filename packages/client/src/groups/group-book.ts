@@ -85,3 +85,25 @@ export async function listGroups(stores: ProtocolStores): Promise<GroupEntry[]> 
   const rows = await stores.listStored(GROUP_NS);
   return rows.map((row) => rebuild(decodeGroupRecord(row.value)));
 }
+
+/**
+ * A stored group as a newly linked device gets it (docs/provisioning.md):
+ * the same signed changes and base state, but a fresh distribution id and
+ * nobody marked as having it — the new device has its own sender key, and
+ * our other device's bookkeeping says nothing about who holds that one.
+ */
+export function groupRecordForLinkedDevice(value: Uint8Array): Uint8Array {
+  const r = decodeGroupRecord(value);
+  return encodeGroupRecord({ ...r, distributionId: newDistributionId(), distributed: {} });
+}
+
+/**
+ * Whether a group record received while linking is one a device can use:
+ * well-formed, stored under its own group id, and its changes (signatures
+ * checked again on rebuild) lead to a state. Throws otherwise.
+ */
+export function checkLinkedGroupRecord(key: string, value: Uint8Array): void {
+  const r = decodeGroupRecord(value);
+  if (toHex(r.groupId) !== key) throw new RangeError('group stored under another id');
+  if (!rebuild(r).log.state) throw new RangeError('group without a state');
+}

@@ -5,13 +5,14 @@
  * proved (by a message sealed under the shared keys) that it saw the same
  * keys — add the device on the server, sign the device list naming it, and
  * send the sealed provisioning message: identity key pair, login, list and
- * the account's contacts, trust records and settings.
+ * the account's contacts, trust records, settings and groups.
  */
 import { concatBytes, type IdentityKeyPair, KeyPair } from '@tacet/protocol';
 import { fromBase64Url, MAX_DEVICES_PER_ACCOUNT, MAX_REGISTRATION_ID, parseAccountId } from '@tacet/wire';
 import type { AccountInfo } from '../account/register.js';
 import { ownDeviceList, signNextDeviceList } from '../devices/own-device-list.js';
 import { ClientError } from '../errors.js';
+import { GROUP_NS, groupRecordForLinkedDevice } from '../groups/group-book.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore } from '../store/types.js';
 import type { HttpApi } from '../transport/http-api.js';
@@ -60,7 +61,8 @@ function tooMany(): ClientError {
 async function copiedRecords(store: ClientStore): Promise<CopiedRecord[]> {
   const out: CopiedRecord[] = [];
   for (const ns of COPIED_NAMESPACES)
-    for (const r of await store.listRecords(ns)) out.push({ ns, key: r.key, value: r.value });
+    for (const r of await store.listRecords(ns))
+      out.push({ ns, key: r.key, value: ns === GROUP_NS ? groupRecordForLinkedDevice(r.value) : r.value });
   for (const r of await store.listRecords('self'))
     if (r.key.startsWith(COPIED_SELF_PREFIX)) out.push({ ns: 'self', key: r.key, value: r.value });
   return canonicalRecords(out);

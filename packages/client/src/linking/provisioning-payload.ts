@@ -4,18 +4,22 @@
  * carries the identity key pair, the new device's login, the signed device
  * list naming it, and the account's records a person relies on — contacts
  * with their names and timers, identity keys seen and accepted, verification
- * marks, open key-change flags, contacts' verified device lists, settings.
+ * marks, open key-change flags, contacts' verified device lists, settings,
+ * and the groups the account is in (each with the new device's own sender
+ * key bookkeeping, empty).
  * Never sessions or prekeys: each device has its own.
  * One canonical form; anything else is `LinkTampered` with a reason.
  */
 import { concatBytes } from '@tacet/protocol';
 import { ClientError } from '../errors.js';
+import { checkLinkedGroupRecord, GROUP_NS } from '../groups/group-book.js';
 import { FORMAT } from './provisioning-cipher.js';
 
 /** Namespaces copied whole to a linked device. */
 export const COPIED_NAMESPACES: readonly string[] = [
   'contact',
   'contact-name',
+  'group',
   'identity',
   'trusted-identity',
   'untrusted',
@@ -115,6 +119,15 @@ function bad(reason: string): ClientError {
   return new ClientError('LinkTampered', `the provisioning message is malformed (${reason})`, { reason });
 }
 
+/** A group record must be one the new device can rebuild, or linking stops before anything is kept. */
+function checkGroup(key: string, value: Uint8Array): void {
+  try {
+    checkLinkedGroupRecord(key, value);
+  } catch {
+    throw bad('malformed group');
+  }
+}
+
 export function decodePayload(bytes: Uint8Array): ProvisioningPayload {
   const r = new Reader(bytes);
   if (r.int(1, 'format') !== FORMAT) throw bad('unknown format');
@@ -133,6 +146,7 @@ export function decodePayload(bytes: Uint8Array): ProvisioningPayload {
     const value = r.take(r.int(4, 'value length'), 'value');
     const record = { ns, key, value };
     if (!isCopied(ns, key)) throw bad(`record outside the copied namespaces`);
+    if (ns === GROUP_NS) checkGroup(key, value);
     const previous = records[records.length - 1];
     if (previous && compareRecords(previous, record) >= 0) throw bad('records out of order');
     records.push(record);

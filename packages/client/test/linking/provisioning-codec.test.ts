@@ -4,10 +4,13 @@
  * one canonical form and refuse everything else with a typed ClientError;
  * both sides derive the same keys and comparison code, a swapped key does not.
  */
-import { KeyPair, PublicKey } from '@tacet/protocol';
-import { toBase64Url } from '@tacet/wire';
+import { IdentityKeyPair, KeyPair, PublicKey } from '@tacet/protocol';
+import { formatAccountId, toBase64Url } from '@tacet/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeSignedGroupChange } from '../../src/groups/group-codec.js';
+import { encodeGroupRecord } from '../../src/groups/group-record.js';
+import { signGroupChange } from '../../src/groups/group-transition.js';
 import { ClientError } from '../../src/index.js';
 import { decodeLinkCode, encodeLinkCode } from '../../src/linking/link-code.js';
 import { channelKeys, openSlot, sealSlot } from '../../src/linking/provisioning-cipher.js';
@@ -16,6 +19,7 @@ import {
   encodePayload,
   type ProvisioningPayload,
 } from '../../src/linking/provisioning-payload.js';
+import { toHex } from '../../src/util.js';
 
 const code = (f: () => unknown) => {
   try {
@@ -114,6 +118,42 @@ describe('provisioning message', () => {
       expect(code(() => decodePayload(encodePayload(foreign)))).toBe('LinkTampered');
     }
     expect(code(() => decodePayload(encodePayload({ ...payload, deviceId: 1 })))).toBe('LinkTampered');
+  });
+
+  it('carries a group the new device can rebuild, and refuses one it cannot', () => {
+    const groupId = new Uint8Array(32).fill(9);
+    const admin = IdentityKeyPair.generate();
+    const me = formatAccountId(channel);
+    const signed = signGroupChange(undefined, groupId, me, admin.privateKey, {
+      type: 'create',
+      name: 'desk',
+      members: [{ accountId: me, identityKey: admin.publicKey.serialize() }],
+      admins: [me],
+      timerSeconds: 0,
+    });
+    const record = (changes: Uint8Array[], id = groupId) =>
+      encodeGroupRecord({ groupId: id, changes, distributionId: crypto.randomUUID(), distributed: {} });
+    const good = record([encodeSignedGroupChange(signed)]);
+    const withGroup = (key: string, value: Uint8Array): ProvisioningPayload => ({
+      ...payload,
+      records: [
+        payload.records[0],
+        payload.records[1],
+        { ns: 'group', key, value },
+        payload.records[2],
+      ].filter((r) => r !== undefined),
+    });
+    const ok = withGroup(toHex(groupId), good);
+    expect(decodePayload(encodePayload(ok))).toEqual(ok);
+    // Stored under another group's id, no change that leads to a state, a forged signature, garbage.
+    const forged = encodeSignedGroupChange({ ...signed, signature: new Uint8Array(64) });
+    for (const [key, value] of [
+      [toHex(new Uint8Array(32)), good],
+      [toHex(groupId), record([])],
+      [toHex(groupId), record([forged])],
+      [toHex(groupId), new Uint8Array([1, 2, 3])],
+    ] as const)
+      expect(code(() => decodePayload(encodePayload(withGroup(key, value))))).toBe('LinkTampered');
   });
 
   it('refuses every truncation, trailing bytes, and random bytes with a typed error', () => {
