@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it, vi } from 'vitest';
 import { WEB_DIR } from './support/build-dist.js';
+import { download } from './support/download.js';
 import { twoPeopleInChromium } from './support/two-people.js';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
@@ -19,17 +20,6 @@ const web = twoPeopleInChromium({ chatting: true });
 
 const GPS_JPEG = join(WEB_DIR, '..', 'client', 'test', 'attachments', 'fixtures', 'gps.jpg');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** Clicks the attachment's Download button and returns the downloaded bytes. */
-async function download(page: Page, fileName: string): Promise<Buffer> {
-  const item = page.locator(`[data-testid="attachment"][data-file-name="${fileName}"]`);
-  const [dl] = await Promise.all([
-    page.waitForEvent('download'),
-    item.getByRole('button', { name: 'Download' }).click(),
-  ]);
-  expect(dl.suggestedFilename()).toBe(fileName);
-  return readFileSync((await dl.path()) as string);
-}
 
 /** Names of the files in this page's OPFS attachment folder. */
 function opfsFiles(page: Page): Promise<string[]> {

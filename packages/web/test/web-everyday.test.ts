@@ -15,6 +15,7 @@ import { MAX_TEXT_LENGTH } from '@tacet/client';
 import { ACCOUNT_ID_BYTES, formatAccountId } from '@tacet/wire';
 import type { Page } from 'playwright-core';
 import { expect, it, vi } from 'vitest';
+import { recordAnnouncements, shownNotifications } from './support/announcements.js';
 import { WEB_DIR } from './support/build-dist.js';
 import { twoPeopleInChromium } from './support/two-people.js';
 import type { WebPerson } from './support/web-person.js';
@@ -29,40 +30,13 @@ const shot = async (page: Page, name: string) => {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 };
 
-/** Records notifications and tones instead of showing and playing them (headless has no desktop). */
-async function recordAnnouncements(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { shown: string[][]; tones: number };
-    w.shown = [];
-    w.tones = 0;
-    const Real = window.Notification;
-    class Recorded {
-      static get permission() {
-        return Real.permission;
-      }
-      static requestPermission() {
-        return Real.requestPermission();
-      }
-      constructor(title: string, opts?: NotificationOptions) {
-        w.shown.push([title, opts?.body ?? '']);
-      }
-    }
-    (window as unknown as { Notification: unknown }).Notification = Recorded;
-    const osc = AudioContext.prototype.createOscillator;
-    AudioContext.prototype.createOscillator = function (this: AudioContext) {
-      w.tones++;
-      return osc.call(this);
-    };
-  });
-}
-
 /** Sends and waits until the message is on the sender's screen. */
 async function sendAndSee(p: WebPerson, text: string): Promise<void> {
   await p.send(text);
   await p.message(text).waitFor();
 }
 
-const shown = (p: WebPerson) => p.page.evaluate(() => (window as unknown as { shown: string[][] }).shown);
+const shown = (p: WebPerson) => shownNotifications(p.page);
 
 it('adding a contact says what is wrong in plain words: no such account, a mistyped id, a known id', async () => {
   const { alice, bob } = web;

@@ -49,12 +49,7 @@ it('create, add, timer, chat with sender names, per-member delivery, remove, pro
   await carol.addContact(alice.id, 'alice');
 
   // Create from contacts: bob only at first; alice lands in the new group.
-  await alice.page.getByRole('button', { name: 'New group' }).click();
-  const create = alice.page.getByTestId('new-group-dialog');
-  await create.getByLabel('Group name (every member sees it)').fill('newsroom');
-  await create.getByLabel('bob').check();
-  await create.getByRole('button', { name: 'Create group' }).click();
-  await group(alice).waitFor();
+  await alice.createGroup('newsroom', ['bob']);
   await bob.page.locator('[data-group="newsroom"]').waitFor();
 
   // Add carol from the members view; she finds the group in her list.

@@ -74,7 +74,7 @@ export function MainScreen({
   const [showSettings, setShowSettings] = useState(false);
   const [showDevices, setShowDevices] = useState(false);
   const [settings, saveSettings] = useSettings();
-  const unread = useUnread(service, selected, contacts, settings);
+  const unread = useUnread(service, selected, contacts, groups, settings);
   const contact = contacts.find((c) => c.id === selected) ?? null;
   const group = groups.find((g) => g.conversationId === selected) ?? null;
 

@@ -32,10 +32,22 @@ function tone(): void {
   osc.stop(audio.currentTime + 0.25);
 }
 
-/** Announces one new incoming message from `name` as the settings allow. */
-export function announce(settings: Settings, name: string): void {
+/** Who a new message is from, as the notification may name it: the sender, and the group it went to. */
+export interface Arrival {
+  readonly from: string;
+  readonly group?: string;
+}
+
+/** The notification's words: only "New message" unless the person chose to show names. */
+function notificationBody(settings: Settings, { from, group }: Arrival): string {
+  if (!settings.notifyName) return 'New message';
+  return group === undefined ? `New message from ${from}` : `New message from ${from} in ${group}`;
+}
+
+/** Announces one new incoming message as the settings allow. */
+export function announce(settings: Settings, arrival: Arrival): void {
   if (settings.notify && notificationsSupported() && Notification.permission === 'granted') {
-    const body = settings.notifyName ? `New message from ${name}` : 'New message';
+    const body = notificationBody(settings, arrival);
     // A tag collapses a burst into one notification; nothing in it identifies the sender by default.
     new Notification('tacet', { body, tag: 'tacet-new-message', silent: !settings.sound });
   }

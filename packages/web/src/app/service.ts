@@ -78,8 +78,11 @@ export interface GroupWarningView {
 
 /** What changed, so screens re-read only what they show. */
 export type ServiceEvent =
-  /** `contactId` '*' means any conversation; `arrived` marks a new incoming item. */
-  | { type: 'messages'; contactId: string; arrived?: boolean }
+  /**
+   * `contactId` '*' means any conversation; `arrived` marks a new incoming item,
+   * `from` its sender's account id (in a group, `contactId` is the group's conversation).
+   */
+  | { type: 'messages'; contactId: string; arrived?: boolean; from?: string }
   | { type: 'contacts' }
   /** A group was created, changed, or we joined or left one. */
   | { type: 'groups' }
@@ -153,6 +156,12 @@ export interface ChatService {
   /** The group's conversation, oldest first; incoming items carry `from`. */
   listGroupMessages(groupId: string): Promise<MessageRecord[]>;
   sendToGroup(groupId: string, text: string): Promise<void>;
+  /** As `sendFile`, to every member of the group (uploaded once). */
+  sendFileToGroup(
+    groupId: string,
+    file: File,
+    onProgress: (fraction: number) => void,
+  ): Promise<{ mayCarryMetadata: boolean }>;
   /** Admins only: the disappearing timer of every member's messages to the group. */
   setGroupTimer(groupId: string, seconds: number): Promise<void>;
   /** Warnings about a group's traffic since this page opened, oldest first. */

@@ -5,32 +5,53 @@
  * each arrival is announced as the settings allow (notify.ts).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { announce } from './notify.js';
-import type { ChatService, ContactView } from './service.js';
+import { type Arrival, announce } from './notify.js';
+import type { ChatService, ContactView, GroupView } from './service.js';
 import type { Settings } from './settings.js';
 
 const TITLE = 'tacet';
+
+/**
+ * Names for a notification: a group message names its group and sender (a
+ * contact's name, else the name the group lists, else the account id); a 1:1
+ * message its contact.
+ */
+function arrivalOf(
+  conversationId: string,
+  from: string | undefined,
+  { contacts, groups }: { contacts: readonly ContactView[]; groups: readonly GroupView[] },
+): Arrival {
+  const contactName = (id: string) => contacts.find((c) => c.id === id)?.name;
+  const group = groups.find((g) => g.conversationId === conversationId);
+  if (!group) return { from: contactName(conversationId) ?? 'someone' };
+  const sender =
+    from === undefined
+      ? 'someone'
+      : (contactName(from) ?? group.members.find((m) => m.accountId === from)?.name ?? from);
+  return { from: sender, group: group.name };
+}
 
 export function useUnread(
   service: ChatService,
   selected: string | null,
   contacts: readonly ContactView[],
+  groups: readonly GroupView[],
   settings: Settings,
 ): ReadonlyMap<string, number> {
   const [unread, setUnread] = useState<ReadonlyMap<string, number>>(new Map());
   // The listener reads the latest names and settings without resubscribing.
-  const latest = useRef({ contacts, settings, selected });
-  latest.current = { contacts, settings, selected };
+  const latest = useRef({ contacts, groups, settings, selected });
+  latest.current = { contacts, groups, settings, selected };
 
   useEffect(
     () =>
       service.subscribe((e) => {
         if (e.type !== 'messages' || !e.arrived) return;
-        const { selected: open, contacts: list, settings: prefs } = latest.current;
+        const { selected: open, settings: prefs } = latest.current;
         const hidden = document.visibilityState !== 'visible';
         if (e.contactId === open && !hidden) return;
         setUnread((u) => new Map(u).set(e.contactId, (u.get(e.contactId) ?? 0) + 1));
-        announce(prefs, list.find((c) => c.id === e.contactId)?.name ?? 'someone');
+        announce(prefs, arrivalOf(e.contactId, e.from, latest.current));
       }),
     [service],
   );

@@ -4,7 +4,14 @@
  * comes back online), and turns "server unreachable" on send into a pending
  * message rather than an error — the SDK keeps it in the outbox.
  */
-import { ClientError, type ClientEvent, type Contact, type TacetClient } from '@tacet/client';
+import {
+  ClientError,
+  type ClientEvent,
+  type Contact,
+  type OutgoingFile,
+  type SendFileOptions,
+  type TacetClient,
+} from '@tacet/client';
 import type {
   ChatService,
   ConnectionState,
@@ -93,11 +100,8 @@ export function startSdkService(client: TacetClient): ChatService {
       });
       emit({ type: 'contacts' });
     },
-    async sendFile(contactId, file, onProgress) {
-      const prepared = await prepareBrowserFile(file);
-      await client.sendFile(contactId, prepared, { onProgress: (done, total) => onProgress(done / total) });
-      return { mayCarryMetadata: prepared.mayCarryMetadata };
-    },
+    sendFile: (contactId, file, onProgress) =>
+      sendPrepared(file, onProgress, (prepared, opts) => client.sendFile(contactId, prepared, opts)),
     async openAttachment(messageId, onProgress) {
       const m = await client.store.getMessage(messageId);
       if (!m?.attachment) throw new ClientError('AttachmentUnavailable', 'that message is gone');
@@ -151,6 +155,8 @@ export function startSdkService(client: TacetClient): ChatService {
     async sendToGroup(groupId, text) {
       await tolerateOffline(client.groups.send(groupId, text).then(() => undefined));
     },
+    sendFileToGroup: (groupId, file, onProgress) =>
+      sendPrepared(file, onProgress, (prepared, opts) => client.groups.sendFile(groupId, prepared, opts)),
     setGroupTimer: (groupId, seconds) => changeGroup(client.groups.setTimer(groupId, seconds)),
     listGroupWarnings: async (groupId) => groupWarnings.get(groupId) ?? [],
     groupDelivery: (messageId) => client.groups.delivery(messageId),
@@ -184,6 +190,17 @@ export function startSdkService(client: TacetClient): ChatService {
   };
 }
 
+/** Cleans a picked file, then sends it with `send` (to a contact or a group), reporting the share uploaded. */
+async function sendPrepared(
+  file: File,
+  onProgress: (fraction: number) => void,
+  send: (prepared: OutgoingFile, opts: SendFileOptions) => Promise<unknown>,
+): Promise<{ mayCarryMetadata: boolean }> {
+  const prepared = await prepareBrowserFile(file);
+  await send(prepared, { onProgress: (done, total) => onProgress(done / total) });
+  return { mayCarryMetadata: prepared.mayCarryMetadata };
+}
+
 /** An action queued while offline goes out on the next connection, like a message. */
 async function tolerateOffline(p: Promise<void>): Promise<void> {
   try {
@@ -205,6 +222,7 @@ function onClientEvent(
         type: 'messages',
         contactId: e.message.conversationId,
         arrived: e.type === 'message' && e.message.direction === 'in' && e.message.kind === 'text',
+        ...(e.message.from === undefined ? {} : { from: e.message.from }),
       });
       if (e.message.kind === 'timer') emit({ type: 'contacts' });
       break;

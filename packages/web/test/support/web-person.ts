@@ -59,6 +59,16 @@ export class WebPerson {
     await this.page.getByRole('button', { name: 'Send' }).click();
   }
 
+  /** Creates a group with these contacts from "New group"; resolves once it is open here. */
+  async createGroup(name: string, memberNames: readonly string[]): Promise<void> {
+    await this.page.getByRole('button', { name: 'New group' }).click();
+    const create = this.page.getByTestId('new-group-dialog');
+    await create.getByLabel('Group name (every member sees it)').fill(name);
+    for (const member of memberNames) await create.getByLabel(member).check();
+    await create.getByRole('button', { name: 'Create group' }).click();
+    await this.page.getByRole('region', { name: `Group ${name}` }).waitFor();
+  }
+
   /** Opens the safety number dialog of the open chat and returns its 60 digits. */
   async safetyNumber(): Promise<string> {
     await this.page.getByRole('button', { name: 'Safety number' }).click();

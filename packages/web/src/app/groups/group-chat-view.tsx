@@ -1,10 +1,17 @@
 /**
  * A group conversation: the group's name and members button, messages with
  * each sender's name, a per-member delivery view of our own messages, and the
- * composer (paused once we are no longer a member).
+ * composer (paused once we are no longer a member) with the attach button;
+ * files can also be dropped on the conversation, as in a 1:1 chat.
  */
 import type { MessageRecord } from '@tacet/client';
 import { useState } from 'preact/hooks';
+import {
+  AttachButton,
+  dropHandlers,
+  SendingStatus,
+  useFileSending,
+} from '../../attachments/attach-button.js';
 import { Composer } from '../composer.js';
 import { ErrorNote } from '../error-note.js';
 import { humanError } from '../human-error.js';
@@ -32,6 +39,8 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
   const [showMembers, setShowMembers] = useState(false);
   const [deliveryOf, setDeliveryOf] = useState<MessageRecord | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [dropOver, setDropOver] = useState(false);
+  const sending = useFileSending((file, onProgress) => service.sendFileToGroup(group.id, file, onProgress));
   const nameOf = (accountId: string) =>
     group.members.find((x) => x.accountId === accountId)?.name ??
     contacts.find((c) => c.id === accountId)?.name ??
@@ -39,7 +48,12 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
   const senderName = (m: MessageRecord) =>
     m.direction === 'out' || m.from === undefined ? undefined : nameOf(m.from);
   return (
-    <section class="chat" aria-label={`Group ${group.name}`}>
+    <section
+      class={`chat${dropOver ? ' drop-over' : ''}`}
+      aria-label={`Group ${group.name}`}
+      data-testid="drop-zone"
+      {...dropHandlers(sending, setDropOver)}
+    >
       <header class="chat-head">
         {onBack && (
           <button type="button" class="back" onClick={onBack} aria-label="Back to conversations">
@@ -76,8 +90,9 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
         peerName={group.name}
         extras={(m) => ({
           senderName: senderName(m),
+          openAttachment: (id, onProgress) => service.openAttachment(id, onProgress),
           actions:
-            m.direction === 'out' && m.kind === 'text' ? (
+            m.direction === 'out' && (m.kind === 'text' || m.kind === 'attachment') ? (
               <button type="button" class="link" onClick={() => setDeliveryOf(m)}>
                 Who has it
               </button>
@@ -89,6 +104,12 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
         name={group.name}
         paused={group.member ? undefined : 'You are no longer in this group'}
         send={(text) => service.sendToGroup(group.id, text)}
+        extra={
+          <>
+            <SendingStatus sending={sending} />
+            <AttachButton sending={sending} disabled={!group.member} />
+          </>
+        }
       />
       {showMembers && (
         <MembersDialog
