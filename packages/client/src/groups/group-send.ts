@@ -5,7 +5,8 @@
  * many members at a time, each acked by the server before the message goes,
  * so it is queued ahead of it);
  * then the message is encrypted ONCE under the sender key, sealed once for
- * all member devices (sealed sender v2) and uploaded once to
+ * all member devices and our own other devices (sealed sender v2: they show
+ * it as sent by us) and uploaded once to
  * PUT /v1/messages/multi-recipient, which commits every copy together.
  * The server sees devices, as for 1:1, never a group id or member list.
  */
@@ -23,12 +24,13 @@ import {
 import { formatAccountId, parseAccountId } from '@tacet/wire';
 import type { Contacts } from '../contacts.js';
 import { pad } from '../content/padding.js';
+import { ownDeviceList } from '../devices/own-device-list.js';
 import { listedOnly } from '../devices/verified-device-list.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
 import { deviceIds } from '../messenger/peer-crypto.js';
 import type { CertificateSource } from '../messenger/sender-certificates.js';
-import type { ProtocolStores } from '../sessions/protocol-stores.js';
+import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, OutboxItem } from '../store/types.js';
 import type { HttpApi } from '../transport/http-api.js';
 import { fromHex, type Mutex } from '../util.js';
@@ -147,8 +149,21 @@ async function distribute(d: GroupSendDeps, item: OutboxItem): Promise<Map<strin
     }
     reached.set(accountId, devices);
   };
+  const giveToSiblings = async () => {
+    const have = first.distributed[d.self.accountId] ?? [];
+    let devices = await d.lock.run(() => siblingsWithSession(d));
+    const all = await d.lock.run(() => siblingIds(d));
+    if (all.some((x) => !have.includes(x))) {
+      await d.sendDirect(controlItem(d.self.accountId, { type: 'sender-key', groupId, skdm }, d.now()));
+      // Only siblings it could be sealed for have it (one still uploading its keys gets it next time).
+      devices = await d.lock.run(() => siblingsWithSession(d));
+      given[d.self.accountId] = devices;
+    }
+    if (devices.length > 0) reached.set(d.self.accountId, devices);
+  };
   try {
     await forEachBounded(others, DISTRIBUTION_CONCURRENCY, (m) => giveTo(m.accountId));
+    if (state && memberOf(state, d.self.accountId)) await giveToSiblings();
   } finally {
     if (Object.keys(given).length > 0)
       await d.lock.run(async () => {
@@ -157,11 +172,22 @@ async function distribute(d: GroupSendDeps, item: OutboxItem): Promise<Map<strin
         await d.store.apply({ records: d.stores.takeWrites() });
       });
   }
-  return new Map(
-    others.flatMap((m) =>
-      reached.has(m.accountId) ? [[m.accountId, reached.get(m.accountId) as number[]]] : [],
-    ),
-  );
+  const ids = [...others.map((m) => m.accountId), d.self.accountId];
+  return new Map(ids.flatMap((id) => (reached.has(id) ? [[id, reached.get(id) as number[]]] : [])));
+}
+
+/** Our other devices, from our own newest signed list (never what the server says). */
+async function siblingIds(d: GroupSendDeps): Promise<number[]> {
+  const list = await ownDeviceList(d.stores);
+  return (list?.devices ?? []).map((x) => x.deviceId).filter((x) => x !== d.self.deviceId);
+}
+
+/** The siblings we hold a session with (messenger/sync.ts starts one only for a bundle under our own key). */
+async function siblingsWithSession(d: GroupSendDeps): Promise<number[]> {
+  const out = [];
+  for (const x of await siblingIds(d))
+    if (await d.stores.get(NS.session, new ProtocolAddress(d.self.accountId, x).toString())) out.push(x);
+  return out;
 }
 
 /**
@@ -179,11 +205,11 @@ export async function sendGroupItem(d: GroupSendDeps, item: OutboxItem): Promise
     const recipients = [...reached].flatMap(([id, devices]) =>
       devices.map((x) => new ProtocolAddress(accountUuid(id), x)),
     );
-    const delivery = Object.fromEntries(reached);
+    // Our own devices send no delivery receipts: ✓✓ waits for the other members only.
+    const delivery = Object.fromEntries([...reached].filter(([id]) => id !== d.self.accountId));
     const m = await d.store.getMessage(item.id);
-    const marks = m
-      ? [{ ...m, delivery, ...(recipients.length === 0 ? { status: 'delivered' as const } : {}) }]
-      : [];
+    const nobodyElse = Object.keys(delivery).length === 0;
+    const marks = m ? [{ ...m, delivery, ...(nobodyElse ? { status: 'delivered' as const } : {}) }] : [];
     if (recipients.length === 0) {
       await d.store.apply({ putMessages: marks });
       return undefined;

@@ -25,6 +25,7 @@ import { fromHex, randomId, toHex } from '../util.js';
 import { applyAction, findByContentId } from './apply-action.js';
 import { heldNs, holdWrites, MAX_HELD_PER_SENDER } from './held-apart.js';
 import { compareVersions, DEFAULT_VERSION } from './ordering.js';
+import { collectOwnGroup, isOwnGroupTraffic } from './own-group.js';
 import {
   decryptEnvelope,
   type IdentityClaimOpened,
@@ -237,12 +238,14 @@ function befriends(content: Content): boolean {
 }
 
 /**
- * A message from another device of this account: only a sync transcript
- * means anything (shown as our own sent message); any other kind, and a
- * transcript from anyone else, is dropped.
+ * A message from another device of this account: a sync transcript (shown
+ * as our own sent message) and group traffic (own-group.ts) mean something;
+ * any other kind, and a transcript from anyone else, is dropped.
  */
-async function collectOwn(ctx: InboxContext, envKey: string, content: Content) {
+async function collectOwn(ctx: InboxContext, envKey: string, from: Sender, content: Content) {
   ctx.batch.seen.add(envKey);
+  if (ctx.self && isOwnGroupTraffic(content))
+    return { ack: true, events: await collectOwnGroup(ctx, from, content) };
   if (content.kind !== 'sync' || !ctx.self) return { ack: true, events: [] };
   const sent = content.sent;
   if (sent.kind === 'action' && sent.action.type === 'read') {
@@ -269,7 +272,7 @@ async function collectOwn(ctx: InboxContext, envKey: string, content: Content) {
 
 async function collectContent(ctx: InboxContext, envKey: string, from: Sender, content: Content) {
   const sender = from.accountId;
-  if (sender === ctx.self) return collectOwn(ctx, envKey, content);
+  if (sender === ctx.self) return collectOwn(ctx, envKey, from, content);
   if (content.kind === 'sync') {
     ctx.batch.seen.add(envKey);
     return { ack: true, events: [] };

@@ -210,6 +210,11 @@ export class Network {
       const contact = await this.#o.contacts.byId(item.recipient);
       // Blocked for re-verification or a device change: left to the send path, which refuses it.
       if (contact && (await this.#paused(contact))) return undefined;
+      // An item for our own other devices only (a group change, a displayed sync): sealed for the siblings.
+      if (item.recipient === this.#account.accountId) {
+        const env = await this.#forSiblings(item);
+        return () => this.#prepared.set(item.id, env);
+      }
       const listBefore = contact && (await verifiedList(stores, contact.accountId))?.list.version;
       const env = await encryptForPeer(
         stores,

@@ -2,7 +2,9 @@
  * Groups across one's own devices (issues 13 + 11): a device Alice links
  * gets her groups over the provisioning channel — state, version, members,
  * admins, timer — with a sender key of its own, and can send in them and
- * read them at once. Real clients on a real server (SQLite).
+ * read them at once. What one of her devices sends in a group, and every
+ * change it makes, reaches her other devices too: they show it as sent by
+ * her and apply the change. Real clients on a real server (SQLite).
  */
 import { describe, expect, it } from 'vitest';
 import { eventsOf, groupTexts, registerMembers } from '../support/groups.js';
@@ -46,5 +48,65 @@ describe('groups on a linked device', { timeout: 120_000 }, () => {
     );
     expect(eventsOf(laptop, 'error')).toEqual([]);
     expect(eventsOf(bob, 'error')).toEqual([]);
+  });
+
+  it('what Alice sends and changes on her phone shows on her laptop; Bob reaches both', async () => {
+    const [alice, bob, carol] = await registerMembers(h, ['alice', 'bob', 'carol']);
+    await alice.client.groups.create('desk', ['bob']);
+    await until(async () => (await bob.client.groups.list()).length === 1, 20_000, 'bob joins');
+    const laptop = { name: 'alice-laptop', ...(await h.link(alice.client, 'alice-laptop')) };
+    await laptop.client.connect();
+
+    const sent = await alice.client.groups.send('desk', 'from the phone');
+    const onLaptop = async () => (await laptop.client.groups.messages('desk')).find((m) => m.id === sent.id);
+    await until(async () => (await onLaptop()) !== undefined, 20_000, 'the laptop shows the phone’s message');
+    expect(await onLaptop()).toMatchObject({ direction: 'out', status: 'sent', body: 'from the phone' });
+    await until(async () => (await groupTexts(bob, 'desk')).length === 1, 20_000, 'bob reads the phone');
+    // Only Bob's receipt counts for ✓✓ (the laptop sends none).
+    await until(
+      async () => (await alice.client.store.getMessage(sent.id))?.status === 'delivered',
+      20_000,
+      'delivered to bob',
+    );
+
+    await bob.client.groups.send('desk', 'hi both');
+    for (const m of [alice, laptop])
+      await until(
+        async () => (await groupTexts(m, 'desk')).some((x) => x.body === 'hi both'),
+        20_000,
+        `${m.name} reads bob`,
+      );
+
+    // The phone adds Carol: the laptop applies it, and its next message reaches her.
+    await alice.client.groups.add('desk', ['carol']);
+    await until(
+      async () =>
+        (await laptop.client.groups.get('desk')).members.some((m) => m.accountId === carol.client.accountId),
+      20_000,
+      'the laptop shows carol as a member',
+    );
+    expect(await laptop.client.groups.get('desk')).toEqual(await alice.client.groups.get('desk'));
+    await laptop.client.groups.send('desk', 'welcome carol');
+    await until(async () => (await groupTexts(carol, 'desk')).length === 1, 20_000, 'carol reads the laptop');
+    await until(
+      async () => (await groupTexts(bob, 'desk')).some((x) => x.body === 'welcome carol'),
+      20_000,
+      'bob reads the laptop',
+    );
+    // Bob got the phone's message once (anything doubled would have come before the laptop's).
+    expect((await groupTexts(bob, 'desk')).filter((x) => x.body === 'from the phone')).toHaveLength(1);
+    await until(
+      async () => (await alice.client.groups.messages('desk')).some((x) => x.body === 'welcome carol'),
+      20_000,
+      'the phone shows the laptop’s message',
+    );
+    expect(
+      (await alice.client.groups.messages('desk')).filter((x) => x.body === 'from the phone'),
+    ).toHaveLength(1);
+
+    // A group made on the phone after linking is on the laptop too.
+    await alice.client.groups.create('lunch', ['carol']);
+    await until(async () => await laptop.client.groups.has('lunch'), 20_000, 'the laptop has lunch');
+    for (const m of [alice, laptop, bob, carol]) expect(eventsOf(m, 'error')).toEqual([]);
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * Group traffic from another device of this account (issues 13 + 11): its
+ * group changes and sender keys are applied as any member's, and what it
+ * sent in a group shows here as sent by us — with the same id, so a copy
+ * arriving twice is kept once, and its countdown from the sending time.
+ * Only a device of our own newest signed list counts: the sealed sender
+ * check already proved the identity key is ours, and a device unlinked
+ * since (it still holds that key) is refused here.
+ */
+import type { Content } from '../content/content.js';
+import { ownDeviceList } from '../devices/own-device-list.js';
+import type { ClientEvent } from '../events.js';
+import { applyGroupControl, groupMessageTarget } from '../groups/group-inbox.js';
+import type { MessageRecord } from '../store/types.js';
+import { toHex } from '../util.js';
+import type { InboxContext } from './inbox.js';
+
+type Sender = { readonly accountId: string; readonly deviceId: number };
+type GroupControlContent = Extract<Content, { kind: 'group' }>;
+type GroupPost = Extract<Content, { kind: 'text' | 'attachment' }> & {
+  readonly group: NonNullable<Extract<Content, { kind: 'text' }>['group']>;
+};
+export type OwnGroupTraffic = GroupControlContent | GroupPost;
+
+/** Group content a sibling may send us: a control message, or a text or file it posted in a group. */
+export function isOwnGroupTraffic(content: Content): content is OwnGroupTraffic {
+  if (content.kind === 'group') return content.control.type !== 'welcome'; // we are never added by ourselves
+  return (content.kind === 'text' || content.kind === 'attachment') && content.group !== undefined;
+}
+
+function refused(from: Sender): ClientEvent {
+  const error = new Error(
+    `dropped group traffic from your device ${from.deviceId}: it is not in your device list (unlinked?)`,
+  );
+  return { type: 'error', error };
+}
+
+/** Applies a sibling's group content to the inbox batch; returns what the UI should hear. */
+export async function collectOwnGroup(
+  ctx: InboxContext,
+  from: Sender,
+  content: OwnGroupTraffic,
+): Promise<ClientEvent[]> {
+  const list = await ownDeviceList(ctx.stores);
+  if (!list?.device(from.deviceId)) return [refused(from)];
+  if (content.kind === 'group') return applyGroupControl(ctx, from, content);
+  const target = await groupMessageTarget(ctx, from, content.group);
+  if (target.conversationId === undefined) return target.events;
+  const id = toHex(content.id);
+  if (ctx.batch.putMessages.some((m) => m.id === id) || (await ctx.store.getMessage(id)))
+    return target.events;
+  const message: Omit<MessageRecord, 'seq'> = {
+    id,
+    conversationId: target.conversationId,
+    direction: 'out',
+    kind: content.kind,
+    body: content.body,
+    ...(content.kind === 'attachment' ? { attachment: content.pointer } : {}),
+    sentAt: content.sentAt,
+    clock: content.clock,
+    receivedAt: ctx.now,
+    timerSeconds: content.timerSeconds,
+    // The sibling's countdown began when it sent: the same deadline here.
+    expiresAt: content.timerSeconds > 0 ? content.sentAt + content.timerSeconds * 1000 : null,
+    status: 'sent',
+    contentId: id,
+  };
+  ctx.batch.putMessages.push(message);
+  return [...target.events, { type: 'message', message: { ...message, seq: 0 } }];
+}
