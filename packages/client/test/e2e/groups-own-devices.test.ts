@@ -6,7 +6,8 @@
  * change it makes, reaches her other devices too: they show it as sent by
  * her and apply the change. Real clients on a real server (SQLite).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { HttpApi } from '../../src/transport/http-api.js';
 import { eventsOf, groupTexts, registerMembers } from '../support/groups.js';
 import { type Harness, until } from '../support/harness.js';
 import { serverEachTest } from '../support/server-each-test.js';
@@ -108,5 +109,31 @@ describe('groups on a linked device', { timeout: 120_000 }, () => {
     await alice.client.groups.create('lunch', ['carol']);
     await until(async () => await laptop.client.groups.has('lunch'), 20_000, 'the laptop has lunch');
     for (const m of [alice, laptop, bob, carol]) expect(eventsOf(m, 'error')).toEqual([]);
+  });
+
+  it('a device unlinked from the list but kept by the server cannot post as Alice on her phone', async () => {
+    const [alice] = await registerMembers(h, ['alice', 'bob']);
+    await alice.client.groups.create('desk', ['bob']);
+    const laptop = { name: 'alice-laptop', ...(await h.link(alice.client, 'alice-laptop')) };
+    await laptop.client.connect();
+    await laptop.client.groups.send('desk', 'still linked');
+    await until(async () => (await groupTexts(alice, 'desk')).length === 1, 20_000, 'the phone has it');
+
+    // The phone signs a list without the laptop; a hostile server says it removed it but keeps it.
+    const removal = vi.spyOn(HttpApi.prototype, 'removeDevice').mockResolvedValue(undefined);
+    try {
+      await alice.client.removeDevice(laptop.client.account.deviceId);
+    } finally {
+      removal.mockRestore();
+    }
+    expect((await alice.client.devices()).map((d) => d.deviceId)).toEqual([1]);
+
+    await laptop.client.groups.send('desk', 'unlinked but here');
+    const refused = () =>
+      eventsOf(alice, 'error').some((e) => /not in your device list/.test(e.error.message));
+    const shown = async () => (await groupTexts(alice, 'desk')).some((m) => m.body === 'unlinked but here');
+    await until(async () => refused() || (await shown()), 20_000, 'the phone decides on the unlinked device');
+    expect(await shown()).toBe(false);
+    expect(refused()).toBe(true);
   });
 });
