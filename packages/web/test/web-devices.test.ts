@@ -7,7 +7,7 @@
  * one asks first. A mistyped code is refused in plain words.
  */
 import { expect, it, vi } from 'vitest';
-import { startLinkingBrowser } from './support/new-device.js';
+import { confirmLink, startLinkingBrowser } from './support/new-device.js';
 import { twoPeopleInChromium } from './support/two-people.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -38,16 +38,8 @@ it('a second browser profile links to an account after both confirm the same com
     .getByText(/not a link code/)
     .waitFor();
 
-  await devices.getByLabel('Link code from the new device').fill(code);
-  await devices.getByRole('button', { name: 'Link', exact: true }).click();
-  const shownByAlice = await devices.getByTestId('comparison-code').textContent();
-  expect(shownByAlice).toMatch(/^\d{3} \d{3}$/);
-  await expect.poll(() => second.getByTestId('comparison-code').textContent()).toBe(shownByAlice);
-
-  await devices.getByRole('button', { name: 'They match — link it' }).click();
-  await second.getByRole('button', { name: 'They match — link it' }).click();
+  await confirmLink(devices, { context, page: second, code });
   await devices.getByTestId('linked').getByText('Device 2 is linked').waitFor();
-  await second.getByTestId('connection').getByText('Connected').waitFor({ timeout: 60_000 });
   await devices.locator('[data-device="2"][data-current="false"]').waitFor();
 
   // The new device is alice: her contacts came along, and it knows itself as device 2.

@@ -1,6 +1,6 @@
 /**
  * One conversation: header (timer setting, safety number), the key-change
- * warning, the messages with live countdowns, and the composer. Incoming
+ * and changed-devices warnings, the messages with live countdowns, and the composer. Incoming
  * messages start their countdown when this view shows them.
  */
 import type { MessageRecord } from '@tacet/client';
@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttachButton, dropHandlers, SendingStatus, useFileSending } from '../attachments/attach-button.js';
 import { Composer } from './composer.js';
 import { ContactActions } from './contact-actions.js';
+import { DeviceNotices } from './device-notices.js';
 import { contentIdOf, MessageActions } from './message-extras.js';
 import { MessageLog } from './message-log.js';
 import { SafetyDialog } from './safety-dialog.js';
@@ -153,6 +154,11 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
       {contact.identityChanged && (
         <KeyChangeWarning service={service} contact={contact} onCompare={() => setShowSafety(true)} />
       )}
+      <DeviceNotices
+        service={service}
+        contact={contact}
+        waiting={messages.filter((m) => m.direction === 'out' && m.status === 'pending').length}
+      />
       <MessageLog
         listRef={list}
         messages={messages}

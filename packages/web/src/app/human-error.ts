@@ -52,6 +52,8 @@ export function humanError(err: unknown): string {
     const { name, group } = err.data;
     if (err.code === 'UntrustedIdentity' && typeof name === 'string' && typeof group === 'string')
       return `${name}’s safety number changed. Nothing goes to the group ${group} until you compare it with them and accept the new key.`;
+    if (err.code === 'DevicesChanged' && typeof name === 'string')
+      return `${name} linked or removed a device. You verified ${name}, so messages to them wait until you check with them that the change is theirs and accept it in your conversation with ${name}.`;
     if (OWN_WORDS.has(err.code)) return sentence(err.message);
     return TEXT[err.code] ?? 'Something went wrong. Try again; if it keeps happening, reload the page.';
   }

@@ -26,6 +26,11 @@ export interface ContactView {
   readonly identityChanged: boolean;
   /** The person verified an earlier key: a changed one is accepted only by verifying it again. */
   readonly wasVerified?: boolean;
+  /**
+   * The person verified this contact and then the contact's device list
+   * changed: messages to them wait (queued) until acceptDevices.
+   */
+  readonly devicesPaused: boolean;
   /** Disappearing timer of the conversation, seconds; 0 = off. */
   readonly timerSeconds: number;
   /**
@@ -76,6 +81,14 @@ export interface GroupWarningView {
   readonly signer: string;
 }
 
+/** A contact's signed device list changed (they linked or removed a device). */
+export interface DeviceNoticeView {
+  /** How many devices their list names now. */
+  readonly devices: number;
+  /** The contact is verified, so sending waits until the person accepts the change. */
+  readonly paused: boolean;
+}
+
 /** What changed, so screens re-read only what they show. */
 export type ServiceEvent =
   /**
@@ -90,6 +103,8 @@ export type ServiceEvent =
   | { type: 'group-warning'; groupId: string }
   /** A device was linked or removed. */
   | { type: 'devices' }
+  /** `contactId`'s device notices (listDeviceNotices) gained one. */
+  | { type: 'device-notice'; contactId: string }
   | { type: 'connection'; state: ConnectionState };
 
 /** The messenger, as the UI uses it. */
@@ -136,6 +151,10 @@ export interface ChatService {
   safetyNumber(contactId: string): Promise<SafetyNumberView>;
   markVerified(contactId: string): Promise<void>;
   acceptIdentityChange(contactId: string): Promise<void>;
+  /** Changes of the contact's device list since this page opened, oldest first. */
+  listDeviceNotices(contactId: string): Promise<DeviceNoticeView[]>;
+  /** The person checked with a verified contact that their changed devices are theirs: waiting messages go out. */
+  acceptDevices(contactId: string): Promise<void>;
   /** Accepts the new key claiming to be the contact (if the directory confirms it); its held messages appear. */
   acceptClaim(contactId: string): Promise<void>;
   /** Starts the recipient's countdown of these incoming messages: they are on screen now. */

@@ -16,12 +16,14 @@ import type {
   ChatService,
   ConnectionState,
   ContactView,
+  DeviceNoticeView,
   GroupWarningView,
   SafetyNumberView,
   ServiceEvent,
 } from '../app/service.js';
 import { objectUrl, opfsSink } from '../attachments/opfs-files.js';
 import { prepareBrowserFile } from '../attachments/prepare-browser-file.js';
+import { NoticeBuffer } from './notice-buffer.js';
 
 const RETRY_MS = 2_000;
 
@@ -31,8 +33,8 @@ export function startSdkService(client: TacetClient): ChatService {
   let state: ConnectionState = 'connecting';
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
-  // Kept from the start: a refused change may come with the backlog, before any group screen opens.
-  const groupWarnings = new Map<string, GroupWarningView[]>();
+  const groupWarnings = new NoticeBuffer<GroupWarningView>();
+  const deviceNotices = new NoticeBuffer<DeviceNoticeView>();
   const emit = (e: ServiceEvent) => {
     for (const l of listeners) l(e);
   };
@@ -59,8 +61,12 @@ export function startSdkService(client: TacetClient): ChatService {
   client.on((e) => {
     if (e.type === 'group-warning') {
       const { reason, detail, signer } = e;
-      groupWarnings.set(e.groupId, [...(groupWarnings.get(e.groupId) ?? []), { reason, detail, signer }]);
+      groupWarnings.add(e.groupId, { reason, detail, signer });
       emit({ type: 'group-warning', groupId: e.groupId });
+    }
+    if (e.type === 'devices-changed') {
+      deviceNotices.add(e.contact.accountId, { devices: e.devices.length, paused: e.paused === true });
+      emit({ type: 'device-notice', contactId: e.contact.accountId });
     }
     onClientEvent(e, emit, setState);
   });
@@ -85,12 +91,9 @@ export function startSdkService(client: TacetClient): ChatService {
     },
     listMessages: (contactId) => client.messages(contactId),
     async send(contactId, text, replyTo) {
-      try {
-        await client.send(contactId, text, replyTo === undefined ? {} : { replyTo });
-      } catch (err) {
-        // Kept in the outbox and shown as pending; it goes out on the next connection.
-        if (!(err instanceof ClientError && err.is('ServerUnreachable'))) throw err;
-      }
+      await tolerateOffline(
+        client.send(contactId, text, replyTo === undefined ? {} : { replyTo }).then(() => undefined),
+      );
     },
     async setTimer(contactId, seconds) {
       const change = client.setTimer(contactId, seconds);
@@ -132,6 +135,11 @@ export function startSdkService(client: TacetClient): ChatService {
       await dropVerification(client, contactId);
       emit({ type: 'contacts' });
     },
+    listDeviceNotices: async (contactId) => deviceNotices.list(contactId),
+    async acceptDevices(contactId) {
+      await client.acceptDevices(contactId);
+      emit({ type: 'contacts' });
+    },
     async acceptClaim(contactId) {
       await client.acceptClaim(contactId);
       emit({ type: 'contacts' });
@@ -158,7 +166,7 @@ export function startSdkService(client: TacetClient): ChatService {
     sendFileToGroup: (groupId, file, onProgress) =>
       sendPrepared(file, onProgress, (prepared, opts) => client.groups.sendFile(groupId, prepared, opts)),
     setGroupTimer: (groupId, seconds) => changeGroup(client.groups.setTimer(groupId, seconds)),
-    listGroupWarnings: async (groupId) => groupWarnings.get(groupId) ?? [],
+    listGroupWarnings: async (groupId) => groupWarnings.list(groupId),
     groupDelivery: (messageId) => client.groups.delivery(messageId),
     devices: () => client.devices(),
     async linkDevice(code) {
@@ -201,12 +209,16 @@ async function sendPrepared(
   return { mayCarryMetadata: prepared.mayCarryMetadata };
 }
 
-/** An action queued while offline goes out on the next connection, like a message. */
+/**
+ * A message or action the SDK kept in its outbox is shown as pending, not as
+ * an error: it goes out on the next connection, or — a verified contact's
+ * devices changed (their conversation shows why) — once the person accepts the change.
+ */
 async function tolerateOffline(p: Promise<void>): Promise<void> {
   try {
     await p;
   } catch (err) {
-    if (!(err instanceof ClientError && err.is('ServerUnreachable'))) throw err;
+    if (!(err instanceof ClientError && (err.is('ServerUnreachable') || err.is('DevicesChanged')))) throw err;
   }
 }
 
@@ -231,6 +243,7 @@ function onClientEvent(
       break;
     case 'identity-changed':
     case 'identity-claim':
+    case 'devices-changed':
       emit({ type: 'contacts' });
       break;
     case 'group-changed':
@@ -255,6 +268,7 @@ async function listContacts(client: TacetClient): Promise<ContactView[]> {
         id: c.accountId,
         name: c.name,
         ...(await trustOf(client, c)),
+        devicesPaused: await client.devicesPaused(c.accountId),
         timerSeconds: c.timerSeconds,
         ...(claim ? { claim: { confirmed: claim.confirmed, held: claim.held } } : {}),
       };

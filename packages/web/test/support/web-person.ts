@@ -56,7 +56,7 @@ export class WebPerson {
 
   async send(text: string): Promise<void> {
     await this.page.getByLabel(/^Message to /).fill(text);
-    await this.page.getByRole('button', { name: 'Send' }).click();
+    await this.page.getByRole('button', { name: 'Send', exact: true }).click();
   }
 
   /** Creates a group with these contacts from "New group"; resolves once it is open here. */
