@@ -4,11 +4,13 @@
  * is told in their conversation that bob now has 2 devices, and — because
  * she verified him — that her messages wait until she checks the change with
  * him. What she writes meanwhile stays pending; "bob confirmed it — send"
- * sends it to both of bob's devices.
+ * sends it to both of bob's devices. Carol, who never verified bob, gets the
+ * same notice but no pause: her next message reaches both devices at once.
  */
 import { expect, it, vi } from 'vitest';
 import { linkNewBrowser } from './support/new-device.js';
 import { twoPeopleInChromium } from './support/two-people.js';
+import { WebPerson } from './support/web-person.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
@@ -26,10 +28,32 @@ it('a verified contact’s new device is announced, and sending waits until the 
   await safety.getByText('✓ Verified').waitFor();
   await safety.getByRole('button', { name: 'Close' }).click();
 
+  // Carol talks to bob too, without verifying him.
+  const carol = await WebPerson.register(browser, server.url);
+  await carol.addContact(bob.id, 'bob');
+  await bob.addContact(carol.id, 'carol');
+  await carol.openChat('bob');
+  await carol.send('carol here');
+  await bob.openChat('carol');
+  await bob.message('carol here').waitFor();
+
   const laptop = await linkNewBrowser(bob, browser, server.url);
+  await bob.send('I linked my laptop, carol');
+  await carol.message('I linked my laptop, carol').waitFor();
   await bob.openChat('alice');
   await bob.send('I linked my laptop');
   await alice.message('I linked my laptop').waitFor();
+
+  // Carol is told, and nothing waits: bob's new device gets her next message.
+  const carolsChat = carol.page.getByRole('region', { name: 'Conversation with bob' });
+  await carolsChat
+    .getByTestId('device-notice')
+    .getByText('bob linked or removed a device and now has 2 devices')
+    .waitFor();
+  expect(await carolsChat.getByTestId('devices-paused').count()).toBe(0);
+  await carol.send('straight to both');
+  await laptop.page.locator('[data-contact="carol"]').click();
+  await laptop.page.getByTestId('messages').locator('li', { hasText: 'straight to both' }).waitFor();
 
   const chat = alice.page.getByRole('region', { name: 'Conversation with bob' });
   await chat
@@ -56,4 +80,5 @@ it('a verified contact’s new device is announced, and sending waits until the 
   // Still verified: the person looked at the change, and the safety number is the same.
   await chat.getByText('✓ verified').waitFor();
   await laptop.context.close();
+  await carol.close();
 });

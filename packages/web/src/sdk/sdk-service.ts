@@ -91,16 +91,14 @@ export function startSdkService(client: TacetClient): ChatService {
     },
     listMessages: (contactId) => client.messages(contactId),
     async send(contactId, text, replyTo) {
-      await tolerateOffline(
+      await tolerateWaiting(
         client.send(contactId, text, replyTo === undefined ? {} : { replyTo }).then(() => undefined),
       );
     },
     async setTimer(contactId, seconds) {
       const change = client.setTimer(contactId, seconds);
       emit({ type: 'contacts' });
-      await change.catch((err: unknown) => {
-        if (!(err instanceof ClientError && err.is('ServerUnreachable'))) throw err;
-      });
+      await tolerateWaiting(change.then(() => undefined));
       emit({ type: 'contacts' });
     },
     sendFile: (contactId, file, onProgress) =>
@@ -113,12 +111,12 @@ export function startSdkService(client: TacetClient): ChatService {
         (await client.saveAttachment(messageId, await opfsSink(), (done, total) => onProgress(done / total)));
       return objectUrl(location, m.attachment.contentType);
     },
-    react: (id, emoji) => tolerateOffline(client.react(id, emoji)),
-    edit: (id, text) => tolerateOffline(client.edit(id, text)),
-    deleteForEveryone: (id) => tolerateOffline(client.deleteForEveryone(id)),
+    react: (id, emoji) => tolerateWaiting(client.react(id, emoji)),
+    edit: (id, text) => tolerateWaiting(client.edit(id, text)),
+    deleteForEveryone: (id) => tolerateWaiting(client.deleteForEveryone(id)),
     readReceipts: () => client.readReceipts(),
     setReadReceipts: (on) => client.setReadReceipts(on),
-    markRead: (ids) => tolerateOffline(client.markRead(ids)),
+    markRead: (ids) => tolerateWaiting(client.markRead(ids)),
     async deleteAccount() {
       closed = true;
       clearTimeout(retry);
@@ -209,16 +207,25 @@ async function sendPrepared(
   return { mayCarryMetadata: prepared.mayCarryMetadata };
 }
 
-/**
- * A message or action the SDK kept in its outbox is shown as pending, not as
- * an error: it goes out on the next connection, or — a verified contact's
- * devices changed (their conversation shows why) — once the person accepts the change.
- */
+/** An action queued while offline goes out on the next connection, like a message: pending, not an error. */
 async function tolerateOffline(p: Promise<void>): Promise<void> {
   try {
     await p;
   } catch (err) {
-    if (!(err instanceof ClientError && (err.is('ServerUnreachable') || err.is('DevicesChanged')))) throw err;
+    if (!(err instanceof ClientError && err.is('ServerUnreachable'))) throw err;
+  }
+}
+
+/**
+ * A 1:1 message or action the SDK kept in its outbox is shown as pending: it
+ * goes out on the next connection, or — a verified contact's devices changed,
+ * which their conversation explains — once the person accepts the change.
+ */
+async function tolerateWaiting(p: Promise<void>): Promise<void> {
+  try {
+    await tolerateOffline(p);
+  } catch (err) {
+    if (!(err instanceof ClientError && err.is('DevicesChanged'))) throw err;
   }
 }
 
