@@ -26,7 +26,7 @@ import { type Contact, Contacts } from './contacts.js';
 import type { Action } from './content/actions.js';
 import { type Content, encodeContent, MAX_TEXT_LENGTH } from './content/content.js';
 import { devicesPaused } from './devices/device-changes.js';
-import { ownDeviceList } from './devices/own-device-list.js';
+import { ownDeviceList, siblingCount } from './devices/own-device-list.js';
 import { unlinkDevice } from './devices/unlink-device.js';
 import { ClientError } from './errors.js';
 import { type ClientListener, Emitter } from './events.js';
@@ -554,7 +554,7 @@ export class TacetClient {
       devices = await deviceIds(this.#stores, c.accountId);
     }
     // Our other devices get the pointer too (a sync transcript) and may fetch it: the blob waits for them.
-    const siblings = Math.max(0, ((await ownDeviceList(this.#stores))?.devices.length ?? 1) - 1);
+    const siblings = await siblingCount(this.#stores);
     const upload = uploadOptions(opts, devices.length + siblings, c.timerSeconds);
     return this.#files.send(c.accountId, file, upload, (pointer) =>
       this.#queue(c.accountId, (peer, clock, sentAt) => ({

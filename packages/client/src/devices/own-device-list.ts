@@ -15,6 +15,11 @@ export async function ownDeviceList(stores: ProtocolStores): Promise<SignedDevic
   return v ? SignedDeviceList.decode(v) : undefined;
 }
 
+/** How many other devices our own newest signed list names (they get copies of what this one sends). */
+export async function siblingCount(stores: ProtocolStores): Promise<number> {
+  return Math.max(0, ((await ownDeviceList(stores))?.devices.length ?? 1) - 1);
+}
+
 /**
  * Signs the next version of the account's list naming `devices` and stages
  * it; the caller commits, then uploads `list.serialize()`.

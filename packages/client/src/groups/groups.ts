@@ -18,6 +18,7 @@ import {
 } from '../attachments/transfers.js';
 import type { Contact, Contacts } from '../contacts.js';
 import { encodeContent, MAX_TEXT_LENGTH } from '../content/content.js';
+import { siblingCount } from '../devices/own-device-list.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
 import { compareHistory } from '../messenger/ordering.js';
@@ -299,12 +300,13 @@ export class Groups {
   }
 
   /**
-   * How many devices of the other members must fetch an attachment: the
+   * How many devices must fetch an attachment: our own other devices, and of the other members the
    * known ones, or the most an account may have for a member whose devices
    * are not known yet (a blob must not go before a device could fetch it).
    */
   async #memberDevices(state: GroupState): Promise<number> {
-    let n = 0;
+    // Our other devices show the post too and may fetch the file: the blob waits for them.
+    let n = await siblingCount(this.#d.stores);
     for (const m of state.members) {
       if (m.accountId === this.#d.self) continue;
       const known = (await deviceIds(this.#d.stores, m.accountId)).length;

@@ -6,7 +6,11 @@
  * change it makes, reaches her other devices too: they show it as sent by
  * her and apply the change. Real clients on a real server (SQLite).
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { nodeFileSink, prepareFile } from '../../src/index.node.js';
 import { HttpApi } from '../../src/transport/http-api.js';
 import { eventsOf, groupTexts, registerMembers } from '../support/groups.js';
 import { type Harness, until } from '../support/harness.js';
@@ -135,5 +139,43 @@ describe('groups on a linked device', { timeout: 120_000 }, () => {
     await until(async () => refused() || (await shown()), 20_000, 'the phone decides on the unlinked device');
     expect(await shown()).toBe(false);
     expect(refused()).toBe(true);
+  });
+
+  it('a file Alice posts in the group from her phone waits on the server until her laptop has it too', async () => {
+    const [alice, bob] = await registerMembers(h, ['alice', 'bob']);
+    await alice.client.groups.create('desk', ['bob']);
+    await until(async () => (await bob.client.groups.list()).length === 1, 20_000, 'bob joins');
+    const laptop = { name: 'alice-laptop', ...(await h.link(alice.client, 'alice-laptop')) };
+    await laptop.client.connect();
+    const blobs = () => {
+      const dir = join(h.serverDir, 'attachments');
+      return existsSync(dir) ? readdirSync(dir).length : 0;
+    };
+    const path = join(h.tempDir('files'), 'minutes.bin');
+    const bytes = new Uint8Array(randomBytes(100_000));
+    writeFileSync(path, bytes);
+    const sent = await alice.client.groups.sendFile('desk', await prepareFile(path));
+    const save = async (m: { client: typeof alice.client; dir: string }, id: string) =>
+      readFileSync(
+        await m.client.saveAttachment(
+          id,
+          await nodeFileSink(h.tempDir('saved'), 'minutes.bin', join(m.dir, 'tmp')),
+        ),
+      );
+    const atBob = await until(
+      async () => (await bob.client.groups.messages('desk')).find((x) => x.kind === 'attachment'),
+      20_000,
+      'bob gets the file',
+    );
+    expect(await save(bob, atBob.id)).toEqual(Buffer.from(bytes));
+    expect(blobs()).toBe(1);
+    const copy = await until(
+      async () => await laptop.client.store.getMessage(sent.id),
+      20_000,
+      'the laptop’s copy',
+    );
+    expect(copy).toMatchObject({ direction: 'out', kind: 'attachment' });
+    expect(await save(laptop, copy.id)).toEqual(Buffer.from(bytes));
+    expect(blobs()).toBe(0);
   });
 });
