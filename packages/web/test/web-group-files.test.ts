@@ -3,8 +3,8 @@
  * attaches a document with the attach button (a progress bar while its upload
  * is held, then the metadata note) and drops a photo on the group; bob gets
  * both, the document byte for byte and the photo as a thumbnail. Bob, looking
- * at another screen, is notified of a group message with the group's name
- * and the sender's (he chose to show names), not "someone".
+ * at another screen, is notified of each group message and file with the
+ * group's name and the sender's (he chose to show names), not "someone".
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -86,6 +86,11 @@ it('group files by attach button (with progress) and by drop; group notification
   await group(alice).dispatchEvent('drop', { dataTransfer: drop });
   await group(alice).getByTestId('upload-note').getByText('Sent gps.jpg, without its metadata.').waitFor();
 
+  // Each file is a new message to bob too, named like a text.
+  await expect
+    .poll(() => shownNotifications(bob.page))
+    .toEqual(Array(3).fill(['tacet', 'New message from alice in newsroom']));
+  await bob.page.locator('[data-group="newsroom"]').getByTestId('unread').getByText('3').waitFor();
   await bob.page.locator('[data-group="newsroom"]').click();
   await group(bob).waitFor();
   const doc = bob.page.locator('[data-testid="attachment"][data-file-name="minutes.pdf"]');

@@ -240,7 +240,8 @@ function onClientEvent(
       emit({
         type: 'messages',
         contactId: e.message.conversationId,
-        arrived: e.type === 'message' && e.message.direction === 'in' && e.message.kind === 'text',
+        // A received file counts as a new message, as a text does; a timer change does not.
+        arrived: e.type === 'message' && e.message.direction === 'in' && e.message.kind !== 'timer',
         ...(e.message.from === undefined ? {} : { from: e.message.from }),
       });
       if (e.message.kind === 'timer') emit({ type: 'contacts' });
