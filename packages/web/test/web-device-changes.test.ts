@@ -69,10 +69,15 @@ it('a verified contact’s new device is announced, and sending waits until the 
   await alice.send('held until I look');
   await alice.message('held until I look').locator('[data-status="pending"]').waitFor();
   await paused.getByText(/1 message is waiting\./).waitFor();
+  const listMark = alice.page
+    .locator('[data-contact="bob"]')
+    .getByTitle('their devices changed: sending waits for you');
+  await listMark.waitFor();
   expect(await chat.getByRole('alert').filter({ hasText: 'Something went wrong' }).count()).toBe(0);
 
   await paused.getByRole('button', { name: 'bob confirmed it — send' }).click();
   await paused.waitFor({ state: 'detached' });
+  await listMark.waitFor({ state: 'detached' });
   await bob.message('held until I look').waitFor();
   await laptop.page.locator('[data-contact="alice"]').click();
   await laptop.page.getByTestId('messages').locator('li', { hasText: 'held until I look' }).waitFor();

@@ -104,6 +104,11 @@ export function ChatList({
                   !
                 </span>
               )}
+              {c.devicesPaused && (
+                <span class="badge danger" title="their devices changed: sending waits for you">
+                  !
+                </span>
+              )}
               <span class="timer" title="disappearing timer">
                 <TimerIcon />
                 <span class="visually-hidden">disappearing timer </span>
