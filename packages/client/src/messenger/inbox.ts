@@ -25,7 +25,7 @@ import { fromHex, randomId, toHex } from '../util.js';
 import { applyAction, findByContentId } from './apply-action.js';
 import { heldNs, holdWrites, MAX_HELD_PER_SENDER } from './held-apart.js';
 import { compareVersions, DEFAULT_VERSION } from './ordering.js';
-import { collectOwnGroup, isOwnGroupTraffic } from './own-group.js';
+import { collectOwnGroup, isOwnGroupTraffic, unlistedSibling } from './own-group.js';
 import {
   decryptEnvelope,
   type IdentityClaimOpened,
@@ -238,12 +238,15 @@ function befriends(content: Content): boolean {
 }
 
 /**
- * A message from another device of this account: a sync transcript (shown
- * as our own sent message) and group traffic (own-group.ts) mean something;
- * any other kind, and a transcript from anyone else, is dropped.
+ * A message from another device of this account — only one of our newest
+ * own list: a sync transcript (shown as our own sent message) and group
+ * traffic (own-group.ts) mean something; any other kind, and a transcript
+ * from anyone else, is dropped.
  */
 async function collectOwn(ctx: InboxContext, envKey: string, from: Sender, content: Content) {
   ctx.batch.seen.add(envKey);
+  const unlisted = ctx.self ? await unlistedSibling(ctx, from) : undefined;
+  if (unlisted) return { ack: true, events: [unlisted] };
   if (ctx.self && isOwnGroupTraffic(content))
     return { ack: true, events: await collectOwnGroup(ctx, from, content) };
   if (content.kind !== 'sync' || !ctx.self) return { ack: true, events: [] };

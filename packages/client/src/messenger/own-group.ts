@@ -3,9 +3,9 @@
  * group changes and sender keys are applied as any member's, and what it
  * sent in a group shows here as sent by us — with the same id, so a copy
  * arriving twice is kept once, and its countdown from the sending time.
- * Only a device of our own newest signed list counts: the sealed sender
- * check already proved the identity key is ours, and a device unlinked
- * since (it still holds that key) is refused here.
+ * Only a device of our own newest signed list counts (unlistedSibling): the
+ * sealed sender check already proved the identity key is ours, and a device
+ * unlinked since (it still holds that key) is refused.
  */
 import type { Content } from '../content/content.js';
 import { ownDeviceList } from '../devices/own-device-list.js';
@@ -28,21 +28,26 @@ export function isOwnGroupTraffic(content: Content): content is OwnGroupTraffic 
   return (content.kind === 'text' || content.kind === 'attachment') && content.group !== undefined;
 }
 
-function refused(from: Sender): ClientEvent {
+/**
+ * Undefined when `from` is a device of our own newest signed list; else the
+ * error event saying its message was dropped. Any message from our own
+ * account is checked so: one from a device unlinked since (it still holds
+ * our identity key, and a hostile server may keep it) never counts.
+ */
+export async function unlistedSibling(ctx: InboxContext, from: Sender): Promise<ClientEvent | undefined> {
+  if ((await ownDeviceList(ctx.stores))?.device(from.deviceId)) return undefined;
   const error = new Error(
-    `dropped group traffic from your device ${from.deviceId}: it is not in your device list (unlinked?)`,
+    `dropped a message from your device ${from.deviceId}: it is not in your device list (unlinked?)`,
   );
   return { type: 'error', error };
 }
 
-/** Applies a sibling's group content to the inbox batch; returns what the UI should hear. */
+/** Applies a listed sibling's group content to the inbox batch; returns what the UI should hear. */
 export async function collectOwnGroup(
   ctx: InboxContext,
   from: Sender,
   content: OwnGroupTraffic,
 ): Promise<ClientEvent[]> {
-  const list = await ownDeviceList(ctx.stores);
-  if (!list?.device(from.deviceId)) return [refused(from)];
   if (content.kind === 'group') return applyGroupControl(ctx, from, content);
   const target = await groupMessageTarget(ctx, from, content.group);
   if (target.conversationId === undefined) return target.events;

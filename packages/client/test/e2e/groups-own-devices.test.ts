@@ -115,7 +115,7 @@ describe('groups on a linked device', { timeout: 120_000 }, () => {
     for (const m of [alice, laptop, bob, carol]) expect(eventsOf(m, 'error')).toEqual([]);
   });
 
-  it('a device unlinked from the list but kept by the server cannot post as Alice on her phone', async () => {
+  it('a device unlinked from the list but kept by the server cannot post or sync as Alice on her phone', async () => {
     const [alice] = await registerMembers(h, ['alice', 'bob']);
     await alice.client.groups.create('desk', ['bob']);
     const laptop = { name: 'alice-laptop', ...(await h.link(alice.client, 'alice-laptop')) };
@@ -133,12 +133,26 @@ describe('groups on a linked device', { timeout: 120_000 }, () => {
     expect((await alice.client.devices()).map((d) => d.deviceId)).toEqual([1]);
 
     await laptop.client.groups.send('desk', 'unlinked but here');
-    const refused = () =>
-      eventsOf(alice, 'error').some((e) => /not in your device list/.test(e.error.message));
+    const refusals = () =>
+      eventsOf(alice, 'error').filter((e) => /not in your device list/.test(e.error.message)).length;
     const shown = async () => (await groupTexts(alice, 'desk')).some((m) => m.body === 'unlinked but here');
-    await until(async () => refused() || (await shown()), 20_000, 'the phone decides on the unlinked device');
+    await until(
+      async () => refusals() > 0 || (await shown()),
+      20_000,
+      'the phone decides on the unlinked device',
+    );
     expect(await shown()).toBe(false);
-    expect(refused()).toBe(true);
+    // Nor does a 1:1 sync transcript from it show as sent by Alice.
+    const before = refusals();
+    await laptop.client.send('bob', 'to bob, unlinked');
+    const shown1to1 = async () =>
+      (await alice.client.messages('bob')).some((m) => m.body === 'to bob, unlinked');
+    await until(
+      async () => refusals() > before || (await shown1to1()),
+      20_000,
+      'the phone decides on the sync',
+    );
+    expect(await shown1to1()).toBe(false);
   });
 
   it('a file Alice posts in the group from her phone waits on the server until her laptop has it too', async () => {
