@@ -35,6 +35,8 @@ export function startSdkService(client: TacetClient): ChatService {
   let retry: ReturnType<typeof setTimeout> | undefined;
   const groupWarnings = new NoticeBuffer<GroupWarningView>();
   const deviceNotices = new NoticeBuffer<DeviceNoticeView>();
+  // The SDK tells of a pause before its store has it: until accepted, the event is taken at its word.
+  const pausedByEvent = new Set<string>();
   const emit = (e: ServiceEvent) => {
     for (const l of listeners) l(e);
   };
@@ -65,6 +67,7 @@ export function startSdkService(client: TacetClient): ChatService {
       emit({ type: 'group-warning', groupId: e.groupId });
     }
     if (e.type === 'devices-changed') {
+      if (e.paused) pausedByEvent.add(e.contact.accountId);
       deviceNotices.add(e.contact.accountId, { devices: e.devices.length, paused: e.paused === true });
       emit({ type: 'device-notice', contactId: e.contact.accountId });
     }
@@ -75,7 +78,7 @@ export function startSdkService(client: TacetClient): ChatService {
   return {
     accountId: client.accountId,
     connection: () => state,
-    listContacts: () => listContacts(client),
+    listContacts: () => listContacts(client, pausedByEvent),
     async addContact(id, name) {
       await client.addContact(id, name);
       emit({ type: 'contacts' });
@@ -136,6 +139,7 @@ export function startSdkService(client: TacetClient): ChatService {
     listDeviceNotices: async (contactId) => deviceNotices.list(contactId),
     async acceptDevices(contactId) {
       await client.acceptDevices(contactId);
+      pausedByEvent.delete(contactId);
       emit({ type: 'contacts' });
     },
     async acceptClaim(contactId) {
@@ -266,7 +270,8 @@ function onClientEvent(
   }
 }
 
-async function listContacts(client: TacetClient): Promise<ContactView[]> {
+/** `pausedByEvent`: contacts a devices-changed event paused, whose pause the store may not show yet. */
+async function listContacts(client: TacetClient, pausedByEvent: ReadonlySet<string>): Promise<ContactView[]> {
   const contacts = await client.contacts.list();
   const claims = new Map((await client.claims()).map((c) => [c.accountId, c]));
   return Promise.all(
@@ -276,7 +281,7 @@ async function listContacts(client: TacetClient): Promise<ContactView[]> {
         id: c.accountId,
         name: c.name,
         ...(await trustOf(client, c)),
-        devicesPaused: await client.devicesPaused(c.accountId),
+        devicesPaused: pausedByEvent.has(c.accountId) || (await client.devicesPaused(c.accountId)),
         timerSeconds: c.timerSeconds,
         ...(claim ? { claim: { confirmed: claim.confirmed, held: claim.held } } : {}),
       };
