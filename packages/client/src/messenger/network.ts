@@ -541,7 +541,10 @@ export class Network {
         // The ratchet step is committed before the bytes leave: a chain key is never used twice.
         // (When paused, the step is committed and the copies dropped: a skipped key, never a reused one.)
         await this.#o.store.apply({ records: this.#o.stores.takeWrites() });
-        if (paused) throw paused;
+        if (paused) {
+          this.#o.emit(paused.notice);
+          throw paused.error;
+        }
         return env;
       } catch (e) {
         this.#o.stores.discard();
@@ -599,17 +602,18 @@ export class Network {
 
   /**
    * Under the lock, after a list check: when a VERIFIED contact's list is no
-   * longer version `before`, stages the pause, tells the UI and returns the
-   * error the send fails with.
+   * longer version `before`, stages the pause and returns the error the send
+   * fails with and the notice for the UI. The caller emits the notice only
+   * after the pause is committed: a UI that reads the paused state when told
+   * must find it stored.
    */
-  async #pauseIfVerified(contact: Contact, before: number): Promise<ClientError | undefined> {
+  async #pauseIfVerified(contact: Contact, before: number) {
     if (contact.verifiedKey === undefined) return undefined;
     const changed = await this.#newerList(contact, before);
     if (!changed) return undefined;
     const pause = pauseWrite(contact.accountId, changed.version);
     this.#o.stores.set(pause.ns, pause.key, pause.value);
-    this.#o.emit({ ...changed, paused: true });
-    return devicesChangedError(contact, changed.devices);
+    return { error: devicesChangedError(contact, changed.devices), notice: { ...changed, paused: true } };
   }
 
   /**
@@ -631,7 +635,8 @@ export class Network {
           await startSessions(stores, this.#api, peer, contact.name, this.#o.clock.now());
           const paused = before !== undefined && (await this.#pauseIfVerified(contact, before));
           await this.#o.store.apply({ records: stores.takeWrites() });
-          return paused ? undefined : before !== undefined && (await this.#newerList(contact, before));
+          if (paused) return paused.notice;
+          return before !== undefined && (await this.#newerList(contact, before));
         } catch (e) {
           stores.discard();
           if (e instanceof ClientError && e.data.identityKey instanceof Uint8Array) {
