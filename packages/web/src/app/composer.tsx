@@ -6,7 +6,7 @@
  */
 import { MAX_TEXT_LENGTH, type MessageRecord } from '@tacet/client';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { humanError } from './human-error.js';
 import type { ChatService } from './service.js';
 
@@ -35,7 +35,10 @@ export interface ComposerProps {
 /** @example <Composer service={s} name={c.name} send={(t, r) => s.send(c.id, t, r)} /> */
 export function Composer({ service, name, paused, send, extra, replyTo, editing, onDone }: ComposerProps) {
   const [text, setText] = useState('');
-  useEffect(() => {
+  // A layout effect, not a plain one: the box must hold the message's text in the same frame as
+  // the "Editing" banner. With a plain effect the text landed a render later, after anything
+  // typed in between, so typing at once produced "old textnew text" (or the old text alone).
+  useLayoutEffect(() => {
     if (editing) setText(editing.body);
   }, [editing?.id]);
   const [error, setError] = useState<string | null>(null);
