@@ -6,6 +6,7 @@
 import type { MessageRecord } from '@tacet/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttachButton, dropHandlers, SendingStatus, useFileSending } from '../attachments/attach-button.js';
+import { ChatHeader } from './chat-header.js';
 import { Composer } from './composer.js';
 import { ContactActions } from './contact-actions.js';
 import { DeviceNotices } from './device-notices.js';
@@ -13,7 +14,6 @@ import { contentIdOf, MessageActions } from './message-extras.js';
 import { MessageLog } from './message-log.js';
 import { SafetyDialog } from './safety-dialog.js';
 import type { ChatService, ContactView } from './service.js';
-import { TimerSelect } from './timer-select.js';
 import { useConversation } from './use-conversation.js';
 
 /** Incoming messages on a visible screen are read: tell the service once per message (it sends only if turned on). */
@@ -130,16 +130,12 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
       data-testid="drop-zone"
       {...dropHandlers(sending, setDropOver)}
     >
-      <header class="chat-head">
-        {onBack && (
-          <button type="button" class="back" onClick={onBack} aria-label="Back to conversations">
-            ←
-          </button>
-        )}
-        <h2>
-          {contact.name} {contact.verified && <span class="badge ok">✓ verified</span>}
-        </h2>
-        <TimerSelect seconds={contact.timerSeconds} onChange={(sec) => service.setTimer(contact.id, sec)} />
+      <ChatHeader
+        onBack={onBack}
+        name={contact.name}
+        badge={contact.verified && <span class="badge ok">✓ verified</span>}
+        timer={{ seconds: contact.timerSeconds, onChange: (sec) => service.setTimer(contact.id, sec) }}
+      >
         <button type="button" onClick={() => setShowSafety(true)}>
           Safety number
         </button>
@@ -149,7 +145,7 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
           messageCount={messages.length}
           onDeleted={onBack}
         />
-      </header>
+      </ChatHeader>
       {contact.claim && <ClaimWarning service={service} contact={contact} />}
       {contact.identityChanged && (
         <KeyChangeWarning service={service} contact={contact} onCompare={() => setShowSafety(true)} />

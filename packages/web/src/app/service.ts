@@ -168,6 +168,8 @@ export interface ChatService {
   /** Admins only: the removed member gets nothing sent to the group afterwards. */
   removeGroupMember(groupId: string, accountId: string): Promise<void>;
   leaveGroup(groupId: string): Promise<void>;
+  /** Admins only: every member sees the new name. */
+  renameGroup(groupId: string, name: string): Promise<void>;
   /** Admins only: makes a member an admin too (the last admin must do this before leaving). */
   promoteGroupMember(groupId: string, accountId: string): Promise<void>;
   /** Admins only: takes a member's admin role back. */

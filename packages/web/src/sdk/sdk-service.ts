@@ -159,6 +159,7 @@ export function startSdkService(client: TacetClient): ChatService {
     addGroupMembers: (groupId, memberIds) => changeGroup(client.groups.add(groupId, memberIds)),
     removeGroupMember: (groupId, accountId) => changeGroup(client.groups.remove(groupId, accountId)),
     leaveGroup: (groupId) => changeGroup(client.groups.leave(groupId)),
+    renameGroup: (groupId, name) => changeGroup(client.groups.rename(groupId, name)),
     promoteGroupMember: (groupId, accountId) => changeGroup(client.groups.promote(groupId, accountId)),
     demoteGroupMember: (groupId, accountId) => changeGroup(client.groups.demote(groupId, accountId)),
     listGroupMessages: (groupId) => client.groups.messages(groupId),

@@ -12,12 +12,12 @@ import {
   SendingStatus,
   useFileSending,
 } from '../../attachments/attach-button.js';
+import { ChatHeader } from '../chat-header.js';
 import { Composer } from '../composer.js';
 import { ErrorNote } from '../error-note.js';
 import { humanError } from '../human-error.js';
 import { MessageLog } from '../message-log.js';
 import type { ChatService, ContactView, GroupView } from '../service.js';
-import { TimerSelect } from '../timer-select.js';
 import { useConversation } from '../use-conversation.js';
 import { DeliveryDialog } from './delivery-dialog.js';
 import { GroupWarnings } from './group-warnings.js';
@@ -54,28 +54,26 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
       data-testid="drop-zone"
       {...dropHandlers(sending, setDropOver)}
     >
-      <header class="chat-head">
-        {onBack && (
-          <button type="button" class="back" onClick={onBack} aria-label="Back to conversations">
-            ←
-          </button>
-        )}
-        <h2>{group.name}</h2>
-        <span class="members-count">
-          {group.members.length} {group.members.length === 1 ? 'member' : 'members'}
-        </span>
-        <TimerSelect
-          seconds={group.timerSeconds}
-          disabled={!group.admin || !group.member}
-          title={group.admin ? undefined : 'Only an admin of the group can change its timer'}
-          onChange={(sec) =>
-            service.setGroupTimer(group.id, sec).catch((err: unknown) => setError(humanError(err)))
-          }
-        />
+      <ChatHeader
+        onBack={onBack}
+        name={group.name}
+        badge={
+          <span class="members-count">
+            {group.members.length} {group.members.length === 1 ? 'member' : 'members'}
+          </span>
+        }
+        timer={{
+          seconds: group.timerSeconds,
+          disabled: !group.admin || !group.member,
+          title: group.admin ? undefined : 'Only an admin of the group can change its timer',
+          onChange: (sec) =>
+            service.setGroupTimer(group.id, sec).catch((err: unknown) => setError(humanError(err))),
+        }}
+      >
         <button type="button" onClick={() => setShowMembers(true)}>
           Members
         </button>
-      </header>
+      </ChatHeader>
       {!group.member && (
         <section class="banner" role="status" data-testid="not-member">
           <p>You are no longer a member of this group. You receive nothing sent to it any more.</p>

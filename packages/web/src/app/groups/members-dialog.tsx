@@ -1,6 +1,6 @@
 /**
  * A group's members: everyone listed, admins and ourselves marked. Admins
- * remove members (asked twice) and add contacts; anyone may leave. Changes
+ * rename the group, remove members (asked twice) and add contacts; anyone may leave. Changes
  * are signed and sent to every member, so each takes a moment; the buttons
  * wait for it and say so.
  */
@@ -9,6 +9,7 @@ import { AskTwice } from '../ask-twice.js';
 import { Dialog } from '../dialog.js';
 import { ErrorNote } from '../error-note.js';
 import { humanError } from '../human-error.js';
+import { NameField } from '../name-field.js';
 import type { ChatService, ContactView, GroupView } from '../service.js';
 import { ContactPicker } from './contact-picker.js';
 
@@ -26,6 +27,7 @@ export function MembersDialog({ service, group, contacts, onClose }: MembersDial
   const [removing, setRemoving] = useState<string | null>(null);
   const [leaving, setLeaving] = useState(false);
   const [adding, setAdding] = useState<string[]>([]);
+  const [newName, setNewName] = useState(group.name);
   const run = async (what: string, action: () => Promise<void>) => {
     setBusy(what);
     setError(null);
@@ -38,6 +40,11 @@ export function MembersDialog({ service, group, contacts, onClose }: MembersDial
       setRemoving(null);
       setLeaving(false);
     }
+  };
+  const rename = (event: Event) => {
+    event.preventDefault();
+    const name = newName.trim();
+    if (name && name !== group.name) void run('rename', () => service.renameGroup(group.id, name));
   };
   const outside = contacts.filter((c) => !group.members.some((m) => m.accountId === c.id));
   return (
@@ -79,6 +86,22 @@ export function MembersDialog({ service, group, contacts, onClose }: MembersDial
           </li>
         ))}
       </ul>
+      {group.admin && group.member && (
+        <form class="rename-group" onSubmit={rename}>
+          <NameField
+            label="Group name (every member sees it)"
+            name="group-name"
+            value={newName}
+            onInput={setNewName}
+          />
+          <button
+            type="submit"
+            disabled={busy !== null || newName.trim() === '' || newName.trim() === group.name}
+          >
+            Rename
+          </button>
+        </form>
+      )}
       {group.admin && group.member && outside.length > 0 && (
         <fieldset>
           <legend>Add people</legend>
@@ -124,6 +147,7 @@ export function MembersDialog({ service, group, contacts, onClose }: MembersDial
 }
 
 const BUSY_TEXT: Record<string, string> = {
+  rename: 'Renaming — telling every member…',
   add: 'Adding — telling every member…',
   remove: 'Removing — telling every member…',
   leave: 'Leaving — telling every member…',
