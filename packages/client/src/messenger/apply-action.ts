@@ -6,8 +6,9 @@
  * one we wrote; a reaction may target any message of the conversation; a
  * read receipt only our own outgoing messages to them. Anything else is
  * ignored (the envelope is still acked: it was read, it just changes nothing).
+ * Our own actions made on another of our devices come as sync transcripts
+ * and are applied here by the same rules, mirrored (author 'self').
  */
-import type { Contact } from '../contacts.js';
 import type { Content } from '../content/content.js';
 import type { ClientEvent } from '../events.js';
 import type { MessageRecord } from '../store/types.js';
@@ -62,15 +63,25 @@ function put(ctx: InboxContext, m: Row, events: ClientEvent[]): void {
   events.push({ type: 'updated', message: { ...m, seq: 0 } });
 }
 
+/**
+ * Whose action it is: the peer's (edits and deletes of messages that came IN
+ * from them, their reaction slot) or ours from another of our devices, synced
+ * (edits and deletes of messages we sent, our reaction slot).
+ */
+export type ActionAuthor = 'peer' | 'self';
+
 export async function applyAction(
   ctx: InboxContext,
-  contact: Contact,
+  /** The 1:1 conversation (the peer's account id). */
+  conv: string,
   content: Content & { kind: 'action' },
+  author: ActionAuthor = 'peer',
 ): Promise<ClientEvent[]> {
   const events: ClientEvent[] = [];
-  const conv = contact.accountId;
   const a = content.action;
   if (a.type === 'read') {
+    // Our own devices sync what was displayed, not read receipts (sync.ts displayedDeadlines).
+    if (author === 'self') return events;
     for (const t of a.targets) {
       const m = await findOwn(ctx, conv, toHex(t));
       if (m && m.status !== 'read') put(ctx, { ...m, status: 'read' }, events);
@@ -80,12 +91,13 @@ export async function applyAction(
   const m = await findByContentId(ctx, conv, toHex(a.target));
   if (!m) return events;
   if (a.type === 'reaction') {
-    const { theirs: _, ...rest } = m.reactions ?? {};
-    put(ctx, { ...m, reactions: a.emoji ? { ...rest, theirs: a.emoji } : rest }, events);
+    const slot = author === 'peer' ? 'theirs' : 'mine';
+    const { [slot]: _, ...rest } = m.reactions ?? {};
+    put(ctx, { ...m, reactions: a.emoji ? { ...rest, [slot]: a.emoji } : rest }, events);
     return events;
   }
-  // Edits and deletes: only the author's own messages, i.e. ones that came in from this peer.
-  if (m.direction !== 'in') return events;
+  // Edits and deletes: only the author's own messages — from the peer: ones that came in; ours: ones we sent.
+  if (m.direction !== (author === 'peer' ? 'in' : 'out')) return events;
   if (a.type === 'edit') {
     if (m.kind !== 'text' || (m.editedAt ?? 0) > content.sentAt) return events;
     put(ctx, { ...m, body: a.body, editedAt: content.sentAt }, events);

@@ -262,6 +262,9 @@ async function collectOwn(ctx: InboxContext, envKey: string, from: Sender, conte
       events: updated.map((m) => ({ type: 'updated' as const, message: { ...m, seq: 0 } })),
     };
   }
+  // A reaction, edit or delete made on a sibling: ours, by the same rules as a peer's (apply-action.ts).
+  if (sent.kind === 'action')
+    return { ack: true, events: await applyAction(ctx, formatAccountId(content.to), sent, 'self') };
   const id = toHex(content.sent.id);
   if (ctx.batch.putMessages.some((m) => m.id === id) || (await ctx.store.getMessage(id)))
     return { ack: true, events: [] };
@@ -328,7 +331,8 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
     }
     return { contact, events };
   }
-  if (content.kind === 'action') return { contact, events: await applyAction(ctx, contact, content) };
+  if (content.kind === 'action')
+    return { contact, events: await applyAction(ctx, contact.accountId, content) };
   if (content.kind === 'group') return { contact, events: await applyGroupControl(ctx, from, content) };
   if (content.kind === 'sync') return { contact, events }; // only ever from our own devices (collectOwn)
   let conversationId = contact.accountId;

@@ -30,8 +30,16 @@ import { parseBundles } from './peer-crypto.js';
 import { seal } from './sealing.js';
 import type { CertificateSource } from './sender-certificates.js';
 
-/** What a device sends that its siblings should show as sent by this account. */
-const SYNCED_KINDS = new Set(['text', 'attachment', 'timer']);
+/**
+ * What a device sends that its siblings should show as sent by this account:
+ * messages, timer changes, and reactions, edits and deletes (not read
+ * receipts: what was displayed syncs on its own, displayedSyncItem).
+ */
+function synced(sent: Content): boolean {
+  if (sent.kind === 'action') return sent.action.type !== 'read';
+  if (sent.kind === 'text' || sent.kind === 'attachment') return sent.group === undefined;
+  return sent.kind === 'timer';
+}
 
 export interface SyncDeps {
   readonly stores: ProtocolStores;
@@ -97,8 +105,7 @@ export async function syncCopies(
 ) {
   if (!list || list.devices.length < 2 || item.recipient === d.self.accountId) return [];
   const sent = decodeContent(item.content);
-  if (!SYNCED_KINDS.has(sent.kind) || sent.kind === 'sync') return [];
-  if ((sent.kind === 'text' || sent.kind === 'attachment') && sent.group) return [];
+  if (!synced(sent)) return [];
   const { devicesVersion: _, ...kind } = sent;
   const transcript = encodeContent({
     kind: 'sync',
