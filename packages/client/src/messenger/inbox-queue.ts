@@ -8,6 +8,7 @@
 import type { PublicKey } from '@tacet/protocol';
 import { MAX_ACK_IDS } from '@tacet/wire';
 import type { Contacts } from '../contacts.js';
+import type { ServedOwnList } from '../devices/own-list-refresh.js';
 import type { ClientEvent } from '../events.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { OutboxItem, WriteBatch } from '../store/types.js';
@@ -40,6 +41,8 @@ export interface InboxQueueOptions {
   readonly lock: Mutex;
   /** Our own account id (group traffic is judged against it). */
   readonly self?: string;
+  /** Fetches our own signed device list as served now (devices/own-list-refresh.ts). */
+  readonly servedOwnList?: ServedOwnList;
   readonly pendingReceipts: Map<string, OutboxItem>;
   readonly retries: RetryLimiter;
   /**
@@ -138,6 +141,7 @@ export class InboxQueue {
       retries: o.retries,
       batch,
       self: o.self,
+      ...(o.servedOwnList ? { servedOwnList: o.servedOwnList } : {}),
     };
     const events: ClientEvent[] = [];
     const acks = new Map<Connection, Uint8Array[]>();

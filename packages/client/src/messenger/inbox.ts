@@ -11,6 +11,7 @@ import type { Contact, Contacts } from '../contacts.js';
 import { type Content, decodeContent, encodeContent, MAX_RECEIPT_IDS } from '../content/content.js';
 import { unpad } from '../content/padding.js';
 import { listOutOfDate } from '../devices/device-changes.js';
+import type { ServedOwnList } from '../devices/own-list-refresh.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
 import { isGroupConversation } from '../groups/group-book.js';
@@ -59,6 +60,8 @@ export interface InboxBatch {
   readonly held: Map<string, number>;
   /** Senders whose messages say our verified device list of theirs is out of date (devices/device-changes.ts). */
   readonly devicesStale: Set<string>;
+  /** Our own signed list was fetched again in this batch (devices/own-list-refresh.ts): once is enough. */
+  ownListChecked: boolean;
 }
 
 export function newInboxBatch(): InboxBatch {
@@ -75,6 +78,7 @@ export function newInboxBatch(): InboxBatch {
     known: new Map(),
     held: new Map(),
     devicesStale: new Set(),
+    ownListChecked: false,
   };
 }
 
@@ -133,6 +137,8 @@ export interface InboxContext {
   readonly batch: InboxBatch;
   /** Our own account id (group membership is decided against it); without it group traffic is ignored. */
   readonly self?: string;
+  /** Where our own signed device list is fetched again when a sibling says ours is out of date. */
+  readonly servedOwnList?: ServedOwnList;
 }
 
 export interface InboxResult {
@@ -245,7 +251,7 @@ function befriends(content: Content): boolean {
  */
 async function collectOwn(ctx: InboxContext, envKey: string, from: Sender, content: Content) {
   ctx.batch.seen.add(envKey);
-  const unlisted = ctx.self ? await unlistedSibling(ctx, from) : undefined;
+  const unlisted = ctx.self ? await unlistedSibling(ctx, from, content.devicesVersion) : undefined;
   if (unlisted) return { ack: true, events: [unlisted] };
   if (ctx.self && isOwnGroupTraffic(content))
     return { ack: true, events: await collectOwnGroup(ctx, from, content) };

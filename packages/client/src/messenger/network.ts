@@ -131,6 +131,8 @@ export class Network {
       clock: o.clock,
       lock: this.#lock,
       self: o.account.accountId,
+      // Served with a bundle of this very device: the list is the account's, and no sibling's prekey is used up.
+      servedOwnList: async () => (await this.#api.bundle(o.account.accountId, o.account.deviceId)).deviceList,
       pendingReceipts: this.#pendingReceipts,
       prepare: (item) => this.prepare(item),
       refreshDevices: (peer) => this.refreshDevices(peer),

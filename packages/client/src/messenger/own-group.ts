@@ -9,6 +9,8 @@
  */
 import type { Content } from '../content/content.js';
 import { ownDeviceList } from '../devices/own-device-list.js';
+import { ownListOutOfDate, refreshOwnDeviceList } from '../devices/own-list-refresh.js';
+import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
 import { applyGroupControl, groupMessageTarget } from '../groups/group-inbox.js';
 import type { MessageRecord } from '../store/types.js';
@@ -32,9 +34,27 @@ export function isOwnGroupTraffic(content: Content): content is OwnGroupTraffic 
  * Undefined when `from` is a device of our own newest signed list; else the
  * error event saying its message was dropped. Any message from our own
  * account is checked so: one from a device unlinked since (it still holds
- * our identity key, and a hostile server may keep it) never counts.
+ * our identity key, and a hostile server may keep it) never counts. A
+ * device we do not know, or a message announcing a newer list, first makes
+ * us catch up with our own signed list (once per batch): a sibling linked by
+ * another of our devices is then known.
  */
-export async function unlistedSibling(ctx: InboxContext, from: Sender): Promise<ClientEvent | undefined> {
+export async function unlistedSibling(
+  ctx: InboxContext,
+  from: Sender,
+  announced?: number,
+): Promise<ClientEvent | undefined> {
+  if (ctx.servedOwnList && ctx.self && !ctx.batch.ownListChecked) {
+    if (await ownListOutOfDate(ctx.stores, from.deviceId, announced)) {
+      ctx.batch.ownListChecked = true;
+      try {
+        await refreshOwnDeviceList(ctx.stores, ctx.servedOwnList, ctx.self);
+      } catch (e) {
+        if (!(e instanceof ClientError && e.is('DeviceListRefused'))) throw e;
+        if (!(await ownDeviceList(ctx.stores))?.device(from.deviceId)) return { type: 'error', error: e };
+      }
+    }
+  }
   if ((await ownDeviceList(ctx.stores))?.device(from.deviceId)) return undefined;
   const error = new Error(
     `dropped a message from your device ${from.deviceId}: it is not in your device list (unlinked?)`,
