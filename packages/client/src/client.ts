@@ -34,7 +34,7 @@ import { isGroupConversation } from './groups/group-book.js';
 import { Groups } from './groups/groups.js';
 import { beginExistingDeviceLink, type ExistingDeviceLink } from './linking/existing-device.js';
 import { beginNewDeviceLink } from './linking/new-device.js';
-import { contentIdOf } from './messenger/apply-action.js';
+import { contentIdOf, selfAuthor } from './messenger/apply-action.js';
 import { type IdentityClaim, listClaims } from './messenger/held-apart.js';
 import { Network } from './messenger/network.js';
 import { compareHistory, nextClock } from './messenger/ordering.js';
@@ -441,8 +441,7 @@ export class TacetClient {
   /** Reacts to a message of a conversation (ours or theirs); '' takes the reaction back. */
   async react(messageId: string, emoji: string): Promise<void> {
     const { m, contentId } = await this.#target(messageId);
-    const { mine: _, ...rest } = m.reactions ?? {};
-    const updated = { ...m, reactions: emoji ? { ...rest, mine: emoji } : rest };
+    const updated = { ...m, reactions: selfAuthor.react(m.reactions ?? {}, emoji) };
     await this.#act(m.conversationId, { type: 'reaction', target: fromHex(contentId), emoji }, updated);
   }
 
@@ -485,7 +484,8 @@ export class TacetClient {
     const byPeer = new Map<string, Uint8Array[]>();
     for (const id of ids) {
       const m = await this.store.getMessage(id);
-      if (m?.direction !== 'in' || !m.contentId) continue;
+      // Group messages send no read receipts (a group's ✓✓ is its per-member delivery).
+      if (m?.direction !== 'in' || !m.contentId || isGroupConversation(m.conversationId)) continue;
       byPeer.set(m.conversationId, [...(byPeer.get(m.conversationId) ?? []), fromHex(m.contentId)]);
     }
     for (const [peer, targets] of byPeer)
@@ -520,6 +520,9 @@ export class TacetClient {
    * one batch, then waits for the server like any send.
    */
   async #act(peerId: string, action: Action, updated: Omit<MessageRecord, 'seq'> | null, deleted?: string) {
+    // A group's message: to every member under the sender key.
+    if (isGroupConversation(peerId) && action.type !== 'read')
+      return this.groups.act(peerId, action, updated, deleted);
     if (await identityUntrusted(this.#stores, peerId)) {
       const c = await this.contacts.byId(peerId);
       throw untrustedError(c?.name ?? peerId);

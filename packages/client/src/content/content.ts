@@ -27,7 +27,7 @@ const KIND = { text: 1, timer: 2, receipt: 3, attachment: 4, action: 5, group: 6
 const ACCOUNT_ID_BYTES = 16;
 
 /**
- * Which group a text or attachment was sent to (groups/), and the group
+ * Which group a text, attachment or action was sent to (groups/), and the group
  * version its sender was at: a member behind that version asks to catch up.
  */
 export interface GroupTag {
@@ -66,8 +66,11 @@ export type ContentKind =
     }
   | { kind: 'timer'; id: Uint8Array; sentAt: number; clock: number; timerSeconds: number }
   | { kind: 'receipt'; id: Uint8Array; sentAt: number; receiptIds: Uint8Array[] }
-  /** A reaction, edit, delete or read receipt about earlier messages (actions.ts). */
-  | { kind: 'action'; id: Uint8Array; sentAt: number; action: Action }
+  /**
+   * A reaction, edit, delete or read receipt about earlier messages (actions.ts);
+   * `group`: a reaction, edit or delete in that group, sent under the sender key.
+   */
+  | { kind: 'action'; id: Uint8Array; sentAt: number; action: Action; group?: GroupTag }
   /** A group change, sender key or catch-up request, sent 1:1 (groups/group-control.ts). */
   | { kind: 'group'; id: Uint8Array; sentAt: number; control: GroupControl }
   /**
@@ -107,7 +110,7 @@ export function encodeContent(c: Content): Uint8Array {
     w.tag(15, WireType.LengthDelimited).bytes(c.to);
     w.tag(16, WireType.LengthDelimited).bytes(encodeContent(c.sent));
   }
-  if ((c.kind === 'text' || c.kind === 'attachment') && c.group) {
+  if ((c.kind === 'text' || c.kind === 'attachment' || c.kind === 'action') && c.group) {
     w.tag(12, WireType.LengthDelimited).bytes(c.group.id);
     w.tag(13, WireType.Varint).uint32(c.group.version);
   }
@@ -248,7 +251,11 @@ function decodeKind(f: Fields): ContentKind {
   }
   if (f.kind === KIND.action) {
     if (!f.action) invalid('action without body');
-    return { kind: 'action', id, sentAt, action: decodeAction(f.action) };
+    const action = decodeAction(f.action);
+    const group = groupTag(f);
+    // Read receipts go 1:1 to each sender, never to a whole group.
+    if (group.group && action.type === 'read') invalid('a read receipt sent to a group');
+    return { kind: 'action', id, sentAt, action, ...group };
   }
   if (f.kind === KIND.sync) {
     if (f.syncTo?.length !== ACCOUNT_ID_BYTES || !f.synced) invalid('sync without recipient or content');

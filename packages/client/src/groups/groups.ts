@@ -17,20 +17,23 @@ import {
   uploadOptions,
 } from '../attachments/transfers.js';
 import type { Contact, Contacts } from '../contacts.js';
+import type { Action } from '../content/actions.js';
 import { encodeContent, MAX_TEXT_LENGTH } from '../content/content.js';
 import { siblingCount } from '../devices/own-device-list.js';
 import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
+import { contentIdOf } from '../messenger/apply-action.js';
 import { compareHistory } from '../messenger/ordering.js';
 import { deviceIds } from '../messenger/peer-crypto.js';
 import type { ProtocolStores } from '../sessions/protocol-stores.js';
 import type { ClientStore, MessageRecord, OutboxItem } from '../store/types.js';
 import type { Clock } from '../timers/clock.js';
 import { isValidTimer } from '../timers/duration.js';
-import { randomId, toHex } from '../util.js';
+import { fromHex, randomId, toHex } from '../util.js';
 import {
   type GroupEntry,
   groupConversationId,
+  groupIdOf,
   isGroupConversation,
   listGroups,
   loadGroup,
@@ -274,13 +277,65 @@ export class Groups {
     return info;
   }
 
-  /** Sends a text to a group; resolves once the server committed every member's copy. */
-  async send(ref: string, text: string): Promise<MessageRecord> {
+  /**
+   * Sends a text to a group; resolves once the server committed every
+   * member's copy. `replyTo`: the local id of a message of this group it quotes.
+   */
+  async send(ref: string, text: string, opts: { replyTo?: string } = {}): Promise<MessageRecord> {
     if (text.length === 0 || text.length > MAX_TEXT_LENGTH)
       throw new ClientError('InvalidContent', `a message must have 1 to ${MAX_TEXT_LENGTH} characters`);
     const state = await this.#memberState(ref);
     await checkMembersTrusted(this.#d.stores, this.#d.contacts, state, this.#d.self);
-    return this.#post(state, { kind: 'text', body: text });
+    const quoted = opts.replyTo === undefined ? undefined : await this.#quoted(state, opts.replyTo);
+    return this.#post(state, { kind: 'text', body: text, ...(quoted ? { replyTo: quoted } : {}) });
+  }
+
+  /** The content id (what every member names it by) of message `messageId` of this group. */
+  async #quoted(state: GroupState, messageId: string): Promise<Uint8Array> {
+    const m = await this.#d.store.getMessage(messageId);
+    const contentId = m && contentIdOf(m);
+    if (!m || !contentId || m.conversationId !== groupConversationId(state.id))
+      throw new ClientError('UnknownContact', 'no such message in this group (it may have disappeared)');
+    return fromHex(contentId);
+  }
+
+  /**
+   * Sends a reaction, edit or delete (client.react, edit, deleteForEveryone
+   * on a group's message) to every member under the sender key, with its
+   * local effect (`updated` or `deleted`) in the same batch; resolves once
+   * the server committed every copy. The members check it came from the
+   * author (messenger/apply-action.ts).
+   */
+  async act(
+    conversationId: string,
+    action: Exclude<Action, { type: 'read' }>,
+    updated: Omit<MessageRecord, 'seq'> | null,
+    deleted?: string,
+  ): Promise<void> {
+    const d = this.#d;
+    const groupId = groupIdOf(conversationId);
+    const state = await this.#memberState(groupId ? toHex(groupId) : conversationId);
+    await checkMembersTrusted(d.stores, d.contacts, state, d.self);
+    const id = randomId();
+    const sentAt = d.clock.now();
+    const group = { id: state.id, version: state.version };
+    const content = encodeContent({ kind: 'action', id, sentAt, action, group });
+    const item: OutboxItem = {
+      id: toHex(id),
+      recipient: conversationId,
+      content,
+      createdAt: sentAt,
+      ttlSeconds: 0,
+    };
+    await d.exclusive(() =>
+      d.store.apply({
+        putOutbox: [item],
+        ...(updated ? { putMessages: [updated] } : {}),
+        ...(deleted ? { deleteMessages: [deleted] } : {}),
+      }),
+    );
+    if (updated) d.emit({ type: 'updated', message: updated as MessageRecord });
+    await d.deliver(item.id);
   }
 
   /**
@@ -318,7 +373,9 @@ export class Groups {
   /** Queues a text or an attachment to the group and waits for the server's commit of every copy. */
   async #post(
     state: GroupState,
-    body: { kind: 'text'; body: string } | { kind: 'attachment'; body: string; pointer: AttachmentPointer },
+    body:
+      | { kind: 'text'; body: string; replyTo?: Uint8Array }
+      | { kind: 'attachment'; body: string; pointer: AttachmentPointer },
   ): Promise<MessageRecord> {
     const d = this.#d;
     const id = randomId();
@@ -345,6 +402,7 @@ export class Groups {
       timerSeconds: state.timerSeconds,
       expiresAt: null,
       status: 'pending',
+      ...(body.kind === 'text' && body.replyTo ? { replyTo: toHex(body.replyTo) } : {}),
     };
     const item: OutboxItem = {
       id: toHex(id),

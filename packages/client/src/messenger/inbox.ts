@@ -23,7 +23,13 @@ import { DEFAULT_TIMER_SECONDS } from '../timers/duration.js';
 import { startSenderCountdown } from '../timers/sender-countdown.js';
 import type { IncomingEnvelope } from '../transport/connection.js';
 import { fromHex, randomId, toHex } from '../util.js';
-import { applyAction, findByContentId } from './apply-action.js';
+import {
+  applyAction,
+  applyMessageAction,
+  findByContentId,
+  memberAuthor,
+  selfAuthor,
+} from './apply-action.js';
 import { heldNs, holdWrites, MAX_HELD_PER_SENDER } from './held-apart.js';
 import { compareVersions, DEFAULT_VERSION } from './ordering.js';
 import { collectOwnGroup, isOwnGroupTraffic, unlistedSibling } from './own-group.js';
@@ -270,7 +276,7 @@ async function collectOwn(ctx: InboxContext, envKey: string, from: Sender, conte
   }
   // A reaction, edit or delete made on a sibling: ours, by the same rules as a peer's (apply-action.ts).
   if (sent.kind === 'action')
-    return { ack: true, events: await applyAction(ctx, formatAccountId(content.to), sent, 'self') };
+    return { ack: true, events: await applyAction(ctx, formatAccountId(content.to), sent, selfAuthor) };
   const id = toHex(content.sent.id);
   if (ctx.batch.putMessages.some((m) => m.id === id) || (await ctx.store.getMessage(id)))
     return { ack: true, events: [] };
@@ -336,6 +342,14 @@ async function applyContent(ctx: InboxContext, contact: Contact, content: Conten
       events.push({ type: 'updated', message: updated });
     }
     return { contact, events };
+  }
+  if (content.kind === 'action' && content.group) {
+    // In a group: only from a current member, and only on that group's messages.
+    const target = await groupMessageTarget(ctx, from, content.group);
+    if (target.conversationId === undefined) return { contact, events: target.events };
+    const author = memberAuthor(from.accountId);
+    const applied = await applyMessageAction(ctx, target.conversationId, author, content);
+    return { contact, events: [...target.events, ...applied] };
   }
   if (content.kind === 'action')
     return { contact, events: await applyAction(ctx, contact.accountId, content) };

@@ -15,19 +15,25 @@ import type { ClientEvent } from '../events.js';
 import { applyGroupControl, groupMessageTarget } from '../groups/group-inbox.js';
 import type { MessageRecord } from '../store/types.js';
 import { toHex } from '../util.js';
+import { applyMessageAction, selfAuthor } from './apply-action.js';
 import type { InboxContext } from './inbox.js';
 
 type Sender = { readonly accountId: string; readonly deviceId: number };
 type GroupControlContent = Extract<Content, { kind: 'group' }>;
-type GroupPost = Extract<Content, { kind: 'text' | 'attachment' }> & {
+type GroupTagged<K extends Content['kind']> = Extract<Content, { kind: K }> & {
   readonly group: NonNullable<Extract<Content, { kind: 'text' }>['group']>;
 };
-export type OwnGroupTraffic = GroupControlContent | GroupPost;
+type GroupPost = GroupTagged<'text' | 'attachment'>;
+export type OwnGroupTraffic = GroupControlContent | GroupPost | GroupTagged<'action'>;
 
-/** Group content a sibling may send us: a control message, or a text or file it posted in a group. */
+/**
+ * Group content a sibling may send us: a control message, a text or file it
+ * posted in a group, or its reaction, edit or delete there.
+ */
 export function isOwnGroupTraffic(content: Content): content is OwnGroupTraffic {
   if (content.kind === 'group') return content.control.type !== 'welcome'; // we are never added by ourselves
-  return (content.kind === 'text' || content.kind === 'attachment') && content.group !== undefined;
+  const tagged = content.kind === 'text' || content.kind === 'attachment' || content.kind === 'action';
+  return tagged && content.group !== undefined;
 }
 
 /**
@@ -71,6 +77,8 @@ export async function collectOwnGroup(
   if (content.kind === 'group') return applyGroupControl(ctx, from, content);
   const target = await groupMessageTarget(ctx, from, content.group);
   if (target.conversationId === undefined) return target.events;
+  if (content.kind === 'action')
+    return [...target.events, ...(await applyMessageAction(ctx, target.conversationId, selfAuthor, content))];
   const id = toHex(content.id);
   if (ctx.batch.putMessages.some((m) => m.id === id) || (await ctx.store.getMessage(id)))
     return target.events;
@@ -89,6 +97,7 @@ export async function collectOwnGroup(
     expiresAt: content.timerSeconds > 0 ? content.sentAt + content.timerSeconds * 1000 : null,
     status: 'sent',
     contentId: id,
+    ...(content.kind === 'text' && content.replyTo ? { replyTo: toHex(content.replyTo) } : {}),
   };
   ctx.batch.putMessages.push(message);
   return [...target.events, { type: 'message', message: { ...message, seq: 0 } }];

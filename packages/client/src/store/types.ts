@@ -57,8 +57,15 @@ export interface MessageRecord {
    * receipt has not come yet (groups/group-delivery.ts). Empty lists for all: ✓✓.
    */
   readonly delivery?: Readonly<Record<string, readonly number[]>>;
-  /** Reactions in this 1:1 conversation: ours and theirs, one emoji each. */
-  readonly reactions?: { readonly mine?: string; readonly theirs?: string };
+  /**
+   * Reactions, one emoji each: ours, the 1:1 peer's (`theirs`), and in a
+   * group each other member's, by account id (`members`).
+   */
+  readonly reactions?: {
+    readonly mine?: string;
+    readonly theirs?: string;
+    readonly members?: Readonly<Record<string, string>>;
+  };
   /** Order within the conversation, assigned by the store on insert. */
   readonly seq: number;
 }

@@ -112,6 +112,24 @@ describe('message content', () => {
     });
   });
 
+  it('carries the group of a reaction, edit or delete, and refuses a read receipt sent to a group', () => {
+    const group = { id: new Uint8Array(32).fill(9), version: 4 };
+    const edit = {
+      kind: 'action' as const,
+      id,
+      sentAt: 5,
+      action: { type: 'edit' as const, target: id, body: 'fixed' },
+      group,
+    };
+    expect(decodeContent(encodeContent(edit))).toEqual(edit);
+    const read = { kind: 'action' as const, id, sentAt: 5, action: { type: 'read' as const, targets: [id] } };
+    expect(decodeContent(encodeContent(read))).toEqual(read);
+    expect(() => decodeContent(encodeContent({ ...read, group }))).toThrow(/read receipt sent to a group/);
+    expect(() =>
+      decodeContent(encodeContent({ ...edit, group: { id: new Uint8Array(5), version: 4 } })),
+    ).toThrow(ClientError);
+  });
+
   it('pads to fixed buckets and strips the padding again', () => {
     expect(pad(new Uint8Array(0)).length).toBe(160);
     expect(pad(new Uint8Array(159)).length).toBe(160);
