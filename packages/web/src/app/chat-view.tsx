@@ -10,11 +10,12 @@ import { ChatHeader } from './chat-header.js';
 import { Composer } from './composer.js';
 import { ContactActions } from './contact-actions.js';
 import { DeviceNotices } from './device-notices.js';
-import { contentIdOf, MessageActions } from './message-extras.js';
+import { contentIdOf } from './message-extras.js';
 import { MessageLog } from './message-log.js';
 import { SafetyDialog } from './safety-dialog.js';
 import type { ChatService, ContactView } from './service.js';
 import { useConversation } from './use-conversation.js';
+import { useMessageActions } from './use-message-actions.js';
 
 /** Incoming messages on a visible screen are read: tell the service once per message (it sends only if turned on). */
 function useReadReceipts(service: ChatService, messages: readonly MessageRecord[], visible: boolean): void {
@@ -99,29 +100,9 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
   const [showSafety, setShowSafety] = useState(false);
   const [dropOver, setDropOver] = useState(false);
   const sending = useFileSending((file, onProgress) => service.sendFile(contact.id, file, onProgress));
-  const [replyTo, setReplyTo] = useState<MessageRecord | null>(null);
-  const [editing, setEditing] = useState<MessageRecord | null>(null);
+  const acts = useMessageActions(service);
   useReadReceipts(service, messages, visible);
   const byContentId = new Map(messages.map((m) => [contentIdOf(m), m]));
-  const actions = (m: MessageRecord) =>
-    m.kind === 'timer' ? undefined : (
-      <MessageActions
-        message={m}
-        onReply={(x) => {
-          setEditing(null);
-          setReplyTo(x);
-        }}
-        onReact={(x, emoji) => void service.react(x.id, emoji).catch(() => undefined)}
-        onEdit={(x) => {
-          setReplyTo(null);
-          setEditing(x);
-        }}
-        onDelete={(x) => {
-          if (confirm('Delete this message for everyone? It is shredded here and on their side.'))
-            void service.deleteForEveryone(x.id).catch(() => undefined);
-        }}
-      />
-    );
 
   return (
     <section
@@ -163,7 +144,7 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
         extras={(m) => ({
           openAttachment: (id, onProgress) => service.openAttachment(id, onProgress),
           quoted: m.replyTo === undefined ? undefined : (byContentId.get(m.replyTo) ?? null),
-          actions: actions(m),
+          actions: acts.actionsFor(m),
         })}
       />
       <Composer
@@ -177,12 +158,9 @@ export function ChatView({ service, contact, onBack }: ChatViewProps & { onBack?
             <AttachButton sending={sending} disabled={contact.identityChanged} />
           </>
         }
-        replyTo={replyTo}
-        editing={editing}
-        onDone={() => {
-          setReplyTo(null);
-          setEditing(null);
-        }}
+        replyTo={acts.replyTo}
+        editing={acts.editing}
+        onDone={acts.done}
       />
       {showSafety && (
         <SafetyDialog service={service} contact={contact} onClose={() => setShowSafety(false)} />

@@ -5,6 +5,7 @@
  * everyone.
  */
 import type { MessageRecord } from '@tacet/client';
+import type { ComponentChildren } from 'preact';
 
 /** The reactions offered; any single emoji travels, these are the quick ones. */
 export const QUICK_REACTIONS: readonly string[] = ['👍', '❤️', '😂', '😮', '😢'];
@@ -14,14 +15,30 @@ export function contentIdOf(m: MessageRecord): string | undefined {
   return m.direction === 'out' ? m.id : m.contentId;
 }
 
+/** A group member's name by account id; absent in a 1:1 conversation, where the other side is `peerName`. */
+export type NameOf = (accountId: string) => string;
+
+/** Who wrote `m`: "You", the group member it came from, or the 1:1 peer. */
+function authorOf(m: MessageRecord, peerName: string, nameOf?: NameOf): string {
+  if (m.direction === 'out') return 'You';
+  return m.from !== undefined && nameOf ? nameOf(m.from) : peerName;
+}
+
 /** @example <Quote quoted={m} peerName="bob" /> */
-export function Quote({ quoted, peerName }: { quoted: MessageRecord | null; peerName: string }) {
+export function Quote({
+  quoted,
+  peerName,
+  nameOf,
+}: {
+  quoted: MessageRecord | null;
+  peerName: string;
+  nameOf?: NameOf | undefined;
+}) {
   return (
     <blockquote class="quote" data-testid="quote">
       {quoted ? (
         <>
-          <strong>{quoted.direction === 'out' ? 'You' : peerName}</strong>{' '}
-          {[...quoted.body].slice(0, 120).join('')}
+          <strong>{authorOf(quoted, peerName, nameOf)}</strong> {[...quoted.body].slice(0, 120).join('')}
         </>
       ) : (
         <em>a message that is gone</em>
@@ -30,10 +47,19 @@ export function Quote({ quoted, peerName }: { quoted: MessageRecord | null; peer
   );
 }
 
-/** @example <Reactions message={m} peerName="bob" /> */
-export function Reactions({ message: m, peerName }: { message: MessageRecord; peerName: string }) {
+/** Ours, the 1:1 peer's, and in a group each member's (by name), one emoji each. */
+export function Reactions({
+  message: m,
+  peerName,
+  nameOf,
+}: {
+  message: MessageRecord;
+  peerName: string;
+  nameOf?: NameOf | undefined;
+}) {
   const r = m.reactions ?? {};
-  if (!r.mine && !r.theirs) return null;
+  const members = Object.entries(r.members ?? {});
+  if (!r.mine && !r.theirs && members.length === 0) return null;
   return (
     <p class="reactions" data-testid="reactions">
       {r.mine && <span title="your reaction">{r.mine} you</span>}
@@ -42,6 +68,14 @@ export function Reactions({ message: m, peerName }: { message: MessageRecord; pe
           {r.theirs} {peerName}
         </span>
       )}
+      {members.map(([accountId, emoji]) => {
+        const name = nameOf ? nameOf(accountId) : accountId;
+        return (
+          <span key={accountId} title={`${name}’s reaction`}>
+            {emoji} {name}
+          </span>
+        );
+      })}
     </p>
   );
 }
@@ -52,10 +86,19 @@ export interface MessageActionsProps {
   onReact: (m: MessageRecord, emoji: string) => void;
   onEdit: (m: MessageRecord) => void;
   onDelete: (m: MessageRecord) => void;
+  /** More of this conversation's buttons (a group's "Who has it"). */
+  children?: ComponentChildren;
 }
 
 /** @example <MessageActions message={m} onReply={…} onReact={…} onEdit={…} onDelete={…} /> */
-export function MessageActions({ message: m, onReply, onReact, onEdit, onDelete }: MessageActionsProps) {
+export function MessageActions({
+  message: m,
+  onReply,
+  onReact,
+  onEdit,
+  onDelete,
+  children,
+}: MessageActionsProps) {
   const own = m.direction === 'out';
   const mine = m.reactions?.mine;
   return (
@@ -84,6 +127,7 @@ export function MessageActions({ message: m, onReply, onReact, onEdit, onDelete 
           Delete for everyone
         </button>
       )}
+      {children}
     </fieldset>
   );
 }

@@ -4,7 +4,7 @@ import type { ComponentChild, ComponentChildren } from 'preact';
 import { AttachmentItem } from '../attachments/attachment-item.js';
 import { formatClock, formatRemaining, formatTimer } from './format.js';
 import { PendingIcon, TimerIcon } from './icons.js';
-import { Quote, Reactions } from './message-extras.js';
+import { type NameOf, Quote, Reactions } from './message-extras.js';
 
 const MARKS: Record<MessageRecord['status'], { text: ComponentChild; label: string }> = {
   pending: { text: <PendingIcon />, label: 'sending' },
@@ -20,6 +20,8 @@ export interface MessageItemProps {
   peerName: string;
   /** Group messages from others: who sent it, shown above the text. */
   senderName?: string | undefined;
+  /** In a group: members' names, for quotes and reactions. */
+  nameOf?: NameOf | undefined;
   openAttachment?: (messageId: string, onProgress: (fraction: number) => void) => Promise<string>;
   /** The message this one replies to: the record, null if it is gone, undefined if not a reply. */
   quoted?: MessageRecord | null;
@@ -33,6 +35,7 @@ export function MessageItem({
   now,
   peerName,
   senderName,
+  nameOf,
   openAttachment,
   quoted,
   actions,
@@ -66,7 +69,7 @@ export function MessageItem({
           {senderName}
         </p>
       )}
-      {quoted !== undefined && <Quote quoted={quoted} peerName={peerName} />}
+      {quoted !== undefined && <Quote quoted={quoted} peerName={peerName} nameOf={nameOf} />}
       {m.body && <p class="body">{m.body}</p>}
       <p class="meta">
         <time dateTime={new Date(m.sentAt).toISOString()}>{formatClock(m.sentAt)}</time>
@@ -79,7 +82,7 @@ export function MessageItem({
           </span>
         )}
       </p>
-      <Reactions message={m} peerName={peerName} />
+      <Reactions message={m} peerName={peerName} nameOf={nameOf} />
       {actions}
     </li>
   );

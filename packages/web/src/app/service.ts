@@ -122,7 +122,7 @@ export interface ChatService {
   listMessages(contactId: string): Promise<MessageRecord[]>;
   /** `replyTo`: the local id of the message this one quotes. */
   send(contactId: string, text: string, replyTo?: string): Promise<void>;
-  /** '' takes our reaction back. */
+  /** '' takes our reaction back. These three take a group message's id too. */
   react(messageId: string, emoji: string): Promise<void>;
   /** Our own texts only. */
   edit(messageId: string, text: string): Promise<void>;
@@ -176,7 +176,8 @@ export interface ChatService {
   demoteGroupMember(groupId: string, accountId: string): Promise<void>;
   /** The group's conversation, oldest first; incoming items carry `from`. */
   listGroupMessages(groupId: string): Promise<MessageRecord[]>;
-  sendToGroup(groupId: string, text: string): Promise<void>;
+  /** `replyTo`: the local id of a message of this group it quotes. */
+  sendToGroup(groupId: string, text: string, replyTo?: string): Promise<void>;
   /** As `sendFile`, to every member of the group (uploaded once). */
   sendFileToGroup(
     groupId: string,

@@ -163,8 +163,9 @@ export function startSdkService(client: TacetClient): ChatService {
     promoteGroupMember: (groupId, accountId) => changeGroup(client.groups.promote(groupId, accountId)),
     demoteGroupMember: (groupId, accountId) => changeGroup(client.groups.demote(groupId, accountId)),
     listGroupMessages: (groupId) => client.groups.messages(groupId),
-    async sendToGroup(groupId, text) {
-      await tolerateOffline(client.groups.send(groupId, text).then(() => undefined));
+    async sendToGroup(groupId, text, replyTo) {
+      const opts = replyTo === undefined ? {} : { replyTo };
+      await tolerateOffline(client.groups.send(groupId, text, opts).then(() => undefined));
     },
     sendFileToGroup: (groupId, file, onProgress) =>
       sendPrepared(file, onProgress, (prepared, opts) => client.groups.sendFile(groupId, prepared, opts)),

@@ -1,6 +1,7 @@
 /**
  * A group conversation: the group's name and members button, messages with
- * each sender's name, a per-member delivery view of our own messages, and the
+ * each sender's name, replies, reactions (each member's), edits and delete
+ * for everyone as in a 1:1 chat, a per-member delivery view of our own messages, and the
  * composer (paused once we are no longer a member) with the attach button;
  * files can also be dropped on the conversation, as in a 1:1 chat.
  */
@@ -16,9 +17,11 @@ import { ChatHeader } from '../chat-header.js';
 import { Composer } from '../composer.js';
 import { ErrorNote } from '../error-note.js';
 import { humanError } from '../human-error.js';
+import { contentIdOf } from '../message-extras.js';
 import { MessageLog } from '../message-log.js';
 import type { ChatService, ContactView, GroupView } from '../service.js';
 import { useConversation } from '../use-conversation.js';
+import { useMessageActions } from '../use-message-actions.js';
 import { DeliveryDialog } from './delivery-dialog.js';
 import { GroupWarnings } from './group-warnings.js';
 import { MembersDialog } from './members-dialog.js';
@@ -47,6 +50,14 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
     accountId;
   const senderName = (m: MessageRecord) =>
     m.direction === 'out' || m.from === undefined ? undefined : nameOf(m.from);
+  const acts = useMessageActions(service);
+  const byContentId = new Map(messages.map((m) => [contentIdOf(m), m]));
+  const whoHasIt = (m: MessageRecord) =>
+    m.direction === 'out' && (m.kind === 'text' || m.kind === 'attachment') ? (
+      <button type="button" class="link" onClick={() => setDeliveryOf(m)}>
+        Who has it
+      </button>
+    ) : undefined;
   return (
     <section
       class={`chat${dropOver ? ' drop-over' : ''}`}
@@ -89,25 +100,26 @@ export function GroupChatView({ service, group, contacts, onBack }: GroupChatVie
         extras={(m) => ({
           senderName: senderName(m),
           openAttachment: (id, onProgress) => service.openAttachment(id, onProgress),
-          actions:
-            m.direction === 'out' && (m.kind === 'text' || m.kind === 'attachment') ? (
-              <button type="button" class="link" onClick={() => setDeliveryOf(m)}>
-                Who has it
-              </button>
-            ) : undefined,
+          nameOf,
+          quoted: m.replyTo === undefined ? undefined : (byContentId.get(m.replyTo) ?? null),
+          // Once out of the group nothing can be sent to it: only who has our messages is left.
+          actions: group.member ? acts.actionsFor(m, whoHasIt(m)) : whoHasIt(m),
         })}
       />
       <Composer
         service={service}
         name={group.name}
         paused={group.member ? undefined : 'You are no longer in this group'}
-        send={(text) => service.sendToGroup(group.id, text)}
+        send={(text, replyTo) => service.sendToGroup(group.id, text, replyTo)}
         extra={
           <>
             <SendingStatus sending={sending} />
             <AttachButton sending={sending} disabled={!group.member} />
           </>
         }
+        replyTo={acts.replyTo}
+        editing={acts.editing}
+        onDone={acts.done}
       />
       {showMembers && (
         <MembersDialog
