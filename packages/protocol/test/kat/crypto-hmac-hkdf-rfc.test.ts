@@ -3,16 +3,15 @@
  * backend: RFC 4231 §4 (test cases 1, 2, 4, 6, 7; 6 and 7 use a 131-byte key,
  * which is hashed first) and RFC 5869 appendix A.1–A.3 (with salt, long
  * inputs over several blocks, no salt and empty info). The one-shot HMAC
- * construction (crypto/hmac-oneshot.node.ts) and HKDF on an HMAC
- * (crypto/hkdf-hmac.ts) are run on every Node, also where the backend does
- * not pick them.
+ * construction (crypto/hmac-oneshot.node.ts) and HKDF with set-up HMAC
+ * keys (crypto/hkdf-keyed.ts) are run on every Node, also where the backend
+ * does not pick them.
  */
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/crypto/bytes.js';
-import { hkdfFromHmac } from '../../src/crypto/hkdf-hmac.js';
+import { hkdfSha256Keyed } from '../../src/crypto/hkdf-keyed.js';
 import { oneShotHmacSha256 } from '../../src/crypto/hmac-oneshot.node.js';
 import { nobleBackend } from '../../src/crypto/noble-backend.js';
-import { nodeBackend } from '../../src/crypto/node-backend.node.js';
 import { backends } from './crypto-backends.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
@@ -107,8 +106,8 @@ describe('one-shot HMAC construction (node:crypto hash)', () => {
   });
 });
 
-describe('HKDF on an HMAC (crypto/hkdf-hmac.ts)', () => {
-  const hkdf = hkdfFromHmac(nodeBackend.hmacSha256);
+describe('HKDF with set-up HMAC keys (crypto/hkdf-keyed.ts)', () => {
+  const hkdf = hkdfSha256Keyed;
 
   it('RFC 5869 A.1–A.3, every prefix length of A.2, and equal to noble across lengths and salts', () => {
     for (const c of hkdfCases) expect(toHex(hkdf(c.ikm, c.salt, c.info, c.okm.length / 2))).toBe(c.okm);
@@ -122,6 +121,40 @@ describe('HKDF on an HMAC (crypto/hkdf-hmac.ts)', () => {
       for (const salt of [undefined, nobleBackend.randomBytes(32), nobleBackend.randomBytes(70)])
         expect(hkdf(ikm, salt, info, length)).toEqual(nobleBackend.hkdfSha256(ikm, salt, info, length));
     }
+  });
+
+  it('takes the shortcut only for the all-zero salt: salts one bit from zero, of other lengths, and long ikm and info', () => {
+    // The zero salt's key is set up once; a salt differing in one bit, or all-zero but of
+    // another length (a different HMAC key only when longer than a block), must not use it.
+    const ikm = nobleBackend.randomBytes(32);
+    const info = nobleBackend.randomBytes(35);
+    const salts: (Uint8Array | undefined)[] = [
+      undefined,
+      new Uint8Array(32),
+      new Uint8Array(31),
+      new Uint8Array(65),
+    ];
+    for (let bit = 0; bit < 256; bit += 37) {
+      const salt = new Uint8Array(32);
+      salt[bit >> 3] = 1 << (bit & 7);
+      salts.push(salt);
+    }
+    for (const salt of salts)
+      expect(hkdf(ikm, salt, info, 64)).toEqual(nobleBackend.hkdfSha256(ikm, salt, info, 64));
+    // Inputs of several blocks, and calls in a row (the scratch states are reused and wiped).
+    const longIkm = nobleBackend.randomBytes(200);
+    const longInfo = nobleBackend.randomBytes(150);
+    for (let i = 0; i < 3; i++)
+      expect(hkdf(longIkm, ikm, longInfo, 200)).toEqual(nobleBackend.hkdfSha256(longIkm, ikm, longInfo, 200));
+  });
+
+  it('leaves its arguments unchanged', () => {
+    const ikm = nobleBackend.randomBytes(32);
+    const salt = nobleBackend.randomBytes(80);
+    const info = nobleBackend.randomBytes(20);
+    const copies = [ikm.slice(), salt.slice(), info.slice()];
+    hkdf(ikm, salt, info, 96);
+    expect([ikm, salt, info]).toEqual(copies);
   });
 
   it('refuses a length beyond 255 blocks', () => {
