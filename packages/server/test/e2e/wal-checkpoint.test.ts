@@ -5,9 +5,10 @@
  * fails must show on the health check rather than silently stop folding
  * the WAL back.
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { CheckpointWorkerError, WalCheckpointer } from '../../src/storage/sqlite/wal-checkpointer.js';
@@ -19,6 +20,10 @@ const ROUND = 25;
 const CONTENT = new Uint8Array(16 * 1024).fill(7);
 /** What the WAL may reach: the limit, plus what arrives while a checkpoint runs. */
 const WAL_BOUND = 3 * WAL_LIMIT_BYTES;
+
+/** A WAL file's header: 32 bytes, starting with this magic number (its low bit names the checksum byte order). */
+const WAL_HEADER_BYTES = 32;
+const WAL_MAGIC = 0x377f0682;
 
 const walSize = (dataDir: string) => {
   const wal = join(dataDir, `${DATABASE_FILE}-wal`);
@@ -87,6 +92,34 @@ describe.skipIf(process.env.TACET_TEST_BACKEND === 'postgres')('WAL checkpoints 
     await storage.close();
     // SQLite deletes the WAL only when no other connection (the worker's) has the database open.
     expect(existsSync(join(dir, `${DATABASE_FILE}-wal`))).toBe(false);
+  });
+
+  it('starts the new WAL on the worker after a TRUNCATE, so the next commit writes no header (and syncs none) on the event loop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tacet-ckpt-'));
+    dirs.push(dir);
+    const file = join(dir, DATABASE_FILE);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (x INTEGER)');
+    db.prepare('INSERT INTO t VALUES (1)').run();
+    const checkpointer = new WalCheckpointer(file);
+    try {
+      const row = await checkpointer.checkpoint('TRUNCATE');
+      expect(row.busy).toBe(0);
+      // SQLite writes (and fsyncs) a WAL header only into an empty WAL: this one already has it.
+      const wal = readFileSync(`${file}-wal`);
+      expect(wal.length).toBeGreaterThan(WAL_HEADER_BYTES);
+      expect(wal.readUInt32BE(0) & ~1).toBe(WAL_MAGIC);
+      db.prepare('INSERT INTO t VALUES (2)').run();
+      expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(2);
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+    const reopened = new Database(file, { readonly: true });
+    expect(reopened.prepare('SELECT count(*) FROM t').pluck().get()).toBe(2);
+    reopened.close();
   });
 
   it('reports a worker that cannot checkpoint, instead of silently going on without', async () => {

@@ -3,6 +3,9 @@
  * the database file, so the database fsync a checkpoint ends with (7–80 ms on
  * a busy disk) no longer stalls the event loop. The main connection turns
  * automatic checkpoints off (database.ts); WalTruncator decides when to ask.
+ * After a TRUNCATE the worker also starts the new WAL (the header and its
+ * fsync), which the main connection's next COMMIT would otherwise do on the
+ * event loop; the caller holds commits until it returns.
  *
  * The worker's source is inline (an eval worker) so the same code runs from
  * the TypeScript sources under the tests and from dist in production; the
@@ -42,6 +45,10 @@ parentPort.on('message', (mode) => {
   }
   try {
     const [row] = db.pragma('wal_checkpoint(' + mode + ')');
+    // A truncated WAL gets a new header from its next writer, and SQLite fsyncs that header
+    // inside the writer's COMMIT. Written here, by a one-page write (the header's user_version,
+    // which tacet does not use), that fsync runs on this thread instead of the event loop.
+    if (mode === 'TRUNCATE' && row.busy === 0) db.pragma('user_version = 0');
     parentPort.postMessage({ row });
   } catch (err) {
     parentPort.postMessage({ error: { code: err.code, message: err.message } });

@@ -11,7 +11,9 @@
  * loop. Each is a PASSIVE one (most of the copying and the database fsync,
  * while writes go on) followed by a TRUNCATE one with commits held: the main
  * connection then never waits on the loop for a lock the worker holds, and
- * no WAL sync runs on the file being truncated. Checkpoints are coalesced to
+ * no WAL sync runs on the file being truncated; the worker then writes the
+ * new WAL's first frame, so the header fsync SQLite does at a WAL's first
+ * commit runs on its thread too. Checkpoints are coalesced to
  * at most one per delay; one blocked by a reader (busy=1) is retried later.
  */
 import type { CheckpointResult, WalCheckpointer } from './wal-checkpointer.js';
