@@ -141,3 +141,59 @@ describe('tacet chat with a group', { timeout: 120_000 }, () => {
     }
   });
 });
+
+/**
+ * /reply, /react, /edit and /delete inside a group chat, as in a 1:1 one:
+ * each member sees the quote, the reaction under the reactor's name, the
+ * edit and the deletion; someone else's message cannot be edited.
+ */
+describe('acting on messages in a group chat', { timeout: 120_000 }, () => {
+  it('/reply, /react, /edit and /delete reach the other members', async () => {
+    expect((await as('alice', 'group', 'create', 'wire', 'bob')).code).toBe(0);
+    // No countdowns: the numbered messages must stay put for the whole test.
+    expect((await as('alice', 'timer', 'wire', 'off')).code).toBe(0);
+    expect((await as('alice', 'send', 'wire', 'meeting at 6')).code).toBe(0);
+    const b = tacetInPty(['--profile', dirs.bob, 'chat', 'wire']);
+    try {
+      const screen = () => plain(b.output);
+      await until(() => /1 \d\d:\d\d alice: meeting at 6/.test(screen()), 40_000, 'numbered message');
+      b.type('/reply 1 make it 7\r');
+      await until(() => screen().includes('↳ replying to alice: meeting at 6'), 20_000, 'quote');
+      b.type('/react 1 👍\r');
+      await until(() => screen().includes('meeting at 6 [👍 you]'), 20_000, 'reaction');
+      b.type('typo mesage\r');
+      await until(() => /typo mesage ✓/.test(screen()), 20_000, 'sent');
+      b.type('/edit 3 typo message\r');
+      await until(() => screen().includes('message 3 edited'), 20_000, 'edited');
+      b.type('regret this\r');
+      await until(() => /regret this ✓/.test(screen()), 20_000, 'sent');
+      b.type('/delete 4\r');
+      await until(() => screen().includes('message 4 deleted for everyone'), 20_000, 'deleted');
+      b.type('/edit 1 not mine\r');
+      await until(() => screen().includes('you can only edit your own messages'), 10_000, 'refused edit');
+      b.type('/quit\r');
+      expect(await b.exited).toBe(0);
+    } finally {
+      b.child.kill();
+    }
+
+    const a = tacetInPty(['--profile', dirs.alice, 'chat', 'wire']);
+    try {
+      const screen = () => plain(a.output);
+      await until(() => screen().includes('typo message (edited)'), 30_000, 'the edit');
+      await until(() => screen().includes('↳ replying to you: meeting at 6'), 10_000, 'the quote');
+      await until(() => screen().includes('meeting at 6 [👍 bob]'), 10_000, 'bob’s reaction by name');
+      expect(screen()).not.toContain('regret this');
+      expect(screen()).not.toContain('not mine');
+      a.type('/quit\r');
+      expect(await a.exited).toBe(0);
+    } finally {
+      a.child.kill();
+    }
+    // The admin renames it, as the web client's members view does.
+    expect((await as('alice', 'group', 'rename', 'wire', 'night wire')).stdout).toMatch(
+      /wire is now night wire/,
+    );
+    expect((await as('alice', 'groups')).stdout).toMatch(/night wire/);
+  });
+});

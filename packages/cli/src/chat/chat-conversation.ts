@@ -76,8 +76,10 @@ export function conversationMessages(c: TacetClient, open: ChatConversation) {
   return open.kind === 'group' ? c.groups.messages(open.ref) : c.messages(open.ref);
 }
 
-export function sendText(c: TacetClient, open: ChatConversation, text: string) {
-  return open.kind === 'group' ? c.groups.send(open.ref, text) : c.send(open.ref, text);
+/** `replyTo`: the local id of a message of this conversation it quotes. */
+export function sendText(c: TacetClient, open: ChatConversation, text: string, replyTo?: string) {
+  const opts = replyTo === undefined ? {} : { replyTo };
+  return open.kind === 'group' ? c.groups.send(open.ref, text, opts) : c.send(open.ref, text, opts);
 }
 
 export function sendFile(c: TacetClient, open: ChatConversation, file: OutgoingFile, opts: SendFileOptions) {

@@ -1,10 +1,11 @@
 /**
  * Carrying out /reply, /react, /edit, /delete and /receipts in the chat
- * session. Each names a message by its number on screen (1 = the oldest of
+ * session, in a 1:1 conversation or a group alike. Each names a message by its number on screen (1 = the oldest of
  * the open conversation). They run in the background like sends: waiting
  * for the server never blocks the keyboard.
  */
 import type { MessageRecord, TacetClient } from '@tacet/client';
+import { sendText } from './chat-conversation.js';
 import type { MessageCommand } from './message-commands.js';
 import { type ChatState, messageNumbered } from './render.js';
 
@@ -28,8 +29,6 @@ export async function performMessageCommand(
   if (!open) return 'no conversation open; /switch name first';
   const m: MessageRecord | undefined = messageNumbered(s.messages, cmd.n);
   if (!m) return `no message ${cmd.n} here; the numbers are in front of each message`;
-  // Replies, reactions, edits and deletions travel 1:1 today; a group has none of them yet.
-  if (open.kind === 'group') return `/${cmd.kind} is not available in a group yet`;
   const background = (work: Promise<unknown>, done: string) =>
     work.then(
       () => {
@@ -43,7 +42,7 @@ export async function performMessageCommand(
     );
   switch (cmd.kind) {
     case 'reply':
-      void background(c.send(open.ref, cmd.text, { replyTo: m.id }), '');
+      void background(sendText(c, open, cmd.text, m.id), '');
       return '';
     case 'react':
       void background(

@@ -81,9 +81,13 @@ function quoteLine(s: ChatState, m: MessageRecord): string[] {
   return [`     ${ESC}2m↳ replying to ${text.replace(/\n/g, ' ')}${ESC}0m`];
 }
 
-function extras(m: MessageRecord): string {
+function extras(s: ChatState, m: MessageRecord): string {
   const r = m.reactions ?? {};
-  const reacts = [r.mine ? `${r.mine} you` : '', r.theirs ? `${r.theirs} them` : ''].filter(Boolean);
+  // In a group each member's reaction, by the name the group shows them by.
+  const members = Object.entries(r.members ?? {}).map(([id, e]) => `${e} ${senderName(s.current, id)}`);
+  const reacts = [r.mine ? `${r.mine} you` : '', r.theirs ? `${r.theirs} them` : '', ...members].filter(
+    Boolean,
+  );
   const edited = m.editedAt !== undefined ? ` ${ESC}2m(edited)${ESC}0m` : '';
   return `${edited}${reacts.length ? ` ${ESC}35m[${reacts.join(', ')}]${ESC}0m` : ''}`;
 }
@@ -105,7 +109,7 @@ function messageLines(s: ChatState, m: MessageRecord, n: number, now: number, co
       ? `${ESC}2m${num} ${clock(m.sentAt)}${ESC}0m ${ESC}1m${who}:${ESC}0m ${p}`
       : `${' '.repeat(prefix.length)}${p}`,
   );
-  lines[lines.length - 1] += `${extras(m)}${mark}${left}`;
+  lines[lines.length - 1] += `${extras(s, m)}${mark}${left}`;
   return [...quoteLine(s, m), ...lines];
 }
 
