@@ -115,6 +115,45 @@ describe('message actions in a group', { timeout: 60_000 }, () => {
     await once(bob, bobsCopy.id, (x) => x === undefined, 'deleted');
     await once(carol, carolsCopy.id, (x) => x === undefined, 'deleted');
   });
+
+  it('what Alice does on her phone in a group shows on her laptop, by the same rules: only her own messages change', async () => {
+    const [alice, bob] = await registerMembers(h, ['alice', 'bob']);
+    await alice.client.groups.create('desk', ['bob']);
+    await until(async () => (await bob.client.groups.list()).length === 1, 20_000, 'bob joins');
+    const laptop: Member = { name: 'alice-laptop', ...(await h.link(alice.client, 'alice-laptop')) };
+    await laptop.client.connect();
+    const conv = (await alice.client.groups.get('desk')).conversationId;
+
+    await bob.client.groups.send('desk', 'from bob');
+    const [bobsOnPhone, bobsOnLaptop] = [await copyOf(alice, 'from bob'), await copyOf(laptop, 'from bob')];
+    const mine = await alice.client.groups.send('desk', 'from the phone');
+    await copyOf(laptop, 'from the phone');
+
+    await alice.client.groups.send('desk', 'answering bob', { replyTo: bobsOnPhone.id });
+    expect((await copyOf(laptop, 'answering bob')).replyTo).toBe(bobsOnLaptop.contentId);
+    await alice.client.react(bobsOnPhone.id, '🎉');
+    await once(laptop, bobsOnLaptop.id, (x) => x?.reactions?.mine === '🎉', 'her reaction is hers');
+    await alice.client.edit(mine.id, 'from the phone, edited');
+    await once(laptop, mine.id, (x) => x?.body === 'from the phone, edited', 'edited');
+
+    // A modified client of hers edits bob's message: neither her laptop nor bob takes it.
+    await alice.client.groups.act(
+      conv,
+      { type: 'edit', target: fromHex(bobsOnPhone.contentId ?? ''), body: 'forged' },
+      null,
+    );
+    await alice.client.deleteForEveryone(mine.id);
+    await once(laptop, mine.id, (x) => x === undefined, 'deleted');
+    expect((await laptop.client.store.getMessage(bobsOnLaptop.id))?.body).toBe('from bob');
+    await copyOf(bob, 'answering bob');
+    await until(
+      async () =>
+        !(await bob.client.groups.messages('desk')).some((x) => x.body.startsWith('from the phone')),
+      20_000,
+      'deleted at bob',
+    );
+    expect((await copyOf(bob, 'from bob')).body).toBe('from bob');
+  });
 });
 
 function sameMap(a: Readonly<Record<string, string>> | undefined, b: Record<string, string>): boolean {
