@@ -45,7 +45,10 @@ export function unpauseWrite(peer: string) {
 }
 
 /** Whether sending to `contact` waits for the user to look at their changed devices. */
-export async function devicesPaused(stores: ProtocolStores, contact: Contact): Promise<boolean> {
+export async function devicesPaused(
+  stores: ProtocolStores,
+  contact: Pick<Contact, 'accountId'>,
+): Promise<boolean> {
   return (await stores.get(NS.self, pauseKey(contact.accountId))) !== undefined;
 }
 
@@ -58,5 +61,22 @@ export function devicesChangedError(contact: Contact, devices: readonly number[]
     `${name} linked or removed a device${now}. You verified ${name}, so sending waits until you check ` +
       `with them that the change is theirs, then run: tacet accept ${name}`,
     { name, accountId: contact.accountId, devices: [...devices] },
+  );
+}
+
+/**
+ * The DevicesChanged error when sending to `contact` waits for the user
+ * (their device list changed since they were verified), naming the devices
+ * of their newest verified list; undefined when sending may go on.
+ */
+export async function devicesPausedError(
+  stores: ProtocolStores,
+  contact: Contact,
+): Promise<ClientError | undefined> {
+  if (!(await devicesPaused(stores, contact))) return undefined;
+  const listed = (await verifiedList(stores, contact.accountId))?.list.devices ?? [];
+  return devicesChangedError(
+    contact,
+    listed.map((d) => d.deviceId),
   );
 }

@@ -24,6 +24,7 @@ import {
 import { formatAccountId, parseAccountId } from '@tacet/wire';
 import type { Contacts } from '../contacts.js';
 import { pad } from '../content/padding.js';
+import { devicesPaused, devicesPausedError } from '../devices/device-changes.js';
 import { ownDeviceList } from '../devices/own-device-list.js';
 import { listedOnly } from '../devices/verified-device-list.js';
 import { ClientError } from '../errors.js';
@@ -176,6 +177,24 @@ async function distribute(d: GroupSendDeps, item: OutboxItem): Promise<Map<strin
   return new Map(ids.flatMap((id) => (reached.has(id) ? [[id, reached.get(id) as number[]]] : [])));
 }
 
+/**
+ * Throws DevicesChanged when a verified member's device list changed since
+ * the user last looked (devices/device-changes.ts), as a 1:1 send to them
+ * would: the item stays queued until `acceptDevices`. Checked for every
+ * member, not only those who need our sender key: a removed device, or a
+ * new one that already has the key, changes nothing we would hand out.
+ */
+async function checkNonePaused(d: GroupSendDeps, item: OutboxItem): Promise<void> {
+  const state = (await entryOf(d, item)).log.state;
+  for (const m of state?.members ?? []) {
+    // The pause mark first (a cached read): a group of many members costs no contact lookups.
+    if (m.accountId === d.self.accountId || !(await devicesPaused(d.stores, m))) continue;
+    const contact = await d.contacts.byId(m.accountId);
+    const paused = contact && (await devicesPausedError(d.stores, contact));
+    if (paused) throw paused;
+  }
+}
+
 /** Our other devices, from our own newest signed list (never what the server says). */
 async function siblingIds(d: GroupSendDeps): Promise<number[]> {
   const list = await ownDeviceList(d.stores);
@@ -198,6 +217,7 @@ async function siblingsWithSession(d: GroupSendDeps): Promise<number[]> {
  * if (isGroupItem(item)) await sendGroupItem(deps, item);
  */
 export async function sendGroupItem(d: GroupSendDeps, item: OutboxItem): Promise<void> {
+  await d.lock.run(() => checkNonePaused(d, item));
   const reached = await distribute(d, item);
   const body = await d.lock.run(async () => {
     const entry = await entryOf(d, item);

@@ -13,7 +13,13 @@ import type { AccountInfo } from '../account/register.js';
 import type { Contact, Contacts } from '../contacts.js';
 import { stampDevicesVersion } from '../content/content.js';
 import { pad } from '../content/padding.js';
-import { devicesChangedError, devicesPaused, pauseWrite, unpauseWrite } from '../devices/device-changes.js';
+import {
+  devicesChangedError,
+  devicesPaused,
+  devicesPausedError,
+  pauseWrite,
+  unpauseWrite,
+} from '../devices/device-changes.js';
 import { ownDeviceList } from '../devices/own-device-list.js';
 import { verifiedList } from '../devices/verified-device-list.js';
 import { ClientError } from '../errors.js';
@@ -517,13 +523,8 @@ export class Network {
         const name = contact?.name ?? item.recipient;
         const now = this.#o.clock.now();
         if (contact && (await needsReverification(this.#o.stores, contact))) throw untrustedError(name);
-        if (contact && (await devicesPaused(this.#o.stores, contact))) {
-          const listed = (await verifiedList(this.#o.stores, contact.accountId))?.list.devices ?? [];
-          throw devicesChangedError(
-            contact,
-            listed.map((d) => d.deviceId),
-          );
-        }
+        const waiting = contact && (await devicesPausedError(this.#o.stores, contact));
+        if (waiting) throw waiting;
         const env = isRetryItem(item)
           ? await sealRetryItem(this.#o.stores, this.#directory, this.#certificate, item, now)
           : item.recipient === this.#account.accountId
