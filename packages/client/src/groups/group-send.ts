@@ -54,6 +54,8 @@ export interface GroupSendDeps {
   readonly now: () => number;
   /** Sends a 1:1 item at once (to every listed device of its recipient); resolves on the server's ack. */
   readonly sendDirect: (item: OutboxItem) => Promise<void>;
+  /** Forgets the device sets of these accounts: the next 1:1 send to each fetches and checks their newest list. */
+  readonly forgetDevices: (accountIds: readonly string[]) => Promise<void>;
   readonly emit: (e: ClientEvent) => void;
 }
 
@@ -217,6 +219,17 @@ async function siblingsWithSession(d: GroupSendDeps): Promise<number[]> {
  * if (isGroupItem(item)) await sendGroupItem(deps, item);
  */
 export async function sendGroupItem(d: GroupSendDeps, item: OutboxItem): Promise<void> {
+  const missing = await sendOnce(d, item, true);
+  if (missing.length === 0) return;
+  // A member's signed list names a device we left out (they linked one): as a 1:1 send does, forget
+  // their devices, so handing out the sender key fetches and checks the newest list — and pauses for
+  // a verified member (DevicesChanged, the item kept) — then send once more, no longer held to the server's lists.
+  await d.forgetDevices(missing.filter((a) => a !== d.self.accountId));
+  await sendOnce(d, item, false);
+}
+
+/** One attempt; with `allDevices`, the accounts the server says it left incomplete (nothing was stored then). */
+async function sendOnce(d: GroupSendDeps, item: OutboxItem, allDevices: boolean): Promise<readonly string[]> {
   await d.lock.run(() => checkNonePaused(d, item));
   const reached = await distribute(d, item);
   const body = await d.lock.run(async () => {
@@ -246,8 +259,9 @@ export async function sendGroupItem(d: GroupSendDeps, item: OutboxItem): Promise
     await d.store.apply({ records: d.stores.takeWrites(), putMessages: marks });
     return sealed;
   });
-  if (!body) return;
-  const res = await d.api.multiRecipient(fromHex(item.id), item.ttlSeconds, body);
+  if (!body) return [];
+  const res = await d.api.multiRecipient(fromHex(item.id), item.ttlSeconds, body, allDevices);
+  if (res.missing && res.missing.length > 0) return res.missing;
   if (res.refused.length > 0) {
     const who = [...new Set(res.refused.map((r) => r.accountId))];
     const names = await Promise.all(who.map((id) => memberName(d.contacts, id)));
@@ -262,4 +276,5 @@ export async function sendGroupItem(d: GroupSendDeps, item: OutboxItem): Promise
       ),
     });
   }
+  return [];
 }

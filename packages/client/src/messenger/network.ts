@@ -481,9 +481,13 @@ export class Network {
 
   async #forgetDevices(item: OutboxItem): Promise<void> {
     this.#prepared.delete(item.id);
-    await this.#lock.run(() =>
-      this.#o.store.apply({ records: [{ ns: NS.self, key: `devices:${item.recipient}`, value: null }] }),
-    );
+    await this.#forgetDeviceSets([item.recipient]);
+  }
+
+  /** Forgets the device sets of `peers`: the next send to each fetches and checks their newest signed list. */
+  #forgetDeviceSets(peers: readonly string[]): Promise<void> {
+    const records = peers.map((p) => ({ ns: NS.self, key: `devices:${p}`, value: null }));
+    return this.#lock.run(() => this.#o.store.apply({ records }));
   }
 
   /** Sends an item and waits for the server's ack (group items and their sender-key distributions). */
@@ -572,6 +576,7 @@ export class Network {
       self: this.#o.account,
       now: () => this.#o.clock.now(),
       sendDirect: (item: OutboxItem) => this.#sendItemOrRefresh(conn, item),
+      forgetDevices: (peers: readonly string[]) => this.#forgetDeviceSets(peers),
       emit: this.#o.emit,
     };
   }

@@ -129,8 +129,15 @@ export class HttpApi {
    * Uploads one sealed sender v2 message for many devices (a group message);
    * resolves once every copy is committed, naming the devices that got none.
    */
-  multiRecipient(id: Uint8Array, ttlSeconds: number, body: Uint8Array): Promise<MultiRecipientResult> {
-    const path = `/v1/messages/multi-recipient?id=${toBase64Url(id)}&ttl=${ttlSeconds}`;
+  multiRecipient(
+    id: Uint8Array,
+    ttlSeconds: number,
+    body: Uint8Array,
+    /** Hold the upload to every listed device of each account (nothing stored, `missing` named, if not). */
+    allDevices = false,
+  ): Promise<MultiRecipientResult> {
+    const all = allDevices ? '&all=1' : '';
+    const path = `/v1/messages/multi-recipient?id=${toBase64Url(id)}&ttl=${ttlSeconds}${all}`;
     return this.#request('PUT', path, body, 'application/octet-stream').then((v) =>
       checkMultiRecipient(v, path),
     );
@@ -182,6 +189,8 @@ export class HttpApi {
 export interface MultiRecipientResult {
   readonly stored: number;
   readonly refused: ReadonlyArray<{ accountId: string; deviceId: number; code: string }>;
+  /** Asked for all devices: accounts whose signed list names a device left out (then nothing was stored). */
+  readonly missing?: readonly string[];
 }
 
 function checkMultiRecipient(v: unknown, path: string): MultiRecipientResult {
@@ -191,7 +200,8 @@ function checkMultiRecipient(v: unknown, path: string): MultiRecipientResult {
     Array.isArray(r.refused) &&
     r.refused.every(
       (x) => typeof x?.accountId === 'string' && Number.isInteger(x.deviceId) && typeof x.code === 'string',
-    );
+    ) &&
+    (r.missing === undefined || (Array.isArray(r.missing) && r.missing.every((x) => typeof x === 'string')));
   if (!ok) throw malformed(path);
   return r as MultiRecipientResult;
 }

@@ -6,6 +6,9 @@
  * ACI uuid; every device listed for it gets the same received-format bytes.
  * Copies for unknown devices or full queues are reported back one by one
  * instead of failing the whole message (one member must not hold back a group).
+ * Asked for all devices (as a 1:1 send is), an upload that leaves out a
+ * device some account's signed list names stores nothing and names those
+ * accounts, so the sender re-checks their lists before anything goes.
  */
 import {
   distributionIdToBytes,
@@ -15,6 +18,7 @@ import {
 } from '@tacet/protocol';
 import { ErrorCode, MAX_CONTENT_BYTES } from '@tacet/wire';
 import type { ServerContext } from '../context.js';
+import { type Addressed, accountsLeftIncomplete } from '../devices/missing-devices.js';
 import { HttpError } from '../errors.js';
 import { deviceKey } from '../fanout/fanout.js';
 import { errorFields } from '../logger.js';
@@ -34,6 +38,12 @@ export interface MultiRecipientOutcome {
   /** Copies newly stored (a resend stores none again). */
   stored: number;
   refused: RefusedRecipient[];
+  /**
+   * Asked for all devices: the accounts whose signed device list names a
+   * device the upload left out. When any is named, nothing was stored: the
+   * sender re-checks those lists and sends again (as a 1:1 missing_device).
+   */
+  missing: Uint8Array[];
 }
 
 function parse(body: Uint8Array): SealedSenderMultiRecipientMessage {
@@ -93,10 +103,16 @@ export async function processMultiRecipientSend(
   id: Uint8Array,
   ttlSeconds: number,
   body: Uint8Array,
+  /** Set when the upload is meant for every listed device of each account it addresses. */
+  allDevicesOf?: { sender: Addressed },
 ): Promise<MultiRecipientOutcome> {
   if (ctx.draining) throw new HttpError(503, ErrorCode.Unavailable, 'server is shutting down; retry');
   const started = performance.now();
   const { copies, unknown } = splitMultiRecipient(body);
+  if (allDevicesOf) {
+    const missing = await incompleteAccounts(ctx, copies, allDevicesOf.sender);
+    if (missing.length > 0) return { stored: 0, refused: [], missing };
+  }
   const now = Date.now();
   const maxTtl = ctx.config.maxRetentionSeconds;
   const ttl = ttlSeconds === 0 ? maxTtl : Math.min(ttlSeconds, maxTtl);
@@ -126,5 +142,14 @@ export async function processMultiRecipientSend(
     }),
   ];
   for (const r of refused) ctx.errors.count(r.code);
-  return { stored: result.stored, refused };
+  return { stored: result.stored, refused, missing: [] };
+}
+
+async function incompleteAccounts(ctx: ServerContext, copies: OutgoingCopy[], sender: Addressed) {
+  try {
+    return await accountsLeftIncomplete(ctx.storage.deviceLists, copies, sender);
+  } catch (err) {
+    ctx.logger.warn('device list lookup failed', errorFields(err));
+    throw new HttpError(503, ErrorCode.Unavailable, 'storage unavailable; retry');
+  }
 }

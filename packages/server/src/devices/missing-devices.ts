@@ -13,36 +13,55 @@ import type { DeviceListStore } from './device-list-store.js';
 
 const keyOf = (accountId: Uint8Array) => Buffer.from(accountId).toString('hex');
 
+/** One device a send addresses. */
+export interface Addressed {
+  readonly accountId: Uint8Array;
+  readonly deviceId: number;
+}
+
 /**
- * Whether `send` leaves out a listed device of an account it addresses.
- * The sending device is never expected to address itself.
+ * The accounts whose signed list names a device `addressed` leaves out, each
+ * once, in the order first addressed. The sending device is never expected
+ * to address itself; an account not addressed at all is not asked about.
+ * The lists are read concurrently (a group message addresses many accounts).
  */
+export async function accountsLeftIncomplete(
+  lists: DeviceListStore,
+  addressed: Iterable<Addressed>,
+  sender: Addressed,
+): Promise<Uint8Array[]> {
+  const byAccount = new Map<string, { accountId: Uint8Array; devices: Set<number> }>();
+  for (const e of addressed) {
+    const key = keyOf(e.accountId);
+    const entry = byAccount.get(key) ?? { accountId: e.accountId, devices: new Set<number>() };
+    entry.devices.add(e.deviceId);
+    byAccount.set(key, entry);
+  }
+  const self = keyOf(sender.accountId);
+  const incomplete = await Promise.all(
+    [...byAccount].map(async ([key, { accountId, devices }]) => {
+      const stored = await lists.getDeviceList(accountId);
+      if (!stored) return false; // an account on an older client publishes no list
+      // The route verified it on upload; a list the store cannot decode names nothing to ask for.
+      let listed: readonly { deviceId: number }[];
+      try {
+        listed = SignedDeviceList.decode(stored.list).devices;
+      } catch {
+        return false;
+      }
+      const isSelf = (id: number) => key === self && id === sender.deviceId;
+      return listed.some((d) => !devices.has(d.deviceId) && !isSelf(d.deviceId));
+    }),
+  );
+  return [...byAccount.values()].filter((_, i) => incomplete[i]).map((a) => a.accountId);
+}
+
+/** Whether `send`, meant for all devices, leaves out a listed device of an account it addresses. */
 export async function leavesOutListedDevice(
   lists: DeviceListStore,
   send: SendMessage,
-  sender: { accountId: Uint8Array; deviceId: number },
+  sender: Addressed,
 ): Promise<boolean> {
   if (!send.allDevices) return false;
-  const addressed = new Map<string, { accountId: Uint8Array; devices: Set<number> }>();
-  for (const e of send.envelopes) {
-    const key = keyOf(e.accountId);
-    const entry = addressed.get(key) ?? { accountId: e.accountId, devices: new Set<number>() };
-    entry.devices.add(e.deviceId);
-    addressed.set(key, entry);
-  }
-  const self = keyOf(sender.accountId);
-  for (const [key, { accountId, devices }] of addressed) {
-    const stored = await lists.getDeviceList(accountId);
-    if (!stored) continue; // an account on an older client publishes no list
-    // The route verified it on upload; a list the store cannot decode names nothing to ask for.
-    let listed: readonly { deviceId: number }[];
-    try {
-      listed = SignedDeviceList.decode(stored.list).devices;
-    } catch {
-      continue;
-    }
-    const isSelf = (id: number) => key === self && id === sender.deviceId;
-    if (listed.some((d) => !devices.has(d.deviceId) && !isSelf(d.deviceId))) return true;
-  }
-  return false;
+  return (await accountsLeftIncomplete(lists, send.envelopes, sender)).length > 0;
 }

@@ -4,6 +4,8 @@
  * out to every device it lists in one durable commit. The single response is
  * the ack for all copies; `refused` names each device that got none
  * (unknown_recipient or queue_full), so the sender can tell those members.
+ * `&all=1` asks the server to hold the upload to the signed device lists:
+ * `missing` then names each account left incomplete, and nothing is stored.
  */
 import type { HttpBindings } from '@hono/node-server';
 import { SEALED_SENDER_V2_SENT_MAX_LENGTH } from '@tacet/protocol';
@@ -19,6 +21,8 @@ import { limitBody } from './body.js';
 export interface MultiRecipientResponse {
   stored: number;
   refused: { accountId: string; deviceId: number; code: 'unknown_recipient' | 'queue_full' }[];
+  /** With `all=1`: accounts whose signed list names a device left out; when any, nothing was stored. */
+  missing?: string[];
 }
 
 function messageId(raw: string | undefined): Uint8Array {
@@ -51,7 +55,9 @@ export function messageRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings
       const id = messageId(c.req.query('id'));
       const ttl = ttlSeconds(c.req.query('ttl'));
       const body = new Uint8Array(await c.req.arrayBuffer());
-      const outcome = await processMultiRecipientSend(ctx, id, ttl, body);
+      const me = c.get('device');
+      const all = c.req.query('all') === '1' ? { sender: me } : undefined;
+      const outcome = await processMultiRecipientSend(ctx, id, ttl, body, all);
       const response: MultiRecipientResponse = {
         stored: outcome.stored,
         refused: outcome.refused.map((r) => ({
@@ -59,6 +65,7 @@ export function messageRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings
           deviceId: r.deviceId,
           code: r.code,
         })),
+        ...(all ? { missing: outcome.missing.map((a) => formatAccountId(a)) } : {}),
       };
       return c.json(response);
     },

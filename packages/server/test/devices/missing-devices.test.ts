@@ -3,13 +3,14 @@
  * meant for all devices must cover every device of the recipient's signed
  * list except the sending one; a device the list does not name (a ghost of
  * the server's own making) is never asked for; without all_devices (a retry
- * receipt) or without any list nothing is asked for.
+ * receipt) or without any list nothing is asked for. A group upload held to
+ * the lists learns every account it left incomplete, each once.
  */
 import { IdentityKeyPair, SignedDeviceList } from '@tacet/protocol';
 import type { SendMessage } from '@tacet/wire';
 import { describe, expect, it } from 'vitest';
 import type { DeviceListStore } from '../../src/devices/device-list-store.js';
-import { leavesOutListedDevice } from '../../src/devices/missing-devices.js';
+import { accountsLeftIncomplete, leavesOutListedDevice } from '../../src/devices/missing-devices.js';
 
 const alice = new Uint8Array(16).fill(1);
 const bob = new Uint8Array(16).fill(2);
@@ -65,5 +66,44 @@ describe('missing device', () => {
   it('never asks the sending device for itself, but does for the siblings a send addresses', async () => {
     expect(await asks('bob:1 alice:2', { accountId: alice, deviceId: 1 })).toBe(false);
     expect(await asks('bob:1 alice:2', { accountId: alice, deviceId: 2 })).toBe(true);
+  });
+
+  it('names every account a group upload leaves incomplete, each once, and no other', async () => {
+    const carol = new Uint8Array(16).fill(3);
+    lists.set(carol.join(), listOf(carol, [1, 2, 3]));
+    const to = (pairs: Array<[Uint8Array, number]>) =>
+      pairs.map(([accountId, deviceId]) => ({ accountId, deviceId }));
+    const fromDave = { accountId: new Uint8Array(16).fill(4), deviceId: 1 };
+    const missing = await accountsLeftIncomplete(
+      store,
+      to([
+        [alice, 1],
+        [bob, 1],
+        [carol, 1],
+        [carol, 3],
+      ]),
+      fromDave,
+    );
+    expect(missing.map((a) => a[0])).toEqual([1, 3]);
+    const complete = to([
+      [alice, 1],
+      [alice, 2],
+      [bob, 1],
+      [carol, 1],
+      [carol, 2],
+      [carol, 3],
+    ]);
+    expect(await accountsLeftIncomplete(store, complete, fromDave)).toEqual([]);
+    // The sending device of carol's account is not asked for itself.
+    expect(
+      await accountsLeftIncomplete(
+        store,
+        to([
+          [carol, 1],
+          [carol, 3],
+        ]),
+        { accountId: carol, deviceId: 2 },
+      ),
+    ).toEqual([]);
   });
 });
