@@ -66,6 +66,9 @@ it('replies, reactions with the member’s name, edit and delete for everyone in
   const reply = alice.message('make it 7');
   await reply.getByTestId('quote').getByText('meeting at 6').waitFor();
   expect(await reply.getByTestId('sender').textContent()).toBe('bob');
+  // A quote names who wrote the quoted message: the member, not the group.
+  expect(await reply.getByTestId('quote').locator('strong').textContent()).toBe('You');
+  await bob.message('make it 7').getByTestId('quote').locator('strong').getByText('alice').waitFor();
 
   await reply.getByRole('button', { name: 'React 👍' }).click();
   await bob.message('make it 7').getByTestId('reactions').getByText('👍 alice').waitFor();
