@@ -16,12 +16,26 @@
  * Flags: --count N (backlog size, default 10000), --live-count N (messages
  * per live run at 20 msg/s, default 200; 100 msg/s runs 2.5 times as many),
  * --only backlog|live. Runs the TypeScript sources: re-runs itself with the
- * "source" condition. Add --cpu-prof to profile (the live peers too).
+ * "source" condition. --cpu-prof [DIR] profiles every process (see below).
  */
 
 import { rerunWithSource } from './rerun-with-source.js';
 
-if (!rerunWithSource(import.meta.url)) await main();
+if (!rerunWithSource(import.meta.url, profileFlags())) await main();
+
+/**
+ * `--cpu-prof [DIR]` is a flag of this script, not of node: it becomes node's
+ * own --cpu-prof for the re-run, which the live peers inherit (they are
+ * forked with its execArgv), so each process writes its profile into DIR
+ * (default bench-profiles/) when it exits; each peer prints which file is its.
+ */
+function profileFlags(): string[] {
+  const i = process.argv.indexOf('--cpu-prof');
+  if (i < 0) return [];
+  const next = process.argv[i + 1];
+  const dir = next && !next.startsWith('--') ? next : 'bench-profiles';
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -6,6 +6,7 @@
  * notes, at each "message" event (the moment a UI can display it), how long
  * ago that was. Every store commit is counted.
  */
+import { basename } from 'node:path';
 import { TacetClient } from '../../packages/client/src/index.js';
 import { nodeWebSocket, openSqliteStore } from '../../packages/client/src/index.node.js';
 import type { ClientStore, WriteBatch } from '../../packages/client/src/store/types.js';
@@ -117,6 +118,9 @@ process.on('message', (m: PeerCommand) => {
       client = await TacetClient.open({ store: counted.store, webSocket: nodeWebSocket });
       await client.connect();
       await client.waitForDrain();
+      // Under --cpu-prof (bench/client.ts) node names each profile by pid: say which one is whose.
+      if (process.execArgv.includes('--cpu-prof'))
+        console.log(`live peer ${basename(m.dir)}: its profile is CPU.*.${process.pid}.*.cpuprofile`);
       reply({ reply: 'ready' });
     } else if (m.cmd === 'start') {
       cpuAt = process.cpuUsage();
