@@ -51,6 +51,8 @@ import { sealForSiblings, syncCopies } from './sync.js';
 import { pinnedTrustRoot } from './trust-root.js';
 
 const MIN_BACKOFF_MS = 250;
+/** How long close waits for the acks of sends in flight before it cuts them off. */
+const CLOSE_GRACE_MS = 2000;
 const MAX_BACKOFF_MS = 10_000;
 
 export interface NetworkOptions {
@@ -88,6 +90,20 @@ const isStaleDevices = (e: unknown) =>
   e instanceof ClientError &&
   e.is('ServerError') &&
   (e.data.code === 'unknown_recipient' || e.data.code === 'missing_device');
+
+/**
+ * Resolves when all of `work` has settled, or after `ms`, whichever is first.
+ * A real timer, not the injected clock: it bounds how long closing takes.
+ */
+function settledWithin(work: Promise<unknown>[], ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void Promise.allSettled(work).then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
@@ -808,15 +824,23 @@ export class Network {
     void q.finally(() => this.#background.delete(q));
   }
 
+  /**
+   * Ends the connection. Sends in flight get CLOSE_GRACE_MS for their acks;
+   * an ack that never comes does not keep close waiting: the socket goes,
+   * those sends fail as connection trouble, and their items stay in the
+   * outbox for the next start (the recipient drops a copy it already has).
+   */
   async close(): Promise<void> {
     this.#closing = true;
     if (this.#retryTimer !== null) this.#o.clock.clearTimer(this.#retryTimer);
-    await Promise.all([...this.#background]);
+    await settledWithin([...this.#background], CLOSE_GRACE_MS);
     await this.#lock.run(async () => undefined);
     const conn = this.#conn;
     this.#conn = null;
     await this.#inbox.idle();
     await conn?.close();
+    // Their sends were cut off with the socket: what was still waiting now ends.
+    await Promise.all([...this.#background]);
     for (const [id] of this.#waiters)
       this.#settle(id, new ClientError('Closed', 'the client was closed before the server acknowledged'));
   }

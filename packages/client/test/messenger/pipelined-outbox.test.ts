@@ -17,7 +17,7 @@ async function pairBehind(socket: AckHoldingSocket) {
   harness().clients.add(a);
   await a.connect();
   await a.waitForDrain();
-  return { a, bob: bob.client };
+  return { a, bob: bob.client, dir: alice.dir };
 }
 
 async function bodiesAt(bob: TacetClient, n: number): Promise<string[]> {
@@ -72,5 +72,25 @@ describe('the outbox pipelines its sends', { timeout: 60_000 }, () => {
     // Resent exactly once each: nothing more arrives.
     await a.send('bob', 'after');
     expect(await bodiesAt(bob, texts.length + 2)).toEqual(['hello', ...texts, 'after']);
+  });
+
+  it('close ends although an ack never comes; the message stays queued and goes at the next start, once', async () => {
+    const socket = ackHoldingSocket();
+    const { a, bob, dir } = await pairBehind(socket);
+    socket.swallow(); // the server never gets it: no ack will ever come
+    const before = socket.sends.length;
+    const sending = a.send('bob', 'never acked').catch((e: Error) => e);
+    await until(() => socket.sends.length > before, 20_000, 'the send on the wire');
+    harness().clients.delete(a);
+    await a.close(); // hung here for good before: it waited for the ack
+    expect(await sending).toBeInstanceOf(Error);
+
+    const again = await harness().reopen(dir, 'alice');
+    const stillQueued = await again.client.messages('bob');
+    expect(stillQueued.find((m) => m.body === 'never acked')?.status).toBe('pending');
+    await again.client.connect();
+    expect(await bodiesAt(bob, 2)).toEqual(['hello', 'never acked']);
+    await again.client.send('bob', 'after');
+    expect(await bodiesAt(bob, 3)).toEqual(['hello', 'never acked', 'after']);
   });
 });
