@@ -18,10 +18,11 @@
 import type { ClientStore, MessageRecord, OutboxItem, RecordEntry, WriteBatch } from './types.js';
 
 type Put = Omit<MessageRecord, 'seq'>;
+type RecordWrite = { ns: string; key: string; value: Uint8Array | null };
 
 /** One group of deferred writes and what waits for them to be durable. */
 interface Layer {
-  readonly records: Map<string, { ns: string; key: string; value: Uint8Array | null }>;
+  readonly records: Map<string, RecordWrite>;
   readonly puts: Map<string, Put>;
   readonly deleteOutbox: Set<string>;
   readonly seen: Set<string>;
@@ -48,6 +49,22 @@ const isEmptyBatch = (b: WriteBatch) =>
   !b.putOutbox?.length &&
   !b.deleteOutbox?.length &&
   !b.seen?.length;
+
+/**
+ * The deferred records with the batch's after them, each key once, newest
+ * last: a session stepped by a deferred receipt and again by this commit's
+ * send is sealed and written once, not twice.
+ */
+function mergeRecords(deferred: Layer['records'], later: readonly RecordWrite[]): RecordWrite[] {
+  if (later.length === 0) return [...deferred.values()];
+  const out = new Map(deferred);
+  for (const r of later) {
+    const k = rk(r.ns, r.key);
+    out.delete(k); // re-inserted last, as in defer()
+    out.set(k, r);
+  }
+  return [...out.values()];
+}
 
 /** What may be deferred: no new messages, no new outbox items (their order numbers come from the store). */
 export type DeferredBatch = Pick<WriteBatch, 'records' | 'putMessages' | 'deleteOutbox' | 'seen'>;
@@ -176,7 +193,7 @@ export class WriteBehindStore implements ClientStore {
     try {
       await this.#inner.apply({
         ...batch,
-        records: [...taken.records.values(), ...(batch.records ?? [])],
+        records: mergeRecords(taken.records, batch.records ?? []),
         // Deferred first: the caller's later form of the same message wins.
         putMessages: [
           ...[...taken.puts.values()].filter((m) => !deleted.has(m.id)),

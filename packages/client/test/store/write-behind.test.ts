@@ -49,6 +49,26 @@ describe('write-behind store', () => {
   });
   afterEach(() => h.cleanup());
 
+  it('writes a record deferred and written again by the next commit once, in its newer form', async () => {
+    const inner = await h.open('a', PASS);
+    const commits = counted(inner);
+    const s = new WriteBehindStore(inner, { delayMs: 60_000 });
+    const v = (b: number) => new Uint8Array([b]);
+    s.defer({ records: [{ ns: 'session', key: 'bob.1', value: v(1) }, { ns: 'x', key: 'k', value: v(9) }] });
+    await s.apply({ records: [{ ns: 'session', key: 'bob.1', value: v(2) }] });
+    expect(commits).toHaveLength(1);
+    const written = (commits[0]?.records ?? []).map((r) => [r.ns, r.key, r.value?.[0]]);
+    expect(written).toEqual([
+      ['x', 'k', 9],
+      ['session', 'bob.1', 2],
+    ]);
+    expect(await s.getRecord('session', 'bob.1')).toEqual(v(2));
+    await s.close();
+    const again = await h.open('a', PASS);
+    expect(await again.getRecord('session', 'bob.1')).toEqual(v(2));
+    await again.close();
+  });
+
   it('shows deferred writes at once and commits them with the next batch, in one transaction', async () => {
     const inner = await h.open('a', PASS);
     const commits = counted(inner);
