@@ -170,7 +170,7 @@ export class TacetClient {
       clock: this.#clock,
       webSocket: opts.webSocket,
       emit: (e) => this.#events.emit(e),
-      onStored: () => void this.#scheduler.poke(),
+      onStored: (deadline) => void this.#scheduler.poke(deadline),
     });
     this.groups = new Groups({
       store,
@@ -736,7 +736,7 @@ export class TacetClient {
     const stored = (await this.store.getMessage(id)) as MessageRecord;
     this.#events.emit({ type: 'message', message: stored });
     // A queued item's countdown starts only at the server's ack (which pokes the scheduler itself).
-    if (stored.expiresAt !== null) await this.#scheduler.poke();
+    if (stored.expiresAt !== null) await this.#scheduler.poke(stored.expiresAt);
     await this.#net.deliver(id);
     return (await this.store.getMessage(id)) ?? stored;
   }

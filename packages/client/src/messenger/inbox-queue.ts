@@ -54,8 +54,8 @@ export interface InboxQueueOptions {
   readonly emit: (e: ClientEvent) => void;
   /** After a group: re-checks the device lists of senders whose messages said ours are out of date. */
   readonly refreshDevices: (peer: string) => Promise<void>;
-  /** A group was committed: receipts may be new, and deadlines if `newDeadline`. */
-  readonly afterCommit: (newDeadline: boolean) => void;
+  /** A group was committed: receipts may be new, and `newDeadline` is the earliest deadline it set (null: none). */
+  readonly afterCommit: (newDeadline: number | null) => void;
 }
 
 /**
@@ -184,10 +184,16 @@ export class InboxQueue {
     if (!deferred) sendAcks();
     for (const ev of events) o.emit(ev);
     // The expiry scheduler looks again only when a deadline was set (a receipt starting our countdown).
-    o.afterCommit(batch.putMessages.some((m) => m.expiresAt !== null));
+    o.afterCommit(earliestDeadline(batch.putMessages));
     // Awaited, so idle() covers it: `receive` shows the change before it ends.
     for (const peer of batch.devicesStale) await o.refreshDevices(peer);
   }
+}
+
+function earliestDeadline(messages: ReadonlyArray<{ expiresAt: number | null }>): number | null {
+  let first: number | null = null;
+  for (const m of messages) if (m.expiresAt !== null && (first === null || m.expiresAt < first)) first = m.expiresAt;
+  return first;
 }
 
 /** Whether a processed group changed nothing but delivery marks of our own messages. */

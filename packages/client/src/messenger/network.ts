@@ -64,8 +64,8 @@ export interface NetworkOptions {
   readonly clock: Clock;
   readonly webSocket: WebSocketFactory;
   readonly emit: (e: ClientEvent) => void;
-  /** Something with a deadline was stored: the expiry scheduler should look. */
-  readonly onStored: () => void;
+  /** Something with a deadline was stored (the earliest new one): the expiry scheduler should look. */
+  readonly onStored: (deadline: number) => void;
 }
 
 type SentEnvelopes = Awaited<ReturnType<typeof encryptForPeer>>;
@@ -160,7 +160,7 @@ export class Network {
       refreshDevices: (peer) => this.refreshDevices(peer),
       emit: o.emit,
       afterCommit: (newDeadline) => {
-        if (newDeadline) o.onStored();
+        if (newDeadline !== null) o.onStored(newDeadline);
         this.#track(this.flush());
       },
     });
@@ -736,7 +736,7 @@ export class Network {
       return marked;
     });
     if (sent) this.#o.emit({ type: 'updated', message: sent });
-    if (sent?.expiresAt != null) this.#o.onStored();
+    if (sent?.expiresAt != null) this.#o.onStored(sent.expiresAt);
   }
 
   /** A bundle came with a different identity key: remember it, block sending, tell the UI. */

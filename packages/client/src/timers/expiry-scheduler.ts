@@ -26,6 +26,8 @@ export interface ExpirySchedulerOptions {
 export class ExpiryScheduler {
   readonly #o: ExpirySchedulerOptions;
   #timer: unknown = null;
+  /** When the pending timer fires (clock time); null when none is armed. */
+  #armedAt: number | null = null;
   #stopped = false;
   #running: Promise<void> = Promise.resolve();
 
@@ -33,10 +35,20 @@ export class ExpiryScheduler {
     this.#o = options;
   }
 
-  /** Sweeps what is due now and re-arms for the next deadline. */
-  poke(): Promise<void> {
-    this.#running = this.#running.then(() => this.#tick()).catch((e: unknown) => this.#o.onError?.(e));
+  /**
+   * Sweeps what is due now and re-arms for the next deadline. Told the new
+   * `deadline`, it does nothing when the armed timer fires no later: live
+   * traffic sets one deadline per message, and each sweep costs two queries.
+   */
+  poke(deadline?: number): Promise<void> {
+    this.#running = this.#running
+      .then(() => (this.#coveredBy(deadline) ? undefined : this.#tick()))
+      .catch((e: unknown) => this.#o.onError?.(e));
     return this.#running;
+  }
+
+  #coveredBy(deadline: number | undefined): boolean {
+    return deadline !== undefined && this.#armedAt !== null && this.#armedAt <= deadline;
   }
 
   /** Cancels the pending timer; later pokes do nothing. */
@@ -44,18 +56,22 @@ export class ExpiryScheduler {
     this.#stopped = true;
     if (this.#timer !== null) this.#o.clock.clearTimer(this.#timer);
     this.#timer = null;
+    this.#armedAt = null;
   }
 
   async #tick(): Promise<void> {
     if (this.#stopped) return;
     if (this.#timer !== null) this.#o.clock.clearTimer(this.#timer);
     this.#timer = null;
+    this.#armedAt = null;
     const { clock, store } = this.#o;
     const ids = await store.deleteExpired(clock.now());
     if (ids.length > 0) this.#o.onExpired?.(ids);
     const next = await store.nextExpiry();
     if (next === null || this.#stopped) return;
-    const wait = Math.min(Math.max(0, next - clock.now()), MAX_SLEEP_MS);
+    const now = clock.now();
+    const wait = Math.min(Math.max(0, next - now), MAX_SLEEP_MS);
+    this.#armedAt = now + wait;
     this.#timer = clock.setTimer(() => void this.poke(), wait);
   }
 }

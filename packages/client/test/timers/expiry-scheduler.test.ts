@@ -53,6 +53,47 @@ describe('ExpiryScheduler', () => {
     await s.close();
   });
 
+  it('a poke with a deadline the armed timer already covers sweeps nothing; an earlier one re-arms', async () => {
+    const s = await store();
+    const clock = new ManualClock(1000);
+    const expired: string[][] = [];
+    let sweeps = 0;
+    const counted = {
+      deleteExpired: (now: number) => {
+        sweeps++;
+        return s.deleteExpired(now);
+      },
+      nextExpiry: () => s.nextExpiry(),
+    };
+    const sched = new ExpiryScheduler({ store: counted, clock, onExpired: (ids) => expired.push(ids) });
+    await s.apply({ putMessages: [msg('first', 6000)] });
+    await sched.poke(6000);
+    expect(sweeps).toBe(1);
+    // Live traffic: each new message's deadline is later than the one the timer waits for.
+    for (const [id, at] of [['later', 7000], ['last', 9000]] as const) {
+      await s.apply({ putMessages: [msg(id, at)] });
+      await sched.poke(at);
+    }
+    expect(sweeps).toBe(1);
+    await s.apply({ putMessages: [msg('sooner', 3000)] });
+    await sched.poke(3000);
+    expect(sweeps).toBe(2);
+    clock.advance(2000);
+    await settle();
+    expect(expired).toEqual([['sooner']]);
+    clock.advance(3000);
+    await settle();
+    expect(expired).toEqual([['sooner'], ['first']]);
+    clock.advance(1000);
+    await settle();
+    expect(expired).toEqual([['sooner'], ['first'], ['later']]);
+    clock.advance(2000);
+    await settle();
+    expect(expired).toEqual([['sooner'], ['first'], ['later'], ['last']]);
+    sched.stop();
+    await s.close();
+  });
+
   it('removes a message from the store within one second of its deadline (real clock)', async () => {
     const s = await store();
     const sched = new ExpiryScheduler({ store: s, clock: systemClock });
