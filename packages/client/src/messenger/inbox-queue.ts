@@ -192,7 +192,8 @@ export class InboxQueue {
 
 function earliestDeadline(messages: ReadonlyArray<{ expiresAt: number | null }>): number | null {
   let first: number | null = null;
-  for (const m of messages) if (m.expiresAt !== null && (first === null || m.expiresAt < first)) first = m.expiresAt;
+  for (const m of messages)
+    if (m.expiresAt !== null && (first === null || m.expiresAt < first)) first = m.expiresAt;
   return first;
 }
 

@@ -54,7 +54,12 @@ describe('write-behind store', () => {
     const commits = counted(inner);
     const s = new WriteBehindStore(inner, { delayMs: 60_000 });
     const v = (b: number) => new Uint8Array([b]);
-    s.defer({ records: [{ ns: 'session', key: 'bob.1', value: v(1) }, { ns: 'x', key: 'k', value: v(9) }] });
+    s.defer({
+      records: [
+        { ns: 'session', key: 'bob.1', value: v(1) },
+        { ns: 'x', key: 'k', value: v(9) },
+      ],
+    });
     await s.apply({ records: [{ ns: 'session', key: 'bob.1', value: v(2) }] });
     expect(commits).toHaveLength(1);
     const written = (commits[0]?.records ?? []).map((r) => [r.ns, r.key, r.value?.[0]]);

@@ -70,7 +70,10 @@ describe('ExpiryScheduler', () => {
     await sched.poke(6000);
     expect(sweeps).toBe(1);
     // Live traffic: each new message's deadline is later than the one the timer waits for.
-    for (const [id, at] of [['later', 7000], ['last', 9000]] as const) {
+    for (const [id, at] of [
+      ['later', 7000],
+      ['last', 9000],
+    ] as const) {
       await s.apply({ putMessages: [msg(id, at)] });
       await sched.poke(at);
     }
