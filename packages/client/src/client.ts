@@ -180,7 +180,9 @@ export class TacetClient {
       self: account.accountId,
       emit: (e) => this.#events.emit(e),
       exclusive: (fn) => this.#net.exclusive(fn),
-      deliver: (id) => this.#net.deliver(id),
+      deliver: async (id) => {
+        await this.#net.deliver(id);
+      },
       learn: (c) => this.#net.startSession(c),
       files: this.#files,
     });
@@ -737,8 +739,8 @@ export class TacetClient {
     this.#events.emit({ type: 'message', message: stored });
     // A queued item's countdown starts only at the server's ack (which pokes the scheduler itself).
     if (stored.expiresAt !== null) await this.#scheduler.poke(stored.expiresAt);
-    await this.#net.deliver(id);
-    return (await this.store.getMessage(id)) ?? stored;
+    // As marked sent; read back only if it was no longer pending (a receipt came first).
+    return (await this.#net.deliver(id)) ?? (await this.store.getMessage(id)) ?? stored;
   }
 
   /**

@@ -26,7 +26,7 @@ import { ClientError } from '../errors.js';
 import type { ClientEvent } from '../events.js';
 import { isGroupItem, sendGroupItem } from '../groups/group-send.js';
 import { NS, type ProtocolStores } from '../sessions/protocol-stores.js';
-import type { OutboxItem } from '../store/types.js';
+import type { MessageRecord, OutboxItem } from '../store/types.js';
 import type { WriteBehindStore } from '../store/write-behind.js';
 import type { Clock } from '../timers/clock.js';
 import { startSenderCountdown } from '../timers/sender-countdown.js';
@@ -105,13 +105,16 @@ function settledWithin(work: Promise<unknown>[], ms: number): Promise<void> {
   });
 }
 
-type Waiter = { resolve: () => void; reject: (e: Error) => void };
+/** Resolved with the message as marked sent (undefined when it was no longer pending). */
+type Waiter = { resolve: (sent: MessageRecord | undefined) => void; reject: (e: Error) => void };
 
 export class Network {
   readonly #o: NetworkOptions;
   readonly #api: HttpApi;
   readonly #lock = new Mutex();
   readonly #waiters = new Map<string, Waiter>();
+  /** What #markSent stored for a waited-for item, handed to its waiter: no read back. */
+  readonly #marked = new Map<string, MessageRecord>();
   readonly #drainWaiters: Array<() => void> = [];
   readonly #background = new Set<Promise<unknown>>();
   readonly #pendingReceipts = new Map<string, OutboxItem>();
@@ -318,9 +321,14 @@ export class Network {
     });
   }
 
-  /** Queues nothing itself: waits until outbox item `id` is acknowledged by the server. */
-  async deliver(id: string): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => this.#waiters.set(id, { resolve, reject }));
+  /**
+   * Queues nothing itself: waits until outbox item `id` is acknowledged by
+   * the server; resolves with its message as marked sent, if it was pending.
+   */
+  async deliver(id: string): Promise<MessageRecord | undefined> {
+    const done = new Promise<MessageRecord | undefined>((resolve, reject) =>
+      this.#waiters.set(id, { resolve, reject }),
+    );
     try {
       await this.connect();
     } catch (e) {
@@ -735,6 +743,7 @@ export class Network {
       this.#o.store.defer({ deleteOutbox: [item.id], putMessages: marked ? [marked] : [] });
       return marked;
     });
+    if (sent && this.#waiters.has(item.id)) this.#marked.set(item.id, sent);
     if (sent) this.#o.emit({ type: 'updated', message: sent });
     if (sent?.expiresAt != null) this.#o.onStored(sent.expiresAt);
   }
@@ -747,10 +756,12 @@ export class Network {
 
   #settle(id: string, err: Error | null): void {
     const w = this.#waiters.get(id);
+    const sent = this.#marked.get(id);
+    this.#marked.delete(id);
     if (!w) return;
     this.#waiters.delete(id);
     if (err) w.reject(err);
-    else w.resolve();
+    else w.resolve(sent);
   }
 
   async #onDrained(): Promise<void> {
