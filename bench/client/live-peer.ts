@@ -24,24 +24,51 @@ export type PeerReply =
   | { reply: 'started' }
   | { reply: 'sent'; delivered: number }
   | { reply: 'received'; latenciesMs: number[] }
-  | { reply: 'stopped'; cpuMicros: number; systemMicros: number; commits: number }
+  | {
+      reply: 'stopped';
+      cpuMicros: number;
+      systemMicros: number;
+      commits: number;
+      /** Wall time of each commit in the window. */
+      commitMs: number[];
+    }
   | { reply: 'closed' };
 
 const wallNow = () => performance.timeOrigin + performance.now();
 
-/** Counts commits without changing them. */
-function counting(store: ClientStore): { store: ClientStore; commits: () => number } {
+/**
+ * Counts commits without changing them, and times each: better-sqlite3
+ * commits synchronously, so a slow fsync stalls everything else this
+ * process does for as long (what the latency rows then show).
+ */
+function counting(store: ClientStore): {
+  store: ClientStore;
+  commits: () => number;
+  takeCommitMs: () => number[];
+} {
   let n = 0;
+  let ms: number[] = [];
   const apply = store.apply.bind(store);
-  store.apply = (b: WriteBatch) => {
+  store.apply = async (b: WriteBatch) => {
     n++;
-    return apply(b);
+    const t0 = performance.now();
+    try {
+      return await apply(b);
+    } finally {
+      ms.push(performance.now() - t0);
+    }
   };
-  return { store, commits: () => n };
+  const takeCommitMs = () => {
+    const taken = ms;
+    ms = [];
+    return taken;
+  };
+  return { store, commits: () => n, takeCommitMs };
 }
 
 let client: TacetClient | undefined;
 let commits = () => 0;
+let takeCommitMs = (): number[] => [];
 let cpuAt = process.cpuUsage();
 let commitsAt = 0;
 const reply = (r: PeerReply) => process.send?.(r);
@@ -115,6 +142,7 @@ process.on('message', (m: PeerCommand) => {
     if (m.cmd === 'open') {
       const counted = counting(await openSqliteStore({ dir: m.dir, passphrase: 'bench', logN: 14 }));
       commits = counted.commits;
+      takeCommitMs = counted.takeCommitMs;
       client = await TacetClient.open({ store: counted.store, webSocket: nodeWebSocket });
       await client.connect();
       await client.waitForDrain();
@@ -125,6 +153,7 @@ process.on('message', (m: PeerCommand) => {
     } else if (m.cmd === 'start') {
       cpuAt = process.cpuUsage();
       commitsAt = commits();
+      takeCommitMs();
       reply({ reply: 'started' });
     } else if (m.cmd === 'send') await sendAll(client as TacetClient, m);
     else if (m.cmd === 'expect') await expect(client as TacetClient, m);
@@ -135,6 +164,7 @@ process.on('message', (m: PeerCommand) => {
         cpuMicros: used.user + used.system,
         systemMicros: used.system,
         commits: commits() - commitsAt,
+        commitMs: takeCommitMs(),
       });
     } else if (m.cmd === 'close') {
       await client?.close();

@@ -23,6 +23,23 @@ export interface LiveResult {
   readonly receiverCommits: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Wall time of one durable commit (p50, p99, max) on each side, and the share of the window spent in them. */
+  readonly senderCommitMs: CommitTimes;
+  readonly receiverCommitMs: CommitTimes;
+}
+
+export interface CommitTimes {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  /** Of the run's wall time, the part spent in commits (0..1). */
+  readonly share: number;
+}
+
+function commitTimes(ms: number[], windowMs: number): CommitTimes {
+  const sorted = [...ms].sort((x, y) => x - y);
+  const total = ms.reduce((a, b) => a + b, 0);
+  return { p50: pct(sorted, 50), p99: pct(sorted, 99), max: sorted.at(-1) ?? 0, share: total / windowMs };
 }
 
 class Peer {
@@ -74,6 +91,7 @@ export async function livePeers(pair: BenchPair) {
   /** One run: `count` messages at `rate` per second. */
   async function run(rate: number, count: number, tag: string): Promise<LiveResult> {
     await Promise.all([alice.ask({ cmd: 'start' }, 'started'), bob.ask({ cmd: 'start' }, 'started')]);
+    const t0 = performance.now();
     const received = bob.ask({ cmd: 'expect', count, tag }, 'received');
     await alice.ask({ cmd: 'send', peer: 'bob', rate, count, tag }, 'sent');
     const { latenciesMs } = await received;
@@ -81,6 +99,7 @@ export async function livePeers(pair: BenchPair) {
       alice.ask({ cmd: 'stop' }, 'stopped'),
       bob.ask({ cmd: 'stop' }, 'stopped'),
     ]);
+    const windowMs = performance.now() - t0;
     const sorted = latenciesMs.sort((x, y) => x - y);
     return {
       rate,
@@ -93,6 +112,8 @@ export async function livePeers(pair: BenchPair) {
       receiverCommits: b.commits / count,
       p50Ms: pct(sorted, 50),
       p99Ms: pct(sorted, 99),
+      senderCommitMs: commitTimes(a.commitMs, windowMs),
+      receiverCommitMs: commitTimes(b.commitMs, windowMs),
     };
   }
 
