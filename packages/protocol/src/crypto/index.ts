@@ -9,7 +9,7 @@ import type { Primitives } from './primitives.js';
 
 export { assertBytes, concatBytes, constantTimeEqual, fromHex, toHex, zeroize } from './bytes.js';
 export { nobleBackend } from './noble-backend.js';
-export type { Primitives } from './primitives.js';
+export type { PreparedHkdf, Primitives } from './primitives.js';
 
 /**
  * The selected backend.

@@ -11,6 +11,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { sha3_256, sha3_512, shake128, shake256 } from '@noble/hashes/sha3.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { ProtocolError } from '../errors.js';
+import { prepareHkdfNoble } from './hkdf-prepared.js';
 import type { Primitives } from './primitives.js';
 import { xeddsaSignNoble, xeddsaVerifyNoble } from './xeddsa.js';
 
@@ -78,6 +79,7 @@ export const nobleBackend: Primitives = Object.freeze({
   hmacSha256: (key: Uint8Array, data: Uint8Array) => hmac(sha256, key, data),
   hkdfSha256: (ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number) =>
     hkdf(sha256, ikm, salt ?? new Uint8Array(32), info, length),
+  prepareHkdfSha256: prepareHkdfNoble,
   aes256CbcEncrypt: (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) =>
     cbc(key, iv).encrypt(plaintext),
   aes256CbcDecrypt,

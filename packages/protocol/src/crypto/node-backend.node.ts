@@ -39,6 +39,7 @@ import {
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { ProtocolError } from '../errors.js';
 import { hkdfSha256Keyed } from './hkdf-keyed.js';
+import { prepareHkdfNode } from './hkdf-prepared.node.js';
 import { preferredOneShotHmac } from './hmac-oneshot.node.js';
 import { KeyCache } from './key-cache.js';
 import { clampPrivateKey, rejectLowOrder } from './noble-backend.js';
@@ -222,6 +223,7 @@ export const nodeBackend: Primitives = Object.freeze({
     view(createHash('shake256', { outputLength: length }).update(data).digest()),
   hmacSha256: preferredOneShotHmac ?? hmacSha256Objects,
   hkdfSha256,
+  prepareHkdfSha256: prepareHkdfNode,
   aes256CbcEncrypt: (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => {
     const c = createCipheriv('aes-256-cbc', key, iv);
     return joined(c.update(plaintext), c.final());

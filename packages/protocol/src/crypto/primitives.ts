@@ -10,6 +10,17 @@
  * backend). Byte arguments are never mutated; every result is a fresh array
  * the caller owns and may zeroize.
  */
+/** One HKDF-SHA256 salt and info, ready for many input keys (`Primitives.prepareHkdfSha256`). */
+export interface PreparedHkdf {
+  /**
+   * Writes the first `length` (1..32) bytes of HKDF(salt, ikm, info) into
+   * `out` at `offset`; allocates nothing and leaves no key-derived byte in its
+   * own buffers. Not reentrant (its scratch buffers are reused), which
+   * synchronous code never is.
+   */
+  deriveInto(ikm: Uint8Array, out: Uint8Array, offset: number, length: number): void;
+}
+
 export interface Primitives {
   /** Name shown by benchmarks, e.g. "node:crypto" or "noble". */
   readonly name: string;
@@ -29,6 +40,12 @@ export interface Primitives {
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** HKDF-SHA256 (RFC 5869); an undefined salt means 32 zero bytes (§2.2). */
   hkdfSha256(ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number): Uint8Array;
+  /**
+   * HKDF-SHA256 prepared once for one salt and info, then run for many input
+   * keys with 1..32 output bytes (sealed sender v2 derives two per recipient):
+   * the salt's padded-key blocks are hashed here, not per derivation.
+   */
+  prepareHkdfSha256(salt: Uint8Array | undefined, info: Uint8Array): PreparedHkdf;
 
   /** AES-256-CBC with PKCS#7 padding. */
   aes256CbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array;

@@ -4,20 +4,42 @@
  * the wire carries the 16 raw bytes in textual order (docs/protocol.md §6, SKDM tag 1).
  */
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** One-entry memo: a sender encrypts to the same group many times in a row. */
 let memo: { text: string; bytes: Uint8Array; canonical: string } | undefined;
 
+/** The value of one hex digit's char code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
+
+const DASHES = [8, 13, 18, 23];
+
+/**
+ * Writes the 16 bytes of a textual UUID (8-4-4-4-12 hex digits, either
+ * case) into `out` at `offset`; false, with `out` possibly half-written, for
+ * anything else. Char codes, no regex or substrings: sealed sender v2 runs
+ * it once per recipient of every group message.
+ */
+export function uuidBytesInto(text: string, out: Uint8Array, offset: number): boolean {
+  if (typeof text !== 'string' || text.length !== 36) return false;
+  for (const at of DASHES) if (text.charCodeAt(at) !== 0x2d) return false;
+  for (let i = 0, at = 0; i < 16; i++, at += 2) {
+    if (at === 8 || at === 13 || at === 18 || at === 23) at++;
+    const hi = hexValue(text.charCodeAt(at));
+    const lo = hexValue(text.charCodeAt(at + 1));
+    if (hi < 0 || lo < 0) return false;
+    out[offset + i] = (hi << 4) | lo;
+  }
+  return true;
+}
+
 function parse(distributionId: string): { text: string; bytes: Uint8Array; canonical: string } {
   if (memo?.text === distributionId) return memo;
-  if (typeof distributionId !== 'string' || !UUID_PATTERN.test(distributionId)) {
-    throw new TypeError('distributionId must be a UUID string');
-  }
-  const hex = distributionId.replaceAll('-', '');
   const bytes = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  // The pattern admits only hex digits and dashes in place, so lower case is the canonical spelling.
+  if (!uuidBytesInto(distributionId, bytes, 0)) throw new TypeError('distributionId must be a UUID string');
+  // Only hex digits and dashes in place were admitted, so lower case is the canonical spelling.
   memo = { text: distributionId, bytes, canonical: distributionId.toLowerCase() };
   return memo;
 }

@@ -11,10 +11,10 @@ import type { ProtocolAddress } from '../session/address.js';
 import type { IdentityKeyStore, SessionStore } from '../session/stores.js';
 import { sealedSenderV2Encrypt } from './sealed-sender-v2.js';
 import {
-  encodeSealedSenderV2Sent,
+  encodeSealedSenderV2SentInPlace,
   V2_MAX_REGISTRATION_ID,
   type V2Device,
-  type V2Recipient,
+  type V2RecipientDevices,
 } from './sealed-sender-v2-sent.js';
 import type { StaticSecrets } from './static-secrets.js';
 import type { UnidentifiedSenderMessageContent } from './unidentified-sender-message-content.js';
@@ -76,8 +76,18 @@ export async function sealedSenderMultiRecipientEncrypt(
     await stores.identities.getIdentityKeyPair(),
     stores.staticSecrets,
   );
-  const entries: V2Recipient[] = [];
-  for (const [serviceId, { devices, key }] of grouped)
-    entries.push({ serviceId, devices, ...v2.keysFor(key) });
-  return encodeSealedSenderV2Sent(entries, excludedRecipients, v2.ephemeralPublic, v2.payload);
+  const entries: V2RecipientDevices[] = [];
+  const keys: PublicKey[] = [];
+  for (const [serviceId, { devices, key }] of grouped) {
+    entries.push({ serviceId, devices });
+    keys.push(key);
+  }
+  // Each recipient's C ‖ AT is derived straight into the message's one buffer.
+  return encodeSealedSenderV2SentInPlace(
+    entries,
+    excludedRecipients,
+    v2.ephemeralPublic,
+    v2.payload,
+    (i, out, at) => v2.writeKeysInto(keys[i] as PublicKey, out, at),
+  );
 }

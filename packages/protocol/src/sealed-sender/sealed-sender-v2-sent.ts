@@ -18,9 +18,10 @@ import {
   V2_AT_LENGTH,
   V2_C_LENGTH,
   V2_EPHEMERAL_LENGTH,
+  V2_KEYS_LENGTH,
   type V2RecipientKeys,
 } from './sealed-sender-v2.js';
-import { SERVICE_ID_LENGTH, serviceIdFromFixedWidth, serviceIdToFixedWidth } from './service-id.js';
+import { SERVICE_ID_LENGTH, serviceIdFromFixedWidth, writeServiceId } from './service-id.js';
 
 /** Largest device id SSv2 can carry (docs/protocol.md §8.4: 1..127). */
 export const V2_MAX_DEVICE_ID = 127;
@@ -36,10 +37,7 @@ export interface V2Device {
 }
 
 /** One recipient entry: its devices and its key material. */
-export interface V2Recipient extends V2RecipientKeys {
-  readonly serviceId: string;
-  readonly devices: readonly V2Device[];
-}
+export interface V2Recipient extends V2RecipientKeys, V2RecipientDevices {}
 
 /** A parsed sent message, ready to fan out. */
 export interface SealedSenderMultiRecipientMessage {
@@ -49,19 +47,100 @@ export interface SealedSenderMultiRecipientMessage {
   messageForRecipient(serviceId: string): Uint8Array;
 }
 
-function varint(value: number): Uint8Array {
-  const out: number[] = [];
+/** Bytes of a count as the sent format's varint. */
+function varintLength(value: number): number {
+  let n = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 128)) n++;
+  return n;
+}
+
+function writeVarint(value: number, out: Uint8Array, offset: number): number {
+  let at = offset;
   let v = value;
   while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
+    out[at++] = (v & 0x7f) | 0x80;
     v = Math.floor(v / 128);
   }
-  out.push(v);
-  return Uint8Array.from(out);
+  out[at++] = v;
+  return at;
+}
+
+function checkDevices(r: V2RecipientDevices): void {
+  if (r.devices.length === 0) throw new RangeError(`recipient ${r.serviceId} has no devices`);
+  for (const d of r.devices) {
+    if (!Number.isInteger(d.deviceId) || d.deviceId < 1 || d.deviceId > V2_MAX_DEVICE_ID) {
+      throw new RangeError(`device id ${d.deviceId} out of 1..127`);
+    }
+    if (
+      !Number.isInteger(d.registrationId) ||
+      d.registrationId < 0 ||
+      d.registrationId > V2_MAX_REGISTRATION_ID
+    ) {
+      throw new RangeError(`registration id ${d.registrationId} is not 14-bit`);
+    }
+  }
+}
+
+/** A recipient entry before its key material: who, and which devices. */
+export interface V2RecipientDevices {
+  readonly serviceId: string;
+  readonly devices: readonly V2Device[];
 }
 
 /**
- * Encodes the sent format.
+ * Encodes the sent format into one buffer sized up front; `writeKeys(i, out,
+ * offset)` writes recipient i's C ‖ AT (V2_KEYS_LENGTH bytes) in place, so a
+ * sender derives each recipient's keys straight into the message.
+ *
+ * @example
+ * const bytes = encodeSealedSenderV2SentInPlace(entries, [], v2.ephemeralPublic, v2.payload,
+ *   (i, out, at) => v2.writeKeysInto(keys[i], out, at));
+ */
+export function encodeSealedSenderV2SentInPlace(
+  recipients: readonly V2RecipientDevices[],
+  excluded: readonly string[],
+  ephemeralPublic: Uint8Array,
+  payload: Uint8Array,
+  writeKeys: (index: number, out: Uint8Array, offset: number) => void,
+): Uint8Array {
+  if (ephemeralPublic.length !== V2_EPHEMERAL_LENGTH) throw new RangeError('ephemeral key must be 32 bytes');
+  const count = recipients.length + excluded.length;
+  let length = 1 + varintLength(count) + excluded.length * (SERVICE_ID_LENGTH + 1);
+  for (const r of recipients) {
+    checkDevices(r);
+    length += SERVICE_ID_LENGTH + 3 * r.devices.length + V2_KEYS_LENGTH;
+  }
+  length += V2_EPHEMERAL_LENGTH + payload.length;
+  const out = new Uint8Array(length);
+  out[0] = SEALED_SENDER_V2_SENT_VERSION;
+  let at = writeVarint(count, out, 1);
+  for (let i = 0; i < recipients.length; i++) {
+    const r = recipients[i] as V2RecipientDevices;
+    writeServiceId(r.serviceId, out, at);
+    at += SERVICE_ID_LENGTH;
+    const last = r.devices.length - 1;
+    for (let j = 0; j <= last; j++) {
+      const d = r.devices[j] as V2Device;
+      const word = (j < last ? MORE_DEVICES : 0) | d.registrationId;
+      out[at] = d.deviceId;
+      out[at + 1] = word >> 8;
+      out[at + 2] = word & 0xff;
+      at += 3;
+    }
+    writeKeys(i, out, at);
+    at += V2_KEYS_LENGTH;
+  }
+  for (const serviceId of excluded) {
+    writeServiceId(serviceId, out, at);
+    at += SERVICE_ID_LENGTH + 1; // device id 0: left out on purpose
+  }
+  out.set(ephemeralPublic, at);
+  out.set(payload, at + V2_EPHEMERAL_LENGTH);
+  return out;
+}
+
+/**
+ * Encodes the sent format from key material already derived.
  *
  * @example
  * const bytes = encodeSealedSenderV2Sent(recipients, [], v2.ephemeralPublic, v2.payload);
@@ -72,32 +151,14 @@ export function encodeSealedSenderV2Sent(
   ephemeralPublic: Uint8Array,
   payload: Uint8Array,
 ): Uint8Array {
-  const parts: Uint8Array[] = [
-    Uint8Array.of(SEALED_SENDER_V2_SENT_VERSION),
-    varint(recipients.length + excluded.length),
-  ];
-  for (const r of recipients) {
-    parts.push(serviceIdToFixedWidth(r.serviceId));
-    r.devices.forEach((d, i) => {
-      if (!Number.isInteger(d.deviceId) || d.deviceId < 1 || d.deviceId > V2_MAX_DEVICE_ID) {
-        throw new RangeError(`device id ${d.deviceId} out of 1..127`);
-      }
-      if (
-        !Number.isInteger(d.registrationId) ||
-        d.registrationId < 0 ||
-        d.registrationId > V2_MAX_REGISTRATION_ID
-      ) {
-        throw new RangeError(`registration id ${d.registrationId} is not 14-bit`);
-      }
-      const more = i < r.devices.length - 1 ? MORE_DEVICES : 0;
-      const word = more | d.registrationId;
-      parts.push(Uint8Array.of(d.deviceId, word >> 8, word & 0xff));
-    });
-    parts.push(r.c, r.at);
-  }
-  for (const serviceId of excluded) parts.push(serviceIdToFixedWidth(serviceId), Uint8Array.of(0));
-  parts.push(ephemeralPublic, payload);
-  return concatBytes(...parts);
+  for (const r of recipients)
+    if (r.c.length !== V2_C_LENGTH || r.at.length !== V2_AT_LENGTH)
+      throw new RangeError(`recipient ${r.serviceId}: C must be 32 bytes and AT 16`);
+  return encodeSealedSenderV2SentInPlace(recipients, excluded, ephemeralPublic, payload, (i, out, at) => {
+    const r = recipients[i] as V2Recipient;
+    out.set(r.c, at);
+    out.set(r.at, at + V2_C_LENGTH);
+  });
 }
 
 function invalid(message: string): never {

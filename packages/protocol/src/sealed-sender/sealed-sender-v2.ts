@@ -46,43 +46,60 @@ const DH_LENGTH = 32;
 const KEY_LENGTH = 33; // serialized: 0x05 ‖ u
 const DJB_TYPE = 0x05;
 
+/** The two per-recipient KDFs, their salt (none) and labels prepared once (primitives.prepareHkdfSha256). */
+const MASK_KDF = primitives.prepareHkdfSha256(undefined, LABEL_DH);
+const AUTH_KDF = primitives.prepareHkdfSha256(undefined, LABEL_DH_SENDER);
+
 /**
  * The two KDF inputs of one message, laid out once (docs/protocol.md §8.4):
  *   mask: DH(E, R) ‖ ser(E) ‖ ser(R)
  *   AT:   DH(S, R) ‖ ser(E) ‖ C ‖ ser(S) ‖ ser(R)
- * Per recipient only DH, C and R are written; the secret part is zeroed after each KDF.
+ * Per recipient only DH, C and R are written; the secret part is zeroed after
+ * each KDF. Outputs go straight where the caller wants them (the sent
+ * message's own buffer when encrypting): nothing is allocated per recipient.
  */
 class KdfInputs {
   readonly #mask = new Uint8Array(DH_LENGTH + 2 * KEY_LENGTH);
   readonly #auth = new Uint8Array(DH_LENGTH + KEY_LENGTH + V2_C_LENGTH + 2 * KEY_LENGTH);
 
   constructor(ephemeral: PublicKey, sender: PublicKey) {
-    this.#mask.set(ephemeral.serialize(), DH_LENGTH);
-    this.#auth.set(ephemeral.serialize(), DH_LENGTH);
-    this.#auth.set(sender.serialize(), DH_LENGTH + KEY_LENGTH + V2_C_LENGTH);
+    writeSerialized(ephemeral, this.#mask, DH_LENGTH);
+    writeSerialized(ephemeral, this.#auth, DH_LENGTH);
+    writeSerialized(sender, this.#auth, DH_LENGTH + KEY_LENGTH + V2_C_LENGTH);
   }
 
-  mask(dh: Uint8Array, recipient: PublicKey): Uint8Array {
+  /** Writes HKDF(mask input) (32 bytes) into `out` at `offset`. */
+  maskInto(dh: Uint8Array, recipient: PublicKey, out: Uint8Array, offset: number): void {
     const ikm = this.#mask;
     ikm.set(dh, 0);
-    ikm[DH_LENGTH + KEY_LENGTH] = DJB_TYPE;
-    ikm.set(recipient.bytes, DH_LENGTH + KEY_LENGTH + 1);
-    const out = primitives.hkdfSha256(ikm, undefined, LABEL_DH, 32);
+    writeSerialized(recipient, ikm, DH_LENGTH + KEY_LENGTH);
+    MASK_KDF.deriveInto(ikm, out, offset, V2_C_LENGTH);
     ikm.fill(0, 0, DH_LENGTH);
-    return out;
   }
 
-  authTag(dh: Uint8Array, c: Uint8Array, recipient: PublicKey): Uint8Array {
+  /** Writes the AT (16 bytes) into `out` at `offset`, C being the 32 bytes of `c` at `cOffset`. */
+  authTagInto(
+    dh: Uint8Array,
+    c: Uint8Array,
+    cOffset: number,
+    recipient: PublicKey,
+    out: Uint8Array,
+    offset: number,
+  ): void {
     const ikm = this.#auth;
     ikm.set(dh, 0);
-    ikm.set(c, DH_LENGTH + KEY_LENGTH);
-    const at = ikm.length - KEY_LENGTH;
-    ikm[at] = DJB_TYPE;
-    ikm.set(recipient.bytes, at + 1);
-    const out = primitives.hkdfSha256(ikm, undefined, LABEL_DH_SENDER, V2_AT_LENGTH);
+    const cAt = DH_LENGTH + KEY_LENGTH;
+    for (let i = 0; i < V2_C_LENGTH; i++) ikm[cAt + i] = c[cOffset + i] as number;
+    writeSerialized(recipient, ikm, ikm.length - KEY_LENGTH);
+    AUTH_KDF.deriveInto(ikm, out, offset, V2_AT_LENGTH);
     ikm.fill(0, 0, DH_LENGTH);
-    return out;
   }
+}
+
+/** ser(K) = 0x05 ‖ u written in place (no copy of the key is made for it). */
+function writeSerialized(key: PublicKey, out: Uint8Array, offset: number): void {
+  out[offset] = DJB_TYPE;
+  out.set(key.bytes, offset + 1);
 }
 
 function xor(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -97,10 +114,16 @@ export interface V2RecipientKeys {
   readonly at: Uint8Array;
 }
 
+/** Bytes of one recipient's C ‖ AT in the sent format. */
+export const V2_KEYS_LENGTH = V2_C_LENGTH + V2_AT_LENGTH;
+
 /** The shared half of a v2 message and a function deriving each recipient's C ‖ AT. */
 export interface V2Encryption {
   readonly ephemeralPublic: Uint8Array;
   readonly payload: Uint8Array;
+  /** Writes `recipient`'s C ‖ AT (V2_KEYS_LENGTH bytes) into `out` at `offset`. */
+  writeKeysInto(recipient: PublicKey, out: Uint8Array, offset: number): void;
+  /** The same C and AT in arrays of their own. */
   keysFor(recipient: PublicKey): V2RecipientKeys;
 }
 
@@ -122,17 +145,27 @@ export function sealedSenderV2Encrypt(
   const payload = gcmsiv(payloadKey, NONCE).encrypt(usmc);
   // Laid out once per message: each recipient's KDF inputs repeat E and S.
   const kdf = new KdfInputs(ephemeralPublic, sender.publicKey);
+  const writeKeysInto = (recipient: PublicKey, out: Uint8Array, offset: number): void => {
+    if (!Number.isInteger(offset) || offset < 0 || offset + V2_KEYS_LENGTH > out.length)
+      throw new RangeError('sealed sender v2: recipient keys do not fit');
+    // C = mask ⊕ M, masked in place.
+    const ephemeralDh = ephemeral.agree(recipient);
+    kdf.maskInto(ephemeralDh, recipient, out, offset);
+    ephemeralDh.fill(0);
+    for (let i = 0; i < V2_C_LENGTH; i++) out[offset + i] = (out[offset + i] as number) ^ (m[i] as number);
+    // The sender–recipient agreement is static–static: cached per peer when the caller keeps secrets.
+    const dh = secrets ? secrets.agree(sender, recipient) : sender.privateKey.agree(recipient);
+    kdf.authTagInto(dh, out, offset, recipient, out, offset + V2_C_LENGTH);
+    if (!secrets) dh.fill(0);
+  };
   return {
     ephemeralPublic: ephemeralPublic.bytes.slice(),
     payload,
+    writeKeysInto,
     keysFor(recipient: PublicKey): V2RecipientKeys {
-      const ephemeralDh = ephemeral.agree(recipient);
-      const c = xor(kdf.mask(ephemeralDh, recipient), m);
-      ephemeralDh.fill(0);
-      // The sender–recipient agreement is static–static: cached per peer when the caller keeps secrets.
-      const dh = secrets ? secrets.agree(sender, recipient) : sender.privateKey.agree(recipient);
-      const at = kdf.authTag(dh, c, recipient);
-      return { c, at };
+      const keys = new Uint8Array(V2_KEYS_LENGTH);
+      writeKeysInto(recipient, keys, 0);
+      return { c: keys.subarray(0, V2_C_LENGTH), at: keys.subarray(V2_C_LENGTH) };
     },
   };
 }
@@ -163,7 +196,11 @@ export function sealedSenderV2Decrypt(
   const ephemeral = PublicKey.fromPublicKeyBytes(bytes.subarray(49, 81));
   // The mask does not use S; the AT is derived below, once the certificate names the sender.
   const kdf = new KdfInputs(ephemeral, recipient.publicKey);
-  const m = xor(kdf.mask(recipient.privateKey.agree(ephemeral), recipient.publicKey), c);
+  const ephemeralDh = recipient.privateKey.agree(ephemeral);
+  const mask = new Uint8Array(V2_C_LENGTH);
+  kdf.maskInto(ephemeralDh, recipient.publicKey, mask, 0);
+  ephemeralDh.fill(0);
+  const m = xor(mask, c);
   const keys = keysFromM(m);
   if (!constantTimeEqual(keys.ephemeral.getPublicKey().bytes, ephemeral.bytes))
     invalid('ephemeral key mismatch');
@@ -176,7 +213,9 @@ export function sealedSenderV2Decrypt(
   const usmc = UnidentifiedSenderMessageContent.deserialize(plaintext);
   const sender = usmc.senderCertificate.identityKey;
   const dh = secrets ? secrets.agree(recipient, sender) : recipient.privateKey.agree(sender);
-  const expected = new KdfInputs(ephemeral, sender).authTag(dh, c, recipient.publicKey);
+  const expected = new Uint8Array(V2_AT_LENGTH);
+  new KdfInputs(ephemeral, sender).authTagInto(dh, c, 0, recipient.publicKey, expected, 0);
+  if (!secrets) dh.fill(0);
   if (!constantTimeEqual(expected, at)) invalid('sender authentication failed');
   return usmc;
 }

@@ -4,31 +4,37 @@
  * textual form is the bare UUID for an ACI and "PNI:<uuid>" for a PNI, as
  * libsignal spells them.
  */
-import { distributionIdFromBytes, distributionIdToBytes } from '../group/distribution-id.js';
+import { distributionIdFromBytes, uuidBytesInto } from '../group/distribution-id.js';
 
 /** Length of a fixed-width service id. */
 export const SERVICE_ID_LENGTH = 17;
 const PNI_PREFIX = 'PNI:';
 
 /**
- * The 17-byte form of a service id string; throws a TypeError on anything
- * that is not an ACI or PNI string (our own caller's misuse).
+ * Writes the 17-byte form of a service id string into `out` at `offset`;
+ * throws a TypeError on anything that is not an ACI or PNI string (our own
+ * caller's misuse).
+ *
+ * @example
+ * writeServiceId('9d0652a3-dcc3-4d11-975f-74d61598733f', out, 0); // out[0] === 0x00 (ACI)
+ */
+export function writeServiceId(serviceId: string, out: Uint8Array, offset: number): void {
+  if (offset < 0 || offset + SERVICE_ID_LENGTH > out.length) throw new RangeError('service id does not fit');
+  const isPni = typeof serviceId === 'string' && serviceId.startsWith(PNI_PREFIX);
+  const uuid = isPni ? serviceId.slice(PNI_PREFIX.length) : serviceId;
+  if (!uuidBytesInto(uuid, out, offset + 1)) throw new TypeError(`not a service id: ${serviceId}`);
+  out[offset] = isPni ? 1 : 0;
+}
+
+/**
+ * The 17-byte form of a service id string (see writeServiceId).
  *
  * @example
  * serviceIdToFixedWidth('9d0652a3-dcc3-4d11-975f-74d61598733f')[0]; // 0x00 (ACI)
  */
 export function serviceIdToFixedWidth(serviceId: string): Uint8Array {
-  const isPni = serviceId.startsWith(PNI_PREFIX);
-  const uuid = isPni ? serviceId.slice(PNI_PREFIX.length) : serviceId;
-  let bytes: Uint8Array;
-  try {
-    bytes = distributionIdToBytes(uuid);
-  } catch {
-    throw new TypeError(`not a service id: ${serviceId}`);
-  }
   const out = new Uint8Array(SERVICE_ID_LENGTH);
-  out[0] = isPni ? 1 : 0;
-  out.set(bytes, 1);
+  writeServiceId(serviceId, out, 0);
   return out;
 }
 
