@@ -7,7 +7,10 @@
  * them) in the same run. Both sides keep the static-static agreements of
  * sealed sender in a StaticSecrets cache, warm for every recipient (a running
  * client has talked to its group members before):
- *   - sender CPU (ms) and bytes uploaded;
+ *   - sender CPU (ms): this process's CPU time (process.cpuUsage, user +
+ *     system) while sealing, which a loaded machine does not inflate as it
+ *     does wall time; the wall time is printed beside it;
+ *   - bytes uploaded;
  *   - server commit: the v2 upload split and committed with enqueueEach in
  *     one commit, against one enqueue per 1:1 message (issued together, so the
  *     SQLite group committer batches them as it would live traffic).
@@ -149,25 +152,37 @@ async function main(): Promise<void> {
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const kib = (x: number) => `${(x / 1024).toFixed(1)} KiB`;
   const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
+  const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
   const roundsAt = process.argv.indexOf('--rounds');
   const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 3;
   for (const n of sizes) {
     const group = members.slice(0, n);
-    const best = { oneCpu: Infinity, groupCpu: Infinity, oneCommit: Infinity, groupCommit: Infinity };
+    const best = {
+      oneCpu: Infinity,
+      groupCpu: Infinity,
+      oneWall: Infinity,
+      groupWall: Infinity,
+      oneCommit: Infinity,
+      groupCommit: Infinity,
+    };
     let oneBytes = 0;
     let groupBytes = 0;
     for (let round = 0; round < rounds; round++) {
       // 1:1 baseline: one sealed Whisper message per recipient device.
       let t = performance.now();
+      let cpu = process.cpuUsage();
       const singles: Uint8Array[] = [];
       for (const m of group) singles.push(await sealOne(plaintext, m.address));
-      const oneCpu = performance.now() - t;
+      const oneCpu = cpuMs(process.cpuUsage(cpu));
+      const oneWall = performance.now() - t;
       oneBytes = singles.reduce((s, b) => s + b.length, 0);
       // Group: one sender-key message, sealed once for all.
       t = performance.now();
+      cpu = process.cpuUsage();
       const sent = await sealGroup(group);
-      const groupCpu = performance.now() - t;
+      const groupCpu = cpuMs(process.cpuUsage(cpu));
+      const groupWall = performance.now() - t;
 
       const expiresAt = now + day;
       t = performance.now();
@@ -199,14 +214,17 @@ async function main(): Promise<void> {
       groupBytes = sent.length;
       best.oneCpu = Math.min(best.oneCpu, oneCpu);
       best.groupCpu = Math.min(best.groupCpu, groupCpu);
+      best.oneWall = Math.min(best.oneWall, oneWall);
+      best.groupWall = Math.min(best.groupWall, groupWall);
       best.oneCommit = Math.min(best.oneCommit, oneCommit);
       best.groupCommit = Math.min(best.groupCommit, groupCommit);
     }
-    const { oneCpu, groupCpu, oneCommit, groupCommit } = best;
+    const { oneCpu, groupCpu, oneWall, groupWall, oneCommit, groupCommit } = best;
 
     console.log(`\n${n} recipient devices`);
     console.log(
-      `  sender CPU     1:1 ${ms(oneCpu)}  group ${ms(groupCpu)}  (${pct(groupCpu, oneCpu)}; goal <= 20% at 1000)`,
+      `  sender CPU     1:1 ${ms(oneCpu)}  group ${ms(groupCpu)}  (${pct(groupCpu, oneCpu)}; goal <= 20% at 1000)` +
+        `  wall 1:1 ${ms(oneWall)}  group ${ms(groupWall)}  (${pct(groupWall, oneWall)})`,
     );
     console.log(
       `  bytes uploaded 1:1 ${kib(oneBytes)} in ${n} sends  group ${kib(groupBytes)} in 1 upload  (${pct(groupBytes, oneBytes)})`,
@@ -275,7 +293,7 @@ async function main(): Promise<void> {
       const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
       goals.push(
         `one upload per message: group 1 upload, 1:1 ${n} sends — ${verdict(true)}`,
-        `sender CPU <= 1/5 of 1:1 at ${n}: ${pct(groupCpu, oneCpu)} — ${verdict(groupCpu * 5 <= oneCpu)}`,
+        `sender CPU <= 1/5 of 1:1 at ${n}: ${pct(groupCpu, oneCpu)} (wall ${pct(groupWall, oneWall)}) — ${verdict(groupCpu * 5 <= oneCpu)}`,
         `bytes uploaded <= 1/5 of 1:1 at ${n}: ${pct(groupBytes, oneBytes)} — ${verdict(groupBytes * 5 <= oneBytes)}`,
         `fan-out committed <= 100 ms at ${n}: ${ms(groupCommit)} — ${verdict(groupCommit <= 100)}`,
       );
