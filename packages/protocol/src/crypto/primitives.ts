@@ -43,7 +43,8 @@ export interface Primitives {
   /**
    * HKDF-SHA256 prepared once for one salt and info, then run for many input
    * keys with 1..32 output bytes (sealed sender v2 derives two per recipient):
-   * the salt's padded-key blocks are hashed here, not per derivation.
+   * what depends on the salt and info alone is set up once, and the output
+   * goes in place.
    */
   prepareHkdfSha256(salt: Uint8Array | undefined, info: Uint8Array): PreparedHkdf;
 
