@@ -19,6 +19,9 @@ export const MAC_LENGTH = 8;
 /** High nibble of a v4 session's version byte. */
 export const CURRENT_MESSAGE_VERSION = 4;
 
+/** Keys, lengths and varints of SignalMessage's six fields, at most (5 × 2 + 4 + 3 × 5 + 5 bytes). */
+const FIELD_OVERHEAD = 40;
+
 /** Fields of a SignalMessage to encode. */
 export interface SignalMessageFields {
   messageVersion: number;
@@ -94,12 +97,15 @@ export class SignalMessage {
 
   /** Encodes and MACs a message; fields go in tag order, zeros included, as libsignal does. */
   static create(f: SignalMessageFields): SignalMessage {
-    const writer = new ProtobufWriter()
+    const pqRatchet = f.pqRatchet ?? EMPTY;
+    // Sized up front: regrowing from the default 64 bytes cost two more copies per message.
+    const capacity =
+      33 + f.ciphertext.length + pqRatchet.length + (f.addresses?.length ?? 0) + FIELD_OVERHEAD;
+    const writer = new ProtobufWriter(capacity)
       .bytes(1, serializePublic(f.ratchetKey))
       .uint32(2, f.counter)
       .uint32(3, f.previousCounter)
       .bytes(4, f.ciphertext);
-    const pqRatchet = f.pqRatchet ?? EMPTY;
     if (pqRatchet.length > 0) writer.bytes(5, pqRatchet);
     if (f.addresses !== undefined) writer.bytes(6, f.addresses);
     const proto = writer.finish();

@@ -16,7 +16,7 @@
  * Values are immutable: every operation returns a new chain sharing what it
  * did not change, so a failed decryption never commits.
  */
-import { concatBytes, primitives } from '../crypto/index.js';
+import { primitives } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 
 const encoder = new TextEncoder();
@@ -93,9 +93,14 @@ export function addEpoch(chain: PqChain, epoch: number, secret: Uint8Array): PqC
 }
 
 function step(next: Uint8Array, ctr: number): { next: Uint8Array; key: Uint8Array } {
-  const ctrBytes = new Uint8Array(4);
-  new DataView(ctrBytes.buffer).setUint32(0, ctr);
-  const okm = primitives.hkdfSha256(next, ZERO_SALT, concatBytes(ctrBytes, NEXT_LABEL), 64);
+  // info = BE32(ctr) ‖ label, written in place (this runs for every message).
+  const info = new Uint8Array(4 + NEXT_LABEL.length);
+  info[0] = ctr >>> 24;
+  info[1] = (ctr >>> 16) & 0xff;
+  info[2] = (ctr >>> 8) & 0xff;
+  info[3] = ctr & 0xff;
+  info.set(NEXT_LABEL, 4);
+  const okm = primitives.hkdfSha256(next, ZERO_SALT, info, 64);
   return { next: okm.subarray(0, 32), key: okm.subarray(32, 64) };
 }
 
