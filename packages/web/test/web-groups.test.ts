@@ -111,6 +111,8 @@ it('create, add, timer, chat with sender names, per-member delivery, remove, pro
   await expect
     .poll(() => carol.page.getByLabel(/^Message to /).getAttribute('placeholder'))
     .toMatch(/no longer/);
+  // Nothing can be sent to the group any more: no reply, reaction or edit is offered either.
+  expect(await carol.message('first from alice').getByRole('button', { name: 'Reply' }).count()).toBe(0);
 
   await alice.send('after carol was removed');
   await bob.message('after carol was removed').waitFor();
