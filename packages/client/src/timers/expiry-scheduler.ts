@@ -1,7 +1,8 @@
 /**
  * Shreds expired messages on time. It sleeps until the store's earliest
- * deadline, deletes everything due, tells the listener, and sleeps again; a
- * new or changed deadline is reported with `poke()`. Owns no state besides
+ * deadline (plus SWEEP_SLACK_MS), deletes everything due, tells the
+ * listener, and sleeps again; a new or changed deadline is reported with
+ * `poke()`. Owns no state besides
  * the one pending timer, so the store stays the single source of truth.
  */
 import type { ClientStore } from '../store/types.js';
@@ -9,6 +10,14 @@ import type { Clock } from './clock.js';
 
 /** setTimeout cannot wait longer than 2^31-1 ms; far deadlines are reached in hops. */
 const MAX_SLEEP_MS = 6 * 3600 * 1000;
+
+/**
+ * A sweep runs this long after the deadline it wakes for, so the deadlines
+ * of a live chat (one per message, tens of ms apart) go in one sweep - one
+ * shredding commit and WAL truncation - instead of one each. Well inside
+ * "gone within a second"; reads hide a message from its deadline on anyway.
+ */
+export const SWEEP_SLACK_MS = 200;
 
 export interface ExpirySchedulerOptions {
   readonly store: Pick<ClientStore, 'deleteExpired' | 'nextExpiry'>;
@@ -26,8 +35,8 @@ export interface ExpirySchedulerOptions {
 export class ExpiryScheduler {
   readonly #o: ExpirySchedulerOptions;
   #timer: unknown = null;
-  /** When the pending timer fires (clock time); null when none is armed. */
-  #armedAt: number | null = null;
+  /** The deadline the pending timer sweeps for (clock time); null when none is armed. */
+  #armedFor: number | null = null;
   #stopped = false;
   #running: Promise<void> = Promise.resolve();
 
@@ -37,7 +46,7 @@ export class ExpiryScheduler {
 
   /**
    * Sweeps what is due now and re-arms for the next deadline. Told the new
-   * `deadline`, it does nothing when the armed timer fires no later: live
+   * `deadline`, it does nothing when the armed timer is for one no later: live
    * traffic sets one deadline per message, and each sweep costs two queries.
    */
   poke(deadline?: number): Promise<void> {
@@ -48,7 +57,7 @@ export class ExpiryScheduler {
   }
 
   #coveredBy(deadline: number | undefined): boolean {
-    return deadline !== undefined && this.#armedAt !== null && this.#armedAt <= deadline;
+    return deadline !== undefined && this.#armedFor !== null && this.#armedFor <= deadline;
   }
 
   /** Cancels the pending timer; later pokes do nothing. */
@@ -56,22 +65,21 @@ export class ExpiryScheduler {
     this.#stopped = true;
     if (this.#timer !== null) this.#o.clock.clearTimer(this.#timer);
     this.#timer = null;
-    this.#armedAt = null;
+    this.#armedFor = null;
   }
 
   async #tick(): Promise<void> {
     if (this.#stopped) return;
     if (this.#timer !== null) this.#o.clock.clearTimer(this.#timer);
     this.#timer = null;
-    this.#armedAt = null;
+    this.#armedFor = null;
     const { clock, store } = this.#o;
     const ids = await store.deleteExpired(clock.now());
     if (ids.length > 0) this.#o.onExpired?.(ids);
     const next = await store.nextExpiry();
     if (next === null || this.#stopped) return;
-    const now = clock.now();
-    const wait = Math.min(Math.max(0, next - now), MAX_SLEEP_MS);
-    this.#armedAt = now + wait;
+    const wait = Math.min(Math.max(0, next + SWEEP_SLACK_MS - clock.now()), MAX_SLEEP_MS);
+    this.#armedFor = next;
     this.#timer = clock.setTimer(() => void this.poke(), wait);
   }
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/open.node.js';
 import type { MessageRecord } from '../../src/store/types.js';
 import { systemClock } from '../../src/timers/clock.js';
-import { ExpiryScheduler } from '../../src/timers/expiry-scheduler.js';
+import { ExpiryScheduler, SWEEP_SLACK_MS } from '../../src/timers/expiry-scheduler.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 const dirs: string[] = [];
@@ -39,7 +39,7 @@ describe('ExpiryScheduler', () => {
     const sched = new ExpiryScheduler({ store: s, clock, onExpired: (ids) => expired.push(ids) });
     await s.apply({ putMessages: [msg('a', 6000), msg('b', 31_000), msg('never', null)] });
     await sched.poke();
-    clock.advance(4999);
+    clock.advance(4999 + SWEEP_SLACK_MS);
     await settle();
     expect(expired).toEqual([]);
     clock.advance(1);
@@ -81,7 +81,7 @@ describe('ExpiryScheduler', () => {
     await s.apply({ putMessages: [msg('sooner', 3000)] });
     await sched.poke(3000);
     expect(sweeps).toBe(2);
-    clock.advance(2000);
+    clock.advance(2000 + SWEEP_SLACK_MS);
     await settle();
     expect(expired).toEqual([['sooner']]);
     clock.advance(3000);
@@ -93,6 +93,25 @@ describe('ExpiryScheduler', () => {
     clock.advance(2000);
     await settle();
     expect(expired).toEqual([['sooner'], ['first'], ['later'], ['last']]);
+    sched.stop();
+    await s.close();
+  });
+
+  it('deadlines closer together than the slack go in one sweep, none later than the slack', async () => {
+    const s = await store();
+    const clock = new ManualClock(1000);
+    const expired: string[][] = [];
+    const sched = new ExpiryScheduler({ store: s, clock, onExpired: (ids) => expired.push(ids) });
+    // A live chat at 20 msg/s: one deadline every 50 ms.
+    const ids = ['m0', 'm1', 'm2', 'm3'];
+    await s.apply({ putMessages: ids.map((id, i) => msg(id, 5000 + i * 50)) });
+    await sched.poke();
+    clock.advance(4000 + SWEEP_SLACK_MS - 1);
+    await settle();
+    expect(expired).toEqual([]);
+    clock.advance(1);
+    await settle();
+    expect(expired).toEqual([ids]);
     sched.stop();
     await s.close();
   });
