@@ -106,7 +106,8 @@ async function main(): Promise<void> {
         `p50 ${t.p50.toFixed(1)}, p99 ${t.p99.toFixed(1)}, max ${t.max.toFixed(0)} ms` +
         ` (${(t.share * 100).toFixed(0)}% of the run)`;
       console.log(
-        `    one durable commit's wall time: sender ${c(r.senderCommitMs)}; receiver ${c(r.receiverCommitMs)}`,
+        `    one durable commit's wall time: sender ${c(r.senderCommitMs)}; receiver ${c(r.receiverCommitMs)};` +
+          ` the sender's last send began ${r.senderBehindMs.toFixed(0)} ms behind schedule`,
       );
     }
     await peers.close();

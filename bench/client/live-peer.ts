@@ -22,7 +22,8 @@ export type PeerCommand =
 export type PeerReply =
   | { reply: 'ready' }
   | { reply: 'started' }
-  | { reply: 'sent'; delivered: number }
+  /** `behindMs`: how late the last send began against its slot (the sender could not keep the rate). */
+  | { reply: 'sent'; delivered: number; behindMs: number }
   | { reply: 'received'; latenciesMs: number[] }
   | {
       reply: 'stopped';
@@ -110,10 +111,12 @@ async function sendAll(c: TacetClient, cmd: Extract<PeerCommand, { cmd: 'send' }
   });
   const start = performance.now();
   const sends: Promise<unknown>[] = [];
+  let behindMs = 0;
   for (let n = 0; n < cmd.count; n++) {
     const due = start + (n * 1000) / cmd.rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    behindMs = performance.now() - due;
     const body = JSON.stringify({ tag: cmd.tag, at: wallNow() });
     sends.push(c.send(cmd.peer, body).then((m) => ids.add(m.id)));
   }
@@ -122,7 +125,7 @@ async function sendAll(c: TacetClient, cmd: Extract<PeerCommand, { cmd: 'send' }
   check();
   await finished;
   off();
-  reply({ reply: 'sent', delivered: ids.size });
+  reply({ reply: 'sent', delivered: ids.size, behindMs });
 }
 
 async function expect(c: TacetClient, cmd: Extract<PeerCommand, { cmd: 'expect' }>): Promise<void> {

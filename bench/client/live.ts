@@ -23,6 +23,8 @@ export interface LiveResult {
   readonly receiverCommits: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** How late the sender began its last send against the rate's schedule: > 0 means it could not keep up. */
+  readonly senderBehindMs: number;
   /** Wall time of one durable commit (p50, p99, max) on each side, and the share of the window spent in them. */
   readonly senderCommitMs: CommitTimes;
   readonly receiverCommitMs: CommitTimes;
@@ -93,7 +95,7 @@ export async function livePeers(pair: BenchPair) {
     await Promise.all([alice.ask({ cmd: 'start' }, 'started'), bob.ask({ cmd: 'start' }, 'started')]);
     const t0 = performance.now();
     const received = bob.ask({ cmd: 'expect', count, tag }, 'received');
-    await alice.ask({ cmd: 'send', peer: 'bob', rate, count, tag }, 'sent');
+    const { behindMs } = await alice.ask({ cmd: 'send', peer: 'bob', rate, count, tag }, 'sent');
     const { latenciesMs } = await received;
     const [a, b] = await Promise.all([
       alice.ask({ cmd: 'stop' }, 'stopped'),
@@ -112,6 +114,7 @@ export async function livePeers(pair: BenchPair) {
       receiverCommits: b.commits / count,
       p50Ms: pct(sorted, 50),
       p99Ms: pct(sorted, 99),
+      senderBehindMs: behindMs,
       senderCommitMs: commitTimes(a.commitMs, windowMs),
       receiverCommitMs: commitTimes(b.commitMs, windowMs),
     };
