@@ -10,6 +10,8 @@ import {
   DEFAULT_MAX_RETENTION_SECONDS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_POW_BITS,
+  DEFAULT_PREKEY_FETCH_LIMIT,
+  DEFAULT_PREKEY_TARGET_LIMIT,
   DEFAULT_SWEEP_INTERVAL_MS,
 } from './limits.js';
 import type { LogLevel, LogSink } from './logger.js';
@@ -44,8 +46,17 @@ export interface ServerConfig {
    * X-Forwarded-For from any other peer is ignored. Default none.
    */
   trustProxy?: readonly string[];
-  /** Prekey bundle fetches per requesting account, so no one drains another's one-time keys. Default burst 100, 1,000 per hour. */
+  /**
+   * Prekey bundle fetches (and, in their own bucket, identity lookups) per requesting account,
+   * whatever the target. Default burst 1,100, 2,000 per hour: a first message to a 1,000-member
+   * group fetches every other member's bundle.
+   */
   prekeyFetchLimit?: RateLimit;
+  /**
+   * Prekey bundle fetches of one target account per requesting account, so no one drains
+   * another's one-time keys. Default burst 10, 30 per hour.
+   */
+  prekeyTargetLimit?: RateLimit;
   /** Ping interval; a connection that answers two pings in a row with silence is dropped. Default 30 s. */
   pingIntervalMs?: number;
   /** How often expired messages are deleted. Default 60 s. */
@@ -116,7 +127,8 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     maxAttachmentBytes: config.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
     registrationLimit: config.registrationLimit ?? { burst: 5, perHour: 20 },
     challengeLimit: config.challengeLimit ?? { burst: 20, perHour: 200 },
-    prekeyFetchLimit: config.prekeyFetchLimit ?? { burst: 100, perHour: 1000 },
+    prekeyFetchLimit: config.prekeyFetchLimit ?? { ...DEFAULT_PREKEY_FETCH_LIMIT },
+    prekeyTargetLimit: config.prekeyTargetLimit ?? { ...DEFAULT_PREKEY_TARGET_LIMIT },
     trustProxy: config.trustProxy ?? [],
     metricsHost: config.metricsHost ?? '127.0.0.1',
     metricsPort: config.metricsPort ?? 0,

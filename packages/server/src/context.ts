@@ -28,6 +28,8 @@ export interface ServerContext {
   prekeyFetchLimiter: RateLimiter;
   /** Identity-key lookups, per requesting account, apart from prekey fetches (same limits). */
   identityLookupLimiter: RateLimiter;
+  /** Bundle fetches per (requesting account, target account): what keeps one-time keys from being drained. */
+  prekeyTargetLimiter: RateLimiter;
   hub: ConnectionHub;
   /** Proxies whose X-Forwarded-For names the client for the rate limiters. */
   proxies: TrustedProxies;

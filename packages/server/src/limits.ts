@@ -3,6 +3,22 @@
  * (frame and body sizes, key counts) live in @tacet/wire so clients see them.
  */
 
+/**
+ * Prekey bundle fetches per requesting account, whatever the target: the
+ * first message to a 1,000-member group (the client's largest) fetches every
+ * other member's bundle once (999), with room left for the sender's own
+ * devices and a few retries. What keeps one account's one-time keys from
+ * being drained is the per-target limit below, not this one.
+ */
+export const DEFAULT_PREKEY_FETCH_LIMIT = { burst: 1_100, perHour: 2_000 } as const;
+/**
+ * Prekey bundle fetches of one target account per requesting account: each
+ * fetch claims a one-time key of every device of the target, so this bounds
+ * how fast anyone can drain another's keys (10 at once, 30 an hour, of the
+ * up to 1,000 a device keeps). A sender fetches a peer once per session, and
+ * again when the peer's devices change.
+ */
+export const DEFAULT_PREKEY_TARGET_LIMIT = { burst: 10, perHour: 30 } as const;
 /** Default and maximum retention of a queued message: docs/design.md, "Delivery semantics". */
 export const DEFAULT_MAX_RETENTION_SECONDS = 7 * 24 * 3600;
 /** Messages waiting for one device; beyond this sends fail with queue_full. */

@@ -76,6 +76,7 @@ async function buildContext(config: ServerConfig): Promise<ServerContext> {
     challengeLimiter: new RateLimiter(resolved.challengeLimit),
     prekeyFetchLimiter: new RateLimiter(resolved.prekeyFetchLimit),
     identityLookupLimiter: new RateLimiter(resolved.prekeyFetchLimit),
+    prekeyTargetLimiter: new RateLimiter(resolved.prekeyTargetLimit),
     hub: new ConnectionHub(),
     proxies: new TrustedProxies(resolved.trustProxy),
     draining: false,

@@ -60,7 +60,7 @@ function field<K extends keyof MutableServerConfig>(
   };
 }
 
-type LimitName = 'registrationLimit' | 'challengeLimit' | 'prekeyFetchLimit';
+type LimitName = 'registrationLimit' | 'challengeLimit' | 'prekeyFetchLimit' | 'prekeyTargetLimit';
 function rate(name: LimitName, prefix: string, part: keyof RateLimit, what: string): Setting {
   const upper = prefix.toUpperCase();
   const suffix = part === 'burst' ? 'burst' : 'per_hour';
@@ -224,6 +224,8 @@ export const SERVER_SETTINGS: readonly Setting[] = [
   rate('challengeLimit', 'challenge', 'perHour', 'proof-of-work challenges per client address'),
   rate('prekeyFetchLimit', 'prekey_fetch', 'burst', 'prekey and identity lookups per requesting account'),
   rate('prekeyFetchLimit', 'prekey_fetch', 'perHour', 'prekey and identity lookups per requesting account'),
+  rate('prekeyTargetLimit', 'prekey_target', 'burst', 'prekey fetches of one account per requesting account'),
+  rate('prekeyTargetLimit', 'prekey_target', 'perHour', 'prekey fetches of one account per requesting account'),
   field(
     'log.level',
     'logLevel',

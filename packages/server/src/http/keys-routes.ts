@@ -118,7 +118,19 @@ export function keyRoutes(ctx: ServerContext): Hono<{ Bindings: HttpBindings } &
 
   app.get('/v1/keys/:account/:device', async (c) => {
     const { accountId, deviceId } = parseTarget(c.req.param('account'), c.req.param('device'));
-    const wait = ctx.prekeyFetchLimiter.take(deviceKey(c.get('device').accountId, 0));
+    const requester = deviceKey(c.get('device').accountId, 0);
+    // The target's own bucket first: a drain attempt spends only that, not the sender's overall allowance.
+    const waitTarget = ctx.prekeyTargetLimiter.take(`${requester}>${deviceKey(accountId, 0)}`);
+    if (waitTarget > 0) {
+      ctx.metrics.rateLimited.inc();
+      throw new HttpError(
+        429,
+        ErrorCode.RateLimited,
+        'too many prekey fetches of this account from this account',
+        waitTarget,
+      );
+    }
+    const wait = ctx.prekeyFetchLimiter.take(requester);
     if (wait > 0) {
       ctx.metrics.rateLimited.inc();
       throw new HttpError(429, ErrorCode.RateLimited, 'too many prekey fetches from this account', wait);

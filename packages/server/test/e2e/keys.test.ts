@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { IdentityKeyPair } from '@tacet/protocol';
 import { formatAccountId, fromBase64Url, toBase64Url } from '@tacet/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PREKEY_FETCH_LIMIT } from '../../src/limits.js';
 import { type Account, keyUpload, register, startTestServer, type TestServer } from '../support/harness.js';
 
 describe('keys', () => {
@@ -182,6 +183,106 @@ describe('prekey fetch limit', () => {
       const lookups = [];
       for (let i = 0; i < 5; i++) lookups.push((await identity(mallory)).status);
       expect(lookups).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('prekey fetch limits at their defaults', () => {
+  // The server's own defaults (the harness's generous limits removed), as a deployment runs them.
+  const defaults = { prekeyFetchLimit: undefined, prekeyTargetLimit: undefined };
+  /** `n` at a time, in order of `items`. */
+  async function inBatches<T, R>(items: T[], n: number, f: (x: T) => Promise<R>): Promise<R[]> {
+    const out: R[] = [];
+    for (let i = 0; i < items.length; i += n) out.push(...(await Promise.all(items.slice(i, i + n).map(f))));
+    return out;
+  }
+
+  it('a first message to a 1,000-member group: 999 members’ bundles fetched at once, none refused', async () => {
+    const t = await startTestServer(defaults);
+    try {
+      const url = t.server.url;
+      const sender = await register(url);
+      // Five members are registered with keys; the other 994 ids cost the sender a fetch all the same
+      // (the limits are taken before the lookup), so registering 999 accounts would only slow the test.
+      const real = await Promise.all(Array.from({ length: 5 }, () => register(url)));
+      const { body } = keyUpload(1);
+      for (const m of real) {
+        const res = await fetch(`${url}/v1/keys`, {
+          method: 'PUT',
+          headers: { authorization: m.auth },
+          body: JSON.stringify(body),
+        });
+        expect(res.status).toBe(204);
+      }
+      const unknown = () => formatAccountId(randomBytes(16));
+      const members = [...real.map((m) => m.accountId), ...Array.from({ length: 994 }, unknown)];
+      const fetchOf = async (accountId: string) => {
+        const res = await fetch(`${url}/v1/keys/${accountId}/*`, { headers: { authorization: sender.auth } });
+        await res.arrayBuffer();
+        return res.status;
+      };
+      const started = Date.now();
+      const statuses = await inBatches(members, 16, fetchOf);
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(statuses.slice(5).every((s) => s === 404)).toBe(true);
+      // The allowance is sized for such a group, not unbounded: refused once the burst and what
+      // refilled since the first fetch are spent.
+      let served = statuses.length;
+      let status = 0;
+      while (served <= 2 * DEFAULT_PREKEY_FETCH_LIMIT.burst) {
+        status = await fetchOf(unknown());
+        if (status === 429) break;
+        served++;
+      }
+      const refilled = ((Date.now() - started) / 3_600_000) * DEFAULT_PREKEY_FETCH_LIMIT.perHour;
+      expect(status).toBe(429);
+      expect(served).toBeGreaterThanOrEqual(DEFAULT_PREKEY_FETCH_LIMIT.burst);
+      expect(served).toBeLessThanOrEqual(DEFAULT_PREKEY_FETCH_LIMIT.burst + Math.ceil(refilled));
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('one account cannot drain another’s one-time keys: 10 fetches of it, then 429, others unaffected', async () => {
+    const t = await startTestServer(defaults);
+    try {
+      const url = t.server.url;
+      const [bob, carol, mallory, alice] = await Promise.all([
+        register(url),
+        register(url),
+        register(url),
+        register(url),
+      ]);
+      for (const target of [bob, carol]) {
+        const res = await fetch(`${url}/v1/keys`, {
+          method: 'PUT',
+          headers: { authorization: target.auth },
+          body: JSON.stringify(keyUpload(20).body),
+        });
+        expect(res.status).toBe(204);
+      }
+      const get = (who: Account, target: Account) =>
+        fetch(`${url}/v1/keys/${target.accountId}/*`, { headers: { authorization: who.auth } });
+      const statuses: number[] = [];
+      let refused: Response | undefined;
+      for (let i = 0; i < 15; i++) {
+        const res = await get(mallory, bob);
+        statuses.push(res.status);
+        if (res.status === 429) refused = res;
+        else await res.arrayBuffer();
+      }
+      expect(statuses).toEqual([...Array(10).fill(200), ...Array(5).fill(429)]);
+      expect(refused?.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+      expect((await refused?.json()).error.code).toBe('rate_limited');
+      // Bob keeps 10 of his 20 one-time keys; Alice still gets one, and Mallory may still fetch Carol.
+      const keys = await (
+        await fetch(`${url}/v1/keys/count`, { headers: { authorization: bob.auth } })
+      ).json();
+      expect(keys).toEqual({ preKeys: 10, pqPreKeys: 10 });
+      expect((await get(alice, bob)).status).toBe(200);
+      expect((await get(mallory, carol)).status).toBe(200);
     } finally {
       await t.stop();
     }
