@@ -274,8 +274,9 @@ describe('prekey fetch limits at their defaults', () => {
         else await res.arrayBuffer();
       }
       expect(statuses).toEqual([...Array(10).fill(200), ...Array(5).fill(429)]);
-      expect(refused?.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
-      expect((await refused?.json()).error.code).toBe('rate_limited');
+      if (!refused) throw new Error('no fetch was refused');
+      expect(refused.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+      expect((await refused.json()).error.code).toBe('rate_limited');
       // Bob keeps 10 of his 20 one-time keys; Alice still gets one, and Mallory may still fetch Carol.
       const keys = await (
         await fetch(`${url}/v1/keys/count`, { headers: { authorization: bob.auth } })
