@@ -225,7 +225,12 @@ export const SERVER_SETTINGS: readonly Setting[] = [
   rate('prekeyFetchLimit', 'prekey_fetch', 'burst', 'prekey and identity lookups per requesting account'),
   rate('prekeyFetchLimit', 'prekey_fetch', 'perHour', 'prekey and identity lookups per requesting account'),
   rate('prekeyTargetLimit', 'prekey_target', 'burst', 'prekey fetches of one account per requesting account'),
-  rate('prekeyTargetLimit', 'prekey_target', 'perHour', 'prekey fetches of one account per requesting account'),
+  rate(
+    'prekeyTargetLimit',
+    'prekey_target',
+    'perHour',
+    'prekey fetches of one account per requesting account',
+  ),
   field(
     'log.level',
     'logLevel',
