@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureDiskSync } from './server/disk-sync.js';
 import type { LoadCommand, LoadReply, NodeReply, ServerTarget } from './server/ipc.js';
+import type { LoopStats } from './server/loop-stats.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const GENERATORS = 2;
@@ -83,6 +84,9 @@ interface Figures {
   halfRate: number;
   halfP50: number;
   halfP99: number;
+  /** The server's own event-loop delay and GC pauses during the 2,000/s and the half-saturation phases. */
+  lightLoop: LoopStats;
+  halfLoop: LoopStats;
   delivered: string;
   bytesPerIdle: number;
 }
@@ -98,15 +102,24 @@ function exited(child: ChildProcess): Promise<unknown> {
   return new Promise((r) => child.once('exit', r));
 }
 
-/** Runs one fixed-rate phase split over the generators; returns its sorted latencies and how many were sent. */
-async function ratePhase(gens: ChildProcess[], perSecond: number): Promise<{ lat: number[]; sent: number }> {
+/** Runs one fixed-rate phase split over the generators; returns its sorted latencies, how many were sent, and the server's loop figures. */
+async function ratePhase(
+  gens: ChildProcess[],
+  node: ChildProcess,
+  perSecond: number,
+): Promise<{ lat: number[]; sent: number; loop: LoopStats }> {
+  node.send({ type: 'loop-reset' });
   const replies = await ask<Extract<LoadReply, { type: 'rate' }>>(
     gens,
     { type: 'rate', durationMs: DURATION_MS, perSecond: perSecond / GENERATORS },
     'rate',
   );
+  const loop = next<Extract<NodeReply, { type: 'loop-stats' }>>(node, 'loop-stats');
+  node.send({ type: 'loop-stats' });
+  const { type: _, ...stats } = await loop;
   await new Promise((r) => setTimeout(r, 500));
   return {
+    loop: stats,
     lat: replies.flatMap((r) => r.latenciesMs).sort((a, b) => a - b),
     sent: replies.reduce((n, r) => n + r.sent, 0),
   };
@@ -156,10 +169,10 @@ async function measure(target: ServerTarget, halfRate?: number, postgresUrl?: st
   node.send({ type: 'profile-stop' });
   await new Promise((r) => setTimeout(r, 500));
 
-  const light = await ratePhase(gens, LIGHT_PER_SECOND);
+  const light = await ratePhase(gens, node, LIGHT_PER_SECOND);
   const halfOffered = Math.round(halfRate ?? perSecond / 2);
-  const half = await ratePhase(gens, halfOffered);
-  const heavy = await ratePhase(gens, OFFERED_PER_SECOND);
+  const half = await ratePhase(gens, node, halfOffered);
+  const heavy = await ratePhase(gens, node, OFFERED_PER_SECOND);
   const lat = heavy.lat;
   const sent = heavy.sent;
   const lightLat = light.lat;
@@ -178,6 +191,8 @@ async function measure(target: ServerTarget, halfRate?: number, postgresUrl?: st
     halfRate: halfOffered,
     halfP50: percentile(half.lat, 50),
     halfP99: percentile(half.lat, 99),
+    lightLoop: light.loop,
+    halfLoop: half.loop,
     delivered: `${lat.length}/${sent}`,
     bytesPerIdle: (after - before) / IDLE_CONNECTIONS,
   };
@@ -257,6 +272,16 @@ console.log(
 if (postgres)
   console.log(
     `p99 of tacet on PostgreSQL: ${postgres.lightP99.toFixed(2)} ms at ${LIGHT_PER_SECOND}/s (${(postgres.lightP99 / relay.lightP99).toFixed(2)}x the relay), ${postgres.halfP99.toFixed(2)} ms at ${postgres.halfRate}/s (50% of its saturation; goal <= 10 ms: ${verdict(postgres.halfP99 <= 10)})`,
+  );
+const loopLine = (l: LoopStats) =>
+  `loop delay p99 ${l.delayP99Ms.toFixed(1)} max ${l.delayMaxMs.toFixed(1)} ms, GC ${l.gcTotalMs.toFixed(1)} ms (longest ${l.gcMaxMs.toFixed(1)})`;
+for (const [name, f] of [
+  ['relay', relay],
+  ['tacet', tacet],
+  ...(postgres ? [['tacet PostgreSQL', postgres]] : []),
+] as [string, Figures][])
+  console.log(
+    `server's own stalls, ${name}: at ${LIGHT_PER_SECOND}/s ${loopLine(f.lightLoop)}; at ${f.halfRate}/s ${loopLine(f.halfLoop)}`,
   );
 console.log(
   `disk floor: an acked send waits for one to two fdatasyncs, p99 of one here ${disk.p99.toFixed(2)} ms (${(tacet.halfP99 / disk.p99).toFixed(2)}x of it at 50% saturation)`,

@@ -1,4 +1,5 @@
 /** Messages between the server benchmark's orchestrator and its child processes. */
+import type { LoopStats } from './loop-stats.js';
 
 export type ServerTarget = 'tacet' | 'relay';
 
@@ -23,12 +24,24 @@ export type NodeCommand =
   | { type: 'rss' }
   | { type: 'close' }
   | { type: 'profile-start' }
-  | { type: 'profile-stop' };
+  | { type: 'profile-stop' }
+  /** Starts a phase of the event-loop and GC figures (loop-stats.ts); `loop-stats` reports it. */
+  | { type: 'loop-reset' }
+  | { type: 'loop-stats' };
 export type NodeReply =
   | { type: 'listening'; url: string }
   /** From postgres-db.ts: the scratch database is ready. */
   | { type: 'database'; url: string }
-  | { type: 'rss'; rss: number; heapUsed: number; cpuMicros: number };
+  | { type: 'rss'; rss: number; heapUsed: number; cpuMicros: number }
+  | ({ type: 'loop-stats' } & LoopStats);
+
+/** Answers the loop-stats commands; true if `cmd` was one. */
+export function answerLoop(cmd: NodeCommand, loop: { reset(): void; read(): LoopStats }): boolean {
+  if (cmd.type === 'loop-reset') loop.reset();
+  else if (cmd.type === 'loop-stats') reply({ type: 'loop-stats', ...loop.read() });
+  else return false;
+  return true;
+}
 
 /** Sends one message to the parent and never throws when the channel is gone. */
 export function reply(message: LoadReply | NodeReply): void {

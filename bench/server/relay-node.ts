@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeClientFrame, encodeServerFrame } from '@tacet/wire';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { memory, type NodeCommand, reply } from './ipc.js';
+import { answerLoop, memory, type NodeCommand, reply } from './ipc.js';
+import { watchLoop } from './loop-stats.js';
 
 const sockets = new Map<string, WebSocket>();
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -44,7 +45,9 @@ wss.on('connection', (ws, req) => {
 http.listen(0, '127.0.0.1', () => {
   reply({ type: 'listening', url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` });
 });
+const loop = watchLoop();
 process.on('message', (cmd: NodeCommand) => {
+  if (answerLoop(cmd, loop)) return;
   if (cmd.type === 'rss') reply({ type: 'rss', ...memory() });
   if (cmd.type === 'close') {
     for (const ws of wss.clients) ws.terminate();

@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { startServer } from '@tacet/server';
-import { memory, type NodeCommand, reply } from './ipc.js';
+import { answerLoop, memory, type NodeCommand, reply } from './ipc.js';
+import { watchLoop } from './loop-stats.js';
 import { BENCH_NODE_OPTIONS } from './node-options.js';
 
 // The orchestrator owns the data directory, so a restarted server finds its accounts again.
@@ -17,7 +18,9 @@ const server = await startServer({
 reply({ type: 'listening', url: server.url });
 // BENCH_PROFILE_OUT=file: a CPU profile of the throughput phase only (between profile-start and profile-stop).
 const session = new Session();
+const loop = watchLoop();
 process.on('message', async (cmd: NodeCommand) => {
+  if (answerLoop(cmd, loop)) return;
   if (cmd.type === 'profile-start' && process.env.BENCH_PROFILE_OUT) {
     session.connect();
     await session.post('Profiler.enable');
