@@ -79,6 +79,7 @@ function uuidStores(stores: ProtocolStores): MultiRecipientStores {
       getIdentity: (a) => stores.identities.getIdentity(back(a)),
     },
     sessions: { getSession: (a) => stores.sessions.getSession(back(a)) },
+    remoteRegistrationId: (a) => stores.remoteRegistrationId(back(a)),
     staticSecrets: stores.staticSecrets,
   };
 }

@@ -36,6 +36,11 @@ export const NS = {
   self: 'self',
 } as const;
 
+/** Keys kept parsed: ours, and one per peer. */
+const PARSED_KEYS = 4096;
+/** Session registration ids kept: every device of a 1,000-member group (5 devices each) and ours. */
+const PARSED_REGISTRATION_IDS = 5_100;
+
 type Write = { ns: string; key: string; value: Uint8Array | null };
 const sk = (ns: string, key: string) => `${ns}\u0000${key}`;
 const u32 = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
@@ -58,6 +63,8 @@ export class ProtocolStores implements PreKeyStores {
    * key and a peer's public key are imported once, not once per message.
    */
   readonly #parsed = new Map<string, { bytes: Uint8Array; value: unknown }>();
+  /** The same for session records' registration ids (apart, so a large group never evicts keys). */
+  readonly #registrationIds = new Map<string, { bytes: Uint8Array; value: unknown }>();
   /** Sealed sender's static–static agreement per peer identity, computed once (not per envelope). */
   readonly staticSecrets = new StaticSecrets();
 
@@ -77,14 +84,21 @@ export class ProtocolStores implements PreKeyStores {
   }
 
   /** `parse(bytes)`, or the value it gave for these very bytes before. */
-  #parse<T>(ns: string, key: string, bytes: Uint8Array, parse: (b: Uint8Array) => T): T {
+  #parse<T>(
+    ns: string,
+    key: string,
+    bytes: Uint8Array,
+    parse: (b: Uint8Array) => T,
+    cache = this.#parsed,
+    bound = PARSED_KEYS,
+  ): T {
     const k = sk(ns, key);
-    const hit = this.#parsed.get(k);
+    const hit = cache.get(k);
     if (hit && sameBytes(hit.bytes, bytes)) return hit.value as T;
     const value = parse(bytes);
-    // Bounded by the records it is asked for: ours, and one key per peer.
-    if (this.#parsed.size >= 4096) this.#parsed.clear();
-    this.#parsed.set(k, { bytes: bytes.slice(), value });
+    // Bounded by the records it is asked for.
+    if (cache.size >= bound) cache.clear();
+    cache.set(k, { bytes: bytes.slice(), value });
     return value;
   }
 
@@ -136,6 +150,18 @@ export class ProtocolStores implements PreKeyStores {
     saveSession: async (a: ProtocolAddress, r: SessionRecord) =>
       this.set(NS.session, a.toString(), r.serialize()),
   };
+
+  /**
+   * The registration id of the current session with `a`, read once per record bytes: a group
+   * send needs only this of each member's session, not the whole record rebuilt (≈ 6.5 µs each).
+   */
+  async remoteRegistrationId(a: ProtocolAddress): Promise<number | undefined> {
+    const key = a.toString();
+    const v = await this.get(NS.session, key);
+    if (!v) return undefined;
+    const read = (b: Uint8Array) => SessionRecord.deserialize(b).remoteRegistrationId();
+    return this.#parse(NS.session, key, v, read, this.#registrationIds, PARSED_REGISTRATION_IDS);
+  }
 
   readonly identities = {
     getIdentityKeyPair: async () => {

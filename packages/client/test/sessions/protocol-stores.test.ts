@@ -4,8 +4,17 @@
  * once, and a peer's new identity key, staged or committed, replaces the old
  * one at once for every lookup that decides trust.
  */
-import { Direction, IdentityKeyPair, ProtocolAddress } from '@tacet/protocol';
-import { describe, expect, it } from 'vitest';
+import {
+  Direction,
+  IdentityKeyPair,
+  KyberPreKeyRecord,
+  type PreKeyBundle,
+  ProtocolAddress,
+  processPreKeyBundle,
+  SessionRecord,
+  SignedPreKeyRecord,
+} from '@tacet/protocol';
+import { describe, expect, it, vi } from 'vitest';
 import { NS, ProtocolStores } from '../../src/sessions/protocol-stores.js';
 import { recordStore } from '../support/record-store.js';
 
@@ -43,5 +52,48 @@ describe('ProtocolStores parsed keys', () => {
     await store.apply({ records: stores.takeWrites() });
     expect(await stores.identities.isTrustedIdentity(peer, newKey, Direction.Sending)).toBe(true);
     expect(await stores.identities.isTrustedIdentity(peer, oldKey, Direction.Sending)).toBe(false);
+  });
+});
+
+/** A peer's bundle without one-time keys, as the server serves it at worst. */
+function bundleOf(identity: IdentityKeyPair, registrationId: number): PreKeyBundle {
+  const signed = SignedPreKeyRecord.generate(1, identity, Date.now());
+  const kyber = KyberPreKeyRecord.generate(1, identity, Date.now());
+  return {
+    registrationId,
+    deviceId: 1,
+    preKey: undefined,
+    signedPreKey: { id: 1, publicKey: signed.keyPair.publicKey, signature: signed.signature },
+    identityKey: identity.publicKey,
+    kyberPreKey: { id: 1, publicKey: kyber.keyPair.publicKey, signature: kyber.signature },
+  };
+}
+
+describe('ProtocolStores session registration ids (what a group send reads of each member)', () => {
+  it('reads it once per record bytes, staged or committed, and follows a replaced session', async () => {
+    const store = recordStore();
+    const stores = new ProtocolStores(store);
+    const own = IdentityKeyPair.generate().serialize();
+    await store.apply({ records: [{ ns: NS.self, key: 'identity-key-pair', value: own }] });
+    const peer = new ProtocolAddress('peer', 1);
+    const identity = IdentityKeyPair.generate();
+    expect(await stores.remoteRegistrationId(peer)).toBeUndefined();
+    await processPreKeyBundle(bundleOf(identity, 1234), peer, stores, Date.now());
+    expect(await stores.remoteRegistrationId(peer)).toBe(1234);
+    await store.apply({ records: stores.takeWrites() });
+    const rebuilt = vi.spyOn(SessionRecord, 'deserialize');
+    try {
+      // The committed record has the bytes read above: nothing is rebuilt for it.
+      expect(await stores.remoteRegistrationId(peer)).toBe(1234);
+      expect(await stores.remoteRegistrationId(peer)).toBe(1234);
+      expect(rebuilt).not.toHaveBeenCalled();
+      rebuilt.mockClear();
+      await processPreKeyBundle(bundleOf(identity, 4321), peer, stores, Date.now());
+      rebuilt.mockClear();
+      expect(await stores.remoteRegistrationId(peer)).toBe(4321);
+      expect(rebuilt).toHaveBeenCalledTimes(1);
+    } finally {
+      rebuilt.mockRestore();
+    }
   });
 });

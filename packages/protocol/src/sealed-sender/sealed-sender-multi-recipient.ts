@@ -23,6 +23,12 @@ import type { UnidentifiedSenderMessageContent } from './unidentified-sender-mes
 export interface MultiRecipientStores {
   readonly identities: Pick<IdentityKeyStore, 'getIdentityKeyPair' | 'getIdentity'>;
   readonly sessions: Pick<SessionStore, 'getSession'>;
+  /**
+   * The registration id of the current session with `address` (undefined: no session), for a
+   * store that can tell it without rebuilding the whole record (optional; `sessions` otherwise):
+   * a send to a 1,000-member group needs only this of each session.
+   */
+  readonly remoteRegistrationId?: (address: ProtocolAddress) => Promise<number | undefined>;
   /** Remembers each recipient's static–static agreement across messages (optional). */
   readonly staticSecrets?: StaticSecrets;
 }
@@ -31,8 +37,9 @@ async function deviceOf(
   address: ProtocolAddress,
   stores: MultiRecipientStores,
 ): Promise<{ device: V2Device; key: PublicKey }> {
-  const record = await stores.sessions.getSession(address);
-  const registrationId = record?.remoteRegistrationId();
+  const registrationId = stores.remoteRegistrationId
+    ? await stores.remoteRegistrationId(address)
+    : (await stores.sessions.getSession(address))?.remoteRegistrationId();
   const key = await stores.identities.getIdentity(address);
   if (registrationId === undefined || key === null) {
     throw new ProtocolError('NoSession', `no session with ${address.name}.${address.deviceId}`);
