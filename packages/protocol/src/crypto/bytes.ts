@@ -18,6 +18,19 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
+ * Whether two byte arrays hold the same bytes, stopping at the first
+ * difference: for public values only (cache checks on key bytes), never a MAC.
+ *
+ * @example
+ * if (hit && sameBytes(hit.copy, key)) return hit.value;
+ */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
  * Concatenates byte arrays into one fresh array.
  *
  * @example

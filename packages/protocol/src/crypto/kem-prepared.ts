@@ -8,7 +8,9 @@
  * Lookups go by a cheap content tag and are confirmed by comparing the whole
  * key, so keys that arrive as fresh arrays (after a store round trip) hit too.
  */
+
 import { KEM_PREPARED_CACHE_SIZE, KEM_SEEN_KEYS_SIZE } from '../limits.js';
+import { sameBytes } from './bytes.js';
 import { ML_KEM_1024, type PreparedMlKemKey, prepareMlKemKey } from './mlkem.js';
 
 function tagOf(publicKey: Uint8Array): string {
@@ -16,12 +18,6 @@ function tagOf(publicKey: Uint8Array): string {
   for (let i = 0; i < 12; i++)
     s += String.fromCharCode(publicKey[i] as number, publicKey[publicKey.length - 1 - i] as number);
   return s;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Inserts into a Map used as an LRU, evicting the least recently used entries beyond `max`. */

@@ -1,3 +1,5 @@
+import { sameBytes } from './bytes.js';
+
 /**
  * A per-array memo for values derived from key bytes (native key handles,
  * decoded points). Keys live in long-lived objects (PrivateKey, PublicKey)
@@ -21,10 +23,4 @@ export class KeyCache<V> {
   set(bytes: Uint8Array, value: V): void {
     this.entries.set(bytes, { copy: bytes.slice(), value });
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
