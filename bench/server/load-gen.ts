@@ -19,6 +19,8 @@ import WebSocket from 'ws';
 import { type LoadCommand, reply, type ServerTarget } from './ipc.js';
 
 const CONTENT_BYTES = 200;
+/** Longest wait for the closed loop's last windows to land. */
+const DRAIN_BOUND_MS = 30_000;
 
 interface Peer {
   id: Uint8Array;
@@ -150,18 +152,32 @@ function send(i: number): void {
 async function throughput(durationMs: number, window: number): Promise<void> {
   let received = 0;
   let running = true;
+  /** Sent and not yet received; the phase ends when the last windows have landed. */
+  let outstanding = senders.length * window;
+  let landed: () => void = () => {};
   onResult = () => {};
   onReceive = (pair) => {
-    if (!running) return;
+    outstanding--;
+    if (!running) {
+      if (outstanding === 0) landed();
+      return;
+    }
     received++;
     send(pair);
+    outstanding++;
   };
   const started = performance.now();
   for (let i = 0; i < senders.length; i++) for (let w = 0; w < window; w++) send(i);
   await new Promise((r) => setTimeout(r, durationMs));
   running = false;
   const elapsedMs = performance.now() - started;
-  await new Promise((r) => setTimeout(r, 1000)); // let the last windows land before the next phase
+  // The next phase starts on a server with no backlog: a fixed second was too short on a loaded
+  // machine, and the 2,000/s phase then measured the drain. The bound only keeps a lost message from hanging the run.
+  await new Promise<void>((resolve) => {
+    landed = resolve;
+    if (outstanding === 0) resolve();
+    setTimeout(resolve, DRAIN_BOUND_MS);
+  });
   reply({ type: 'throughput', received, elapsedMs });
 }
 
