@@ -19,4 +19,6 @@ export interface DeviceListStore {
   putDeviceList(accountId: Uint8Array, version: number, list: Uint8Array): Promise<PutDeviceListResult>;
   /** The latest stored list, if any. Deleted with the account. */
   getDeviceList(accountId: Uint8Array): Promise<StoredDeviceList | undefined>;
+  /** The stored list of each account, in the order asked (undefined where none): one read for a group upload. */
+  getDeviceLists(accountIds: readonly Uint8Array[]): Promise<Array<StoredDeviceList | undefined>>;
 }

@@ -23,7 +23,7 @@ export interface Addressed {
  * The accounts whose signed list names a device `addressed` leaves out, each
  * once, in the order first addressed. The sending device is never expected
  * to address itself; an account not addressed at all is not asked about.
- * The lists are read concurrently (a group message addresses many accounts).
+ * The lists are read in one go (a group message addresses many accounts).
  */
 export async function accountsLeftIncomplete(
   lists: DeviceListStore,
@@ -38,22 +38,23 @@ export async function accountsLeftIncomplete(
     byAccount.set(key, entry);
   }
   const self = keyOf(sender.accountId);
-  const incomplete = await Promise.all(
-    [...byAccount].map(async ([key, { accountId, devices }]) => {
-      const stored = await lists.getDeviceList(accountId);
-      if (!stored) return false; // an account on an older client publishes no list
-      // The route verified it on upload; a list the store cannot decode names nothing to ask for.
-      let listed: readonly { deviceId: number }[];
-      try {
-        listed = SignedDeviceList.decode(stored.list).devices;
-      } catch {
-        return false;
-      }
-      const isSelf = (id: number) => key === self && id === sender.deviceId;
-      return listed.some((d) => !devices.has(d.deviceId) && !isSelf(d.deviceId));
-    }),
-  );
-  return [...byAccount.values()].filter((_, i) => incomplete[i]).map((a) => a.accountId);
+  const entries = [...byAccount];
+  const stored = await lists.getDeviceLists(entries.map(([, a]) => a.accountId));
+  const out: Uint8Array[] = [];
+  entries.forEach(([key, { accountId, devices }], i) => {
+    const list = stored[i];
+    if (!list) return; // an account on an older client publishes no list
+    // The route verified it on upload; a list the store cannot decode names nothing to ask for.
+    let listed: readonly { deviceId: number }[];
+    try {
+      listed = SignedDeviceList.decode(list.list).devices;
+    } catch {
+      return;
+    }
+    const isSelf = (id: number) => key === self && id === sender.deviceId;
+    if (listed.some((d) => !devices.has(d.deviceId) && !isSelf(d.deviceId))) out.push(accountId);
+  });
+  return out;
 }
 
 /** Whether `send`, meant for all devices, leaves out a listed device of an account it addresses. */

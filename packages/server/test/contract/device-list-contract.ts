@@ -54,5 +54,22 @@ export function describeDeviceListContract(name: string, open: () => Promise<Sto
       expect(await s.deviceLists.getDeviceList(a)).toBeUndefined();
       expect(await s.deviceLists.putDeviceList(a, 2, rnd(40))).toBe('no_account');
     });
+
+    it('reads many accounts’ lists at once, in the order asked, past one statement’s worth', async () => {
+      const accounts = [];
+      for (let i = 0; i < 260; i++) accounts.push(await newAccount(s));
+      const lists = accounts.map((_, i) =>
+        i % 3 === 0 ? undefined : { version: i + 1, list: rnd(40 + (i % 7)) },
+      );
+      for (const [i, l] of lists.entries())
+        if (l) await s.deviceLists.putDeviceList(accounts[i] as Uint8Array, l.version, l.list);
+      const asked = [...accounts].reverse();
+      expect(await s.deviceLists.getDeviceLists(asked)).toEqual([...lists].reverse());
+      expect(await s.deviceLists.getDeviceLists([rnd(16), accounts[1] as Uint8Array])).toEqual([
+        undefined,
+        lists[1],
+      ]);
+      expect(await s.deviceLists.getDeviceLists([])).toEqual([]);
+    });
   });
 }

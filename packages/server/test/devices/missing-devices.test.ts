@@ -24,12 +24,14 @@ const lists = new Map([
   [alice.join(), listOf(alice, [1, 2])],
   [bob.join(), listOf(bob, [1])],
 ]);
+const stored = (a: Uint8Array) => {
+  const list = lists.get(a.join());
+  return list ? { version: 1, list } : undefined;
+};
 const store: DeviceListStore = {
   putDeviceList: async () => 'ok',
-  getDeviceList: async (a) => {
-    const list = lists.get(a.join());
-    return list ? { version: 1, list } : undefined;
-  },
+  getDeviceList: async (a) => stored(a),
+  getDeviceLists: async (ids) => ids.map(stored),
 };
 const send = (to: Array<[Uint8Array, number]>, allDevices = true) =>
   ({

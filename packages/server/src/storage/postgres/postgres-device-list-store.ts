@@ -38,4 +38,19 @@ export class PostgresDeviceListStore implements DeviceListStore {
     const r = rows[0];
     return r && { version: Number(r.version), list: new Uint8Array(r.list) };
   }
+
+  async getDeviceLists(accountIds: readonly Uint8Array[]): Promise<Array<StoredDeviceList | undefined>> {
+    if (accountIds.length === 0) return [];
+    const { rows } = await this.pool.query<{ account_id: Buffer; version: string; list: Buffer }>(
+      'SELECT account_id, version, list FROM device_lists WHERE account_id = ANY($1::bytea[])',
+      [accountIds.map((a) => Buffer.from(a))],
+    );
+    const found = new Map(
+      rows.map((r) => [
+        r.account_id.toString('hex'),
+        { version: Number(r.version), list: new Uint8Array(r.list) },
+      ]),
+    );
+    return accountIds.map((a) => found.get(Buffer.from(a).toString('hex')));
+  }
 }
