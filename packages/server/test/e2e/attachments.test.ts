@@ -118,12 +118,15 @@ describe('attachments over HTTP', () => {
     expect(st.offset).toBeGreaterThan(0);
     expect((await put(s, 0, blob.subarray(0, 10))).status).toBe(409);
     // Resume where the server says, as a client does (a 409 carries the offset it holds by then).
+    // While the cut request's tail still lands, a resume can conflict after the server has read
+    // part of it; the rest of its body is not read, and the connection can close before the 409
+    // arrives (seen on Node 24 under load). A client then asks for the offset, as the SDK does.
     for (let round = 0; ; round++) {
-      expect(round).toBeLessThan(3);
-      const res = await put(s, st.offset, blob.subarray(st.offset));
-      if (res.status === 200) break;
-      expect(res.status).toBe(409);
-      st = (await res.json()) as UploadStatusResponse;
+      expect(round).toBeLessThan(4);
+      const res = await put(s, st.offset, blob.subarray(st.offset)).catch(() => undefined);
+      if (res?.status === 200) break;
+      if (res) expect(res.status).toBe(409);
+      st = (await (res ?? (await put(s, undefined))).json()) as UploadStatusResponse;
     }
     const got = await fetch(`${url}/v1/attachments/${s.id}`, { headers: { authorization: bob.auth } });
     expect(got.status).toBe(200);
