@@ -2,25 +2,20 @@
  * `Primitives.prepareHkdfSha256` for Node: HKDF-SHA256 with ≤ 32 bytes out
  * (Extract, then the single Expand block T(1) = HMAC(PRK, info ‖ 0x01)),
  * one salt and info for many input keys. Each of its four SHA-256 runs is
- * one call of node:crypto's one-shot `hash()` over a buffer laid out once:
- * a one-shot hash costs the same whatever its 1–4 blocks, far less than a
- * createHmac (≈ 2.5 µs) or a Hash object's copy() (≈ 2 µs), so the salt's
- * padded key is simply hashed again in each call, its block being the cheap
- * part. The digests come back as latin1 strings (one char per byte, ≈ 0.3 µs
- * a hash) rather than Buffers (≈ 0.6 µs: each allocates a backing store).
- * Trade-off, as with the JWK import of private keys on Node 20
- * (x25519-import.node.ts): those strings (the intermediate digests) cannot be
- * wiped and stay in the heap until the next collection; every byte array
- * here is wiped. Per sealed sender v2 recipient (two derivations) ≈ 2.7 µs of
- * CPU against ≈ 8.3 µs for hkdf-keyed.ts (Node 20, same run; 6.6 µs with
- * Buffers). Where `hash()` is missing (Node before 20.12), the noble form.
+ * one call of node:crypto's one-shot `hash()` over a buffer laid out once
+ * (nothing allocated but the digests node returns, wiped at once): a
+ * one-shot hash costs ≈ 0.6 µs whatever its 1–4 blocks, where createHmac
+ * costs ≈ 2.5 µs and a Hash object's copy() ≈ 2 µs (Node 20, loaded 2-core
+ * machine), so the salt's padded key is simply hashed again in each call,
+ * its block being the cheap part. Per sealed sender v2 recipient (two
+ * derivations) ≈ 6.6 µs of CPU against ≈ 9.4 µs for hkdf-keyed.ts (Node 20,
+ * same run). Where `hash()` is missing (Node before 20.12), the noble form.
  */
 import * as nodeCrypto from 'node:crypto';
 import { checkOutput, prepareHkdfNoble } from './hkdf-prepared.js';
 import type { PreparedHkdf } from './primitives.js';
 
-type OneShotHash = ((algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer) &
-  ((algorithm: string, data: Uint8Array, encoding: 'latin1') => string);
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
 const hash = (nodeCrypto as unknown as { hash?: OneShotHash }).hash;
 
 const HKDF_BLOCK = 64;
@@ -86,24 +81,26 @@ class NodePreparedHkdf implements PreparedHkdf {
     const expandInner = this.#expandInner;
     const expandOuter = this.#expandOuter;
     inner.set(ikm, HKDF_BLOCK);
-    // Digests come back as 32-character latin1 strings (one char per byte): half the cost of a
-    // Buffer each (≈ 0.3 µs against ≈ 0.6 µs, Node 20), no backing store to allocate and free.
-    const innerDigest = sha256('sha256', inner, 'latin1');
+    const innerDigest = sha256('sha256', inner, 'buffer');
     inner.fill(0, HKDF_BLOCK);
-    for (let i = 0; i < HKDF_DIGEST; i++) outer[HKDF_BLOCK + i] = innerDigest.charCodeAt(i);
-    const prk = sha256('sha256', outer, 'latin1');
+    outer.set(innerDigest, HKDF_BLOCK);
+    innerDigest.fill(0);
+    const prk = sha256('sha256', outer, 'buffer');
     outer.fill(0, HKDF_BLOCK);
     for (let i = 0; i < HKDF_DIGEST; i++) {
-      const k = prk.charCodeAt(i);
+      const k = prk[i] as number;
       expandInner[i] = k ^ IPAD;
       expandOuter[i] = k ^ OPAD;
     }
     expandInner.fill(IPAD, HKDF_DIGEST, HKDF_BLOCK);
     expandOuter.fill(OPAD, HKDF_DIGEST, HKDF_BLOCK);
-    const t = sha256('sha256', expandInner, 'latin1');
-    for (let i = 0; i < HKDF_DIGEST; i++) expandOuter[HKDF_BLOCK + i] = t.charCodeAt(i);
-    const okm = sha256('sha256', expandOuter, 'latin1');
-    for (let i = 0; i < length; i++) out[offset + i] = okm.charCodeAt(i);
+    prk.fill(0);
+    const t = sha256('sha256', expandInner, 'buffer');
+    expandOuter.set(t, HKDF_BLOCK);
+    t.fill(0);
+    const okm = sha256('sha256', expandOuter, 'buffer');
+    for (let i = 0; i < length; i++) out[offset + i] = okm[i] as number;
+    okm.fill(0);
     expandInner.fill(0, 0, HKDF_BLOCK);
     expandOuter.fill(0);
   }
