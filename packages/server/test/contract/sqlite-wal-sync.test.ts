@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_CHUNK } from '../../src/storage/sqlite/group-commit.js';
 import { DATABASE_FILE, openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { StorageSyncError, type SyncFile } from '../../src/storage/sqlite/wal-sync.js';
 import type { Storage } from '../../src/storage/storage.js';
@@ -150,41 +149,6 @@ describe('sqlite: commits reach the disk before anyone is told', () => {
     // One sync served all twenty.
     expect(disk.requested).toHaveLength(2);
     expect(await fetchAll(bob)).toHaveLength(21);
-  });
-
-  it('a large group commits in chunks, one per event-loop turn, and each chunk waits for a sync that started after it', async () => {
-    await open();
-    const bob = await account();
-    const commits: number[] = [];
-    const committed: (() => void)[] = [];
-    storage.onCommit = (n) => {
-      commits.push(n);
-      for (const w of committed.splice(0)) w();
-    };
-    const untilCommits = async (n: number) => {
-      while (commits.length < n) await new Promise<void>((r) => committed.push(r));
-    };
-    disk.holding = true;
-    const first = storage.queue.enqueue(send(bob), 1000);
-    await disk.untilRequested(1);
-    const backlog = Array.from({ length: 2 * MAX_CHUNK + 50 }, () => storage.queue.enqueue(send(bob), 1000));
-    const states = backlog.map(state);
-    disk.release(0);
-    await first;
-    // The backlog is one group, committed as three transactions in three turns.
-    await untilCommits(4);
-    expect(commits).toEqual([1, MAX_CHUNK, MAX_CHUNK, 50]);
-    expect(committedRows()).toBe(1 + backlog.length);
-    // The second sync started after the first chunk only: it makes that chunk durable, no more.
-    await disk.untilRequested(2);
-    disk.release(1);
-    await Promise.all(backlog.slice(0, MAX_CHUNK));
-    expect(states.slice(MAX_CHUNK).every((s) => s() === 'pending')).toBe(true);
-    expect(await storage.queue.fetch(bob, 1, 0, 1000, Date.now())).toHaveLength(1 + MAX_CHUNK);
-    await disk.untilRequested(3);
-    disk.release(2);
-    await Promise.all(backlog);
-    expect(await storage.queue.fetch(bob, 1, 0, 1000, Date.now())).toHaveLength(1 + backlog.length);
   });
 
   it('a failed sync fails its writes, hides their rows and refuses every later write with a plain reason', async () => {

@@ -10,12 +10,6 @@
  * A group is committed only when no sync runs: a commit made during a sync
  * would wait for the next sync anyway, so holding it back costs no latency
  * and makes one transaction (one set of WAL frames) out of many.
- *
- * A large group (a backlog after a slow sync) is committed in chunks, one
- * transaction per event-loop turn, so socket reads and deliveries run
- * between them: 1,000 operations in one transaction held the loop for
- * 50–470 ms on a loaded machine. Chunks after the first are committed while
- * the first one's sync runs; the next sync serves them, as it would have.
  */
 import type { SqliteDatabase } from './database.js';
 import type { WalSync } from './wal-sync.js';
@@ -26,15 +20,11 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-/** Operations per group; the rest wait for the next sync. */
+/** Operations per transaction; the rest wait for the next sync. */
 const MAX_BATCH = 1000;
-/** Operations per transaction within a group: a few milliseconds of the event loop. */
-export const MAX_CHUNK = 100;
 
 export class GroupCommitter {
   private pending: Pending[] = [];
-  /** What is left of the group being committed, chunk by chunk. */
-  private group: Pending[] = [];
   private scheduled = false;
   private closed = false;
   /** Callers of exclusive() running now; no group commits while it is above zero. */
@@ -91,39 +81,29 @@ export class GroupCommitter {
     }
   }
 
-  /**
-   * Commits on the next turn: the rest of a group at once, a new group unless
-   * a sync runs (its end calls this again); nothing while exclusive() holds.
-   */
+  /** Commits on the next turn, unless a sync runs (its end calls this again) or exclusive() holds. */
   private schedule(): void {
-    if (this.scheduled || this.held > 0) return;
-    if (this.group.length === 0 && (this.pending.length === 0 || this.wal.busy)) return;
+    if (this.scheduled || this.pending.length === 0 || this.wal.busy || this.held > 0) return;
     this.scheduled = true;
     setImmediate(() => this.commitNext());
   }
 
   private commitNext(): void {
     this.scheduled = false;
-    if (this.held > 0) return;
+    if (this.wal.busy || this.held > 0) return;
     const failure = this.wal.failed;
     if (failure) {
-      for (const op of [...this.group.splice(0), ...this.pending.splice(0)]) op.reject(failure);
+      for (const op of this.pending.splice(0)) op.reject(failure);
       return;
     }
-    if (this.group.length === 0) {
-      if (this.wal.busy) return;
-      this.group = this.pending.splice(0, MAX_BATCH);
-    }
-    this.runBatch(this.group.splice(0, MAX_CHUNK));
-    // The group's next chunk on the next turn; the operations queued meanwhile after this group's
-    // sync, whose end schedules them (or now, if the chunk rolled back and no sync runs).
+    this.runBatch(this.pending.splice(0, MAX_BATCH));
+    // The rest go after this batch's sync, whose end schedules them (or now, if the batch rolled back).
     this.schedule();
   }
 
   /** Refuses new operations, commits the queued ones and waits until they are on disk. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.group.length > 0) this.runBatch(this.group.splice(0, MAX_CHUNK));
     while (this.pending.length > 0) this.runBatch(this.pending.splice(0, MAX_BATCH));
     await this.wal.close();
   }
