@@ -20,7 +20,8 @@ import {
   mlKemSizes,
   prepareMlKemKey,
 } from '../../src/crypto/mlkem.js';
-import { type MlKemHashes, N, Q, sampleNtt } from '../../src/crypto/mlkem-poly.js';
+import { genCrystals } from '@noble/post-quantum/_crystals.js';
+import { coder12, type MlKemHashes, N, POLY_BYTES, Q, sampleNtt } from '../../src/crypto/mlkem-poly.js';
 import { seededBytes } from '../support/delivery-schedule.js';
 import { codeOf } from '../support/error-code.js';
 import { backends } from './crypto-backends.js';
@@ -119,5 +120,39 @@ describe('SampleNTT', () => {
       if (expected.length < N && d2 < Q) expected.push(d2);
     }
     expect([...poly]).toEqual(expected);
+  });
+});
+
+describe('ByteEncode12 / ByteDecode12', () => {
+  // The generic bit packer of noble's audited code, which coder12 replaced.
+  const noble12 = genCrystals({
+    N,
+    Q,
+    F: 3303,
+    ROOT_OF_UNITY: 17,
+    newPoly: (n: number) => new Uint16Array(n),
+    brvBits: 7,
+    isKyber: true,
+  }).bitsCoder(12, { encode: (x: number) => x, decode: (x: number) => x });
+
+  it('decodes every byte string as noble does, keeping values ≥ q for the modulus check', () => {
+    const inputs = [new Uint8Array(POLY_BYTES).fill(0xff), new Uint8Array(POLY_BYTES)];
+    for (let i = 0; i < 50; i++) inputs.push(seeded(100 + i, POLY_BYTES));
+    for (const bytes of inputs) expect([...coder12.decode(bytes)]).toEqual([...noble12.decode(bytes)]);
+    expect(Math.max(...coder12.decode(inputs[0] as Uint8Array))).toBe(0xfff);
+  });
+
+  it('encodes as noble does and round-trips', () => {
+    for (let i = 0; i < 50; i++) {
+      const bytes = seeded(200 + i, 2 * N);
+      const poly = new Uint16Array(N).map((_, j) => (((bytes[2 * j] as number) << 8) | (bytes[2 * j + 1] as number)) % Q);
+      const encoded = coder12.encode(poly);
+      expect(toHex(encoded)).toBe(toHex(noble12.encode(poly)));
+      expect([...coder12.decode(encoded)]).toEqual([...poly]);
+    }
+  });
+
+  it('refuses a wrong length', () => {
+    expect(() => coder12.decode(new Uint8Array(POLY_BYTES - 1))).toThrow(RangeError);
   });
 });
