@@ -8,6 +8,7 @@
  */
 
 import { shake128 } from '@noble/hashes/sha3.js';
+import { genCrystals } from '@noble/post-quantum/_crystals.js';
 import { ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/crypto/bytes.js';
@@ -20,8 +21,15 @@ import {
   mlKemSizes,
   prepareMlKemKey,
 } from '../../src/crypto/mlkem.js';
-import { genCrystals } from '@noble/post-quantum/_crystals.js';
-import { coder12, type MlKemHashes, N, POLY_BYTES, Q, sampleNtt } from '../../src/crypto/mlkem-poly.js';
+import {
+  coder12,
+  compressCoder,
+  type MlKemHashes,
+  N,
+  POLY_BYTES,
+  Q,
+  sampleNtt,
+} from '../../src/crypto/mlkem-poly.js';
 import { seededBytes } from '../support/delivery-schedule.js';
 import { codeOf } from '../support/error-code.js';
 import { backends } from './crypto-backends.js';
@@ -123,17 +131,41 @@ describe('SampleNTT', () => {
   });
 });
 
+// The generic bit packer of noble's audited code, which coder12 and compressCoder replaced.
+const nobleCrystals = genCrystals({
+  N,
+  Q,
+  F: 3303,
+  ROOT_OF_UNITY: 17,
+  newPoly: (n: number) => new Uint16Array(n),
+  brvBits: 7,
+  isKyber: true,
+});
+
+describe.each([1, 4, 5, 10, 11])('Compress_%i with ByteEncode / ByteDecode', (d) => {
+  const noble = nobleCrystals.bitsCoder(d, {
+    encode: (x: number) => Math.floor(((x << (d + 1)) + Q) / (2 * Q)),
+    decode: (y: number) => (y * Q + (1 << (d - 1))) >>> d,
+  });
+  const ours = compressCoder(d);
+
+  it('encodes every coefficient below q as noble does', () => {
+    const all = Array.from({ length: Q }, (_, x) => x);
+    for (let start = 0; start < Q; start += N) {
+      const poly = new Uint16Array(N).map((_, j) => all[(start + j) % Q] as number);
+      expect(toHex(ours.encode(poly))).toBe(toHex(noble.encode(poly)));
+    }
+  });
+
+  it('decodes byte strings as noble does', () => {
+    const inputs = [new Uint8Array(32 * d).fill(0xff), new Uint8Array(32 * d)];
+    for (let i = 0; i < 30; i++) inputs.push(seeded(300 + 31 * d + i, 32 * d));
+    for (const bytes of inputs) expect([...ours.decode(bytes)]).toEqual([...noble.decode(bytes)]);
+  });
+});
+
 describe('ByteEncode12 / ByteDecode12', () => {
-  // The generic bit packer of noble's audited code, which coder12 replaced.
-  const noble12 = genCrystals({
-    N,
-    Q,
-    F: 3303,
-    ROOT_OF_UNITY: 17,
-    newPoly: (n: number) => new Uint16Array(n),
-    brvBits: 7,
-    isKyber: true,
-  }).bitsCoder(12, { encode: (x: number) => x, decode: (x: number) => x });
+  const noble12 = nobleCrystals.bitsCoder(12, { encode: (x: number) => x, decode: (x: number) => x });
 
   it('decodes every byte string as noble does, keeping values ≥ q for the modulus check', () => {
     const inputs = [new Uint8Array(POLY_BYTES).fill(0xff), new Uint8Array(POLY_BYTES)];
@@ -145,7 +177,9 @@ describe('ByteEncode12 / ByteDecode12', () => {
   it('encodes as noble does and round-trips', () => {
     for (let i = 0; i < 50; i++) {
       const bytes = seeded(200 + i, 2 * N);
-      const poly = new Uint16Array(N).map((_, j) => (((bytes[2 * j] as number) << 8) | (bytes[2 * j + 1] as number)) % Q);
+      const poly = new Uint16Array(N).map(
+        (_, j) => (((bytes[2 * j] as number) << 8) | (bytes[2 * j + 1] as number)) % Q,
+      );
       const encoded = coder12.encode(poly);
       expect(toHex(encoded)).toBe(toHex(noble12.encode(poly)));
       expect([...coder12.decode(encoded)]).toEqual([...poly]);
