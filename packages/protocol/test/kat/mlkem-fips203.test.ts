@@ -158,7 +158,7 @@ describe.each([1, 4, 5, 10, 11])('Compress_%i with ByteEncode / ByteDecode', (d)
   });
 
   it('decodes byte strings as noble does', () => {
-    const inputs = [new Uint8Array(32 * d).fill(0xff), new Uint8Array(32 * d)];
+    const inputs: Uint8Array[] = [new Uint8Array(32 * d).fill(0xff), new Uint8Array(32 * d)];
     for (let i = 0; i < 30; i++) inputs.push(seeded(300 + 31 * d + i, 32 * d));
     for (const bytes of inputs) expect([...ours.decode(bytes)]).toEqual([...noble.decode(bytes)]);
   });
@@ -168,7 +168,7 @@ describe('ByteEncode12 / ByteDecode12', () => {
   const noble12 = nobleCrystals.bitsCoder(12, { encode: (x: number) => x, decode: (x: number) => x });
 
   it('decodes every byte string as noble does, keeping values ≥ q for the modulus check', () => {
-    const inputs = [new Uint8Array(POLY_BYTES).fill(0xff), new Uint8Array(POLY_BYTES)];
+    const inputs: Uint8Array[] = [new Uint8Array(POLY_BYTES).fill(0xff), new Uint8Array(POLY_BYTES)];
     for (let i = 0; i < 50; i++) inputs.push(seeded(100 + i, POLY_BYTES));
     for (const bytes of inputs) expect([...coder12.decode(bytes)]).toEqual([...noble12.decode(bytes)]);
     expect(Math.max(...coder12.decode(inputs[0] as Uint8Array))).toBe(0xfff);
