@@ -48,16 +48,6 @@ export class PrivateKey {
     return this.scalar.slice();
   }
 
-  /**
-   * @internal The live scalar, not a copy: the backend caches a key's native
-   * handle per array (crypto/key-cache.ts), so code that keeps using this key
-   * (the responder's first ratchet key, which is its signed prekey) shares the
-   * handle instead of importing a copy again. Callers must not modify it.
-   */
-  scalarBytes(): Uint8Array {
-    return this.scalar;
-  }
-
   getPublicKey(): PublicKey {
     this.publicKey ??= PublicKey.fromPublicKeyBytes(primitives.x25519PublicKey(this.scalar));
     return this.publicKey;

@@ -95,13 +95,10 @@ async function newResponderState(
     remoteIdentityKey: message.identityKey,
     rootKey: master.rootKey,
     previousCounter: 0,
-    // Our signed prekey is our first ratchet key (§3 step 7). Its private
-    // array is shared, not copied, so the receiving DH reuses the handle PQXDH
-    // just imported; nothing writes to state keys, and decrypting this very
-    // message replaces the sender chain before the state is stored.
+    // Our signed prekey is our first ratchet key (§3 step 7).
     senderChain: {
       ratchetPublic: signed.keyPair.publicKey.bytes.slice(),
-      ratchetPrivate: signed.keyPair.privateKey.scalarBytes(),
+      ratchetPrivate: signed.keyPair.privateKey.serialize(),
       chainKey: master.chainKey,
       index: 0,
     },
