@@ -320,13 +320,7 @@ export class Groups {
     const sentAt = d.clock.now();
     const group = { id: state.id, version: state.version };
     const content = encodeContent({ kind: 'action', id, sentAt, action, group });
-    const item: OutboxItem = {
-      id: toHex(id),
-      recipient: conversationId,
-      content,
-      createdAt: sentAt,
-      ttlSeconds: 0,
-    };
+    const item = groupOutboxItem(id, conversationId, content, sentAt);
     await d.exclusive(() =>
       d.store.apply({
         putOutbox: [item],
@@ -404,13 +398,7 @@ export class Groups {
       status: 'pending',
       ...(body.kind === 'text' && body.replyTo ? { replyTo: toHex(body.replyTo) } : {}),
     };
-    const item: OutboxItem = {
-      id: toHex(id),
-      recipient: conversationId,
-      content,
-      createdAt: sentAt,
-      ttlSeconds: 0,
-    };
+    const item = groupOutboxItem(id, conversationId, content, sentAt);
     await d.exclusive(() => d.store.apply({ putMessages: [message], putOutbox: [item] }));
     const stored = (await d.store.getMessage(item.id)) as MessageRecord;
     d.emit({ type: 'message', message: stored });
@@ -446,4 +434,14 @@ export class Groups {
       out.push({ ...v, name: await memberName(this.#d.contacts, v.accountId) });
     return out;
   }
+}
+
+/** A group post or action as it waits in the outbox for the group send path. */
+function groupOutboxItem(
+  id: Uint8Array,
+  conversationId: string,
+  content: Uint8Array,
+  sentAt: number,
+): OutboxItem {
+  return { id: toHex(id), recipient: conversationId, content, createdAt: sentAt, ttlSeconds: 0 };
 }
