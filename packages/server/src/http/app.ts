@@ -2,7 +2,7 @@
  * The HTTP application: routes, the single error mapper, request metrics,
  * security headers, and the optional static web client.
  */
-import { relative } from 'node:path';
+import { resolve } from 'node:path';
 import type { HttpBindings } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { ErrorCode, type ErrorResponse } from '@tacet/wire';
@@ -69,7 +69,9 @@ export function createApp(ctx: ServerContext): Hono<{ Bindings: HttpBindings }> 
   app.route('/', attachmentRoutes(ctx));
   app.route('/', messageRoutes(ctx));
   if (ctx.config.staticDir) {
-    app.use('/*', serveStatic({ root: relative(process.cwd(), ctx.config.staticDir) || '.' }));
+    // An absolute root: a path relative to the working directory breaks when the server runs as a user
+    // who cannot enter that directory (started by root from a private checkout, say).
+    app.use('/*', serveStatic({ root: resolve(ctx.config.staticDir) }));
   }
   app.notFound((c) => errorResponse(c, 404, ErrorCode.NotFound, 'no such route'));
   app.onError((err, c) => {
