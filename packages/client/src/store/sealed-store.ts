@@ -28,6 +28,7 @@ import {
   type UpgradableRows,
 } from './rows.js';
 import { SEEN_CHUNKS, SEEN_TAG_BYTES, SeenRing } from './seen-ring.js';
+import { TagMemo } from './tag-memo.js';
 import type { ClientStore, MessageRecord, OutboxItem, RecordEntry, WriteBatch } from './types.js';
 
 const te = new TextEncoder();
@@ -75,6 +76,7 @@ export class SealedStore implements ClientStore {
   readonly #keys: AtRestKeys;
   readonly #serial = new Serial();
   readonly #cache = new RecordCache();
+  readonly #tags: TagMemo;
   /** Tags `hasSeen` computed, kept for the `apply` that records the same ids (one HMAC per id, not two). */
   readonly #seenTags = new Map<string, Uint8Array>();
   #ring: SeenRing;
@@ -84,6 +86,7 @@ export class SealedStore implements ClientStore {
   protected constructor(rows: RowStore, keys: AtRestKeys, ring: SeenRing, nextSeq: number) {
     this.#rows = rows;
     this.#keys = keys;
+    this.#tags = new TagMemo((ns, key) => keys.tag(ns, key));
     this.#ring = ring;
     this.#nextSeq = nextSeq;
   }
@@ -111,7 +114,7 @@ export class SealedStore implements ClientStore {
     const cached = this.#cache.get(ns, key);
     if (cached !== undefined) return cached ?? undefined;
     const epoch = this.#cache.epoch;
-    const tag = this.#keys.tag(ns, key);
+    const tag = this.#tags.tag(ns, key);
     const blob = await this.#rows.getRecord(tag);
     const value = blob ? decodeRecord(this.#keys.open(blob, tag)).value : undefined;
     this.#cache.fill(ns, key, value, epoch);
@@ -119,7 +122,7 @@ export class SealedStore implements ClientStore {
   }
 
   async listRecords(ns: string): Promise<RecordEntry[]> {
-    const rows = await this.#rows.listRecords(this.#keys.tag('ns', ns));
+    const rows = await this.#rows.listRecords(this.#tags.tag('ns', ns));
     return rows.map((r) => decodeRecord(this.#keys.open(r.value, r.tag)));
   }
 
@@ -129,7 +132,7 @@ export class SealedStore implements ClientStore {
   }
 
   async listMessages(conversationId: string, now: number): Promise<MessageRecord[]> {
-    const rows = await this.#rows.listMessages(this.#keys.tag('conv', conversationId), now);
+    const rows = await this.#rows.listMessages(this.#tags.tag('conv', conversationId), now);
     return rows.map((r) => this.#openMessage(r)).sort((a, b) => a.seq - b.seq);
   }
 
@@ -167,6 +170,7 @@ export class SealedStore implements ClientStore {
     await this.#serial.run(async () => undefined);
     await this.#rows.close();
     this.#cache.wipe();
+    this.#tags.clear();
     this.#seenTags.clear();
     this.#keys.wipe();
   }
@@ -215,13 +219,13 @@ export class SealedStore implements ClientStore {
   }
 
   #record(changes: RowChanges, ns: string, key: string, value: Uint8Array | null): void {
-    const tag = this.#keys.tag(ns, key);
+    const tag = this.#tags.tag(ns, key);
     if (value === null) {
       changes.deleteRecords.push(tag);
       return;
     }
     const sealed = this.#keys.seal(encodeRecord({ key, value }), tag);
-    changes.putRecords.push({ tag, ns: this.#keys.tag('ns', ns), value: sealed });
+    changes.putRecords.push({ tag, ns: this.#tags.tag('ns', ns), value: sealed });
   }
 
   /** Seals a message under its key: the one it already has (order kept), or a fresh one (next order number). */
@@ -251,7 +255,7 @@ export class SealedStore implements ClientStore {
     }
     const { id, expiresAt, ...rest } = m;
     const body = this.#keys.aead.seal(known.key, encodeMessage({ ...rest, seq: known.seq }), te.encode(id));
-    const row = { id, conv: this.#keys.tag('conv', m.conversationId), expiresAt, body };
+    const row = { id, conv: this.#tags.tag('conv', m.conversationId), expiresAt, body };
     changes.putMessages.push(sealedKey ? { row, sealedKey } : { row });
   }
 
