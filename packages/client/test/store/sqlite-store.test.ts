@@ -84,4 +84,18 @@ describe('AES-GCM backends', () => {
     }
     expect(() => nodeAead.open(key, sealed, new TextEncoder().encode('row-2'))).toThrow(ClientError);
   });
+
+  it('node:crypto never repeats a nonce, across refills of its pool', async () => {
+    const { nodeAead } = await import('../../src/store/node-aead.node.js');
+    const key = new Uint8Array(32).fill(3);
+    const aad = new Uint8Array(0);
+    const nonces = new Set<string>();
+    // 341 nonces per pool: three refills.
+    for (let i = 0; i < 1100; i++) {
+      const sealed = nodeAead.seal(key, new Uint8Array([i & 255]), aad);
+      nonces.add(Buffer.from(sealed.subarray(0, 12)).toString('hex'));
+      expect(nodeAead.open(key, sealed, aad)).toEqual(new Uint8Array([i & 255]));
+    }
+    expect(nonces.size).toBe(1100);
+  });
 });
