@@ -101,6 +101,12 @@ async function main(): Promise<void> {
           ` send->displayed p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms` +
           (rate === 100 ? ' (goal p99 <= 25)' : ''),
       );
+      if (r.senderMainUs !== null && r.receiverMainUs !== null)
+        console.log(
+          `    of that CPU, the main thread: sender ${r.senderMainUs.toFixed(0)} µs,` +
+            ` receiver ${r.receiverMainUs.toFixed(0)} µs; other threads (GC helpers, libuv pool)` +
+            ` sender ${(r.senderCpuUs - r.senderMainUs).toFixed(0)} µs, receiver ${(r.receiverCpuUs - r.receiverMainUs).toFixed(0)} µs`,
+        );
       // The floor under that latency: a message is shown only after its commit is durable (fsync).
       const c = (t: CommitTimes) =>
         `p50 ${t.p50.toFixed(1)}, p99 ${t.p99.toFixed(1)}, max ${t.max.toFixed(0)} ms` +

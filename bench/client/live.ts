@@ -19,6 +19,9 @@ export interface LiveResult {
   /** Of the CPU time, what the kernel spent (writes, fsync, sockets). */
   readonly senderSystemUs: number;
   readonly receiverSystemUs: number;
+  /** Of the CPU time, the main thread's (null: not measurable here); the rest ran on other threads. */
+  readonly senderMainUs: number | null;
+  readonly receiverMainUs: number | null;
   readonly senderCommits: number;
   readonly receiverCommits: number;
   readonly p50Ms: number;
@@ -110,6 +113,8 @@ export async function livePeers(pair: BenchPair) {
       receiverCpuUs: b.cpuMicros / count,
       senderSystemUs: a.systemMicros / count,
       receiverSystemUs: b.systemMicros / count,
+      senderMainUs: a.mainMicros === null ? null : a.mainMicros / count,
+      receiverMainUs: b.mainMicros === null ? null : b.mainMicros / count,
       senderCommits: a.commits / count,
       receiverCommits: b.commits / count,
       p50Ms: pct(sorted, 50),

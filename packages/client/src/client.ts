@@ -96,6 +96,12 @@ export interface TacetClientOptions {
    * default 200 ms.
    */
   readonly deferMs?: number;
+  /**
+   * Receipts for a sender's messages arriving within this many ms of the
+   * last receipt to them gather into one (messenger/receipt-window.ts);
+   * default 200 ms.
+   */
+  readonly receiptWindowMs?: number;
 }
 
 /** Linking this (new) device to an account: see {@link TacetClient.beginLink}. */
@@ -171,6 +177,7 @@ export class TacetClient {
       webSocket: opts.webSocket,
       emit: (e) => this.#events.emit(e),
       onStored: (deadline) => void this.#scheduler.poke(deadline),
+      ...(opts.receiptWindowMs !== undefined ? { receiptWindowMs: opts.receiptWindowMs } : {}),
     });
     this.groups = new Groups({
       store,

@@ -18,6 +18,7 @@ import type { Connection, IncomingEnvelope } from '../transport/connection.js';
 import type { Mutex } from '../util.js';
 import { type InboxBatch, newInboxBatch, receiptWrites, receiveEnvelope, toWriteBatch } from './inbox.js';
 import type { IdentityDirectory } from './peer-crypto.js';
+import type { ReceiptWindow } from './receipt-window.js';
 import type { RetryLimiter } from './retry.js';
 
 /** Envelopes per transaction: big enough to amortize a commit, small enough to ack promptly. */
@@ -44,6 +45,8 @@ export interface InboxQueueOptions {
   /** Fetches our own signed device list as served now (devices/own-list-refresh.ts). */
   readonly servedOwnList?: ServedOwnList;
   readonly pendingReceipts: Map<string, OutboxItem>;
+  /** Decides whether a sender's receipt is sealed with this batch or gathers more ids first (receipt-window.ts). */
+  readonly receiptWindow: ReceiptWindow;
   readonly retries: RetryLimiter;
   /**
    * Under the lock: encrypts an outbox item now, its ratchet step staged for
@@ -123,6 +126,7 @@ export class InboxQueue {
         // Not acked: the server delivers these again on the next connection.
         this.#o.stores.discard();
         this.#o.pendingReceipts.clear();
+        this.#o.receiptWindow.releaseAll();
         this.#o.emit({ type: 'error', error: error as Error });
       }
     }
@@ -168,11 +172,18 @@ export class InboxQueue {
       receiptWrites(batch, o.pendingReceipts, ctx.now);
       // This batch's receipts are encrypted now, their ratchet steps in the same commit: no commit of their own.
       for (const item of batch.putOutbox) {
+        const collecting = o.pendingReceipts.get(item.recipient)?.id === item.id;
+        // Within the window of the sender's last receipt: stored in this commit, sealed later with more ids.
+        if (collecting && !o.receiptWindow.admit(item.recipient, ctx.now)) {
+          o.receiptWindow.hold(item.recipient, item.id);
+          continue;
+        }
+        o.receiptWindow.release(item.id);
         const hand = await o.prepare(item);
         if (!hand) continue;
         handOver.push(hand);
         // Sealed in this form: later ids start a new receipt.
-        if (o.pendingReceipts.get(item.recipient)?.id === item.id) o.pendingReceipts.delete(item.recipient);
+        if (collecting) o.pendingReceipts.delete(item.recipient);
       }
       const writes = toWriteBatch(batch, o.stores.takeWrites(), o.contacts);
       // Only receipts (delivery marks): they ride on the next commit, and the acks wait for it.

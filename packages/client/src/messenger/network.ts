@@ -44,6 +44,7 @@ import {
   startSessions,
   untrustedError,
 } from './peer-crypto.js';
+import { ReceiptWindow } from './receipt-window.js';
 import { isRetryItem, RetryLimiter, sealRetryItem } from './retry.js';
 import { SendWindow } from './send-window.js';
 import { type CertificateSource, senderCertificates } from './sender-certificates.js';
@@ -66,6 +67,8 @@ export interface NetworkOptions {
   readonly emit: (e: ClientEvent) => void;
   /** Something with a deadline was stored (the earliest new one): the expiry scheduler should look. */
   readonly onStored: (deadline: number) => void;
+  /** Width of the window over which a sender's receipts gather into one (receipt-window.ts). */
+  readonly receiptWindowMs?: number;
 }
 
 type SentEnvelopes = Awaited<ReturnType<typeof encryptForPeer>>;
@@ -118,6 +121,7 @@ export class Network {
   readonly #drainWaiters: Array<() => void> = [];
   readonly #background = new Set<Promise<unknown>>();
   readonly #pendingReceipts = new Map<string, OutboxItem>();
+  readonly #receiptWindow: ReceiptWindow;
   /**
    * Envelopes of outbox items encrypted in the commit that queued them (a
    * message, or a batch's receipts), so sending them needs no commit of its
@@ -146,6 +150,11 @@ export class Network {
     this.#api = new HttpApi(o.account.serverUrl, o.account);
     this.#directory = httpDirectory(this.#api);
     this.#certificate = senderCertificates(o.stores, this.#api, o.account, () => this.trustRoot());
+    this.#receiptWindow = new ReceiptWindow(
+      o.clock,
+      (peer) => this.#track(this.#sealHeldReceipt(peer)),
+      o.receiptWindowMs,
+    );
     this.#inbox = new InboxQueue({
       store: o.store,
       stores: o.stores,
@@ -159,6 +168,7 @@ export class Network {
       // Served with a bundle of this very device: the list is the account's, and no sibling's prekey is used up.
       servedOwnList: async () => (await this.#api.bundle(o.account.accountId, o.account.deviceId)).deviceList,
       pendingReceipts: this.#pendingReceipts,
+      receiptWindow: this.#receiptWindow,
       prepare: (item) => this.prepare(item),
       refreshDevices: (peer) => this.refreshDevices(peer),
       emit: o.emit,
@@ -267,6 +277,38 @@ export class Network {
       stores.restore(mark);
       return undefined;
     }
+  }
+
+  /**
+   * The window of `peer`'s last receipt ended with another one collecting
+   * ids (receipt-window.ts): it is sealed now, its ratchet step riding on
+   * the next commit (a message stored, sent or received soon after, or the
+   * write-behind's own within its delay), and it leaves once that is
+   * durable. Its ids are durable already, in the outbox item the batches
+   * that gathered them stored. Lost in a crash before that commit, the item
+   * is sealed anew after the restart: the step lost was never used on the wire.
+   */
+  async #sealHeldReceipt(peer: string): Promise<void> {
+    const sealed = await this.#lock.run(async () => {
+      const item = this.#pendingReceipts.get(peer);
+      // Taken meanwhile by a batch after the window, or forgotten with a failed one.
+      if (!item || !this.#receiptWindow.isHeld(item.id)) return true;
+      this.#receiptWindow.restart(peer, this.#o.clock.now());
+      const hand = await this.prepare(item);
+      if (!hand) {
+        // Sealed when sent instead (#launch), as any receipt that could not be sealed in its batch.
+        this.#receiptWindow.release(item.id);
+        return false;
+      }
+      this.#pendingReceipts.delete(peer);
+      this.#o.store.defer({ records: this.#o.stores.takeWrites() }, () => {
+        hand();
+        this.#receiptWindow.release(item.id);
+        this.#track(this.flush());
+      });
+      return true;
+    });
+    if (!sealed) this.#track(this.flush());
   }
 
   /** Opens the connection; when that fails, keeps retrying with backoff in the background. */
@@ -392,7 +434,8 @@ export class Network {
   /** Sends the listed items not yet sent in this pass; false when the pass must stop. */
   async #launchListed(pass: FlushPass): Promise<boolean> {
     for (const item of await this.#o.store.listOutbox()) {
-      if (pass.launched.has(item.id)) continue;
+      // Not taken yet by a later pass either: still gathering ids, or sealed and waiting for its commit.
+      if (pass.launched.has(item.id) || this.#receiptWindow.isHeld(item.id)) continue;
       const waits = pass.blocked.get(item.recipient);
       if (waits) {
         this.#settle(item.id, waits);
@@ -844,6 +887,7 @@ export class Network {
   async close(): Promise<void> {
     this.#closing = true;
     if (this.#retryTimer !== null) this.#o.clock.clearTimer(this.#retryTimer);
+    this.#receiptWindow.close();
     await settledWithin([...this.#background], CLOSE_GRACE_MS);
     await this.#lock.run(async () => undefined);
     const conn = this.#conn;

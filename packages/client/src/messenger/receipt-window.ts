@@ -1,0 +1,86 @@
+/**
+ * Delivery receipts coalesced per sender (issue 10 item 3). A receipt for a
+ * message from a sender no receipt went to lately leaves at once, sealed in
+ * the commit that stores the message (the leading edge: a lone message is
+ * marked delivered as fast as before, at no extra commit). Receipts for what
+ * arrives within the window after that gather in ONE outbox item, which is
+ * durable in each of those commits but sealed only once: by the first batch
+ * after the window, or when the window ends (the trailing edge). A burst thus
+ * costs each side one receipt per window per sender instead of one per
+ * message: on each side one ratchet step, one sealed-sender seal or unseal,
+ * and two socket writes (send and ack) less per coalesced message.
+ *
+ * This only decides when; sealing and sending stay with the inbox
+ * (inbox-queue.ts) and the network (network.ts). Times come from the
+ * client's clock, so tests drive the window by hand.
+ */
+import type { Clock } from '../timers/clock.js';
+
+/** Default width of the window. Short enough that a burst's last ✓✓ is not noticeably late. */
+export const RECEIPT_WINDOW_MS = 200;
+
+export class ReceiptWindow {
+  readonly #clock: Clock;
+  readonly #ms: number;
+  readonly #onEnd: (peer: string) => void;
+  /** Per sender: when the window opened by the last receipt sealed for them ends. */
+  readonly #ends = new Map<string, number>();
+  readonly #timers = new Map<string, unknown>();
+  /** Receipt items the outbox flush must leave alone: collecting ids, or sealed and waiting for their commit. */
+  readonly #held = new Set<string>();
+
+  /** `onEnd(peer)` runs when a window with a held receipt ends: seal that receipt then. */
+  constructor(clock: Clock, onEnd: (peer: string) => void, ms = RECEIPT_WINDOW_MS) {
+    this.#clock = clock;
+    this.#onEnd = onEnd;
+    this.#ms = ms;
+  }
+
+  /** Whether a receipt to `peer` may be sealed at `now`; when it may, a new window starts there. */
+  admit(peer: string, now: number): boolean {
+    const end = this.#ends.get(peer);
+    if (end !== undefined && now < end) return false;
+    this.restart(peer, now);
+    return true;
+  }
+
+  /** A receipt to `peer` is sealed at `now`: the next window starts (and the old one's timer is moot). */
+  restart(peer: string, now: number): void {
+    this.#ends.set(peer, now + this.#ms);
+    const t = this.#timers.get(peer);
+    if (t !== undefined) this.#clock.clearTimer(t);
+    this.#timers.delete(peer);
+  }
+
+  /** Keeps receipt item `id` for `peer` from the flush until released; the window's end calls `onEnd`. */
+  hold(peer: string, id: string): void {
+    this.#held.add(id);
+    if (this.#timers.has(peer)) return;
+    const wait = Math.max(0, (this.#ends.get(peer) ?? 0) - this.#clock.now());
+    const timer = this.#clock.setTimer(() => {
+      this.#timers.delete(peer);
+      this.#onEnd(peer);
+    }, wait);
+    this.#timers.set(peer, timer);
+  }
+
+  isHeld(id: string): boolean {
+    return this.#held.has(id);
+  }
+
+  /** The flush may take item `id` again (sealed and handed over, or to be sealed when sent). */
+  release(id: string): void {
+    this.#held.delete(id);
+  }
+
+  /** A batch failed and the collecting receipts were forgotten: what the outbox holds is sent as stored. */
+  releaseAll(): void {
+    this.#held.clear();
+  }
+
+  /** No more timers (closing): a held receipt stays in the outbox and is sent after the next start. */
+  close(): void {
+    for (const t of this.#timers.values()) this.#clock.clearTimer(t);
+    this.#timers.clear();
+  }
+}
