@@ -33,7 +33,6 @@ import {
   diffieHellman,
   hkdfSync,
   type KeyObject,
-  randomFillSync,
   verify,
 } from 'node:crypto';
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
@@ -44,6 +43,7 @@ import { preferredOneShotHmac } from './hmac-oneshot.node.js';
 import { KeyCache } from './key-cache.js';
 import { clampPrivateKey, rejectLowOrder } from './noble-backend.js';
 import type { Primitives } from './primitives.js';
+import { pooledRandomBytes } from './random-pool.node.js';
 import { importX25519Private } from './x25519-import.node.js';
 import { ED25519_L, montgomeryToEdwardsBytes, signatureScalar, xeddsaVerifyNoble } from './xeddsa.js';
 import { xeddsaSignNode } from './xeddsa-sign.node.js';
@@ -88,7 +88,7 @@ function publicKeyOf(handle: KeyObject): Uint8Array {
 
 function x25519Generate(): { privateKey: Uint8Array; publicKey: Uint8Array } {
   // Clamped before import: the stored bytes are the key's canonical form, as libsignal keeps them (§1).
-  const seed = randomFillSync(new Uint8Array(32));
+  const seed = pooledRandomBytes(32);
   const privateKey = clampPrivateKey(seed);
   seed.fill(0);
   const handle = x25519Private.get(privateKey, importX25519Private);
@@ -212,7 +212,7 @@ const hkdfSha256 = preferredOneShotHmac === undefined ? hkdfSha256Keyed : hkdfNa
  */
 export const nodeBackend: Primitives = Object.freeze({
   name: 'node:crypto',
-  randomBytes: (length: number) => randomFillSync(new Uint8Array(length)),
+  randomBytes: pooledRandomBytes,
   sha256: (data: Uint8Array) => view(createHash('sha256').update(data).digest()),
   sha512: (data: Uint8Array) => view(createHash('sha512').update(data).digest()),
   sha3_256: (data: Uint8Array) => view(createHash('sha3-256').update(data).digest()),
