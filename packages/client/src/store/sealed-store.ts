@@ -19,6 +19,7 @@ import {
   type StoredOutbox,
 } from './codec.js';
 import { upgradeV1 } from './legacy-upgrade.js';
+import { type CachedMessage, MessageCache } from './message-cache.js';
 import { RecordCache } from './record-cache.js';
 import {
   emptyChanges,
@@ -76,6 +77,7 @@ export class SealedStore implements ClientStore {
   readonly #keys: AtRestKeys;
   readonly #serial = new Serial();
   readonly #cache = new RecordCache();
+  readonly #messages = new MessageCache();
   readonly #tags: TagMemo;
   /** Tags `hasSeen` computed, kept for the `apply` that records the same ids (one HMAC per id, not two). */
   readonly #seenTags = new Map<string, Uint8Array>();
@@ -127,8 +129,19 @@ export class SealedStore implements ClientStore {
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
+    const cached = this.#messages.get(id);
+    if (cached) return { ...decodeMessage(cached.plain), id, expiresAt: cached.expiresAt };
+    const epoch = this.#messages.epoch;
     const r = await this.#rows.getMessage(id);
-    return r ? this.#openMessage(r) : undefined;
+    if (!r) return undefined;
+    const key = this.#keys.open(r.sealedKey, keyAad(id));
+    const plain = this.#keys.aead.open(key, r.row.body, te.encode(id));
+    key.fill(0);
+    const stored = decodeMessage(plain);
+    const { expiresAt } = r.row;
+    this.#messages.fill(id, { plain, seq: stored.seq, expiresAt, sealedKey: r.sealedKey }, epoch);
+    plain.fill(0);
+    return { ...stored, id, expiresAt };
   }
 
   async listMessages(conversationId: string, now: number): Promise<MessageRecord[]> {
@@ -157,7 +170,9 @@ export class SealedStore implements ClientStore {
 
   async deleteExpired(now: number): Promise<string[]> {
     this.#assertOpen();
-    return this.#rows.deleteExpired(now);
+    const ids = await this.#rows.deleteExpired(now);
+    this.#messages.drop(ids);
+    return ids;
   }
 
   nextExpiry(): Promise<number | null> {
@@ -170,6 +185,7 @@ export class SealedStore implements ClientStore {
     await this.#serial.run(async () => undefined);
     await this.#rows.close();
     this.#cache.wipe();
+    this.#messages.wipe();
     this.#tags.clear();
     this.#seenTags.clear();
     this.#keys.wipe();
@@ -193,10 +209,11 @@ export class SealedStore implements ClientStore {
     const seqBefore = this.#nextSeq;
     const ringBefore = this.#ring.head;
     const dirty = new Set<number>();
+    const written = new Map<string, CachedMessage>();
     try {
       for (const r of batch.records ?? []) this.#record(changes, r.ns, r.key, r.value);
-      const prepared = new Map<string, { key: Uint8Array; seq: number }>();
-      for (const m of batch.putMessages ?? []) await this.#message(changes, prepared, m);
+      const prepared = new Map<string, Prepared>();
+      for (const m of batch.putMessages ?? []) await this.#message(changes, prepared, written, m);
       for (const p of prepared.values()) p.key.fill(0);
       changes.deleteMessages.push(...(batch.deleteMessages ?? []));
       for (const o of batch.putOutbox ?? []) await this.#outbox(changes, o);
@@ -208,8 +225,11 @@ export class SealedStore implements ClientStore {
       if (this.#nextSeq !== seqBefore || dirty.size > 0) this.#bookWrites(changes, dirty);
       await this.#rows.write(changes);
       this.#cache.committed(batch.records ?? []);
+      this.#messages.committed(written, batch.deleteMessages ?? []);
     } catch (err) {
       this.#cache.forget(batch.records ?? []);
+      for (const w of written.values()) w.plain.fill(0);
+      this.#messages.drop([...written.keys(), ...(batch.deleteMessages ?? [])]);
       // Nothing was committed: forget the in-memory steps too (the ring reloads from the store).
       this.#nextSeq = seqBefore;
       if (this.#ring.head !== ringBefore || dirty.size > 0)
@@ -231,32 +251,45 @@ export class SealedStore implements ClientStore {
   /** Seals a message under its key: the one it already has (order kept), or a fresh one (next order number). */
   async #message(
     changes: RowChanges,
-    prepared: Map<string, { key: Uint8Array; seq: number }>,
+    prepared: Map<string, Prepared>,
+    written: Map<string, CachedMessage>,
     m: Omit<MessageRecord, 'seq'>,
   ): Promise<void> {
     let known = prepared.get(m.id);
-    let sealedKey: Uint8Array | undefined;
-    if (!known) {
-      const existing = await this.#rows.getMessage(m.id);
-      if (existing) {
-        const key = this.#keys.open(existing.sealedKey, keyAad(m.id));
-        const old = decodeMessage(this.#keys.aead.open(key, existing.row.body, te.encode(m.id)));
-        known = { key, seq: old.seq };
-      } else {
-        known = { key: randomBytes(32), seq: this.#nextSeq++ };
-        sealedKey = this.#keys.seal(known.key, keyAad(m.id));
-      }
-      prepared.set(m.id, known);
-    } else {
+    if (known) {
       // Put twice in one batch: the later form wins, the row is written once.
-      const i = changes.putMessages.findIndex((p) => p.row.id === m.id);
-      sealedKey = changes.putMessages[i]?.sealedKey;
-      changes.putMessages.splice(i, 1);
+      changes.putMessages.splice(
+        changes.putMessages.findIndex((p) => p.row.id === m.id),
+        1,
+      );
+    } else {
+      known = await this.#prepareMessage(m.id);
+      prepared.set(m.id, known);
     }
     const { id, expiresAt, ...rest } = m;
-    const body = this.#keys.aead.seal(known.key, encodeMessage({ ...rest, seq: known.seq }), te.encode(id));
+    const plain = encodeMessage({ ...rest, seq: known.seq });
+    const body = this.#keys.aead.seal(known.key, plain, te.encode(id));
     const row = { id, conv: this.#tags.tag('conv', m.conversationId), expiresAt, body };
-    changes.putMessages.push(sealedKey ? { row, sealedKey } : { row });
+    changes.putMessages.push(known.isNew ? { row, sealedKey: known.sealedKey } : { row });
+    written.get(id)?.plain.fill(0);
+    written.set(id, { plain, seq: known.seq, expiresAt, sealedKey: known.sealedKey });
+  }
+
+  /** The key and order number a put message gets: its own if it exists (cached or stored), else new ones. */
+  async #prepareMessage(id: string): Promise<Prepared> {
+    const hit = this.#messages.get(id);
+    if (hit) {
+      const key = this.#keys.open(hit.sealedKey, keyAad(id));
+      return { key, seq: hit.seq, sealedKey: hit.sealedKey, isNew: false };
+    }
+    const existing = await this.#rows.getMessage(id);
+    if (existing) {
+      const key = this.#keys.open(existing.sealedKey, keyAad(id));
+      const old = decodeMessage(this.#keys.aead.open(key, existing.row.body, te.encode(id)));
+      return { key, seq: old.seq, sealedKey: existing.sealedKey, isNew: false };
+    }
+    const key = randomBytes(32);
+    return { key, seq: this.#nextSeq++, sealedKey: this.#keys.seal(key, keyAad(id)), isNew: true };
   }
 
   async #outbox(changes: RowChanges, o: OutboxItem): Promise<void> {
@@ -286,6 +319,14 @@ export class SealedStore implements ClientStore {
     key.fill(0);
     return { ...stored, id: r.row.id, expiresAt: r.row.expiresAt };
   }
+}
+
+/** A put message's key (open, wiped after the batch) and order number; `isNew` when its key row is to be written. */
+interface Prepared {
+  readonly key: Uint8Array;
+  readonly seq: number;
+  readonly sealedKey: Uint8Array;
+  readonly isNew: boolean;
 }
 
 function keyAad(id: string): Uint8Array {

@@ -174,6 +174,44 @@ export const storeContract: Record<string, ContractCase> = {
     await t.close();
   },
 
+  async 'message reads see every commit: read back as written, replaced, deleted, put again'(h) {
+    const s = await h.open('a', PASS);
+    const pointer = {
+      id: new Uint8Array(32).fill(6),
+      key: new Uint8Array(64).fill(7),
+      digest: new Uint8Array(32).fill(8),
+      size: 3,
+      contentType: 'text/plain',
+      fileName: 'a.txt',
+    };
+    const file = { ...message('f', 'caption', null), kind: 'attachment' as const, attachment: pointer };
+    await s.apply({ putMessages: [message('m', 'one', null), file] });
+    const first = (await s.getMessage('m')) as MessageRecord;
+    equal([first.body, first.status], ['one', 'received'], 'read back as written');
+    (first as { body: string }).body = 'scribbled'; // a caller changing what it got changes nothing stored
+    equal((await s.getMessage('m'))?.body, 'one', 'not aliased');
+    const got = (await s.getMessage('f')) as MessageRecord;
+    equal(got.attachment, pointer, 'attachment pointer');
+    got.attachment?.key.fill(0);
+    equal((await s.getMessage('f'))?.attachment?.key, pointer.key, 'pointer not aliased');
+    await s.apply({ putMessages: [{ ...message('m', 'two', 5000), status: 'read' }] });
+    const second = (await s.getMessage('m')) as MessageRecord;
+    equal([second.body, second.status, second.expiresAt], ['two', 'read', 5000], 'replaced');
+    equal(second.seq, first.seq, 'kept its place');
+    const pending = s.getMessage('m'); // in flight while the delete lands
+    const write = s.apply({ deleteMessages: ['m', 'f'] });
+    await Promise.all([pending, write]);
+    equal([await s.getMessage('m'), await s.getMessage('f')], [undefined, undefined], 'deleted');
+    await s.apply({ putMessages: [message('m', 'three', null)] });
+    const third = (await s.getMessage('m')) as MessageRecord;
+    ok(third.seq > first.seq, 'put again: a new place');
+    await s.close();
+    const t = await h.open('a', PASS);
+    equal((await t.getMessage('m'))?.body, 'three', 'on disk as read');
+    equal(await t.getMessage('f'), undefined, 'deleted on disk');
+    await t.close();
+  },
+
   async 'refuses a wrong passphrase with WrongPassphrase'(h) {
     await (await h.open('a', PASS)).close();
     equal(
