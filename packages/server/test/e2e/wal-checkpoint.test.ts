@@ -12,14 +12,15 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { CheckpointWorkerError, WalCheckpointer } from '../../src/storage/sqlite/wal-checkpointer.js';
-import { WAL_LIMIT_BYTES } from '../../src/storage/sqlite/wal-truncator.js';
 import { register, startTestServer, type TestServer, TestSocket } from '../support/harness.js';
 
 /** Messages per round, sent without waiting for each other. */
 const ROUND = 25;
 const CONTENT = new Uint8Array(16 * 1024).fill(7);
+/** The server's WAL limit here: low, so the rounds below write several times the bound (the default is 32 MiB). */
+const WAL_LIMIT = 4 * 1024 * 1024;
 /** What the WAL may reach: the limit, plus what arrives while a checkpoint runs. */
-const WAL_BOUND = 3 * WAL_LIMIT_BYTES;
+const WAL_BOUND = 3 * WAL_LIMIT;
 
 /** A WAL file's header: 32 bytes, starting with this magic number (its low bit names the checksum byte order). */
 const WAL_HEADER_BYTES = 32;
@@ -42,7 +43,13 @@ describe.skipIf(process.env.TACET_TEST_BACKEND === 'postgres')('WAL checkpoints 
   it('keeps the WAL bounded while messages pile up unacked and while they are acked', {
     timeout: 180_000,
   }, async () => {
-    t = await startTestServer({ maxQueueLength: 10_000, maxRetentionSeconds: 3600 });
+    const dataDir = mkdtempSync(join(tmpdir(), 'tacet-ckpt-'));
+    t = await startTestServer({
+      dataDir,
+      storage: () => openSqliteStorage(dataDir, { walLimitBytes: WAL_LIMIT }),
+      maxQueueLength: 10_000,
+      maxRetentionSeconds: 3600,
+    });
     const url = t.server.url;
     const [alice, bob, carol] = await Promise.all([register(url), register(url), register(url)]);
     const a = await TestSocket.open(url, alice.auth);
@@ -52,7 +59,7 @@ describe.skipIf(process.env.TACET_TEST_BACKEND === 'postgres')('WAL checkpoints 
       expect(a.results().filter((r) => requests.has(r.requestId) && !r.ok)).toEqual([]);
     };
     // Unacked: nothing is deleted, so only the WAL's size asks for checkpoints. 40 rounds write
-    // more than 16 MiB of content, over 5x the bound.
+    // more than 16 MiB of content, 4x the limit.
     let largest = 0;
     for (let round = 0; round < 40; round++) {
       await sendRound(bob);

@@ -18,7 +18,7 @@ import { SqliteProvisioningStore } from './sqlite-provisioning-store.js';
 import { SqliteQueueStore } from './sqlite-queue-store.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { type SyncFile, WalSync } from './wal-sync.js';
-import { WalTruncator } from './wal-truncator.js';
+import { WAL_TRUNCATE_DELAY_MS, WalTruncator } from './wal-truncator.js';
 
 export { BackupError, backupSqlite, restoreSqlite } from './backup.js';
 export { DATABASE_FILE } from './database.js';
@@ -39,7 +39,7 @@ class SqliteStorage implements Storage {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly dataDir: string,
-    syncFile: SyncFile | undefined,
+    { syncFile, walLimitBytes }: SqliteStorageOptions,
   ) {
     const walSync = new WalSync(`${db.name}-wal`, syncFile);
     this.committer = new GroupCommitter(db, walSync, (n) => {
@@ -54,6 +54,8 @@ class SqliteStorage implements Storage {
       this.checkpointer,
       (work) => this.committer.exclusive(work),
       () => walSync.bytes,
+      WAL_TRUNCATE_DELAY_MS,
+      walLimitBytes,
     );
     const deleted = () => this.wal.schedule();
     this.accounts = new SqliteAccountStore(db, this.committer, deleted);
@@ -93,9 +95,11 @@ class SqliteStorage implements Storage {
   }
 }
 
-/** How the WAL reaches the disk; tests replace it to hold a sync or make it fail. */
 export interface SqliteStorageOptions {
+  /** How the WAL reaches the disk; tests replace it to hold a sync or make it fail. */
   syncFile?: SyncFile;
+  /** WAL size that asks for a checkpoint at once (default WAL_LIMIT_BYTES); tests lower it to see the bound hold. */
+  walLimitBytes?: number;
 }
 
 /**
@@ -108,7 +112,7 @@ export async function openSqliteStorage(
 ): Promise<Storage> {
   const db = openDatabase(dataDir);
   try {
-    return new SqliteStorage(db, dataDir, options.syncFile);
+    return new SqliteStorage(db, dataDir, options);
   } catch (err) {
     db.close();
     throw err;

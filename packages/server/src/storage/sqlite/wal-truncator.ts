@@ -4,8 +4,8 @@
  * in `tacet.sqlite-wal` until a checkpoint folds the WAL back into the
  * database (where secure_delete has zeroed it) and truncates the file.
  * Automatic checkpoints are off on the main connection, so this also bounds
- * the WAL: a commit that leaves it above WAL_LIMIT_BYTES asks for a
- * checkpoint at once.
+ * the WAL: a commit that leaves it above the limit (WAL_LIMIT_BYTES unless
+ * told otherwise) asks for a checkpoint at once.
  *
  * Checkpoints run on the checkpointer's worker thread, never on the event
  * loop. Each is a PASSIVE one (most of the copying and the database fsync,
@@ -21,8 +21,16 @@ import type { CheckpointResult, WalCheckpointer } from './wal-checkpointer.js';
 /** Default wait between a deletion and its checkpoint, in milliseconds. */
 export const WAL_TRUNCATE_DELAY_MS = 500;
 
-/** WAL size that asks for a checkpoint at once (SQLite's own default: 1000 pages of 4 KiB). */
-export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
+/**
+ * WAL size that asks for a checkpoint at once. Under traffic with acks the
+ * deletion delay already checkpoints every ~500 ms; the limit is for writes
+ * nothing deletes (recipients offline). Every checkpoint holds commits for
+ * its TRUNCATE (2–25 ms measured), and one send writes ~11 KiB of WAL at
+ * 2,000/s (each small commit rewrites its table and index pages), so
+ * SQLite's own 4 MiB (1000 pages) asked for 5–6 checkpoints a second there,
+ * three times what the deletions ask for.
+ */
+export const WAL_LIMIT_BYTES = 32 * 1024 * 1024;
 
 /** Runs `work` with no commit and no WAL sync happening meanwhile (GroupCommitter.exclusive). */
 export type Exclusive = (work: () => Promise<CheckpointResult>) => Promise<CheckpointResult>;
@@ -41,6 +49,7 @@ export class WalTruncator {
     /** Current size of the WAL file in bytes. */
     private readonly walBytes: () => number,
     private readonly delayMs = WAL_TRUNCATE_DELAY_MS,
+    private readonly limitBytes = WAL_LIMIT_BYTES,
   ) {}
 
   /** Asks for a checkpoint within `delayMs`; calls while one is pending coalesce. */
@@ -59,7 +68,7 @@ export class WalTruncator {
 
   /** Called after each commit: a WAL above the limit is checkpointed now rather than after the delay. */
   committed(): void {
-    if (this.running === undefined && this.walBytes() > WAL_LIMIT_BYTES) this.schedule(0);
+    if (this.running === undefined && this.walBytes() > this.limitBytes) this.schedule(0);
   }
 
   /** Cancels any pending checkpoint and waits for a running one (the caller checkpoints on close itself). */
