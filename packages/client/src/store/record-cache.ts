@@ -28,6 +28,19 @@ export class RecordCache {
     return v === undefined || v === null ? v : v.slice();
   }
 
+  /**
+   * True when the cache knows the record is on disk as exactly `value`
+   * (null: known absent), so writing it again would change nothing.
+   */
+  holds(ns: string, key: string, value: Uint8Array | null): boolean {
+    const v = this.#entries.get(slot(ns, key));
+    if (v === undefined) return false;
+    if (v === null || value === null) return v === value;
+    if (v.length !== value.length) return false;
+    for (let i = 0; i < v.length; i++) if (v[i] !== value[i]) return false;
+    return true;
+  }
+
   /** Remembers what a read found, unless a commit happened since `epoch`. */
   fill(ns: string, key: string, value: Uint8Array | undefined, epoch: number): void {
     if (epoch !== this.#epoch) return;

@@ -210,8 +210,12 @@ export class SealedStore implements ClientStore {
     const ringBefore = this.#ring.head;
     const dirty = new Set<number>();
     const written = new Map<string, CachedMessage>();
+    const records = lastWrites(batch.records ?? []);
     try {
-      for (const r of batch.records ?? []) this.#record(changes, r.ns, r.key, r.value);
+      for (const r of records) {
+        // Put again unchanged (a contact's name with every message): the disk already holds it.
+        if (!this.#cache.holds(r.ns, r.key, r.value)) this.#record(changes, r.ns, r.key, r.value);
+      }
       const prepared = new Map<string, Prepared>();
       for (const m of batch.putMessages ?? []) await this.#message(changes, prepared, written, m);
       for (const p of prepared.values()) p.key.fill(0);
@@ -224,10 +228,10 @@ export class SealedStore implements ClientStore {
       }
       if (this.#nextSeq !== seqBefore || dirty.size > 0) this.#bookWrites(changes, dirty);
       await this.#rows.write(changes);
-      this.#cache.committed(batch.records ?? []);
+      this.#cache.committed(records);
       this.#messages.committed(written, batch.deleteMessages ?? []);
     } catch (err) {
-      this.#cache.forget(batch.records ?? []);
+      this.#cache.forget(records);
       for (const w of written.values()) w.plain.fill(0);
       this.#messages.drop([...written.keys(), ...(batch.deleteMessages ?? [])]);
       // Nothing was committed: forget the in-memory steps too (the ring reloads from the store).
@@ -319,6 +323,20 @@ export class SealedStore implements ClientStore {
     key.fill(0);
     return { ...stored, id: r.row.id, expiresAt: r.row.expiresAt };
   }
+}
+
+type RecordWrite = NonNullable<WriteBatch['records']>[number];
+
+/** The last write of each record in a batch (the one that lands), in batch order. */
+function lastWrites(records: readonly RecordWrite[]): readonly RecordWrite[] {
+  if (records.length < 2) return records;
+  const last = new Map<string, RecordWrite>();
+  for (const r of records) {
+    const k = `${r.ns}\u0000${r.key}`;
+    last.delete(k);
+    last.set(k, r);
+  }
+  return last.size === records.length ? records : [...last.values()];
 }
 
 /** A put message's key (open, wiped after the batch) and order number; `isNew` when its key row is to be written. */

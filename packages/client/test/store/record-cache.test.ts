@@ -19,6 +19,20 @@ describe('record cache', () => {
     expect(c.get('n', 'other')).toBeNull();
   });
 
+  it('holds a value only when it knows the record is stored as exactly that', () => {
+    const c = new RecordCache();
+    expect(c.holds('n', 'k', v(1))).toBe(false); // not cached: unknown
+    c.fill('n', 'k', v(1), c.epoch);
+    expect([c.holds('n', 'k', v(1)), c.holds('n', 'k', v(2)), c.holds('n', 'k', null)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect(c.holds('n', 'k', new Uint8Array([1, 0]))).toBe(false);
+    c.committed([{ ns: 'n', key: 'gone', value: null }]);
+    expect([c.holds('n', 'gone', null), c.holds('n', 'gone', v(0))]).toEqual([true, false]);
+  });
+
   it('forgets what a failed commit touched, and wipes on close', () => {
     const c = new RecordCache();
     c.fill('n', 'k', v(1), c.epoch);

@@ -212,6 +212,36 @@ export const storeContract: Record<string, ContractCase> = {
     await t.close();
   },
 
+  async 'a record put again unchanged, or twice in one batch, reads back as its last write'(h) {
+    const s = await h.open('a', PASS);
+    const v = (b: number) => new Uint8Array([b, b]);
+    await s.apply({ records: [{ ns: 'contact-name', key: 'p', value: v(1) }] });
+    equal(await s.getRecord('contact-name', 'p'), v(1), 'first');
+    await s.apply({ records: [{ ns: 'contact-name', key: 'p', value: v(1) }] });
+    equal(await s.getRecord('contact-name', 'p'), v(1), 'put again unchanged');
+    // The earlier write of a key differs from what is stored, the later one equals it: the later one lands.
+    await s.apply({
+      records: [
+        { ns: 'contact-name', key: 'p', value: v(2) },
+        { ns: 'contact-name', key: 'p', value: v(1) },
+      ],
+    });
+    equal(await s.getRecord('contact-name', 'p'), v(1), 'last write of the batch');
+    await s.apply({ records: [{ ns: 'untrusted', key: 'p', value: null }] }); // absent, deleted again
+    await s.apply({
+      records: [
+        { ns: 'untrusted', key: 'p', value: null },
+        { ns: 'untrusted', key: 'p', value: v(3) },
+      ],
+    });
+    equal(await s.getRecord('untrusted', 'p'), v(3), 'deleted, then put in one batch');
+    await s.close();
+    const t = await h.open('a', PASS);
+    equal(await t.getRecord('contact-name', 'p'), v(1), 'on disk');
+    equal(await t.getRecord('untrusted', 'p'), v(3), 'flag on disk');
+    await t.close();
+  },
+
   async 'refuses a wrong passphrase with WrongPassphrase'(h) {
     await (await h.open('a', PASS)).close();
     equal(
