@@ -66,7 +66,6 @@ export interface RowStore {
   getMessage(id: string): Promise<KeyedMessageRow | undefined>;
   /** Unexpired messages of one conversation, in any order. */
   listMessages(conv: Uint8Array, now: number): Promise<KeyedMessageRow[]>;
-  getOutbox(id: string): Promise<OutboxRow | undefined>;
   listOutbox(): Promise<OutboxRow[]>;
   write(changes: RowChanges): Promise<void>;
   /** Deletes every message whose deadline has passed (key and row); returns their ids. */

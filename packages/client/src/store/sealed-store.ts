@@ -20,6 +20,7 @@ import {
 } from './codec.js';
 import { upgradeV1 } from './legacy-upgrade.js';
 import { type CachedMessage, MessageCache } from './message-cache.js';
+import { OutboxMemory } from './outbox-memory.js';
 import { RecordCache } from './record-cache.js';
 import {
   emptyChanges,
@@ -78,6 +79,8 @@ export class SealedStore implements ClientStore {
   readonly #serial = new Serial();
   readonly #cache = new RecordCache();
   readonly #messages = new MessageCache();
+  /** Loaded on first use, inside a commit's turn (see `#outbox`). */
+  #outboxItems: OutboxMemory | undefined;
   readonly #tags: TagMemo;
   /** Tags `hasSeen` computed, kept for the `apply` that records the same ids (one HMAC per id, not two). */
   readonly #seenTags = new Map<string, Uint8Array>();
@@ -150,10 +153,9 @@ export class SealedStore implements ClientStore {
   }
 
   async listOutbox(): Promise<OutboxItem[]> {
-    const rows = await this.#rows.listOutbox();
-    const items = rows.map((r) => decodeOutbox(this.#keys.open(r.body, outboxAad(r.id))));
-    items.sort((a, b) => a.createdAt - b.createdAt || a.ord - b.ord);
-    return items.map(({ ord: _, ...item }) => item);
+    // Loaded in turn with the commits, so no commit lands between reading the rows and keeping them.
+    const outbox = this.#outboxItems ?? (await this.#serial.run(() => this.#outbox()));
+    return outbox.list();
   }
 
   async hasSeen(id: string): Promise<boolean> {
@@ -186,6 +188,8 @@ export class SealedStore implements ClientStore {
     await this.#rows.close();
     this.#cache.wipe();
     this.#messages.wipe();
+    this.#outboxItems?.wipe();
+    this.#outboxItems = undefined;
     this.#tags.clear();
     this.#seenTags.clear();
     this.#keys.wipe();
@@ -220,7 +224,7 @@ export class SealedStore implements ClientStore {
       for (const m of batch.putMessages ?? []) await this.#message(changes, prepared, written, m);
       for (const p of prepared.values()) p.key.fill(0);
       changes.deleteMessages.push(...(batch.deleteMessages ?? []));
-      for (const o of batch.putOutbox ?? []) await this.#outbox(changes, o);
+      const outboxPuts = batch.putOutbox?.length ? await this.#outboxPuts(changes, batch.putOutbox) : [];
       changes.deleteOutbox.push(...(batch.deleteOutbox ?? []));
       for (const id of batch.seen ?? []) {
         const chunk = this.#ring.add(this.#seenTag(id));
@@ -230,10 +234,14 @@ export class SealedStore implements ClientStore {
       await this.#rows.write(changes);
       this.#cache.committed(records);
       this.#messages.committed(written, batch.deleteMessages ?? []);
+      this.#outboxItems?.committed(outboxPuts, batch.deleteOutbox ?? []);
     } catch (err) {
       this.#cache.forget(records);
       for (const w of written.values()) w.plain.fill(0);
       this.#messages.drop([...written.keys(), ...(batch.deleteMessages ?? [])]);
+      // Whether the outbox rows changed is unknown: read them afresh when next needed.
+      this.#outboxItems?.wipe();
+      this.#outboxItems = undefined;
       // Nothing was committed: forget the in-memory steps too (the ring reloads from the store).
       this.#nextSeq = seqBefore;
       if (this.#ring.head !== ringBefore || dirty.size > 0)
@@ -296,14 +304,24 @@ export class SealedStore implements ClientStore {
     return { key, seq: this.#nextSeq++, sealedKey: this.#keys.seal(key, keyAad(id)), isNew: true };
   }
 
-  async #outbox(changes: RowChanges, o: OutboxItem): Promise<void> {
-    // A replaced item keeps its place in the queue.
-    const existing = await this.#rows.getOutbox(o.id);
-    const ord = existing
-      ? decodeOutbox(this.#keys.open(existing.body, outboxAad(o.id))).ord
-      : this.#nextSeq++;
-    const stored: StoredOutbox = { ...o, ord };
-    changes.putOutbox.push({ id: o.id, body: this.#keys.seal(encodeOutbox(stored), outboxAad(o.id)) });
+  /** The outbox in memory, read from the rows once; call only in a commit's turn. */
+  async #outbox(): Promise<OutboxMemory> {
+    if (this.#outboxItems) return this.#outboxItems;
+    const rows = await this.#rows.listOutbox();
+    this.#outboxItems = new OutboxMemory(
+      rows.map((r) => decodeOutbox(this.#keys.open(r.body, outboxAad(r.id)))),
+    );
+    return this.#outboxItems;
+  }
+
+  async #outboxPuts(changes: RowChanges, items: readonly OutboxItem[]): Promise<StoredOutbox[]> {
+    const outbox = await this.#outbox();
+    return items.map((o) => {
+      // A replaced item keeps its place in the queue.
+      const stored: StoredOutbox = { ...o, ord: outbox.ord(o.id) ?? this.#nextSeq++ };
+      changes.putOutbox.push({ id: o.id, body: this.#keys.seal(encodeOutbox(stored), outboxAad(o.id)) });
+      return stored;
+    });
   }
 
   #bookWrites(changes: RowChanges, chunks: ReadonlySet<number>): void {

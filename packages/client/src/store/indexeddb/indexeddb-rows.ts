@@ -75,10 +75,6 @@ export class IndexedDbRows implements UpgradableRows {
     return out;
   }
 
-  async getOutbox(id: string): Promise<OutboxRow | undefined> {
-    return (await req(this.#read('outbox').get(id))) as OutboxRow | undefined;
-  }
-
   async listOutbox(): Promise<OutboxRow[]> {
     return (await req(this.#read('outbox').getAll())) as OutboxRow[];
   }

@@ -62,10 +62,6 @@ export class SqliteRows implements UpgradableRows {
     return rows.map(keyedRow);
   }
 
-  async getOutbox(id: string): Promise<OutboxRow | undefined> {
-    return this.#sql('SELECT id, body FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
-  }
-
   async listOutbox(): Promise<OutboxRow[]> {
     return this.#sql('SELECT id, body FROM outbox').all() as OutboxRow[];
   }
