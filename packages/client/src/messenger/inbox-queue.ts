@@ -6,7 +6,6 @@
  */
 
 import type { PublicKey } from '@tacet/protocol';
-import { MAX_ACK_IDS } from '@tacet/wire';
 import type { Contacts } from '../contacts.js';
 import type { ServedOwnList } from '../devices/own-list-refresh.js';
 import type { ClientEvent } from '../events.js';
@@ -150,9 +149,7 @@ export class InboxQueue {
     const events: ClientEvent[] = [];
     const acks = new Map<Connection, Uint8Array[]>();
     const sendAcks = () => {
-      for (const [conn, ids] of acks) {
-        for (let i = 0; i < ids.length; i += MAX_ACK_IDS) conn.ack(ids.slice(i, i + MAX_ACK_IDS));
-      }
+      for (const [conn, ids] of acks) conn.ack(ids);
     };
     let deferred = false;
     const handOver: Array<() => void> = [];

@@ -15,53 +15,35 @@
  * client's clock, so tests drive the window by hand.
  */
 import type { Clock } from '../timers/clock.js';
+import { CoalescingWindow } from '../timers/coalescing-window.js';
 
 /** Default width of the window. Short enough that a burst's last ✓✓ is not noticeably late. */
 export const RECEIPT_WINDOW_MS = 200;
 
 export class ReceiptWindow {
-  readonly #clock: Clock;
-  readonly #ms: number;
-  readonly #onEnd: (peer: string) => void;
-  /** Per sender: when the window opened by the last receipt sealed for them ends. */
-  readonly #ends = new Map<string, number>();
-  readonly #timers = new Map<string, unknown>();
+  readonly #window: CoalescingWindow<string>;
   /** Receipt items the outbox flush must leave alone: collecting ids, or sealed and waiting for their commit. */
   readonly #held = new Set<string>();
 
   /** `onEnd(peer)` runs when a window with a held receipt ends: seal that receipt then. */
   constructor(clock: Clock, onEnd: (peer: string) => void, ms = RECEIPT_WINDOW_MS) {
-    this.#clock = clock;
-    this.#onEnd = onEnd;
-    this.#ms = ms;
+    this.#window = new CoalescingWindow(clock, ms, onEnd);
   }
 
   /** Whether a receipt to `peer` may be sealed at `now`; when it may, a new window starts there. */
   admit(peer: string, now: number): boolean {
-    const end = this.#ends.get(peer);
-    if (end !== undefined && now < end) return false;
-    this.restart(peer, now);
-    return true;
+    return this.#window.admit(peer, now);
   }
 
-  /** A receipt to `peer` is sealed at `now`: the next window starts (and the old one's timer is moot). */
+  /** A receipt to `peer` is sealed at `now`: the next window starts. */
   restart(peer: string, now: number): void {
-    this.#ends.set(peer, now + this.#ms);
-    const t = this.#timers.get(peer);
-    if (t !== undefined) this.#clock.clearTimer(t);
-    this.#timers.delete(peer);
+    this.#window.restart(peer, now);
   }
 
   /** Keeps receipt item `id` for `peer` from the flush until released; the window's end calls `onEnd`. */
   hold(peer: string, id: string): void {
     this.#held.add(id);
-    if (this.#timers.has(peer)) return;
-    const wait = Math.max(0, (this.#ends.get(peer) ?? 0) - this.#clock.now());
-    const timer = this.#clock.setTimer(() => {
-      this.#timers.delete(peer);
-      this.#onEnd(peer);
-    }, wait);
-    this.#timers.set(peer, timer);
+    this.#window.wait(peer);
   }
 
   isHeld(id: string): boolean {
@@ -80,7 +62,6 @@ export class ReceiptWindow {
 
   /** No more timers (closing): a held receipt stays in the outbox and is sent after the next start. */
   close(): void {
-    for (const t of this.#timers.values()) this.#clock.clearTimer(t);
-    this.#timers.clear();
+    this.#window.close();
   }
 }

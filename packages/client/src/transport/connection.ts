@@ -4,8 +4,19 @@
  * one at a time in order, acks. Reconnecting is the caller's job (see
  * messenger.ts); this object lives exactly as long as its socket.
  */
-import { decodeServerFrame, encodeClientFrame } from '@tacet/wire';
+import { decodeServerFrame, encodeClientFrame, MAX_ACK_IDS } from '@tacet/wire';
 import { ClientError } from '../errors.js';
+import { systemClock } from '../timers/clock.js';
+import { CoalescingWindow } from '../timers/coalescing-window.js';
+
+/**
+ * Acks given within this long of the last ack frame wait and go in one
+ * frame when the window ends: live traffic then costs one socket write per
+ * window for its acks, not one per message. Nobody waits for an ack (the
+ * server only deletes what it acknowledges), and one lost with the socket
+ * only brings that envelope again, which the inbox drops as seen.
+ */
+export const ACK_WINDOW_MS = 200;
 
 /** The subset of the WHATWG WebSocket the client uses (browser or `ws`). */
 export interface WebSocketLike {
@@ -68,6 +79,10 @@ export class Connection {
   readonly #h: ConnectionHandlers;
   readonly #pending = new Map<number, Pending>();
   #nextRequest = 1;
+  /** Envelope ids stored here, waiting for their ack frame. */
+  #acks: Uint8Array[] = [];
+  // A real timer, not the injected clock: when acks go is about socket writes, not time shown to anyone.
+  readonly #ackWindow = new CoalescingWindow<'acks'>(systemClock, ACK_WINDOW_MS, () => this.#sendAcks());
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
   #socketClosed!: () => void;
@@ -129,14 +144,35 @@ export class Connection {
     return done;
   }
 
-  /** Tells the server these envelopes are stored here; it deletes them. */
+  /**
+   * Tells the server these envelopes are stored here; it deletes them. The
+   * first acks in a while go at once, later ones with the window's end (or
+   * as soon as a frame is full).
+   */
   ack(ids: Uint8Array[]): void {
     if (this.#closed || ids.length === 0) return;
-    this.#ws.send(encodeClientFrame({ requestId: 0, kind: { case: 'ack', value: { ids } } }));
+    this.#acks.push(...ids);
+    if (this.#acks.length >= MAX_ACK_IDS || this.#ackWindow.admit('acks')) this.#sendAcks();
+    else this.#ackWindow.wait('acks');
   }
 
-  /** Closes the socket; resolves when the close handshake is done (or after a second). */
+  #sendAcks(): void {
+    if (this.#closed || this.#acks.length === 0) return;
+    this.#ackWindow.restart('acks');
+    const ids = this.#acks;
+    this.#acks = [];
+    for (let i = 0; i < ids.length; i += MAX_ACK_IDS)
+      this.#ws.send(
+        encodeClientFrame({
+          requestId: 0,
+          kind: { case: 'ack', value: { ids: ids.slice(i, i + MAX_ACK_IDS) } },
+        }),
+      );
+  }
+
+  /** Closes the socket, the waiting acks sent first; resolves when the close handshake is done (or after a second). */
   async close(): Promise<void> {
+    this.#sendAcks();
     if (!this.#closed) this.#ws.close(1000, 'bye');
     this.#onClose('closed by client');
     await Promise.race([this.#socketGone, new Promise((r) => setTimeout(r, 1000))]);
@@ -180,6 +216,8 @@ export class Connection {
   #onClose(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#ackWindow.close();
+    this.#acks = [];
     for (const p of this.#pending.values()) p.reject(new ClientError('Closed', `connection lost: ${reason}`));
     this.#pending.clear();
     this.#h.onClose?.(reason);
