@@ -7,6 +7,13 @@
 type Labels = Record<string, string>;
 
 function labelText(labels: Labels): string {
+  // Unlabelled counts run per message (stored, delivered, acked): no entries array for them.
+  let empty = true;
+  for (const _ in labels) {
+    empty = false;
+    break;
+  }
+  if (empty) return '';
   const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
 }

@@ -43,7 +43,8 @@ export async function processSend(
   if (ctx.draining) return refused(ctx, ErrorCode.Unavailable, 'server is shutting down; retry');
   const started = performance.now();
   try {
-    if (await leavesOutListedDevice(ctx.storage.deviceLists, send, sender))
+    // Checked here, not only inside: an await costs a promise and a turn per send, and most sends are not for all devices.
+    if (send.allDevices && (await leavesOutListedDevice(ctx.storage.deviceLists, send, sender)))
       return refused(ctx, ErrorCode.MissingDevice, MESSAGES.missing_device);
   } catch (err) {
     ctx.logger.warn('device list lookup failed', errorFields(err));
@@ -52,11 +53,8 @@ export async function processSend(
   const now = Date.now();
   const maxTtl = ctx.config.maxRetentionSeconds;
   const ttl = send.ttlSeconds === 0 ? maxTtl : Math.min(send.ttlSeconds, maxTtl);
-  const copies = send.envelopes.map((e) => ({
-    accountId: e.accountId,
-    deviceId: e.deviceId,
-    content: e.content,
-  }));
+  // The decoded envelopes are the copies (accountId, deviceId, content): no second array of them per send.
+  const copies = send.envelopes;
   let result: Awaited<ReturnType<typeof ctx.storage.queue.enqueue>>;
   try {
     result = await ctx.storage.queue.enqueue(
@@ -70,7 +68,15 @@ export async function processSend(
   if (!result.ok) return refused(ctx, result.code, MESSAGES[result.code], result.failedIndexes);
   ctx.metrics.messagesStored.inc({}, result.stored);
   ctx.metrics.sendLatency.observe((performance.now() - started) / 1000);
-  const keys = [...new Set(copies.map((c) => deviceKey(c.accountId, c.deviceId)))];
-  ctx.fanout.publish(keys).catch((err) => ctx.logger.warn('fan-out failed', errorFields(err)));
+  ctx.fanout
+    .publish(recipientKeys(copies))
+    .catch((err) => ctx.logger.warn('fan-out failed', errorFields(err)));
   return { ok: true, errorCode: '', errorMessage: '', failedIndexes: [] };
+}
+
+/** Each recipient device's key once (a one-copy send, the common case, builds no set). */
+function recipientKeys(copies: readonly { accountId: Uint8Array; deviceId: number }[]): string[] {
+  const first = copies[0];
+  if (copies.length === 1 && first) return [deviceKey(first.accountId, first.deviceId)];
+  return [...new Set(copies.map((c) => deviceKey(c.accountId, c.deviceId)))];
 }

@@ -25,14 +25,6 @@ import { deviceKey } from '../../fanout/fanout.js';
 import type { SqliteDatabase } from './database.js';
 import type { GroupCommitter } from './group-commit.js';
 
-interface EnvelopeRow {
-  seq: number;
-  id: Buffer;
-  content: Buffer;
-  server_ts: number;
-  expires_at: number;
-}
-
 /** Cached lengths kept before the cache is dropped and rebuilt lazily. */
 const MAX_CACHED_LENGTHS = 100_000;
 /** Sequence numbers per millisecond: room for bursts before they run ahead of the clock. */
@@ -60,7 +52,8 @@ export class SqliteQueueStore implements QueueStore {
         'INSERT OR IGNORE INTO envelopes (seq, account_id, device_id, id, content, server_ts, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       fetch: db.prepare(
-        `SELECT seq, id, content, server_ts, expires_at FROM envelopes
+        // Columns named as StoredEnvelope's fields: the rows are handed out as they are, not copied per envelope.
+        `SELECT seq, id, content, server_ts AS serverTimestamp, expires_at AS expiresAt FROM envelopes
          WHERE ${byDevice} AND seq > ? AND seq <= ? AND expires_at > ? ORDER BY seq LIMIT ?`,
       ),
       ack: db.prepare(`DELETE FROM envelopes WHERE ${byDevice} AND id = ?`),
@@ -88,53 +81,63 @@ export class SqliteQueueStore implements QueueStore {
     return this.lastSeq;
   }
 
-  private length(accountId: Uint8Array, deviceId: number): number {
-    const key = deviceKey(accountId, deviceId);
+  /** The queue length of the device `key` names (its deviceKey, which the caller builds once per copy). */
+  private length(key: string, device: { accountId: Uint8Array; deviceId: number }): number {
     let n = this.lengths.get(key);
     if (n === undefined) {
       if (this.lengths.size >= MAX_CACHED_LENGTHS) this.lengths.clear();
-      n = this.s.count.get(accountId, deviceId) as number;
+      n = this.s.count.get(device.accountId, device.deviceId) as number;
       this.lengths.set(key, n);
     }
     return n;
   }
 
-  private adjust(accountId: Uint8Array, deviceId: number, by: number): void {
-    const key = deviceKey(accountId, deviceId);
+  private adjust(key: string, by: number): void {
     const n = this.lengths.get(key);
     if (n !== undefined) this.lengths.set(key, Math.max(0, n + by));
   }
 
   enqueue(req: EnqueueRequest, maxQueueLength: number): Promise<EnqueueResult> {
     return this.commitEnqueue((): EnqueueResult => {
-      const unknown = req.copies.flatMap((c, i) => (this.s.device.get(c.accountId, c.deviceId) ? [] : [i]));
+      // Plain loops: this runs once per send, and flatMap allocated an array per copy.
+      const unknown: number[] = [];
+      req.copies.forEach((c, i) => {
+        if (!this.s.device.get(c.accountId, c.deviceId)) unknown.push(i);
+      });
       if (unknown.length > 0) return { ok: false, code: 'unknown_recipient', failedIndexes: unknown };
-      const full = req.copies.flatMap((c, i) =>
-        this.length(c.accountId, c.deviceId) >= maxQueueLength ? [i] : [],
-      );
+      const keys = req.copies.map((c) => deviceKey(c.accountId, c.deviceId));
+      const full: number[] = [];
+      req.copies.forEach((c, i) => {
+        if (this.length(keys[i] as string, c) >= maxQueueLength) full.push(i);
+      });
       if (full.length > 0) return { ok: false, code: 'queue_full', failedIndexes: full };
-      return { ok: true, stored: this.insertCopies(req, req.copies) };
+      return { ok: true, stored: this.insertCopies(req, req.copies, keys) };
     });
   }
 
   enqueueEach(req: EnqueueRequest, maxQueueLength: number): Promise<EnqueueEachResult> {
     return this.commitEnqueue((): EnqueueEachResult => {
       const refused: RefusedCopy[] = [];
-      const accepted = req.copies.filter((c, index) => {
+      const accepted: EnqueueRequest['copies'] = [];
+      const keys: string[] = [];
+      req.copies.forEach((c, index) => {
+        const key = deviceKey(c.accountId, c.deviceId);
         if (!this.s.device.get(c.accountId, c.deviceId)) refused.push({ index, code: 'unknown_recipient' });
-        else if (this.length(c.accountId, c.deviceId) >= maxQueueLength)
-          refused.push({ index, code: 'queue_full' });
-        else return true;
-        return false;
+        else if (this.length(key, c) >= maxQueueLength) refused.push({ index, code: 'queue_full' });
+        else {
+          accepted.push(c);
+          keys.push(key);
+        }
       });
-      return { stored: this.insertCopies(req, accepted), refused };
+      return { stored: this.insertCopies(req, accepted, keys), refused };
     });
   }
 
-  /** Inserts inside the running commit; resolves how many rows were new. */
-  private insertCopies(req: EnqueueRequest, copies: EnqueueRequest['copies']): number {
+  /** Inserts inside the running commit; resolves how many rows were new. `keys[i]` is the deviceKey of `copies[i]`. */
+  private insertCopies(req: EnqueueRequest, copies: EnqueueRequest['copies'], keys: string[]): number {
     let stored = 0;
-    for (const c of copies) {
+    for (let i = 0; i < copies.length; i++) {
+      const c = copies[i] as EnqueueRequest['copies'][number];
       const added = this.s.insert.run(
         this.nextSeq(),
         c.accountId,
@@ -144,37 +147,21 @@ export class SqliteQueueStore implements QueueStore {
         req.serverTimestamp,
         req.expiresAt,
       ).changes;
-      this.adjust(c.accountId, c.deviceId, added);
+      if (added > 0) this.adjust(keys[i] as string, added);
       stored += added;
     }
     return stored;
   }
 
   async fetch(accountId: Uint8Array, deviceId: number, afterSeq: number, limit: number, now: number) {
-    const rows = this.s.fetch.all(
-      accountId,
-      deviceId,
-      afterSeq,
-      this.durableSeq,
-      now,
-      limit,
-    ) as EnvelopeRow[];
-    return rows.map(
-      (r): StoredEnvelope => ({
-        seq: r.seq,
-        id: r.id,
-        content: r.content,
-        serverTimestamp: r.server_ts,
-        expiresAt: r.expires_at,
-      }),
-    );
+    return this.s.fetch.all(accountId, deviceId, afterSeq, this.durableSeq, now, limit) as StoredEnvelope[];
   }
 
   ack(accountId: Uint8Array, deviceId: number, ids: Uint8Array[]): Promise<number> {
     const deleted = this.committer.run(() => {
       let n = 0;
       for (const id of ids) n += this.s.ack.run(accountId, deviceId, id).changes;
-      this.adjust(accountId, deviceId, -n);
+      if (n > 0) this.adjust(deviceKey(accountId, deviceId), -n);
       return n;
     });
     return this.afterDelete(deleted);

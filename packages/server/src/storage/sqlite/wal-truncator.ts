@@ -32,6 +32,9 @@ export const WAL_TRUNCATE_DELAY_MS = 500;
  */
 export const WAL_LIMIT_BYTES = 32 * 1024 * 1024;
 
+/** Shortest time between two reads of the WAL's size after commits, in milliseconds. */
+const SIZE_CHECK_INTERVAL_MS = 5;
+
 /** Runs `work` with no commit and no WAL sync happening meanwhile (GroupCommitter.exclusive). */
 export type Exclusive = (work: () => Promise<CheckpointResult>) => Promise<CheckpointResult>;
 
@@ -42,6 +45,8 @@ export class WalTruncator {
   private running: Promise<void> | undefined;
   /** A checkpoint was asked for while one ran; it starts when that one ends. */
   private again = false;
+  /** When committed() last read the WAL's size (performance.now()). */
+  private sizeCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly checkpointer: WalCheckpointer,
@@ -66,9 +71,19 @@ export class WalTruncator {
     this.timer.unref();
   }
 
-  /** Called after each commit: a WAL above the limit is checkpointed now rather than after the delay. */
+  /**
+   * Called after each commit: a WAL above the limit is checkpointed now
+   * rather than after the delay. The size is read at most every
+   * SIZE_CHECK_INTERVAL_MS (an fstat and a Stats object per commit were
+   * ~800 bytes of garbage per send at low rates); what the WAL grows
+   * between two reads is a few hundred KiB at most, against a limit of MiBs.
+   */
   committed(): void {
-    if (this.running === undefined && this.walBytes() > this.limitBytes) this.schedule(0);
+    if (this.running !== undefined) return;
+    const now = performance.now();
+    if (now - this.sizeCheckedAt < SIZE_CHECK_INTERVAL_MS) return;
+    this.sizeCheckedAt = now;
+    if (this.walBytes() > this.limitBytes) this.schedule(0);
   }
 
   /** Cancels any pending checkpoint and waits for a running one (the caller checkpoints on close itself). */
