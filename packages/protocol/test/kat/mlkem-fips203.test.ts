@@ -26,7 +26,12 @@ import {
   compressCoder,
   type MlKemHashes,
   N,
+  ntt,
+  nttInverse,
   POLY_BYTES,
+  type Poly,
+  polyAddInto,
+  polySubInto,
   Q,
   sampleNtt,
 } from '../../src/crypto/mlkem-poly.js';
@@ -161,6 +166,51 @@ describe.each([1, 4, 5, 10, 11])('Compress_%i with ByteEncode / ByteDecode', (d)
     const inputs: Uint8Array[] = [new Uint8Array(32 * d).fill(0xff), new Uint8Array(32 * d)];
     for (let i = 0; i < 30; i++) inputs.push(seeded(300 + 31 * d + i, 32 * d));
     for (const bytes of inputs) expect([...ours.decode(bytes)]).toEqual([...noble.decode(bytes)]);
+  });
+});
+
+describe('NTT, NTT⁻¹ and coefficient sums (branch-free reductions)', () => {
+  /** Polynomials with coefficients below `bound`: all zero, all bound − 1, and seeded ones. */
+  function polys(bound: number, seed: number): Poly[] {
+    const out: Poly[] = [new Uint16Array(N), new Uint16Array(N).fill(bound - 1)];
+    for (let i = 0; i < 40; i++) {
+      const bytes = seeded(seed + i, 2 * N);
+      out.push(
+        new Uint16Array(N).map((_, j) => (((bytes[2 * j] as number) << 8) | (bytes[2 * j + 1] as number)) % bound),
+      );
+    }
+    return out;
+  }
+
+  it('NTT equals noble on reduced inputs, and reduces raw 12-bit inputs as their residues', () => {
+    for (const p of polys(Q, 700)) expect([...ntt(p.slice())]).toEqual([...nobleCrystals.NTT.encode(p.slice())]);
+    for (const p of polys(4096, 800)) {
+      const out = ntt(p.slice());
+      expect([...out]).toEqual([...nobleCrystals.NTT.encode(p.map((c) => c % Q))]);
+      expect(Math.max(...out)).toBeLessThan(Q);
+    }
+  });
+
+  it('NTT⁻¹ equals noble and inverts the NTT', () => {
+    for (const p of polys(Q, 900)) {
+      expect([...nttInverse(p.slice())]).toEqual([...nobleCrystals.NTT.decode(p.slice())]);
+      expect([...nttInverse(ntt(p.slice()))]).toEqual([...p]);
+    }
+  });
+
+  it('adds and subtracts modulo q', () => {
+    const as = polys(Q, 1000);
+    const bs = polys(Q, 1100).reverse();
+    for (let i = 0; i < as.length; i++) {
+      const a = as[i] as Poly;
+      const b = bs[i] as Poly;
+      const sum = a.slice();
+      polyAddInto(sum, b);
+      expect([...sum]).toEqual([...a].map((c, j) => (c + (b[j] as number)) % Q));
+      const difference = a.slice();
+      polySubInto(difference, b);
+      expect([...difference]).toEqual([...a].map((c, j) => (c - (b[j] as number) + Q) % Q));
+    }
   });
 });
 
