@@ -176,14 +176,17 @@ describe('NTT, NTT⁻¹ and coefficient sums (branch-free reductions)', () => {
     for (let i = 0; i < 40; i++) {
       const bytes = seeded(seed + i, 2 * N);
       out.push(
-        new Uint16Array(N).map((_, j) => (((bytes[2 * j] as number) << 8) | (bytes[2 * j + 1] as number)) % bound),
+        new Uint16Array(N).map(
+          (_, j) => (((bytes[2 * j] as number) << 8) | (bytes[2 * j + 1] as number)) % bound,
+        ),
       );
     }
     return out;
   }
 
   it('NTT equals noble on reduced inputs, and reduces raw 12-bit inputs as their residues', () => {
-    for (const p of polys(Q, 700)) expect([...ntt(p.slice())]).toEqual([...nobleCrystals.NTT.encode(p.slice())]);
+    for (const p of polys(Q, 700))
+      expect([...ntt(p.slice())]).toEqual([...nobleCrystals.NTT.encode(p.slice())]);
     for (const p of polys(4096, 800)) {
       const out = ntt(p.slice());
       expect([...out]).toEqual([...nobleCrystals.NTT.encode(p.map((c) => c % Q))]);
