@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       if (r.senderMainUs !== null && r.receiverMainUs !== null)
         console.log(
           `    of that CPU, the main thread: sender ${r.senderMainUs.toFixed(0)} µs,` +
-            ` receiver ${r.receiverMainUs.toFixed(0)} µs; other threads (GC helpers, libuv pool)` +
+            ` receiver ${r.receiverMainUs.toFixed(0)} µs; other threads (V8's background JIT and GC)` +
             ` sender ${(r.senderCpuUs - r.senderMainUs).toFixed(0)} µs, receiver ${(r.receiverCpuUs - r.receiverMainUs).toFixed(0)} µs`,
         );
       // The floor under that latency: a message is shown only after its commit is durable (fsync).

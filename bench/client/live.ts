@@ -19,7 +19,11 @@ export interface LiveResult {
   /** Of the CPU time, what the kernel spent (writes, fsync, sockets). */
   readonly senderSystemUs: number;
   readonly receiverSystemUs: number;
-  /** Of the CPU time, the main thread's (null: not measurable here); the rest ran on other threads. */
+  /**
+   * Of the CPU time, the main thread's (null: not measurable here); the rest
+   * ran on other threads: V8's platform workers (concurrent compilation and
+   * GC), which node --single-threaded folds into the main thread.
+   */
   readonly senderMainUs: number | null;
   readonly receiverMainUs: number | null;
   readonly senderCommits: number;
