@@ -242,8 +242,9 @@ export class SealedStore implements ClientStore {
       // Whether the outbox rows changed is unknown: read them afresh when next needed.
       this.#outboxItems?.wipe();
       this.#outboxItems = undefined;
-      // Nothing was committed: forget the in-memory steps too (the ring reloads from the store).
-      this.#nextSeq = seqBefore;
+      // The order counter is not wound back: a commit can throw after it landed (the WAL truncation
+      // after COMMIT), and then the numbers it used are on disk. A gap is harmless, a reused number is
+      // not. The seen ring reloads from the store, which holds the truth either way.
       if (this.#ring.head !== ringBefore || dirty.size > 0)
         this.#ring = (await loadBook(this.#rows, this.#keys)).ring;
       throw err;

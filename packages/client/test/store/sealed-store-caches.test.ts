@@ -133,6 +133,18 @@ describe('sealed store caches after a failed commit', () => {
     await store.close();
   });
 
+  it('gives later messages new order numbers when a commit threw after landing', async () => {
+    const { rows, store } = await openStore();
+    await store.apply({ putMessages: [message('m', 'one')] });
+    rows.failNext = 'failAfterCommit';
+    await expect(store.apply({ putMessages: [message('k', 'landed')] })).rejects.toThrow('I/O error');
+    await store.apply({ putMessages: [message('n', 'after')] });
+    const listed = await store.listMessages('peer', 1);
+    expect(listed.map((m) => m.id)).toEqual(['m', 'k', 'n']);
+    expect(new Set(listed.map((m) => m.seq)).size).toBe(3);
+    await store.close();
+  });
+
   it('hands out copies of outbox items: a caller changing one changes nothing kept', async () => {
     const { store } = await openStore();
     const put = item('o1', 5);
