@@ -3,35 +3,19 @@
  * construction and byte layout as the @noble/ciphers one (12-byte random
  * nonce ‖ ciphertext ‖ 16-byte tag), so either can open the other's rows.
  */
-import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { primitives } from '@tacet/protocol';
 import { ClientError } from '../errors.js';
 import type { Aead } from './at-rest.js';
 
 const NONCE = 12;
 const TAG = 16;
-/** 341 nonces per refill. */
-const POOL_BYTES = 4092;
-
-/**
- * Nonces cut from one buffer of CSPRNG output, refilled when used up: a
- * randomBytes call costs several µs of its own and a live message seals
- * about ten rows. A nonce is public (it is stored beside its ciphertext),
- * so the pool holds nothing secret; each is used once.
- */
-let pool = Buffer.alloc(0);
-let used = 0;
-function nextNonce(): Buffer {
-  if (used + NONCE > pool.length) {
-    pool = randomFillSync(Buffer.allocUnsafeSlow(POOL_BYTES));
-    used = 0;
-  }
-  used += NONCE;
-  return pool.subarray(used - NONCE, used);
-}
 
 export const nodeAead: Aead = {
   seal(key, plaintext, aad) {
-    const nonce = nextNonce();
+    // The protocol's randomness on Node: CSPRNG bytes from one pooled refill, each handed out once
+    // (a randomBytes call per nonce cost several µs, and a live message seals about ten rows).
+    const nonce = primitives.randomBytes(NONCE);
     const c = createCipheriv('aes-256-gcm', key, nonce);
     c.setAAD(aad);
     const body = Buffer.concat([nonce, c.update(plaintext), c.final(), c.getAuthTag()]);

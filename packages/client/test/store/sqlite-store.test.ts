@@ -90,7 +90,7 @@ describe('AES-GCM backends', () => {
     const key = new Uint8Array(32).fill(3);
     const aad = new Uint8Array(0);
     const nonces = new Set<string>();
-    // 341 nonces per pool: three refills.
+    // 4 KiB per refill of the pool the nonces come from: three refills.
     for (let i = 0; i < 1100; i++) {
       const sealed = nodeAead.seal(key, new Uint8Array([i & 255]), aad);
       nonces.add(Buffer.from(sealed.subarray(0, 12)).toString('hex'));
