@@ -43,8 +43,7 @@ export async function processSend(
   if (ctx.draining) return refused(ctx, ErrorCode.Unavailable, 'server is shutting down; retry');
   const started = performance.now();
   try {
-    // Checked here, not only inside: an await costs a promise and a turn per send, and most sends are not for all devices.
-    if (send.allDevices && (await leavesOutListedDevice(ctx.storage.deviceLists, send, sender)))
+    if (await leavesOutListedDevice(ctx.storage.deviceLists, send, sender))
       return refused(ctx, ErrorCode.MissingDevice, MESSAGES.missing_device);
   } catch (err) {
     ctx.logger.warn('device list lookup failed', errorFields(err));
