@@ -65,18 +65,24 @@ const item = (id: string, b: number): OutboxItem => ({
   ttlSeconds: 0,
 });
 
+/** A store with one record, message and outbox item committed, each read once so every in-memory copy is warm. */
+async function warmStore() {
+  const opened = await openStore();
+  const { store } = opened;
+  await store.apply({
+    records: [{ ns: 'contact', key: 'p', value: new Uint8Array([1]) }],
+    putMessages: [message('m', 'one')],
+    putOutbox: [item('o1', 1)],
+  });
+  expect(await store.getRecord('contact', 'p')).toEqual(new Uint8Array([1]));
+  expect((await store.getMessage('m'))?.body).toBe('one');
+  expect((await store.listOutbox()).map((o) => o.id)).toEqual(['o1']);
+  return opened;
+}
+
 describe('sealed store caches after a failed commit', () => {
   it('read what is on disk, not the batch that failed', async () => {
-    const { rows, store } = await openStore();
-    await store.apply({
-      records: [{ ns: 'contact', key: 'p', value: new Uint8Array([1]) }],
-      putMessages: [message('m', 'one')],
-      putOutbox: [item('o1', 1)],
-    });
-    // Every copy is warm: read once after the commit.
-    expect(await store.getRecord('contact', 'p')).toEqual(new Uint8Array([1]));
-    expect((await store.getMessage('m'))?.body).toBe('one');
-    expect((await store.listOutbox()).map((o) => o.id)).toEqual(['o1']);
+    const { rows, store } = await warmStore();
 
     rows.failNext = 'fail';
     await expect(
@@ -105,15 +111,7 @@ describe('sealed store caches after a failed commit', () => {
   });
 
   it('read what is on disk when a commit threw after landing', async () => {
-    const { rows, store } = await openStore();
-    await store.apply({
-      records: [{ ns: 'contact', key: 'p', value: new Uint8Array([1]) }],
-      putMessages: [message('m', 'one')],
-      putOutbox: [item('o1', 1)],
-    });
-    expect(await store.getRecord('contact', 'p')).toEqual(new Uint8Array([1]));
-    expect((await store.getMessage('m'))?.body).toBe('one');
-    expect((await store.listOutbox()).map((o) => o.id)).toEqual(['o1']);
+    const { rows, store } = await warmStore();
 
     rows.failNext = 'failAfterCommit';
     await expect(

@@ -3,7 +3,7 @@
  * a while leaves at once, those given within the window after it leave
  * together in one frame when it ends, and close sends what still waits.
  */
-import { decodeClientFrame } from '@tacet/wire';
+import { decodeClientFrame, MAX_ACK_IDS } from '@tacet/wire';
 import { describe, expect, it } from 'vitest';
 import { Connection, type WebSocketLike } from '../../src/transport/connection.js';
 
@@ -47,6 +47,16 @@ describe('acks', () => {
     expect(s.acked).toHaveLength(1);
     await s.frames(2);
     expect(s.acked[1]).toEqual([id(2), id(3), id(4)]);
+    await conn.close();
+  });
+
+  it('go at once, split into frames the server takes, as soon as a full frame waits', async () => {
+    const s = recordingSocket();
+    const conn = await Connection.open('ws://x', login, () => s.ws, { onEnvelope: async () => undefined });
+    conn.ack([id(1)]);
+    const many = Array.from({ length: MAX_ACK_IDS + 1 }, (_, i) => id(i & 255));
+    conn.ack(many);
+    expect(s.acked.map((f) => f.length)).toEqual([1, MAX_ACK_IDS, 1]);
     await conn.close();
   });
 
