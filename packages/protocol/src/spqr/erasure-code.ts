@@ -11,81 +11,33 @@
  * big-endian). Chunks below the message's point count are the message itself;
  * later ones are evaluations of the interpolating polynomials.
  *
- * Field: GF(2^16) modulo x^16 + x^12 + x^3 + x + 1 (0x1100B), with log/exp
- * tables (x is a generator because the polynomial is primitive).
+ * The field is gf65536.ts. Parity chunks and lost systematic chunks are
+ * computed in barycentric form (lagrange.ts) straight from the values, never
+ * through coefficients: the encoder is rebuilt from the serialized state for
+ * every message, so anything it computed up front would be paid per message.
  */
 import { ProtocolError } from '../errors.js';
+import { EXP, LOG } from './gf65536.js';
+import { coefficientLogsAt, systematicNodes, weightLogs } from './lagrange.js';
 
 /** Bytes per chunk. */
 export const CHUNK_SIZE = 32;
 const POLYS = CHUNK_SIZE / 2;
-const FIELD_POLY = 0x1100b;
 /** Chunk indices are 16-bit on the wire; the encoder's counter wraps there. */
 export const MAX_CHUNK_INDEX = 0xffff;
 
-const EXP = new Uint16Array(2 * 65535);
-const LOG = new Uint16Array(65536);
-(() => {
-  let v = 1;
-  for (let i = 0; i < 65535; i++) {
-    EXP[i] = v;
-    EXP[i + 65535] = v;
-    LOG[v] = i;
-    v <<= 1;
-    if (v & 0x10000) v ^= FIELD_POLY;
-  }
-})();
-
-function gfMul(a: number, b: number): number {
-  if (a === 0 || b === 0) return 0;
-  return EXP[(LOG[a] as number) + (LOG[b] as number)] as number;
-}
-
-function gfDiv(a: number, b: number): number {
-  if (b === 0) throw new RangeError('GF(2^16) division by zero');
-  if (a === 0) return 0;
-  return EXP[(LOG[a] as number) + 65535 - (LOG[b] as number)] as number;
-}
-
-/** Coefficients (lowest degree first) of the polynomial through the points (xs[i], ys[i]). */
-export function interpolate(xs: readonly number[], ys: readonly number[]): Uint16Array {
-  const n = xs.length;
-  // master(x) = Π (x - x_i); in characteristic 2, minus is xor.
-  const master = new Uint16Array(n + 1);
-  master[0] = 1;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j > 0; j--)
-      master[j] = (master[j - 1] as number) ^ gfMul(master[j] as number, xs[i] as number);
-    master[0] = gfMul(master[0] as number, xs[i] as number);
-  }
-  const out = new Uint16Array(n);
-  const quotient = new Uint16Array(n);
-  for (let i = 0; i < n; i++) {
-    const xi = xs[i] as number;
-    // quotient = master / (x - xi), by synthetic division from the top.
-    let carry = master[n] as number;
-    for (let j = n - 1; j >= 0; j--) {
-      quotient[j] = carry;
-      carry = (master[j] as number) ^ gfMul(carry, xi);
-    }
-    let denominator = 0;
-    for (let j = n - 1; j >= 0; j--) denominator = gfMul(denominator, xi) ^ (quotient[j] as number);
-    const scale = gfDiv(ys[i] as number, denominator);
-    for (let j = 0; j < n; j++) out[j] = (out[j] as number) ^ gfMul(quotient[j] as number, scale);
-  }
-  return out;
-}
-
-/** Horner evaluation of coefficients (lowest degree first) at x. */
-export function evaluate(coefficients: Uint16Array, x: number): number {
-  let acc = 0;
-  for (let j = coefficients.length - 1; j >= 0; j--) acc = gfMul(acc, x) ^ (coefficients[j] as number);
-  return acc;
-}
-
-/** How many symbols polynomial `poly` holds for a message of `symbols` 16-bit symbols. */
-function pointsOf(symbols: number, poly: number): number {
-  return Math.floor(symbols / POLYS) + (poly < symbols % POLYS ? 1 : 0);
+/**
+ * The polynomials of a message of `symbols` 16-bit symbols, as two runs
+ * [from, to) whose members hold `points` values each: the first
+ * `symbols mod 16` polynomials hold one value more than the rest.
+ */
+function polynomialRuns(symbols: number): { from: number; to: number; points: number }[] {
+  const points = Math.floor(symbols / POLYS);
+  const longer = symbols % POLYS;
+  return [
+    { from: 0, to: longer, points: points + 1 },
+    { from: longer, to: POLYS, points },
+  ].filter((run) => run.from < run.to);
 }
 
 /** Number of distinct chunks that rebuild a message of `length` bytes. */
@@ -116,7 +68,6 @@ export class ChunkEncoder {
   readonly message: Uint8Array;
   /** The index of the next chunk to emit (wraps at 2^16 like the reference). */
   nextIndex: number;
-  private polys: Uint16Array[] | undefined;
 
   constructor(message: Uint8Array, nextIndex = 0) {
     checkLength(message.length, 'ChunkEncoder');
@@ -131,37 +82,57 @@ export class ChunkEncoder {
   }
 
   chunkAt(index: number): Chunk {
-    const symbols = this.message.length / 2;
+    if (!Number.isInteger(index) || index < 0 || index > MAX_CHUNK_INDEX)
+      throw new RangeError('ChunkEncoder: chunk index must be a 16-bit integer');
     const data = new Uint8Array(CHUNK_SIZE);
-    for (let poly = 0; poly < POLYS; poly++) {
-      let value: number;
-      if (index < pointsOf(symbols, poly)) {
-        const at = 2 * (index * POLYS + poly);
-        value = ((this.message[at] as number) << 8) | (this.message[at + 1] as number);
-      } else {
-        value = evaluate(this.interpolated()[poly] as Uint16Array, index);
-      }
-      data[2 * poly] = value >> 8;
-      data[2 * poly + 1] = value & 0xff;
+    for (const run of polynomialRuns(this.message.length / 2)) {
+      if (index < run.points) copySymbols(this.message, index, run.from, run.to, data, 0);
+      else this.writeParity(index, run.from, run.to, run.points, data);
     }
     return { index, data };
   }
 
-  private interpolated(): Uint16Array[] {
-    if (this.polys === undefined) {
-      const symbols = this.message.length / 2;
-      this.polys = [];
-      for (let poly = 0; poly < POLYS; poly++) {
-        const count = pointsOf(symbols, poly);
-        const xs = Array.from({ length: count }, (_, x) => x);
-        const ys = xs.map((x) => {
-          const at = 2 * (x * POLYS + poly);
-          return ((this.message[at] as number) << 8) | (this.message[at + 1] as number);
-        });
-        this.polys.push(interpolate(xs, ys));
-      }
-    }
-    return this.polys;
+  /** XORs into `data` polynomials [from, to) (each through x = 0..points-1) at x = index ≥ points. */
+  private writeParity(index: number, from: number, to: number, points: number, data: Uint8Array): void {
+    const { nodes, weights } = systematicNodes(points);
+    const coefficients = coefficientLogsAt(nodes, weights, index, new Uint16Array(points));
+    for (let x = 0; x < points; x++)
+      accumulate(this.message, x * CHUNK_SIZE, coefficients[x] as number, from, to, data, 0);
+  }
+}
+
+/** Copies polynomials [from, to) of row `x` of `source` into row 0 of `target` at `at`. */
+function copySymbols(
+  source: Uint8Array,
+  x: number,
+  from: number,
+  to: number,
+  target: Uint8Array,
+  at: number,
+): void {
+  target.set(source.subarray(x * CHUNK_SIZE + 2 * from, x * CHUNK_SIZE + 2 * to), at + 2 * from);
+}
+
+/**
+ * target[at + poly] ^= ℓ · row[poly] for polynomials [from, to), where the row
+ * starts at `rowAt` in `row` and ℓ is given by its log.
+ */
+function accumulate(
+  row: Uint8Array,
+  rowAt: number,
+  coefficientLog: number,
+  from: number,
+  to: number,
+  target: Uint8Array,
+  at: number,
+): void {
+  for (let poly = from; poly < to; poly++) {
+    const i = rowAt + 2 * poly;
+    const y = ((row[i] as number) << 8) | (row[i + 1] as number);
+    if (y === 0) continue;
+    const product = EXP[(LOG[y] as number) + coefficientLog] as number;
+    target[at + 2 * poly] = (target[at + 2 * poly] as number) ^ (product >> 8);
+    target[at + 2 * poly + 1] = (target[at + 2 * poly + 1] as number) ^ (product & 0xff);
   }
 }
 
@@ -191,35 +162,39 @@ export class ChunkDecoder {
 
   /** The message once enough distinct chunks arrived, else undefined. */
   decoded(): Uint8Array | undefined {
-    const needed = chunksNeeded(this.length);
-    if (this.chunks.size < needed) return undefined;
-    const symbols = this.length / 2;
+    if (this.chunks.size < chunksNeeded(this.length)) return undefined;
     const out = new Uint8Array(this.length);
     const indices = [...this.chunks.keys()].sort((a, b) => a - b);
-    for (let poly = 0; poly < POLYS; poly++) {
-      const count = pointsOf(symbols, poly);
-      let coefficients: Uint16Array | undefined;
-      for (let x = 0; x < count; x++) {
-        let value: number;
-        const own = this.chunks.get(x);
-        if (own !== undefined) {
-          value = ((own[2 * poly] as number) << 8) | (own[2 * poly + 1] as number);
-        } else {
-          if (coefficients === undefined) {
-            const xs = indices.slice(0, count);
-            const ys = xs.map((i) => {
-              const data = this.chunks.get(i) as Uint8Array;
-              return ((data[2 * poly] as number) << 8) | (data[2 * poly + 1] as number);
-            });
-            coefficients = interpolate(xs, ys);
-          }
-          value = evaluate(coefficients, x);
-        }
-        const at = 2 * (x * POLYS + poly);
-        out[at] = value >> 8;
-        out[at + 1] = value & 0xff;
+    for (const run of polynomialRuns(this.length / 2))
+      this.rebuild(run.from, run.to, run.points, indices, out);
+    return out;
+  }
+
+  /**
+   * Writes polynomials [from, to) at x = 0..points-1 into `out`: received
+   * systematic chunks as they are, the others evaluated through the first
+   * `points` received chunks (any `points` of them define the polynomial).
+   */
+  private rebuild(from: number, to: number, points: number, indices: number[], out: Uint8Array): void {
+    let nodes: number[] | undefined;
+    let weights: Uint16Array | undefined;
+    const coefficients = new Uint16Array(points);
+    for (let x = 0; x < points; x++) {
+      const own = this.chunks.get(x);
+      if (own !== undefined) {
+        copySymbols(own, 0, from, to, out, x * CHUNK_SIZE);
+        continue;
+      }
+      if (nodes === undefined || weights === undefined) {
+        nodes = indices.slice(0, points);
+        weights = weightLogs(nodes);
+      }
+      // x is no node: every node is a received index and chunk x was not received.
+      coefficientLogsAt(nodes, weights, x, coefficients);
+      for (let i = 0; i < points; i++) {
+        const row = this.chunks.get(nodes[i] as number) as Uint8Array;
+        accumulate(row, 0, coefficients[i] as number, from, to, out, x * CHUNK_SIZE);
       }
     }
-    return out;
   }
 }

@@ -5,14 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  CHUNK_SIZE,
-  ChunkDecoder,
-  ChunkEncoder,
-  chunksNeeded,
-  evaluate,
-  interpolate,
-} from '../../src/spqr/erasure-code.js';
+import { CHUNK_SIZE, ChunkDecoder, ChunkEncoder, chunksNeeded } from '../../src/spqr/erasure-code.js';
+import { evaluate, interpolate } from '../support/coefficient-erasure-code.js';
 
 /** The braid's four message sizes: header+MAC, encapsulation key, ct1, ct2+MAC; and an uneven one. */
 const SIZES = [96, 1152, 960, 160, 10, 1088];
