@@ -17,8 +17,13 @@
 import type { Clock } from '../timers/clock.js';
 import { CoalescingWindow } from '../timers/coalescing-window.js';
 
-/** Default width of the window. Short enough that a burst's last ✓✓ is not noticeably late. */
-export const RECEIPT_WINDOW_MS = 200;
+/**
+ * Default width of the window: Signal Desktop batches delivery receipts for 500 ms as well
+ * (deliveryReceiptBatcher). A lone message still gets its ✓✓ at once (the leading edge); only the
+ * rest of a burst waits, and a slow chat (a message every 100–500 ms) then costs each side one
+ * receipt per window instead of one per message.
+ */
+export const RECEIPT_WINDOW_MS = 500;
 
 export class ReceiptWindow {
   readonly #window: CoalescingWindow<string>;

@@ -6,7 +6,7 @@
  * so nothing in the clear counts past traffic. The adapter below (RowStore)
  * only keeps rows and makes a batch atomic.
  */
-import { randomBytes } from '@noble/hashes/utils.js';
+import { primitives } from '@tacet/protocol';
 import type { AtRestKeys } from './at-rest.js';
 import {
   corrupt,
@@ -301,7 +301,7 @@ export class SealedStore implements ClientStore {
       const old = decodeMessage(this.#keys.aead.open(key, existing.row.body, te.encode(id)));
       return { key, seq: old.seq, sealedKey: existing.sealedKey, isNew: false };
     }
-    const key = randomBytes(32);
+    const key = primitives.randomBytes(32);
     return { key, seq: this.#nextSeq++, sealedKey: this.#keys.seal(key, keyAad(id)), isNew: true };
   }
 
