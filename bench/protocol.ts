@@ -89,6 +89,21 @@ async function main(): Promise<void> {
       () => s.tacetMessages(true, true, true),
       () => s.libsignalMessages(true, true),
     );
+    // SPQR state read back from bytes every message, so the sender's chunk encoder is rebuilt each time;
+    // with a rare reply the braid moves on to the encapsulation key, 36 chunks long, and stays there
+    // emitting parity chunks until the peer's ciphertext is complete (one way, it stays on the header).
+    await run(
+      '(d) one direction, SPQR, byte stores',
+      0,
+      () => s.tacetMessages(false, true),
+      () => s103.libsignal0103Messages(false, true),
+    );
+    await run(
+      '(d) one reply per 16, SPQR, byte stores',
+      0,
+      () => s.tacetMessages(16, true),
+      () => s103.libsignal0103Messages(16, true),
+    );
   }
   const senderKeys = fileURLToPath(new URL('./protocol/sender-keys.ts', import.meta.url));
   if (existsSync(senderKeys)) {

@@ -129,10 +129,22 @@ class LibsignalBytesSessionStore extends S.SessionStore {
 }
 
 /**
- * One message: encrypt at one end, decrypt at the other; `alternate` swaps
- * ends every message; `serialized` makes both session stores keep bytes.
+ * `true` swaps ends every message, `false` never, a number n lets the other
+ * end reply once every n messages (a mostly one-way conversation).
  */
-export async function tacetMessages(alternate: boolean, serialized = false, classic = false): Promise<Op> {
+export type Turns = boolean | number;
+
+/** Whether message number `turn` (from 0) goes the other way under `turns`. */
+export function isReply(turns: Turns, turn: number): boolean {
+  const every = turns === true ? 2 : turns === false ? 0 : turns;
+  return every > 0 && turn % every === every - 1;
+}
+
+/**
+ * One message: encrypt at one end, decrypt at the other, the ends taking
+ * `turns`; `serialized` makes both session stores keep bytes.
+ */
+export async function tacetMessages(turns: Turns, serialized = false, classic = false): Promise<Op> {
   const pair = await tacetPair(classic);
   const end = (p: typeof pair.alice): TacetEnd => ({
     address: p.address,
@@ -144,7 +156,7 @@ export async function tacetMessages(alternate: boolean, serialized = false, clas
   const bob = end(pair.bob);
   let turn = 0;
   return async () => {
-    const [from, to] = alternate && turn++ % 2 === 1 ? [bob, alice] : [alice, bob];
+    const [from, to] = isReply(turns, turn++) ? [bob, alice] : [alice, bob];
     const message = await signalEncrypt(plaintext, to.address, from.stores, Date.now());
     await signalDecrypt(message.serialize(), from.address, to.stores);
   };
