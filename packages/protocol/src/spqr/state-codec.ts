@@ -296,36 +296,53 @@ function decodeChain(bytes: Uint8Array): PqChain {
 
 const KEY_ENTRY = 4 + 32;
 
+// Dir's key history is (BE32 index ‖ key)*, written and read byte by byte and skipped when empty (the
+// usual case): both run for every chain direction of every message, and a DataView each cost more.
 function encodeDir(d: ChainDirection): Uint8Array {
-  const prev = new Uint8Array(d.prev.size * KEY_ENTRY);
-  const view = new DataView(prev.buffer);
+  const w = new ProtobufWriter(d.prev.size * KEY_ENTRY + 48).uint32(1, d.ctr);
+  if (d.next.length > 0) w.bytes(2, d.next);
+  if (d.prev.size > 0) w.bytes(3, packKeyHistory(d.prev));
+  return w.finish();
+}
+
+function packKeyHistory(prev: ReadonlyMap<number, Uint8Array>): Uint8Array {
+  const out = new Uint8Array(prev.size * KEY_ENTRY);
   let at = 0;
-  for (const [index, key] of d.prev) {
-    view.setUint32(at, index);
-    prev.set(key, at + 4);
+  for (const [index, key] of prev) {
+    out[at] = index >>> 24;
+    out[at + 1] = (index >>> 16) & 0xff;
+    out[at + 2] = (index >>> 8) & 0xff;
+    out[at + 3] = index & 0xff;
+    out.set(key, at + 4);
     at += KEY_ENTRY;
   }
-  const w = new ProtobufWriter(prev.length + 48).uint32(1, d.ctr);
-  if (d.next.length > 0) w.bytes(2, d.next);
-  if (prev.length > 0) w.bytes(3, prev);
-  return w.finish();
+  return out;
 }
 
 function decodeDir(bytes: Uint8Array, parent: StrictFields): ChainDirection {
   const f = readStrict(bytes, 'SpqrChainDirection', { 1: 'uint32', 2: 'bytes', 3: 'bytes' });
   const next = f.optionalBytes(2);
   if (next !== undefined && next.length !== 32) parent.fail('bad chain key');
-  const raw = f.optionalBytes(3) ?? new Uint8Array(0);
+  const raw = f.optionalBytes(3);
   const ctr = f.uint(1);
+  const prev = raw === undefined ? new Map<number, Uint8Array>() : unpackKeyHistory(raw, ctr, parent);
+  return { ctr, next: next === undefined ? new Uint8Array(0) : next.slice(), prev };
+}
+
+function unpackKeyHistory(raw: Uint8Array, ctr: number, parent: StrictFields): Map<number, Uint8Array> {
   // The reference trims at 110% of the limit, so the history may briefly exceed it.
   if (raw.length % KEY_ENTRY !== 0 || raw.length / KEY_ENTRY > Math.floor((MAX_MESSAGE_KEYS * 11) / 10) + 1)
     parent.fail('bad key history');
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const prev = new Map<number, Uint8Array>();
   for (let at = 0; at < raw.length; at += KEY_ENTRY) {
-    const index = view.getUint32(at);
+    const index =
+      (((raw[at] as number) << 24) |
+        ((raw[at + 1] as number) << 16) |
+        ((raw[at + 2] as number) << 8) |
+        (raw[at + 3] as number)) >>>
+      0;
     if (index >= ctr || prev.has(index)) parent.fail('bad key history index');
     prev.set(index, raw.slice(at + 4, at + KEY_ENTRY));
   }
-  return { ctr, next: next === undefined ? new Uint8Array(0) : next.slice(), prev };
+  return prev;
 }
