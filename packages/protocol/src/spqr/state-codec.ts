@@ -95,10 +95,15 @@ const BYTE_FIELDS = { ek: 5, dk: 6, hdr: 7, es: 8, ct1: 9 } as const;
 /** Links beyond the send epoch's predecessor are dropped, but receive epochs may run one ahead. */
 const MAX_LINKS = 8;
 
+/**
+ * One writer for the whole state, nested messages written in place: this
+ * runs twice per message with stores that keep bytes.
+ */
 export function encodePqRatchet(s: PqRatchetState): Uint8Array {
-  const braid = encodeBraid(s.braid);
-  const chain = encodeChain(s.chain);
-  return new ProtobufWriter(braid.length + chain.length + 16).bytes(1, braid).bytes(2, chain).finish();
+  return new ProtobufWriter(braidCapacity(s.braid) + chainCapacity(s.chain))
+    .message(1, (w) => writeBraid(w, s.braid))
+    .message(2, (w) => writeChain(w, s.chain))
+    .finish();
 }
 
 export function decodePqRatchet(bytes: Uint8Array): PqRatchetState {
@@ -109,26 +114,35 @@ export function decodePqRatchet(bytes: Uint8Array): PqRatchetState {
   };
 }
 
-function encodeBraid(s: BraidState): Uint8Array {
-  const fields = s as unknown as Record<string, Uint8Array | Sending | ChunkDecoder>;
-  const sending = Object.values(fields).find(
-    (v): v is Sending => typeof v === 'object' && v !== null && 'encoder' in v,
-  );
-  const receiving = Object.values(fields).find((v): v is ChunkDecoder => v instanceof ChunkDecoder);
-  const inner = [
-    ...Object.keys(BYTE_FIELDS).map((name) => {
-      const v = fields[name];
-      return v instanceof Uint8Array ? v : undefined;
-    }),
-  ];
-  // One allocation: the byte fields, the message being sent and the chunks received, plus framing.
-  const capacity =
-    128 +
-    inner.reduce((n, v) => n + (v?.length ?? 0), 0) +
+/** What a braid state sends and receives, found by shape (the field names differ per state). */
+function slots(s: BraidState): { sending?: Sending; receiving?: ChunkDecoder } {
+  const values = Object.values(s) as unknown[];
+  return {
+    sending: values.find((v): v is Sending => typeof v === 'object' && v !== null && 'encoder' in v),
+    receiving: values.find((v): v is ChunkDecoder => v instanceof ChunkDecoder),
+  };
+}
+
+/** The byte fields, the message being sent and the chunks received, plus framing. */
+function braidCapacity(s: BraidState): number {
+  const fields = s as unknown as Record<string, unknown>;
+  const { sending, receiving } = slots(s);
+  let bytes = 128;
+  for (const name of Object.keys(BYTE_FIELDS)) {
+    const v = fields[name];
+    if (v instanceof Uint8Array) bytes += v.length;
+  }
+  return (
+    bytes +
     (sending?.encoder.message.length ?? 0) +
-    (receiving === undefined ? 0 : receiving.chunks.size * (2 + CHUNK_SIZE));
-  const w = new ProtobufWriter(capacity)
-    .uint32(1, TAGS.indexOf(s.tag))
+    (receiving === undefined ? 0 : receiving.chunks.size * (2 + CHUNK_SIZE))
+  );
+}
+
+function writeBraid(w: ProtobufWriter, s: BraidState): void {
+  const fields = s as unknown as Record<string, unknown>;
+  const { sending, receiving } = slots(s);
+  w.uint32(1, TAGS.indexOf(s.tag))
     .uint64(2, BigInt(s.epoch))
     .bytes(3, s.auth.rootKey)
     .bytes(4, s.auth.macKey);
@@ -136,9 +150,10 @@ function encodeBraid(s: BraidState): Uint8Array {
     const v = fields[name];
     if (v instanceof Uint8Array) w.bytes(field, v);
   }
-  if (sending !== undefined) w.bytes(10, encodeSending(sending));
-  if (receiving !== undefined) w.bytes(11, encodeReceiving(receiving));
-  return w.finish();
+  if (sending !== undefined)
+    w.message(10, (m) => m.bytes(1, sending.encoder.message).uint32(2, sending.next));
+  if (receiving !== undefined)
+    w.message(11, (m) => m.uint32(1, receiving.length).bytes(2, chunkList(receiving)));
 }
 
 function decodeBraid(bytes: Uint8Array): BraidState {
@@ -198,13 +213,6 @@ const SLOT_NAMES: Record<BraidTag, { sending?: string; receiving?: string }> = {
   Ct2Sampled: { sending: 'sendingCt2' },
 };
 
-function encodeSending(s: Sending): Uint8Array {
-  return new ProtobufWriter(s.encoder.message.length + 16)
-    .bytes(1, s.encoder.message)
-    .uint32(2, s.next)
-    .finish();
-}
-
 function decodeSending(bytes: Uint8Array, length: number): Sending {
   const f = readStrict(bytes, 'SpqrSending', { 1: 'bytes', 2: 'uint32' });
   const next = f.uint(2);
@@ -212,7 +220,8 @@ function decodeSending(bytes: Uint8Array, length: number): Sending {
   return { encoder: new ChunkEncoder(f.bytes(1, length)), next };
 }
 
-function encodeReceiving(d: ChunkDecoder): Uint8Array {
+/** Receiving's chunk list: (BE16 index ‖ data)*. */
+function chunkList(d: ChunkDecoder): Uint8Array {
   const chunks = new Uint8Array(d.chunks.size * (2 + CHUNK_SIZE));
   let at = 0;
   for (const [index, data] of d.chunks) {
@@ -221,7 +230,7 @@ function encodeReceiving(d: ChunkDecoder): Uint8Array {
     chunks.set(data, at + 2);
     at += 2 + CHUNK_SIZE;
   }
-  return new ProtobufWriter(chunks.length + 16).uint32(1, d.length).bytes(2, chunks).finish();
+  return chunks;
 }
 
 function decodeReceiving(bytes: Uint8Array, length: number): ChunkDecoder {
@@ -240,18 +249,22 @@ function decodeReceiving(bytes: Uint8Array, length: number): ChunkDecoder {
   return new ChunkDecoder(length, chunks);
 }
 
-function encodeChain(c: PqChain): Uint8Array {
-  const links = c.links.map((link) => {
-    const send = encodeDir(link.send);
-    const recv = encodeDir(link.recv);
-    return new ProtobufWriter(send.length + recv.length + 8).bytes(1, send).bytes(2, recv).finish();
-  });
-  const w = new ProtobufWriter(links.reduce((n, l) => n + l.length + 4, 96))
-    .uint32(1, c.direction === 'A2B' ? 0 : 1)
+/** Framing and chain keys per link and direction, plus the skipped keys. */
+function chainCapacity(c: PqChain): number {
+  let bytes = 96;
+  for (const link of c.links) bytes += 2 * 56 + (link.send.prev.size + link.recv.prev.size) * KEY_ENTRY;
+  return bytes;
+}
+
+function writeChain(w: ProtobufWriter, c: PqChain): void {
+  w.uint32(1, c.direction === 'A2B' ? 0 : 1)
     .uint64(2, BigInt(c.currentEpoch))
     .uint64(3, BigInt(c.sendEpoch));
-  for (const link of links) w.bytes(4, link);
-  return w.bytes(5, c.nextRoot).uint32(6, c.maxJump).uint32(7, c.maxOooKeys).finish();
+  for (const link of c.links)
+    w.message(4, (l) =>
+      l.message(1, (d) => writeDir(d, link.send)).message(2, (d) => writeDir(d, link.recv)),
+    );
+  w.bytes(5, c.nextRoot).uint32(6, c.maxJump).uint32(7, c.maxOooKeys);
 }
 
 function decodeChain(bytes: Uint8Array): PqChain {
@@ -298,11 +311,10 @@ const KEY_ENTRY = 4 + 32;
 
 // Dir's key history is (BE32 index ‖ key)*, written and read byte by byte and skipped when empty (the
 // usual case): both run for every chain direction of every message, and a DataView each cost more.
-function encodeDir(d: ChainDirection): Uint8Array {
-  const w = new ProtobufWriter(d.prev.size * KEY_ENTRY + 48).uint32(1, d.ctr);
+function writeDir(w: ProtobufWriter, d: ChainDirection): void {
+  w.uint32(1, d.ctr);
   if (d.next.length > 0) w.bytes(2, d.next);
   if (d.prev.size > 0) w.bytes(3, packKeyHistory(d.prev));
-  return w.finish();
 }
 
 function packKeyHistory(prev: ReadonlyMap<number, Uint8Array>): Uint8Array {

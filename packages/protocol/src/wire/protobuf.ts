@@ -138,6 +138,13 @@ export class ProtobufReader {
   }
 }
 
+/** Bytes of the varint encoding of `value` (below 2^53). */
+function varintSize(value: number): number {
+  let size = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) size++;
+  return size;
+}
+
 /**
  * Writes fields in the order they are added (canonical order is the
  * caller's choice; libsignal writes fields in tag order and so do our codecs).
@@ -200,6 +207,36 @@ export class ProtobufWriter {
     if (value < 0n || value >= 1n << 64n) throw new RangeError(`field ${field}: fixed64 out of range`);
     this.key(field, WireType.Fixed64);
     this.rawFixed(value, 8);
+    return this;
+  }
+
+  /**
+   * An embedded message that `write` adds to this writer in place: the same
+   * bytes as `bytes(field, nested.finish())`, without the nested writer's two
+   * buffers (storage records nest several levels and are written per message).
+   * The length goes in front afterwards, the content shifted if it needs more
+   * than the one byte reserved.
+   */
+  message(field: number, write: (w: this) => void): this {
+    this.key(field, WireType.LengthDelimited);
+    this.ensure(1);
+    const start = ++this.pos;
+    write(this);
+    const length = this.pos - start;
+    const extra = varintSize(length) - 1;
+    if (extra > 0) {
+      this.ensure(extra);
+      this.buf.copyWithin(start + extra, start, this.pos);
+      this.pos += extra;
+    }
+    // The reserved bytes are in place already: no ensure() here, which could move the buffer.
+    let at = start - 1;
+    let v = length;
+    while (v >= 0x80) {
+      this.buf[at++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[at] = v;
     return this;
   }
 

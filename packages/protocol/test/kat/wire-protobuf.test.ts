@@ -34,6 +34,35 @@ describe('ProtobufWriter', () => {
     );
   });
 
+  it('writes an embedded message in place exactly as bytes() of a nested writer, at every length-varint size', () => {
+    const filler = (n: number) => Uint8Array.from({ length: n }, (_, i) => i & 0xff);
+    // Content lengths straddling 1-, 2- and 3-byte length varints; a small capacity forces regrowth mid-message.
+    for (const n of [0, 1, 124, 125, 126, 16_379, 16_380, 16_381, 2_097_147, 2_097_148]) {
+      const content = filler(n);
+      const inPlace = new ProtobufWriter(4)
+        .uint32(1, 7)
+        .message(2, (w) => w.bytes(3, content))
+        .uint32(4, 9)
+        .finish();
+      const nested = new ProtobufWriter().bytes(3, content).finish();
+      const expected = new ProtobufWriter().uint32(1, 7).bytes(2, nested).uint32(4, 9).finish();
+      expect(Buffer.from(inPlace).equals(expected), `content of ${n} bytes`).toBe(true);
+    }
+    // Nested twice, the inner one shifting its content while the outer's is still open.
+    const inner = filler(300);
+    const twice = new ProtobufWriter(8)
+      .message(1, (outer) =>
+        outer
+          .uint32(1, 1)
+          .message(2, (w) => w.bytes(1, inner))
+          .uint32(3, 3),
+      )
+      .finish();
+    const innerBytes = new ProtobufWriter().bytes(1, inner).finish();
+    const outerBytes = new ProtobufWriter().uint32(1, 1).bytes(2, innerBytes).uint32(3, 3).finish();
+    expect(toHex(twice)).toBe(toHex(new ProtobufWriter().bytes(1, outerBytes).finish()));
+  });
+
   it('misuse throws RangeError', () => {
     expect(() => new ProtobufWriter().uint32(1, -1)).toThrow(RangeError);
     expect(() => new ProtobufWriter().uint32(0, 1)).toThrow(RangeError);
