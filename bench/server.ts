@@ -12,7 +12,9 @@
  * tacet's measured saturation, offered to both); server
  * memory per idle connection over 10,000 idle connections; the latency of
  * one fdatasync of this disk alone (the floor under any durable commit);
- * and the ratios against the relay with the issue's goals.
+ * tacet's storage alone at 2,000/s (enqueue -> durable, no sockets: the
+ * storage's share of a send's tail); and the ratios against the relay with
+ * the issue's goals.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -226,6 +228,31 @@ const only = process.env.BENCH_ONLY;
 const diskDir = mkdtempSync(join(tmpdir(), 'tacet-bench-disk-'));
 const disk = await measureDiskSync(diskDir, DURATION_MS, percentile);
 rmSync(diskDir, { recursive: true, force: true });
+const storageAlone = await measureStorageAlone(LIGHT_PER_SECOND);
+
+/** tacet's storage in a process of its own at `perSecond` (storage-alone.ts): enqueue -> durable percentiles and CPU per send. */
+async function measureStorageAlone(
+  perSecond: number,
+): Promise<{ p50: number; p99: number; cpuPerMessage: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tacet-bench-storage-'));
+  try {
+    const child = start('storage-alone.ts', [dir, String(perSecond), String(DURATION_MS)]);
+    const gone = exited(child);
+    const r = await next<{ latenciesMs: number[]; cpuMicros: number }>(child, 'storage');
+    await gone;
+    const lat = r.latenciesMs.sort((a, b) => a - b);
+    return { p50: percentile(lat, 50), p99: percentile(lat, 99), cpuPerMessage: r.cpuMicros / lat.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+// BENCH_ONLY=storage: the disk and the storage alone, nothing else (A/B runs of a storage change).
+if (process.env.BENCH_ONLY === 'storage') {
+  console.log(
+    `fdatasync alone (disk): p50 ${disk.p50.toFixed(2)} ms, p99 ${disk.p99.toFixed(2)} ms; storage alone at ${LIGHT_PER_SECOND}/s: p50 ${storageAlone.p50.toFixed(2)} ms, p99 ${storageAlone.p99.toFixed(2)} ms, ${storageAlone.cpuPerMessage.toFixed(1)} µs CPU per send`,
+  );
+  process.exit(0);
+}
 // tacet first: its measured saturation sets the half-saturation rate offered to both.
 const tacet = only === 'relay' ? await measure('relay') : await measure('tacet');
 const relay = only === 'tacet' ? tacet : await measure('relay', tacet.halfRate);
@@ -283,6 +310,9 @@ for (const [name, f] of [
   console.log(
     `server's own stalls, ${name}: at ${LIGHT_PER_SECOND}/s ${loopLine(f.lightLoop)}; at ${f.halfRate}/s ${loopLine(f.halfLoop)}`,
   );
+console.log(
+  `storage alone (enqueue -> durable, acked, no sockets) at ${LIGHT_PER_SECOND}/s: p50 ${storageAlone.p50.toFixed(2)} ms, p99 ${storageAlone.p99.toFixed(2)} ms, ${storageAlone.cpuPerMessage.toFixed(1)} µs CPU per send (tacet's p99 there is ${(tacet.lightP99 / storageAlone.p99).toFixed(2)}x it: the rest is sockets, frames and the machine's scheduler)`,
+);
 console.log(
   `disk floor: an acked send waits for one to two fdatasyncs, p99 of one here ${disk.p99.toFixed(2)} ms (${(tacet.halfP99 / disk.p99).toFixed(2)}x of it at 50% saturation)`,
 );
