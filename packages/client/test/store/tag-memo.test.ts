@@ -22,7 +22,7 @@ describe('tag memo', () => {
 
   it('holds a bounded number of names, dropping the oldest first', () => {
     const seen: string[] = [];
-    const memo = new TagMemo((ns, key) => {
+    const memo = new TagMemo((_ns, key) => {
       seen.push(key);
       return new Uint8Array([key.length]);
     });
