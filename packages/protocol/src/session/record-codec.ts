@@ -21,7 +21,7 @@
  */
 import { ProtocolError } from '../errors.js';
 import { ARCHIVED_STATES_MAX_LENGTH, MAX_MESSAGE_KEYS, MAX_RECEIVER_CHAINS } from '../limits.js';
-import { decodePqRatchet, encodePqRatchet } from '../spqr/state-codec.js';
+import { decodePqRatchet, pqRatchetCapacity, writePqRatchet } from '../spqr/state-codec.js';
 import { ProtobufWriter } from '../wire/protobuf.js';
 import type { PendingPreKey, ReceiverChain, SenderChain, SessionState } from './session-state.js';
 import { SESSION_VERSION } from './session-state.js';
@@ -34,15 +34,20 @@ export const SESSION_RECORD_SCHEMA_CLASSIC = 1;
 
 const KEM_CIPHERTEXT_SERIALIZED = 1569;
 
-/** Encodes a record's states. */
+/**
+ * Encodes a record's states into one buffer sized up front, nested messages
+ * written in place (ProtobufWriter.message): a live message saves the record
+ * once on each side, and SPQR states make it kilobytes long, so one copy of
+ * each state instead of one per nesting level.
+ */
 export function encodeSessionRecord(current: SessionState | undefined, archived: SessionState[]): Uint8Array {
-  const states = archived.map(encodeState);
-  const first = current === undefined ? undefined : encodeState(current);
-  // Sized up front: SPQR states make records kilobytes long.
-  const w = new ProtobufWriter(states.reduce((n, s) => n + s.length + 4, (first?.length ?? 0) + 16));
+  let capacity = 16;
+  if (current !== undefined) capacity += stateCapacity(current);
+  for (const s of archived) capacity += stateCapacity(s);
+  const w = new ProtobufWriter(capacity);
   w.uint32(1, SESSION_RECORD_SCHEMA);
-  if (first !== undefined) w.bytes(2, first);
-  for (const state of states) w.bytes(3, state);
+  if (current !== undefined) w.message(2, (inner) => writeState(inner, current));
+  for (const s of archived) w.message(3, (inner) => writeState(inner, s));
   return w.finish();
 }
 
@@ -61,20 +66,27 @@ export function decodeSessionRecord(bytes: Uint8Array): { current?: SessionState
   return current === undefined ? { archived } : { current: decode(current), archived };
 }
 
-function encodeState(s: SessionState): Uint8Array {
-  const pq = s.pqRatchet === undefined ? undefined : encodePqRatchet(s.pqRatchet);
-  const w = new ProtobufWriter(1024 + (pq?.length ?? 0))
-    .uint32(1, s.version)
+/** Bytes `writeState` needs at most (framing is generous; the writer grows if ever short). */
+function stateCapacity(s: SessionState): number {
+  let bytes = 512 + (s.pqRatchet === undefined ? 0 : pqRatchetCapacity(s.pqRatchet));
+  for (const chain of s.receiverChains) bytes += 96 + chain.skipped.size * 40;
+  if (s.pendingPreKey !== undefined) bytes += 64 + s.pendingPreKey.kyberCiphertext.length;
+  return bytes;
+}
+
+function writeState(w: ProtobufWriter, s: SessionState): void {
+  w.uint32(1, s.version)
     .bytes(2, s.localIdentityKey)
     .bytes(3, s.remoteIdentityKey)
     .bytes(4, s.rootKey)
     .uint32(5, s.previousCounter)
-    .bytes(6, encodeSender(s.senderChain));
-  for (const chain of s.receiverChains) w.bytes(7, encodeReceiver(chain));
-  if (s.pendingPreKey !== undefined) w.bytes(8, encodePending(s.pendingPreKey));
+    .message(6, (inner) => writeSender(inner, s.senderChain));
+  for (const chain of s.receiverChains) w.message(7, (inner) => writeReceiver(inner, chain));
+  const pending = s.pendingPreKey;
+  if (pending !== undefined) w.message(8, (inner) => writePending(inner, pending));
   w.uint32(9, s.localRegistrationId).uint32(10, s.remoteRegistrationId).bytes(11, s.aliceBaseKey);
-  if (pq !== undefined) w.bytes(12, pq);
-  return w.finish();
+  const pq = s.pqRatchet;
+  if (pq !== undefined) w.message(12, (inner) => writePqRatchet(inner, pq));
 }
 
 const STATE_SCHEMA = {
@@ -118,13 +130,8 @@ function decodeState(bytes: Uint8Array, schema: number): SessionState {
   };
 }
 
-function encodeSender(c: SenderChain): Uint8Array {
-  return new ProtobufWriter()
-    .bytes(1, c.ratchetPublic)
-    .bytes(2, c.ratchetPrivate)
-    .bytes(3, c.chainKey)
-    .uint32(4, c.index)
-    .finish();
+function writeSender(w: ProtobufWriter, c: SenderChain): void {
+  w.bytes(1, c.ratchetPublic).bytes(2, c.ratchetPrivate).bytes(3, c.chainKey).uint32(4, c.index);
 }
 
 function decodeSender(bytes: Uint8Array): SenderChain {
@@ -137,11 +144,9 @@ function decodeSender(bytes: Uint8Array): SenderChain {
   };
 }
 
-function encodeReceiver(c: ReceiverChain): Uint8Array {
-  const w = new ProtobufWriter().bytes(1, c.ratchetPublic).bytes(2, c.chainKey).uint32(3, c.index);
-  for (const [counter, seed] of c.skipped)
-    w.bytes(4, new ProtobufWriter().uint32(1, counter).bytes(2, seed).finish());
-  return w.finish();
+function writeReceiver(w: ProtobufWriter, c: ReceiverChain): void {
+  w.bytes(1, c.ratchetPublic).bytes(2, c.chainKey).uint32(3, c.index);
+  for (const [counter, seed] of c.skipped) w.message(4, (entry) => entry.uint32(1, counter).bytes(2, seed));
 }
 
 function decodeReceiver(bytes: Uint8Array): ReceiverChain {
@@ -157,16 +162,13 @@ function decodeReceiver(bytes: Uint8Array): ReceiverChain {
   return { ratchetPublic: f.bytes(1, 32), chainKey: f.bytes(2, 32), index, skipped };
 }
 
-function encodePending(p: PendingPreKey): Uint8Array {
-  const w = new ProtobufWriter();
+function writePending(w: ProtobufWriter, p: PendingPreKey): void {
   if (p.preKeyId !== undefined) w.uint32(1, p.preKeyId);
-  return w
-    .uint32(2, p.signedPreKeyId)
+  w.uint32(2, p.signedPreKeyId)
     .bytes(3, p.baseKey)
     .uint64(4, BigInt(p.timestamp))
     .uint32(5, p.kyberPreKeyId)
-    .bytes(6, p.kyberCiphertext)
-    .finish();
+    .bytes(6, p.kyberCiphertext);
 }
 
 function decodePending(bytes: Uint8Array): PendingPreKey {

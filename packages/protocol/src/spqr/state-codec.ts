@@ -100,10 +100,19 @@ const MAX_LINKS = 8;
  * runs twice per message with stores that keep bytes.
  */
 export function encodePqRatchet(s: PqRatchetState): Uint8Array {
-  return new ProtobufWriter(braidCapacity(s.braid) + chainCapacity(s.chain))
-    .message(1, (w) => writeBraid(w, s.braid))
-    .message(2, (w) => writeChain(w, s.chain))
-    .finish();
+  const w = new ProtobufWriter(pqRatchetCapacity(s));
+  writePqRatchet(w, s);
+  return w.finish();
+}
+
+/** Bytes `writePqRatchet` needs at most, to size an enclosing writer once. */
+export function pqRatchetCapacity(s: PqRatchetState): number {
+  return braidCapacity(s.braid) + chainCapacity(s.chain);
+}
+
+/** Writes the fields of the PqRatchet message into `w`: a session record embeds it in place. */
+export function writePqRatchet(w: ProtobufWriter, s: PqRatchetState): void {
+  w.message(1, (inner) => writeBraid(inner, s.braid)).message(2, (inner) => writeChain(inner, s.chain));
 }
 
 export function decodePqRatchet(bytes: Uint8Array): PqRatchetState {
