@@ -129,6 +129,54 @@ describe.skipIf(process.env.TACET_TEST_BACKEND === 'postgres')('WAL checkpoints 
     reopened.close();
   });
 
+  it("a RECYCLE keeps the WAL's blocks for the next generation to overwrite, and cuts what an older generation left, deleted data with it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tacet-ckpt-'));
+    dirs.push(dir);
+    const file = join(dir, DATABASE_FILE);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.pragma('secure_delete = ON');
+    db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)');
+    const secret = Buffer.from(`secret-${'x'.repeat(40)}`);
+    const insert = db.prepare('INSERT INTO t VALUES (?, ?)');
+    // One transaction per row, as live sends commit: a WAL of a few hundred frames.
+    for (let k = 0; k < 200; k++) insert.run(k, Buffer.concat([secret, Buffer.alloc(3000, k)]));
+    const walFile = `${file}-wal`;
+    const contains = (path: string, needle: Buffer) =>
+      existsSync(path) && readFileSync(path).includes(needle);
+    const checkpointer = new WalCheckpointer(file);
+    try {
+      const first = await checkpointer.checkpoint('RECYCLE');
+      expect(first.busy).toBe(0);
+      expect(first.log).toBeGreaterThan(200);
+      // Restarted, not freed: the file keeps the generation it folded back.
+      const kept = statSync(walFile).size;
+      expect(first.walBytes).toBe(kept);
+      expect(kept).toBe(WAL_HEADER_BYTES + first.log * (4096 + 24));
+      // The next writes go over those blocks from the start: the file does not grow.
+      for (let k = 200; k < 220; k++) insert.run(k, Buffer.alloc(100, 1));
+      expect(statSync(walFile).size).toBe(kept);
+      // The secret rows go; the next RECYCLE cuts the rest of the older generation.
+      db.prepare('DELETE FROM t WHERE k < 200').run();
+      const second = await checkpointer.checkpoint('RECYCLE');
+      expect(second.busy).toBe(0);
+      expect(statSync(walFile).size).toBeLessThan(kept);
+      expect(statSync(walFile).size).toBe(WAL_HEADER_BYTES + second.log * (4096 + 24));
+      // The follow-up the truncator asks for (the deletion's generation goes with it).
+      expect((await checkpointer.checkpoint('RECYCLE')).busy).toBe(0);
+      expect(contains(walFile, secret)).toBe(false);
+      expect(contains(file, secret)).toBe(false);
+      expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(20);
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+    const reopened = new Database(file, { readonly: true });
+    expect(reopened.prepare('SELECT count(*) FROM t').pluck().get()).toBe(20);
+    reopened.close();
+  });
+
   it('reports a worker that cannot checkpoint, instead of silently going on without', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tacet-ckpt-'));
     dirs.push(dir);

@@ -8,8 +8,8 @@
  *
  * fsync acts on the file, not on the descriptor, so a read-only descriptor
  * of our own flushes the frames SQLite wrote through its own. SQLite keeps
- * the -wal file while its connection is open (a TRUNCATE checkpoint shrinks
- * it to zero bytes, it is never replaced), so the descriptor stays valid.
+ * the -wal file while its connection is open (a checkpoint may cut it, down
+ * to zero bytes, but never replaces it), so the descriptor stays valid.
  */
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -2,24 +2,31 @@
  * Keeps the SQLite WAL small and free of deleted data. The WAL keeps the
  * pages a transaction wrote, so an acked or expired envelope stays readable
  * in `tacet.sqlite-wal` until a checkpoint folds the WAL back into the
- * database (where secure_delete has zeroed it) and truncates the file.
- * Automatic checkpoints are off on the main connection, so this also bounds
- * the WAL: a commit that leaves it above the limit (WAL_LIMIT_BYTES unless
- * told otherwise) asks for a checkpoint at once.
+ * database (where secure_delete has zeroed it) and its frames are
+ * overwritten or cut from the file. Automatic checkpoints are off on the
+ * main connection, so this also bounds the WAL: a commit that leaves it
+ * above the limit (WAL_LIMIT_BYTES unless told otherwise) asks for a
+ * checkpoint at once.
  *
  * Checkpoints run on the checkpointer's worker thread, never on the event
  * loop. Each is a PASSIVE one (most of the copying and the database fsync,
- * while writes go on) followed by a TRUNCATE one with commits held: the main
+ * while writes go on) followed by a RECYCLE with commits held (the main
  * connection then never waits on the loop for a lock the worker holds, and
- * no WAL sync runs on the file being truncated; the worker then writes the
- * new WAL's first frame, so the header fsync SQLite does at a WAL's first
- * commit runs on its thread too. Checkpoints are coalesced to
- * at most one per delay; one blocked by a reader (busy=1) is retried later.
+ * no WAL sync runs on the file being cut): it cuts the frames of the
+ * generation before and restarts the log, so the next one overwrites this
+ * one's blocks instead of SQLite's TRUNCATE freeing them all while commits
+ * wait (see wal-checkpointer.ts). The generation it restarted goes at the
+ * next RECYCLE, asked for after the same delay, so a deletion leaves the
+ * file within two delays (2 x 250 ms; one TRUNCATE 500 ms after it before).
+ * The worker writes the new generation's first frame, so the header fsync
+ * SQLite does at a WAL's first commit runs on its thread too. Checkpoints
+ * are coalesced to at most one per delay; one blocked by a reader (busy=1)
+ * is retried later.
  */
 import type { CheckpointResult, WalCheckpointer } from './wal-checkpointer.js';
 
-/** Default wait between a deletion and its checkpoint, in milliseconds. */
-export const WAL_TRUNCATE_DELAY_MS = 500;
+/** Default wait between a deletion and its checkpoint, and between a checkpoint and the next that clears its generation, in milliseconds. */
+export const WAL_TRUNCATE_DELAY_MS = 250;
 
 /**
  * WAL size that asks for a checkpoint at once. Under traffic with acks the
@@ -47,6 +54,8 @@ export class WalTruncator {
   private again = false;
   /** When committed() last read the WAL's size (performance.now()). */
   private sizeCheckedAt = Number.NEGATIVE_INFINITY;
+  /** The WAL file's size after the last RECYCLE: the next generation overwrites up to there before the file grows. */
+  private recycledBytes = 0;
 
   constructor(
     private readonly checkpointer: WalCheckpointer,
@@ -83,7 +92,8 @@ export class WalTruncator {
     const now = performance.now();
     if (now - this.sizeCheckedAt < SIZE_CHECK_INTERVAL_MS) return;
     this.sizeCheckedAt = now;
-    if (this.walBytes() > this.limitBytes) this.schedule(0);
+    const bytes = this.walBytes();
+    if (bytes > this.limitBytes && bytes > this.recycledBytes) this.schedule(0);
   }
 
   /** Cancels any pending checkpoint and waits for a running one (the caller checkpoints on close itself). */
@@ -113,8 +123,13 @@ export class WalTruncator {
   private async run(): Promise<void> {
     try {
       await this.checkpointer.checkpoint('PASSIVE');
-      const row = await this.exclusive(() => this.checkpointer.checkpoint('TRUNCATE'));
+      const row = await this.exclusive(() => this.checkpointer.checkpoint('RECYCLE'));
       if (row.busy !== 0) this.again = true;
+      else {
+        this.recycledBytes = row.walBytes ?? 0;
+        // Its frames stay in the file until the next RECYCLE overwrites or cuts them (one is the new generation's own first frame).
+        if (row.log > 1) this.again = true;
+      }
     } catch {
       // The checkpointer keeps the failure: ping() reports it (/healthz 503) and schedule() stops asking.
     }
