@@ -5,42 +5,21 @@
  * classic and SPQR states) encode to what the codec wrote at commit 0ff923f,
  * pinned by a hash, and decode back to equal records.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { decodeSessionRecord, encodeSessionRecord } from '../../src/session/record-codec.js';
 import type { ReceiverChain, SessionState } from '../../src/session/session-state.js';
 import type { PqRatchetState } from '../../src/spqr/ratchet.js';
-import { initialPqRatchet, pqRecv, pqSend } from '../../src/spqr/ratchet.js';
-
-/** Deterministic bytes (an LCG), so every record repeats run after run. */
-function lcg(seed: number) {
-  return (n: number) =>
-    Uint8Array.from({ length: n }, () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed >>> 24;
-    });
-}
+import { lcgBytes, pqExchange, sha256OfAll } from '../support/deterministic-spqr.js';
 
 /** SPQR states of both ends along a deterministic exchange with losses. */
-function pqStates(count: number): PqRatchetState[] {
-  const random = lcg(7);
-  const key = new Uint8Array(32).fill(9);
-  let a = initialPqRatchet(key, true, false);
-  let b = initialPqRatchet(key, false, false);
-  const out: PqRatchetState[] = [];
-  for (let i = 0; i < count; i++) {
-    const fromA = i % 4 !== 3;
-    const s = pqSend(fromA ? a : b, random);
-    if (fromA) {
-      a = s.state;
-      if (i % 7 !== 0) b = pqRecv(b, s.message).state;
-    } else {
-      b = s.state;
-      a = pqRecv(a, s.message).state;
-    }
-    out.push(a, b);
-  }
-  return out;
+function pqStates(steps: number): PqRatchetState[] {
+  return pqExchange({
+    seed: 7,
+    keyFill: 9,
+    steps,
+    fromA: (i) => i % 4 !== 3,
+    lostFromA: (i) => i % 7 === 0,
+  }).flat();
 }
 
 function state(bytes: (n: number) => Uint8Array, i: number, pq: PqRatchetState | undefined): SessionState {
@@ -78,7 +57,7 @@ function state(bytes: (n: number) => Uint8Array, i: number, pq: PqRatchetState |
 
 describe('stored session record bytes', () => {
   it('encode to the bytes of the earlier codec and decode back to equal records', () => {
-    const bytes = lcg(42);
+    const bytes = lcgBytes(42);
     const pqs = pqStates(40);
     const records: Uint8Array[] = [];
     for (let i = 0; i < 60; i++) {
@@ -92,14 +71,6 @@ describe('stored session record bytes', () => {
       expect(encodeSessionRecord(decoded.current, decoded.archived)).toEqual(encoded);
       records.push(encoded);
     }
-    const joined = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
-    let at = 0;
-    for (const r of records) {
-      joined.set(r, at);
-      at += r.length;
-    }
-    expect(Buffer.from(sha256(joined)).toString('hex')).toBe(
-      'b842b18c35217ac58275aa88793010e33d92b08623a84d169a332b371f622814',
-    );
+    expect(sha256OfAll(records)).toBe('b842b18c35217ac58275aa88793010e33d92b08623a84d169a332b371f622814');
   });
 });

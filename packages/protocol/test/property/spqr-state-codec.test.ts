@@ -4,10 +4,10 @@
  * and the receive chain's skipped keys survive the round trip, so late
  * messages still decrypt after the state was stored.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { initialPqRatchet, pqRecv, pqSend } from '../../src/spqr/ratchet.js';
 import { decodePqRatchet, encodePqRatchet } from '../../src/spqr/state-codec.js';
+import { pqExchange, sha256OfAll } from '../support/deterministic-spqr.js';
 
 const hex = (b: Uint8Array | undefined) => (b === undefined ? 'none' : Buffer.from(b).toString('hex'));
 
@@ -20,38 +20,16 @@ function historyEntry(index: number, key: Uint8Array): string {
 
 describe('SPQR stored state', () => {
   it('encodes every state of a deterministic exchange to the bytes the codec of 6abfe25 wrote', () => {
-    // Deterministic randomness (an LCG) so the ML-KEM keys and ciphertexts, hence the states, repeat.
-    let seed = 0;
-    const random = (n: number) =>
-      Uint8Array.from({ length: n }, () => {
-        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-        return seed >>> 24;
-      });
-    const key = new Uint8Array(32).fill(5);
-    let a = initialPqRatchet(key, true, false);
-    let b = initialPqRatchet(key, false, false);
-    const all: Uint8Array[] = [];
-    for (let i = 0; i < 300; i++) {
-      const fromA = i % 3 !== 2;
-      const s = pqSend(fromA ? a : b, random);
-      if (fromA) {
-        a = s.state;
-        // Every 11th message of A is lost: B holds skipped keys.
-        if (i % 11 !== 0) b = pqRecv(b, s.message).state;
-      } else {
-        b = s.state;
-        a = pqRecv(a, s.message).state;
-      }
-      all.push(encodePqRatchet(a), encodePqRatchet(b));
-    }
-    const joined = new Uint8Array(all.reduce((n, x) => n + x.length, 0));
-    let at = 0;
-    for (const x of all) {
-      joined.set(x, at);
-      at += x.length;
-    }
+    const steps = pqExchange({
+      seed: 0,
+      keyFill: 5,
+      steps: 300,
+      fromA: (i) => i % 3 !== 2,
+      lostFromA: (i) => i % 11 === 0,
+    });
+    const all = steps.flatMap(([a, b]) => [encodePqRatchet(a), encodePqRatchet(b)]);
     // SHA-256 of the same exchange's states as written by the codec at commit 6abfe25.
-    expect(hex(sha256(joined))).toBe('5a46bf253fc67bee034e7d245dd8f6cd239fae05a74bbcf6c70dc68a6680dd3f');
+    expect(sha256OfAll(all)).toBe('5a46bf253fc67bee034e7d245dd8f6cd239fae05a74bbcf6c70dc68a6680dd3f');
   });
 
   it('keeps skipped receive keys through encode and decode, late messages still decrypt', () => {
